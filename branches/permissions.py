@@ -1,0 +1,72 @@
+"""Who holds which role where: the only module (with branches/services.py) that touches guardian.
+
+A role is a guardian object permission `branches.role_<role>` on an Organization; it reaches the
+organization and everything below it. Case permissions are never granted per case.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from guardian.models import GroupObjectPermission, UserObjectPermission
+
+from branches.models import Organization, Role
+
+
+@dataclass(frozen=True)
+class RoleGrant:
+    role: Role
+    org: Organization
+
+    def covers(self, org: Organization) -> bool:
+        return org.path.startswith(self.org.path)
+
+    @property
+    def label(self) -> str:
+        return f"{self.role.label} · {self.org.name}"
+
+
+_ROLE_BY_CODENAME = {role.permission: role for role in Role}
+
+
+def role_grants(user) -> list[RoleGrant]:
+    """Every (role, organization) the user holds; cached on the user object for the request."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_role_grants", None)
+    if cached is not None:
+        return cached
+    ct = ContentType.objects.get_for_model(Organization)
+    codenames = list(_ROLE_BY_CODENAME)
+    rows = list(
+        UserObjectPermission.objects.filter(
+            user=user, content_type=ct, permission__codename__in=codenames
+        ).values_list("permission__codename", "object_pk")
+    ) + list(
+        GroupObjectPermission.objects.filter(
+            group__user=user, content_type=ct, permission__codename__in=codenames
+        ).values_list("permission__codename", "object_pk")
+    )
+    orgs = Organization.objects.in_bulk({int(pk) for _, pk in rows})
+    grants = sorted(
+        {RoleGrant(_ROLE_BY_CODENAME[code], orgs[int(pk)]) for code, pk in rows if int(pk) in orgs},
+        key=lambda g: (list(Role).index(g.role), g.org.path),
+    )
+    user._role_grants = grants
+    return grants
+
+
+def grants_covering(user, org: Organization, roles=None) -> list[RoleGrant]:
+    return [g for g in role_grants(user) if g.covers(org) and (roles is None or g.role in roles)]
+
+
+def can_see(user, org: Organization) -> bool:
+    return user.is_superuser or bool(grants_covering(user, org))
+
+
+def has_role(user, role: Role) -> bool:
+    return any(g.role == role for g in role_grants(user))
+
+
+def forget_cached_grants(user) -> None:
+    if hasattr(user, "_role_grants"):
+        del user._role_grants

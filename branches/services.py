@@ -1,0 +1,44 @@
+"""Writes to the organization tree and role grants."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from guardian.shortcuts import assign_perm, remove_perm
+
+from branches.models import Organization, OrgKind, Role
+from branches.permissions import forget_cached_grants
+
+# Which kinds of organization each role is held on.
+ROLE_ORG_KINDS = {
+    Role.BRANCH_SECRETARY: {OrgKind.BRANCH},
+    Role.REVIEWER: {OrgKind.GENERAL_BRANCH, OrgKind.VILLAGE_COMMITTEE},
+    Role.COMMITTEE_OFFICER: {OrgKind.COMMITTEE, OrgKind.VILLAGE_COMMITTEE, OrgKind.GENERAL_BRANCH},
+    Role.DEPARTMENT_AUDITOR: {OrgKind.DEPARTMENT},
+}
+
+
+@transaction.atomic
+def create_organization(*, name, code, kind, parent=None, can_approve=False, short_name="", letter_prefix=""):
+    return Organization.objects.create(
+        name=name,
+        code=code,
+        kind=kind,
+        parent=parent,
+        can_approve=can_approve,
+        short_name=short_name,
+        letter_prefix=letter_prefix,
+    )
+
+
+def grant_role(*, user, role: Role, org: Organization) -> None:
+    """Grant a role on an organization. A committee officer on an organization without approval
+    authority is allowed on purpose: the rules (E13) then refuse that officer's approvals."""
+    role = Role(role)
+    if org.kind not in ROLE_ORG_KINDS[role]:
+        raise ValidationError(f"{role.label}不能设在{org.get_kind_display()}上。")
+    assign_perm(f"branches.{role.permission}", user, org)
+    forget_cached_grants(user)
+
+
+def revoke_role(*, user, role: Role, org: Organization) -> None:
+    remove_perm(f"branches.{Role(role).permission}", user, org)
+    forget_cached_grants(user)

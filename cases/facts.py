@@ -1,0 +1,37 @@
+"""Build the rule facts of a case from the database (the importer builds them from a row)."""
+
+import datetime as dt
+
+from cases.models import Case, Publicity, RuleSettings, StepRecord
+from cases.rules import CaseFacts, PublicityFacts
+
+
+def rule_settings() -> RuleSettings:
+    settings_row = RuleSettings.objects.first()
+    return settings_row or RuleSettings()
+
+
+def rule_set_on(day: dt.date, settings_row: RuleSettings) -> str:
+    return "2026" if day >= settings_row.rules_2026_effective else "2014"
+
+
+def case_facts(case: Case, records: list[StepRecord] | None = None, publicities=None) -> CaseFacts:
+    if records is None:
+        records = list(case.records.filter(is_current=True))
+    if publicities is None:
+        publicities = list(Publicity.objects.filter(case=case))
+    person = case.person
+    return CaseFacts(
+        birth_date=person.birth_date,
+        gender=person.gender,
+        id_number=person.id_number,
+        is_league_member=person.is_league_member,
+        league_recommended_on=case.league_recommended_on,
+        leaving_unit_on=case.leaving_unit_on,
+        done={r.step: r.on for r in records},
+        data={r.step: r.data for r in records},
+        rule_sets={r.step: r.rule_set for r in records},
+        publicities=[PublicityFacts(p.start_on, p.end_on, p.objections_resolved) for p in publicities],
+        extensions_so_far=1 if case.extension_months else 0,
+        probation_end=case.probation_end,
+    )

@@ -1,0 +1,418 @@
+"""Data and invariants of the case file. Rules live in cases/rules, writes in cases/services."""
+
+import datetime as dt
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from branches.models import Organization, PartyMember
+from cases import steps
+
+
+class Gender(models.TextChoices):
+    MALE = "M", "男"
+    FEMALE = "F", "女"
+
+
+class Education(models.TextChoices):
+    PRIMARY = "primary", "小学及以下"
+    JUNIOR = "junior", "初中"
+    SENIOR = "senior", "高中/中专"
+    COLLEGE = "college", "大专"
+    BACHELOR = "bachelor", "本科"
+    POSTGRADUATE = "postgraduate", "研究生"
+
+
+class Stage(models.TextChoices):
+    """The person's standing, in workflow order; derived from the steps done."""
+
+    APPLICANT = "applicant", "入党申请人"
+    ACTIVIST = "activist", "入党积极分子"
+    TARGET = "target", "发展对象"
+    PROBATIONARY = "probationary", "预备党员"
+    FULL_MEMBER = "full_member", "正式党员"
+
+
+class Outcome(models.TextChoices):
+    OPEN = "", "进行中"
+    ARCHIVED = "archived", "已归档"
+    WITHDRAWN = "withdrawn", "本人撤回"
+    DEACTIVATED = "deactivated", "不再列为培养对象"
+    ADMISSION_REJECTED = "admission_rejected", "未被接收"
+    PROBATION_CANCELLED = "probation_cancelled", "取消预备党员资格"
+    TRANSFERRED_OUT = "transferred_out", "组织关系转出"
+
+
+SIDE_OUTCOMES = (
+    Outcome.WITHDRAWN,
+    Outcome.DEACTIVATED,
+    Outcome.ADMISSION_REJECTED,
+    Outcome.PROBATION_CANCELLED,
+    Outcome.TRANSFERRED_OUT,
+)
+
+
+class Person(models.Model):
+    name = models.CharField("姓名", max_length=50)
+    name_initials = models.CharField("姓名拼音首字母", max_length=20, db_index=True, editable=False)
+    gender = models.CharField("性别", max_length=1, choices=Gender.choices)
+    ethnicity = models.CharField("民族", max_length=20, default="汉族")
+    birth_date = models.DateField("出生日期")
+    id_number = models.CharField("公民身份号码", max_length=18, unique=True)
+    education = models.CharField("学历", max_length=20, choices=Education.choices)
+    is_league_member = models.BooleanField("共青团员", default=False)
+    is_frontline = models.BooleanField("生产工作一线", default=False)
+    phone = models.CharField("联系电话", max_length=30, blank=True)
+    workplace = models.CharField("工作单位及职务", max_length=100, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "人员"
+        verbose_name_plural = "人员"
+
+    def __str__(self):
+        return self.name
+
+
+class Case(models.Model):
+    """One person's path into the Party at one branch."""
+
+    person = models.ForeignKey(Person, verbose_name="人员", on_delete=models.PROTECT, related_name="cases")
+    branch = models.ForeignKey(Organization, verbose_name="所在党支部", on_delete=models.PROTECT, related_name="cases")
+    stage = models.CharField("当前阶段", max_length=20, choices=Stage.choices, default=Stage.APPLICANT)
+    outcome = models.CharField("结果", max_length=30, choices=Outcome.choices, blank=True, default="")
+    outcome_on = models.DateField("结果日期", null=True, blank=True)
+    outcome_reason = models.TextField("结果说明", blank=True)
+    # Summary of the steps, refreshed by the write path, so lists need one query.
+    next_step = models.CharField("下一步", max_length=40, blank=True, choices=steps.CHOICES)
+    next_due = models.DateField("下一步到期日", null=True, blank=True)
+    next_earliest = models.DateField("下一步最早日期", null=True, blank=True)
+    steps_done = models.PositiveSmallIntegerField("已完成步骤数", default=0)
+    applied_on = models.DateField("申请入党日期", null=True, blank=True)
+    activist_on = models.DateField("确定积极分子日期", null=True, blank=True)
+    target_on = models.DateField("确定发展对象日期", null=True, blank=True)
+    probation_start = models.DateField("预备期起", null=True, blank=True)
+    probation_end = models.DateField("预备期满", null=True, blank=True)
+    extension_months = models.PositiveSmallIntegerField("延长预备期（月）", default=0)
+    full_member_on = models.DateField("转为正式党员日期（党龄起算）", null=True, blank=True)
+    league_recommended_on = models.DateField("团组织推优日期", null=True, blank=True)
+    leaving_unit_on = models.DateField("预计离开工作学习单位日期", null=True, blank=True)
+    transferred_from = models.ForeignKey(
+        "self", verbose_name="转入自", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("建档时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = "发展党员案例"
+        verbose_name_plural = "发展党员案例"
+        ordering = ["-updated_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(stage__in=Stage.values), name="case_stage_valid"),
+            models.CheckConstraint(condition=Q(outcome__in=Outcome.values), name="case_outcome_valid"),
+            models.UniqueConstraint(fields=["person"], condition=Q(outcome=""), name="one_open_case_per_person"),
+        ]
+        indexes = [
+            models.Index(fields=["branch", "outcome", "stage"]),
+            models.Index(fields=["next_step", "next_due"], condition=Q(outcome=""), name="open_case_next_due"),
+        ]
+
+    def __str__(self):
+        return f"{self.person.name}（{self.branch.name}）"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("cases:detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.outcome == Outcome.OPEN
+
+    @property
+    def stage_number(self) -> int:
+        """1–5 for the five-stage bar: the stage of the next step, or 5 when all is done."""
+        if self.next_step:
+            return steps.get(self.next_step).stage
+        return 5
+
+
+class StepRecord(models.Model):
+    """A step done: its date, who recorded it, and what it keeps (people, meeting, data)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="records")
+    step = models.CharField("步骤", max_length=40, choices=steps.CHOICES)
+    on = models.DateField("日期")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    org = models.ForeignKey(Organization, verbose_name="办理组织", on_delete=models.PROTECT, related_name="+")
+    people = models.ManyToManyField(PartyMember, blank=True, related_name="case_roles")
+    meeting = models.ForeignKey("Meeting", null=True, blank=True, on_delete=models.PROTECT, related_name="records")
+    data = models.JSONField("记录内容", default=dict, blank=True)
+    note = models.TextField("说明", blank=True)
+    rule_set = models.CharField("适用细则", max_length=4)
+    is_current = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(m2m_fields=[people])
+
+    class Meta:
+        verbose_name = "步骤记录"
+        verbose_name_plural = "步骤记录"
+        ordering = ["case", "on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "step"], condition=Q(is_current=True), name="one_current_record_per_step"),
+        ]
+
+    def __str__(self):
+        return f"{steps.get(self.step).name} {self.on}"
+
+    @property
+    def definition(self) -> steps.Step:
+        return steps.get(self.step)
+
+
+class Meeting(models.Model):
+    body = models.CharField(
+        "会议",
+        max_length=20,
+        choices=[
+            (steps.Body.BRANCH_COMMITTEE, "支部委员会"),
+            (steps.Body.BRANCH_ASSEMBLY, "支部党员大会"),
+            (steps.Body.PARTY_COMMITTEE, "党委会"),
+        ],
+    )
+    org = models.ForeignKey(Organization, verbose_name="召开组织", on_delete=models.PROTECT, related_name="meetings")
+    held_on = models.DateField("会议日期")
+    entitled = models.PositiveSmallIntegerField("应到会有表决权人数")
+    present = models.PositiveSmallIntegerField("实到会有表决权人数")
+    minutes = models.FileField("会议记录", upload_to="minutes/%Y/", blank=True)
+    note = models.TextField("备注", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "会议"
+        verbose_name_plural = "会议"
+        ordering = ["-held_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(present__lte=models.F("entitled")), name="meeting_present_le_entitled"),
+        ]
+
+    def __str__(self):
+        return f"{self.org.name} {self.get_body_display()} {self.held_on}"
+
+
+class Vote(models.Model):
+    """One person decided at one meeting (细则: 逐个讨论和表决)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="votes")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="votes")
+    step = models.CharField(max_length=40, choices=steps.CHOICES)
+    yes = models.PositiveSmallIntegerField("赞成")
+    no = models.PositiveSmallIntegerField("反对", default=0)
+    abstain = models.PositiveSmallIntegerField("弃权", default=0)
+    written_yes = models.PositiveSmallIntegerField("书面赞成意见", default=0)
+    written_no = models.PositiveSmallIntegerField("书面反对意见", default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "表决"
+        verbose_name_plural = "表决"
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "case", "step"], name="one_vote_per_person_per_meeting"),
+        ]
+
+
+class Publicity(models.Model):
+    """公示 (2026 rules: ≥5 working days after the committee agrees, before the next step)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="publicities")
+    start_on = models.DateField("公示开始日期")
+    end_on = models.DateField("公示结束日期")
+    venue = models.CharField("公示范围", max_length=200, blank=True)
+    objections = models.PositiveSmallIntegerField("收到异议数", default=0)
+    objections_resolved = models.BooleanField("异议均已核实处理", default=True)
+    note = models.TextField("公示结果", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "公示"
+        verbose_name_plural = "公示"
+        ordering = ["-start_on"]
+
+
+class SubmissionStatus(models.TextChoices):
+    PENDING = "pending", "待办理"
+    RETURNED = "returned", "已退回"
+    DONE = "done", "已办结"
+
+
+class Submission(models.Model):
+    """A branch's report upward for a committee step; reviewers forward it, the committee decides."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="submissions")
+    step = models.CharField("报送事项", max_length=40, choices=steps.CHOICES)
+    at_org = models.ForeignKey(Organization, verbose_name="当前办理组织", on_delete=models.PROTECT, related_name="inbox")
+    status = models.CharField(max_length=20, choices=SubmissionStatus.choices, default=SubmissionStatus.PENDING)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    submitted_on = models.DateField("报送日期")
+    reviewed = models.JSONField("审议记录", default=list, blank=True)
+    return_reason = models.TextField("退回理由", blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "报送"
+        verbose_name_plural = "报送"
+        ordering = ["submitted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "step"], condition=Q(status="pending"), name="one_pending_submission_per_step"
+            ),
+        ]
+        indexes = [models.Index(fields=["at_org", "status", "step"])]
+
+
+class EventSource(models.TextChoices):
+    WEB = "web", "网页"
+    IMPORT = "import", "导入"
+    ADMIN = "admin", "管理后台"
+    COMMAND = "command", "命令"
+    TRANSFER = "transfer", "转入"
+
+
+class CaseEvent(models.Model):
+    """Append-only, hash-chained timeline of everything done on a case (tamper-evident)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField("事件", max_length=30)
+    step = models.CharField("步骤", max_length=40, blank=True)
+    summary = models.CharField("摘要", max_length=300)
+    occurred_on = models.DateField("业务日期", null=True, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField("角色", max_length=30, blank=True)
+    org = models.ForeignKey(Organization, null=True, on_delete=models.PROTECT, related_name="+")
+    ip = models.GenericIPAddressField("IP", null=True, blank=True)
+    source = models.CharField("来源", max_length=20, choices=EventSource.choices, default=EventSource.WEB)
+    warnings = models.JSONField("预警及说明", default=list, blank=True)
+    note = models.TextField("说明", blank=True)
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        verbose_name = "案例事件"
+        verbose_name_plural = "案例事件（只读）"
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["case", "created_at"])]
+
+    def __str__(self):
+        return self.summary
+
+    def payload(self) -> str:
+        fields = {
+            "case": self.case_id,
+            "kind": self.kind,
+            "step": self.step,
+            "summary": self.summary,
+            "occurred_on": self.occurred_on.isoformat() if self.occurred_on else None,
+            "actor": self.actor_id,
+            "role": self.role,
+            "org": self.org_id,
+            "ip": self.ip,
+            "source": self.source,
+            "warnings": self.warnings,
+            "note": self.note,
+            "prev": self.prev_hash,
+        }
+        return json.dumps(fields, ensure_ascii=False, sort_keys=True)
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(self.payload().encode()).hexdigest()
+
+    def save(self, *args, **kwargs):
+        if self.pk:  # invariant: history is never rewritten, by anyone
+            raise PermissionError("案例事件只能追加，不能修改。")
+        self.hash = self.compute_hash()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("案例事件只能追加，不能删除。")
+
+
+def material_path(instance, filename):
+    return f"materials/{instance.case_id}/{dt.date.today():%Y%m}/{instance.sha256[:16]}{_suffix(filename)}"
+
+
+def _suffix(filename: str) -> str:
+    return "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+
+
+class Material(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="materials")
+    step = models.CharField("所属步骤", max_length=40, choices=steps.CHOICES, blank=True)
+    title = models.CharField("材料名称", max_length=100)
+    file = models.FileField("文件", upload_to=material_path)
+    original_name = models.CharField("原文件名", max_length=255)
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "材料"
+        verbose_name_plural = "材料"
+        ordering = ["step", "uploaded_at"]
+
+
+class Holiday(models.Model):
+    """Overrides of the working-day calendar: 节假日 (is_workday=False) and 调休 workdays (True)."""
+
+    date = models.DateField("日期", unique=True)
+    is_workday = models.BooleanField("是否工作日", default=False)
+    name = models.CharField("名称", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = "节假日/调休"
+        verbose_name_plural = "工作日历"
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date} {self.name}"
+
+
+class RuleSettings(models.Model):
+    """Admin-editable rule configuration (a single row)."""
+
+    rules_2026_effective = models.DateField("2026年细则施行日期", default=dt.date(2026, 5, 11))
+    rules_2026_confirmed = models.BooleanField(
+        "2026年细则文本已核实", default=False, help_text="未核实前，界面上2026年细则的条款标注“待核实”。"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "规则设置"
+        verbose_name_plural = "规则设置"
+
+    def __str__(self):
+        return "规则设置"
+
+
+class SensitiveAccess(models.Model):
+    """Every unmasked view of a 公民身份号码."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "敏感信息查看记录"
+        verbose_name_plural = "敏感信息查看记录"

@@ -1,0 +1,99 @@
+"""Where a case stands: each step done, open or locked (and why, and from when), the next step and
+its dates. Pure reads of CaseFacts through the same rules the write path uses."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from cases import steps
+from cases.dates import add_months, add_years
+from cases.rules import Attempt, CaseFacts, evaluate
+
+# Codes whose findings describe *when* a step becomes possible, without any user input.
+_TIMING_CODES = {"E03", "E04", "E10", "E14"}
+
+
+@dataclass
+class StepStatus:
+    step: steps.Step
+    state: str  # "done", "open" or "locked"
+    done_on: dt.date | None = None
+    reasons: tuple[str, ...] = ()
+    earliest: dt.date | None = None
+    due: dt.date | None = None
+
+
+def available_steps(facts: CaseFacts) -> list[steps.Step]:
+    return [s for s in steps.STEPS if s.code not in facts.done and all(r in facts.done for r in s.requires)]
+
+
+def due_date(code: str, facts: CaseFacts, rules_2026: callable) -> dt.date | None:
+    done = facts.done
+    if code == "initial_talk" and "application" in done:
+        return add_months(done["application"], 1)
+    if code in ("committee_talk", "admission_approval") and "admission_meeting" in done:
+        return add_months(done["admission_meeting"], 3)
+    if code == "conversion_approval" and "conversion_meeting" in done:
+        return add_months(done["conversion_meeting"], 3)
+    if code == "admission_meeting" and "pre_review" in done and rules_2026(done["pre_review"]):
+        return add_months(done["pre_review"], 1)
+    if code == "oath" and "admission_approval" in done and rules_2026(done["admission_approval"]):
+        return add_months(done["admission_approval"], 1)
+    if code in ("conversion_application", "conversion_meeting") and facts.probation_end:
+        return facts.probation_end
+    if code == "activist_cultivation" and "activist_selection" in done:
+        return next_assessment_due(done["activist_selection"], dt.date.today())
+    return None
+
+
+def next_assessment_due(activist_on: dt.date, today: dt.date) -> dt.date:
+    """Half-yearly assessments fall due every 6 months from activist_selection."""
+    n = 1
+    while (due := add_months(activist_on, 6 * n)) < today:
+        n += 1
+    return due
+
+
+def earliest_date(code: str, facts: CaseFacts) -> dt.date | None:
+    done = facts.done
+    candidates = [done[r] for r in steps.get(code).requires if r in done]
+    if code == "target_selection" and "activist_selection" in done:
+        candidates.append(add_years(done["activist_selection"], 1))
+    if code == "conversion_meeting" and facts.probation_end:
+        candidates.append(facts.probation_end)
+    return max(candidates) if candidates else None
+
+
+def step_statuses(facts: CaseFacts, today: dt.date, rule_set_on, workdays_between, confirmed: bool) -> list[StepStatus]:
+    statuses = []
+    for step in steps.STEPS:
+        if step.code in facts.done:
+            statuses.append(StepStatus(step, "done", done_on=facts.done[step.code]))
+            continue
+        missing = [steps.get(r).name for r in step.requires if r not in facts.done]
+        if missing:
+            statuses.append(StepStatus(step, "locked", reasons=tuple(f"须先完成「{m}」" for m in missing)))
+            continue
+        attempt = Attempt(
+            step=step,
+            on=today,
+            case=facts,
+            today=today,
+            rule_set=rule_set_on(today),
+            rules_2026_confirmed=confirmed,
+            data={"resolution": "convert"},
+            is_2026_date=lambda d: rule_set_on(d) == "2026",
+            workdays_between=workdays_between,
+        )
+        timing = [f for f in evaluate(attempt) if f.code in _TIMING_CODES and f.blocks]
+        earliest = max((f.date for f in timing if f.date), default=earliest_date(step.code, facts))
+        due = due_date(step.code, facts, lambda d: rule_set_on(d) == "2026")
+        statuses.append(
+            StepStatus(
+                step,
+                "locked" if timing else "open",
+                reasons=tuple(f.message for f in timing),
+                earliest=earliest,
+                due=due,
+            )
+        )
+    return statuses

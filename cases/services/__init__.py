@@ -1,0 +1,39 @@
+"""The only write path of the case file. Every function locks, checks, writes and audits in one
+transaction; views, the admin, commands, tasks and the importer call these and nothing else."""
+
+from cases.services.actors import Actor
+from cases.services.errors import InvalidInput, StepBlocked, StepNotAllowed, WarningsNeedReason
+from cases.services.lifecycle import close_case, open_case, transfer_case, update_person
+from cases.services.records import (
+    record_meeting,
+    record_publicity,
+    reveal_id_number,
+    upload_material,
+    validate_upload,
+    validate_vote,
+)
+from cases.services.step_service import StepInput, perform_step
+from cases.services.submissions import forward, return_submission, submit
+
+__all__ = [
+    "Actor",
+    "InvalidInput",
+    "StepBlocked",
+    "StepInput",
+    "StepNotAllowed",
+    "WarningsNeedReason",
+    "close_case",
+    "forward",
+    "open_case",
+    "perform_step",
+    "record_meeting",
+    "record_publicity",
+    "return_submission",
+    "reveal_id_number",
+    "submit",
+    "transfer_case",
+    "update_person",
+    "upload_material",
+    "validate_upload",
+    "validate_vote",
+]

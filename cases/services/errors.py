@@ -1,0 +1,23 @@
+from cases.rules import Finding
+
+
+class StepNotAllowed(Exception):
+    """The step cannot be done now for a reason that is not a rule (already done, case closed…)."""
+
+
+class StepBlocked(Exception):
+    def __init__(self, findings: list[Finding]):
+        super().__init__("；".join(str(f) for f in findings))
+        self.findings = findings
+
+
+class WarningsNeedReason(Exception):
+    """Warnings let a step through only with a recorded reason (记录说明)."""
+
+    def __init__(self, findings: list[Finding]):
+        super().__init__("；".join(str(f) for f in findings))
+        self.findings = findings
+
+
+class InvalidInput(Exception):
+    """Input that cannot be recorded (duplicate ID number, bad upload…), with a Chinese message."""

@@ -1,0 +1,204 @@
+"""Opening a case, its side outcomes, and transfers between branches."""
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from pypinyin import Style, lazy_pinyin
+
+from branches.models import Organization, OrgKind, Role
+from cases.models import Case, Outcome, Person, Publicity, StepRecord
+from cases.rules.checks import identity_findings
+from cases.services.actors import Actor, acting_grant, as_actor
+from cases.services.errors import InvalidInput, StepNotAllowed
+from cases.services.events import record_event
+from cases.services.step_service import StepInput, lock_case, perform_step
+from cases.services.summary import refresh_summary
+
+PERSON_FIELDS = (
+    "name", "gender", "ethnicity", "birth_date", "id_number", "education",
+    "is_league_member", "is_frontline", "phone", "workplace",
+)
+
+
+def name_initials(name: str) -> str:
+    return "".join(part[0] for part in lazy_pinyin(name, style=Style.FIRST_LETTER) if part).lower()
+
+
+@transaction.atomic
+def open_case(
+    *,
+    branch: Organization,
+    person: dict,
+    applied_on: dt.date,
+    actor,
+    league_recommended_on=None,
+    leaving_unit_on=None,
+    note: str = "",
+) -> Case:
+    """Register a written application: the person, the case and step 1 in one transaction."""
+    actor = as_actor(actor)
+    if branch.kind != OrgKind.BRANCH:
+        raise InvalidInput("案例只能建在党支部")
+    acting_grant(actor.user, branch, (Role.BRANCH_SECRETARY,))
+    id_number = (person.get("id_number") or "").strip().upper()
+    problems = identity_findings(id_number, person.get("birth_date"), person.get("gender", ""))
+    if problems:
+        raise InvalidInput("E02 " + "；".join(problems))
+    existing = Person.objects.filter(id_number=id_number).first()
+    if existing and existing.cases.filter(outcome=Outcome.OPEN).exists():
+        raise InvalidInput(f"公民身份号码 {id_number} 已有进行中的案例（{existing.name}），不能重复建档")
+    values = {k: person[k] for k in PERSON_FIELDS if k in person}
+    values["id_number"] = id_number
+    if existing:
+        for key, value in values.items():
+            setattr(existing, key, value)
+        subject = existing
+    else:
+        subject = Person(**values)
+    subject.name_initials = name_initials(subject.name)
+    subject._history_user = actor.user
+    subject.save()
+    try:
+        with transaction.atomic():
+            case = Case(
+                person=subject,
+                branch=branch,
+                league_recommended_on=league_recommended_on,
+                leaving_unit_on=leaving_unit_on,
+            )
+            case._history_user = actor.user
+            case.save()
+    except IntegrityError as exc:
+        raise InvalidInput("该人员已有进行中的案例，不能重复建档") from exc
+    record_event(case=case, actor=actor, kind="open", summary=f"建档：{subject.name}", occurred_on=applied_on)
+    perform_step(case=case, step_code="application", given=StepInput(on=applied_on, note=note), actor=actor)
+    return case
+
+
+@transaction.atomic
+def update_person(*, case: Case, changes: dict, actor, case_changes: dict | None = None) -> Case:
+    actor = as_actor(actor)
+    lock_case(case)
+    grant = acting_grant(actor.user, case.branch, (Role.BRANCH_SECRETARY,))
+    person = case.person
+    before = {k: getattr(person, k) for k in changes}
+    for key, value in changes.items():
+        if key not in PERSON_FIELDS:
+            raise InvalidInput(f"不能修改字段 {key}")
+        setattr(person, key, value)
+    problems = identity_findings(person.id_number, person.birth_date, person.gender)
+    if problems:
+        raise InvalidInput("E02 " + "；".join(problems))
+    if Person.objects.filter(id_number=person.id_number).exclude(pk=person.pk).exists():
+        raise InvalidInput("该公民身份号码已属于另一人员")
+    person.name_initials = name_initials(person.name)
+    person._history_user = actor.user
+    person.save()
+    for key, value in (case_changes or {}).items():
+        if key not in ("league_recommended_on", "leaving_unit_on"):
+            raise InvalidInput(f"不能修改字段 {key}")
+        setattr(case, key, value)
+    refresh_summary(case, actor.user, reason="修改人员信息")
+    changed = [Person._meta.get_field(k).verbose_name for k in changes if before[k] != changes[k]]
+    changed += [Case._meta.get_field(k).verbose_name for k in (case_changes or {})]
+    record_event(
+        case=case,
+        actor=actor,
+        kind="edit",
+        summary="修改：" + ("、".join(changed) or "无变化"),
+        role=grant.role.value,
+        org=grant.org,
+    )
+    return case
+
+
+# Which side outcomes the branch may record, and from which standings.
+CLOSABLE = {
+    Outcome.WITHDRAWN: ("applicant", "activist", "target"),
+    Outcome.DEACTIVATED: ("activist", "target"),
+    Outcome.ADMISSION_REJECTED: ("target",),
+}
+
+
+@transaction.atomic
+def close_case(*, case: Case, outcome: str, on: dt.date, reason: str, actor) -> Case:
+    """Side outcomes: 本人撤回, 不再列为积极分子/发展对象, 未被接收 (branch vote failed or the
+    committee did not approve)."""
+    actor = as_actor(actor)
+    outcome = Outcome(outcome)
+    if not (reason or "").strip():
+        raise InvalidInput("须填写说明")
+    lock_case(case)
+    if not case.is_open:
+        raise StepNotAllowed(f"案例已结束（{case.get_outcome_display()}）")
+    roles = (Role.BRANCH_SECRETARY, Role.COMMITTEE_OFFICER) if outcome == Outcome.ADMISSION_REJECTED else (
+        Role.BRANCH_SECRETARY,
+    )
+    grant = acting_grant(actor.user, case.branch, roles)
+    if outcome not in CLOSABLE or case.stage not in CLOSABLE[outcome]:
+        raise StepNotAllowed(f"{case.get_stage_display()}阶段不能登记为「{outcome.label}」")
+    case.outcome, case.outcome_on, case.outcome_reason = outcome, on, reason.strip()
+    refresh_summary(case, actor.user, reason=outcome.label)
+    record_event(
+        case=case,
+        actor=actor,
+        kind="outcome",
+        summary=f"{outcome.label}（{on}）：{reason.strip()}",
+        occurred_on=on,
+        role=grant.role.value,
+        org=grant.org,
+        note=reason.strip(),
+    )
+    return case
+
+
+@transaction.atomic
+def transfer_case(*, case: Case, to_branch: Organization, on: dt.date, reason: str, actor) -> Case:
+    """组织关系转出: close here, open at the receiving branch with the steps done so far, so the
+    cultivation time carries over (细则第十二条 "培养教育时间可以连续计算")."""
+    actor = as_actor(actor)
+    lock_case(case)
+    if not case.is_open:
+        raise StepNotAllowed("案例已结束，不能转出")
+    if to_branch.kind != OrgKind.BRANCH or to_branch.pk == case.branch_id:
+        raise InvalidInput("请选择另一个党支部作为转入支部")
+    grant = acting_grant(actor.user, case.branch, (Role.BRANCH_SECRETARY,))
+    case.outcome, case.outcome_on, case.outcome_reason = Outcome.TRANSFERRED_OUT, on, reason
+    refresh_summary(case, actor.user, reason="组织关系转出")
+    record_event(
+        case=case, actor=actor, kind="outcome", summary=f"组织关系转出至{to_branch.name}（{on}）",
+        occurred_on=on, role=grant.role.value, org=grant.org, note=reason,
+    )
+    new = Case(
+        person=case.person,
+        branch=to_branch,
+        transferred_from=case,
+        league_recommended_on=case.league_recommended_on,
+        leaving_unit_on=case.leaving_unit_on,
+        probation_start=case.probation_start,
+        probation_end=case.probation_end,
+        extension_months=case.extension_months,
+    )
+    new._history_user = actor.user
+    new.save()
+    for old in case.records.filter(is_current=True).prefetch_related("people"):
+        copy = StepRecord.objects.create(
+            case=new, step=old.step, on=old.on, recorded_by=old.recorded_by, org=old.org,
+            meeting=old.meeting, data=old.data, note=old.note, rule_set=old.rule_set,
+        )
+        copy.people.set(old.people.all())
+    for pub in case.publicities.all():
+        pub.pk = None
+        pub.case = new
+        pub.save()
+    refresh_summary(new, actor.user, reason="组织关系转入")
+    transfer_actor = Actor(user=actor.user, ip=actor.ip, source="transfer")
+    record_event(
+        case=new, actor=transfer_actor, kind="open",
+        summary=f"自{case.branch.name}转入（{on}），已完成 {new.steps_done} 个步骤，培养时间连续计算",
+        occurred_on=on, role=grant.role.value, org=grant.org, note=reason,
+    )
+    return new
+
+
+__all__ = ["open_case", "update_person", "close_case", "transfer_case", "name_initials", "Publicity"]

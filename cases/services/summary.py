@@ -1,0 +1,38 @@
+"""Keep the case's summary columns (stage, next step, dates) in step with its records."""
+
+from django.utils import timezone
+
+from cases import progress, steps
+from cases.facts import case_facts, rule_set_on, rule_settings
+from cases.models import Case, Stage
+
+
+def refresh_summary(case: Case, user, reason: str) -> None:
+    records = list(case.records.filter(is_current=True))
+    facts = case_facts(case, records=records)
+    done = set(facts.done)
+    settings_row = rule_settings()
+
+    stage = Stage.APPLICANT
+    for code, status in steps.STATUS_STEPS.items():
+        if code in done:
+            stage = Stage(status)
+    if stage == Stage.FULL_MEMBER and not case.full_member_on:
+        stage = Stage.PROBATIONARY
+    case.stage = stage
+    case.steps_done = len(done)
+    case.applied_on = facts.done.get("application")
+    case.activist_on = facts.done.get("activist_selection")
+    case.target_on = facts.done.get("target_selection")
+
+    open_steps = progress.available_steps(facts) if case.is_open else []
+    nxt = open_steps[0].code if open_steps else ""
+    case.next_step = nxt
+    case.next_due = progress.due_date(nxt, facts, lambda d: rule_set_on(d, settings_row) == "2026") if nxt else None
+    case.next_earliest = progress.earliest_date(nxt, facts) if nxt else None
+    if not nxt and "archiving" in done and case.is_open:
+        case.outcome, case.outcome_on = "archived", facts.done["archiving"]
+    case._history_user = user
+    case._change_reason = reason
+    case.updated_at = timezone.now()
+    case.save()
