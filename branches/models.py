@@ -35,7 +35,12 @@ class Organization(models.Model):
     code = models.CharField("组织代码", max_length=40, unique=True)
     kind = models.CharField("类型", max_length=20, choices=OrgKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="上级组织", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="上级组织",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     can_approve = models.BooleanField("具有审批权限", default=False)
     # Materialized path "/1/5/12/": scope = path prefix, ancestors = ids in the path.
@@ -102,7 +107,9 @@ class PartyMember(models.Model):
         Organization, verbose_name="所在党支部", on_delete=models.PROTECT, related_name="members"
     )
     name = models.CharField("姓名", max_length=50)
-    status = models.CharField("党员类别", max_length=20, choices=MemberStatus.choices, default=MemberStatus.FULL)
+    status = models.CharField(
+        "党员类别", max_length=20, choices=MemberStatus.choices, default=MemberStatus.FULL
+    )
     sanction = models.CharField("党纪处分", max_length=30, choices=Sanction.choices, blank=True, default="")
     sanction_until = models.DateField("处分影响期至", null=True, blank=True)
     active = models.BooleanField("在册", default=True)

@@ -82,7 +82,9 @@ class Case(models.Model):
     """One person's path into the Party at one branch."""
 
     person = models.ForeignKey(Person, verbose_name="人员", on_delete=models.PROTECT, related_name="cases")
-    branch = models.ForeignKey(Organization, verbose_name="所在党支部", on_delete=models.PROTECT, related_name="cases")
+    branch = models.ForeignKey(
+        Organization, verbose_name="所在党支部", on_delete=models.PROTECT, related_name="cases"
+    )
     stage = models.CharField("当前阶段", max_length=20, choices=Stage.choices, default=Stage.APPLICANT)
     outcome = models.CharField("结果", max_length=30, choices=Outcome.choices, blank=True, default="")
     outcome_on = models.DateField("结果日期", null=True, blank=True)
@@ -115,11 +117,15 @@ class Case(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(stage__in=Stage.values), name="case_stage_valid"),
             models.CheckConstraint(condition=Q(outcome__in=Outcome.values), name="case_outcome_valid"),
-            models.UniqueConstraint(fields=["person"], condition=Q(outcome=""), name="one_open_case_per_person"),
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(outcome=""), name="one_open_case_per_person"
+            ),
         ]
         indexes = [
             models.Index(fields=["branch", "outcome", "stage"]),
-            models.Index(fields=["next_step", "next_due"], condition=Q(outcome=""), name="open_case_next_due"),
+            models.Index(
+                fields=["next_step", "next_due"], condition=Q(outcome=""), name="open_case_next_due"
+            ),
         ]
 
     def __str__(self):
@@ -151,7 +157,9 @@ class StepRecord(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     org = models.ForeignKey(Organization, verbose_name="办理组织", on_delete=models.PROTECT, related_name="+")
     people = models.ManyToManyField(PartyMember, blank=True, related_name="case_roles")
-    meeting = models.ForeignKey("Meeting", null=True, blank=True, on_delete=models.PROTECT, related_name="records")
+    meeting = models.ForeignKey(
+        "Meeting", null=True, blank=True, on_delete=models.PROTECT, related_name="records"
+    )
     data = models.JSONField("记录内容", default=dict, blank=True)
     note = models.TextField("说明", blank=True)
     rule_set = models.CharField("适用细则", max_length=4)
@@ -164,7 +172,9 @@ class StepRecord(models.Model):
         verbose_name_plural = "步骤记录"
         ordering = ["case", "on", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["case", "step"], condition=Q(is_current=True), name="one_current_record_per_step"),
+            models.UniqueConstraint(
+                fields=["case", "step"], condition=Q(is_current=True), name="one_current_record_per_step"
+            ),
         ]
 
     def __str__(self):
@@ -185,7 +195,9 @@ class Meeting(models.Model):
             (steps.Body.PARTY_COMMITTEE, "党委会"),
         ],
     )
-    org = models.ForeignKey(Organization, verbose_name="召开组织", on_delete=models.PROTECT, related_name="meetings")
+    org = models.ForeignKey(
+        Organization, verbose_name="召开组织", on_delete=models.PROTECT, related_name="meetings"
+    )
     held_on = models.DateField("会议日期")
     entitled = models.PositiveSmallIntegerField("应到会有表决权人数")
     present = models.PositiveSmallIntegerField("实到会有表决权人数")
@@ -200,7 +212,9 @@ class Meeting(models.Model):
         verbose_name_plural = "会议"
         ordering = ["-held_on", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(present__lte=models.F("entitled")), name="meeting_present_le_entitled"),
+            models.CheckConstraint(
+                condition=Q(present__lte=models.F("entitled")), name="meeting_present_le_entitled"
+            ),
         ]
 
     def __str__(self):
@@ -224,7 +238,9 @@ class Vote(models.Model):
         verbose_name = "表决"
         verbose_name_plural = "表决"
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "case", "step"], name="one_vote_per_person_per_meeting"),
+            models.UniqueConstraint(
+                fields=["meeting", "case", "step"], name="one_vote_per_person_per_meeting"
+            ),
         ]
 
 
@@ -259,8 +275,12 @@ class Submission(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="submissions")
     step = models.CharField("报送事项", max_length=40, choices=steps.CHOICES)
-    at_org = models.ForeignKey(Organization, verbose_name="当前办理组织", on_delete=models.PROTECT, related_name="inbox")
-    status = models.CharField(max_length=20, choices=SubmissionStatus.choices, default=SubmissionStatus.PENDING)
+    at_org = models.ForeignKey(
+        Organization, verbose_name="当前办理组织", on_delete=models.PROTECT, related_name="inbox"
+    )
+    status = models.CharField(
+        max_length=20, choices=SubmissionStatus.choices, default=SubmissionStatus.PENDING
+    )
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(auto_now_add=True)
     submitted_on = models.DateField("报送日期")

@@ -63,7 +63,9 @@ def earliest_date(code: str, facts: CaseFacts) -> dt.date | None:
     return max(candidates) if candidates else None
 
 
-def step_statuses(facts: CaseFacts, today: dt.date, rule_set_on, workdays_between, confirmed: bool) -> list[StepStatus]:
+def step_statuses(
+    facts: CaseFacts, today: dt.date, rule_set_on, workdays_between, confirmed: bool
+) -> list[StepStatus]:
     statuses = []
     for step in steps.STEPS:
         if step.code in facts.done:

@@ -21,9 +21,7 @@ class WorkdayCalendar:
 
     def __init__(self, overrides: dict[dt.date, bool] | None = None):
         self.overrides = (
-            overrides
-            if overrides is not None
-            else dict(Holiday.objects.values_list("date", "is_workday"))
+            overrides if overrides is not None else dict(Holiday.objects.values_list("date", "is_workday"))
         )
 
     def is_workday(self, day: dt.date) -> bool:

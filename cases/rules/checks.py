@@ -62,7 +62,12 @@ def check_order(a: Attempt) -> list[Finding]:
             found.append(_f(a, "E03", f"须先完成「{_name(required)}」，才能办理「{a.step.name}」"))
         elif a.on < done_on:
             found.append(
-                _f(a, "E03", f"「{a.step.name}」不能早于「{_name(required)}」（{done_on}）：最早可于 {done_on} 办理", done_on)
+                _f(
+                    a,
+                    "E03",
+                    f"「{a.step.name}」不能早于「{_name(required)}」（{done_on}）：最早可于 {done_on} 办理",
+                    done_on,
+                )
             )
     return found
 
@@ -113,7 +118,9 @@ def check_introducers(a: Attempt) -> list[Finding]:
         found.append(_f(a, "E05", f"入党介绍人须为在册正式党员：{'、'.join(not_full)} 不是正式党员"))
     on_probation = [m.name for m in introducers if m.under_party_probation]
     if on_probation:
-        found.append(_f(a, "E05", f"受留党察看处分、尚未恢复党员权利的党员不能作入党介绍人：{'、'.join(on_probation)}"))
+        found.append(
+            _f(a, "E05", f"受留党察看处分、尚未恢复党员权利的党员不能作入党介绍人：{'、'.join(on_probation)}")
+        )
     return found
 
 
@@ -133,7 +140,9 @@ def check_training(a: Attempt) -> list[Finding]:
     if days >= 3 or hours >= 24:
         return []
     if (training.get("exemption_reason") or "").strip():
-        return [_f(a, "W07", f"集中培训 {days} 天、{hours} 学时，按特殊情况豁免：{training['exemption_reason']}")]
+        return [
+            _f(a, "W07", f"集中培训 {days} 天、{hours} 学时，按特殊情况豁免：{training['exemption_reason']}")
+        ]
     return [_f(a, "E08", f"集中培训应不少于三天或二十四学时，现为 {days} 天、{hours} 学时")]
 
 
@@ -157,7 +166,14 @@ def check_leaving_unit(a: Attempt) -> list[Finding]:
     leaving = a.case.leaving_unit_on
     if leaving is None or not a.on <= leaving <= add_months(a.on, 3):
         return []
-    return [_f(a, "W08", f"发展对象将于 {leaving} 离开工作、学习单位（三个月内），一般不办理接收预备党员手续", leaving)]
+    return [
+        _f(
+            a,
+            "W08",
+            f"发展对象将于 {leaving} 离开工作、学习单位（三个月内），一般不办理接收预备党员手续",
+            leaving,
+        )
+    ]
 
 
 def check_vote(a: Attempt) -> list[Finding]:
@@ -172,7 +188,9 @@ def check_vote(a: Attempt) -> list[Finding]:
         found.append(_f(a, "E09", f"到会有表决权人数 {present} 未超过应到会人数 {n} 的半数，会议无效"))
     yes = a.vote.yes + a.vote.written_yes
     if yes * 2 <= n:
-        found.append(_f(a, "E09", f"赞成票（含书面意见）{yes} 未超过应到会有表决权人数 {n} 的半数，表决未通过"))
+        found.append(
+            _f(a, "E09", f"赞成票（含书面意见）{yes} 未超过应到会有表决权人数 {n} 的半数，表决未通过")
+        )
     return found
 
 
@@ -225,7 +243,9 @@ def check_authority(a: Attempt) -> list[Finding]:
             return [_f(a, "E13", "预备党员备案由上级党委组织部门办理，本组织无此权限")]
         return []
     if a.step.is_committee_step and a.acting_org_can_approve is False:
-        return [_f(a, "E13", f"「{a.step.name}」须由具有审批权限的基层党委办理；党总支、村（社区）党委只能审议")]
+        return [
+            _f(a, "E13", f"「{a.step.name}」须由具有审批权限的基层党委办理；党总支、村（社区）党委只能审议")
+        ]
     return []
 
 
@@ -244,10 +264,14 @@ def check_publicity(a: Attempt) -> list[Finding]:
     days = a.workdays_between(pub.start_on, pub.end_on)
     found = []
     if days < 5:
-        found.append(_f(a, "E14", f"公示 {pub.start_on} 至 {pub.end_on} 仅 {days} 个工作日，不少于五个工作日"))
+        found.append(
+            _f(a, "E14", f"公示 {pub.start_on} 至 {pub.end_on} 仅 {days} 个工作日，不少于五个工作日")
+        )
     if a.on <= pub.end_on:
         earliest = pub.end_on + dt.timedelta(days=1)
-        found.append(_f(a, "E14", f"公示至 {pub.end_on} 结束：最早可于 {earliest} 办理「{a.step.name}」", earliest))
+        found.append(
+            _f(a, "E14", f"公示至 {pub.end_on} 结束：最早可于 {earliest} 办理「{a.step.name}」", earliest)
+        )
     if not pub.objections_resolved:
         found.append(_f(a, "E14", "公示期间收到的异议尚未核实处理"))
     return found

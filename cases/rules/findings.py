@@ -1,5 +1,5 @@
-from dataclasses import dataclass
 import datetime as dt
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -15,7 +15,11 @@ class Finding:
         return self.code.startswith("E")
 
     def as_dict(self) -> dict:
-        return {"code": self.code, "message": self.message, "date": self.date.isoformat() if self.date else None}
+        return {
+            "code": self.code,
+            "message": self.message,
+            "date": self.date.isoformat() if self.date else None,
+        }
 
     def __str__(self):
         return f"{self.code} {self.message}"

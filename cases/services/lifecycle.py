@@ -15,8 +15,16 @@ from cases.services.step_service import StepInput, lock_case, perform_step
 from cases.services.summary import refresh_summary
 
 PERSON_FIELDS = (
-    "name", "gender", "ethnicity", "birth_date", "id_number", "education",
-    "is_league_member", "is_frontline", "phone", "workplace",
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "id_number",
+    "education",
+    "is_league_member",
+    "is_frontline",
+    "phone",
+    "workplace",
 )
 
 
@@ -131,8 +139,10 @@ def close_case(*, case: Case, outcome: str, on: dt.date, reason: str, actor) -> 
     lock_case(case)
     if not case.is_open:
         raise StepNotAllowed(f"案例已结束（{case.get_outcome_display()}）")
-    roles = (Role.BRANCH_SECRETARY, Role.COMMITTEE_OFFICER) if outcome == Outcome.ADMISSION_REJECTED else (
-        Role.BRANCH_SECRETARY,
+    roles = (
+        (Role.BRANCH_SECRETARY, Role.COMMITTEE_OFFICER)
+        if outcome == Outcome.ADMISSION_REJECTED
+        else (Role.BRANCH_SECRETARY,)
     )
     grant = acting_grant(actor.user, case.branch, roles)
     if outcome not in CLOSABLE or case.stage not in CLOSABLE[outcome]:
@@ -166,8 +176,14 @@ def transfer_case(*, case: Case, to_branch: Organization, on: dt.date, reason: s
     case.outcome, case.outcome_on, case.outcome_reason = Outcome.TRANSFERRED_OUT, on, reason
     refresh_summary(case, actor.user, reason="组织关系转出")
     record_event(
-        case=case, actor=actor, kind="outcome", summary=f"组织关系转出至{to_branch.name}（{on}）",
-        occurred_on=on, role=grant.role.value, org=grant.org, note=reason,
+        case=case,
+        actor=actor,
+        kind="outcome",
+        summary=f"组织关系转出至{to_branch.name}（{on}）",
+        occurred_on=on,
+        role=grant.role.value,
+        org=grant.org,
+        note=reason,
     )
     new = Case(
         person=case.person,
@@ -183,8 +199,15 @@ def transfer_case(*, case: Case, to_branch: Organization, on: dt.date, reason: s
     new.save()
     for old in case.records.filter(is_current=True).prefetch_related("people"):
         copy = StepRecord.objects.create(
-            case=new, step=old.step, on=old.on, recorded_by=old.recorded_by, org=old.org,
-            meeting=old.meeting, data=old.data, note=old.note, rule_set=old.rule_set,
+            case=new,
+            step=old.step,
+            on=old.on,
+            recorded_by=old.recorded_by,
+            org=old.org,
+            meeting=old.meeting,
+            data=old.data,
+            note=old.note,
+            rule_set=old.rule_set,
         )
         copy.people.set(old.people.all())
     for pub in case.publicities.all():
@@ -194,9 +217,14 @@ def transfer_case(*, case: Case, to_branch: Organization, on: dt.date, reason: s
     refresh_summary(new, actor.user, reason="组织关系转入")
     transfer_actor = Actor(user=actor.user, ip=actor.ip, source="transfer")
     record_event(
-        case=new, actor=transfer_actor, kind="open",
+        case=new,
+        actor=transfer_actor,
+        kind="open",
         summary=f"自{case.branch.name}转入（{on}），已完成 {new.steps_done} 个步骤，培养时间连续计算",
-        occurred_on=on, role=grant.role.value, org=grant.org, note=reason,
+        occurred_on=on,
+        role=grant.role.value,
+        org=grant.org,
+        note=reason,
     )
     return new
 

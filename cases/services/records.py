@@ -24,7 +24,15 @@ BODY_ROLES = {
 
 @transaction.atomic
 def record_meeting(
-    *, org: Organization, body: str, held_on: dt.date, entitled: int, present: int, actor, note="", minutes=None
+    *,
+    org: Organization,
+    body: str,
+    held_on: dt.date,
+    entitled: int,
+    present: int,
+    actor,
+    note="",
+    minutes=None,
 ) -> Meeting:
     """One record per meeting; a 党委会 record can then decide several cases."""
     actor = as_actor(actor)
@@ -40,7 +48,13 @@ def record_meeting(
     if minutes is not None:
         validate_upload(minutes)
     meeting = Meeting(
-        org=org, body=body, held_on=held_on, entitled=entitled, present=present, note=note, created_by=actor.user
+        org=org,
+        body=body,
+        held_on=held_on,
+        entitled=entitled,
+        present=present,
+        note=note,
+        created_by=actor.user,
     )
     if minutes is not None:
         meeting.minutes = minutes
@@ -56,7 +70,15 @@ def validate_vote(meeting: Meeting, yes: int, no: int, abstain: int) -> None:
 
 @transaction.atomic
 def record_publicity(
-    *, case: Case, start_on: dt.date, end_on: dt.date, actor, venue="", objections=0, objections_resolved=True, note=""
+    *,
+    case: Case,
+    start_on: dt.date,
+    end_on: dt.date,
+    actor,
+    venue="",
+    objections=0,
+    objections_resolved=True,
+    note="",
 ) -> Publicity:
     actor = as_actor(actor)
     lock_case(case)
@@ -64,8 +86,14 @@ def record_publicity(
     if end_on < start_on:
         raise InvalidInput("公示结束日期不能早于开始日期")
     publicity = Publicity(
-        case=case, start_on=start_on, end_on=end_on, venue=venue, objections=objections,
-        objections_resolved=objections_resolved, note=note, recorded_by=actor.user,
+        case=case,
+        start_on=start_on,
+        end_on=end_on,
+        venue=venue,
+        objections=objections,
+        objections_resolved=objections_resolved,
+        note=note,
+        recorded_by=actor.user,
     )
     publicity._history_user = actor.user
     publicity.save()
@@ -73,9 +101,16 @@ def record_publicity(
 
     refresh_summary(case, actor.user, reason="登记公示")
     record_event(
-        case=case, actor=actor, kind="publicity", step="target_filing",
-        summary=f"发展对象公示 {start_on} 至 {end_on}，异议 {objections} 件" + ("" if objections_resolved else "（未处理完毕）"),
-        occurred_on=start_on, role=grant.role.value, org=grant.org, note=note,
+        case=case,
+        actor=actor,
+        kind="publicity",
+        step="target_filing",
+        summary=f"发展对象公示 {start_on} 至 {end_on}，异议 {objections} 件"
+        + ("" if objections_resolved else "（未处理完毕）"),
+        occurred_on=start_on,
+        role=grant.role.value,
+        org=grant.org,
+        note=note,
     )
     return publicity
 
@@ -89,7 +124,9 @@ def validate_upload(upload) -> str:
     suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
     limit = settings.MAX_UPLOAD_BYTES
     if upload.size > limit:
-        raise InvalidInput(f"文件「{name}」大小 {upload.size / 1048576:.1f} MB，超过上限 {limit // 1048576} MB")
+        raise InvalidInput(
+            f"文件「{name}」大小 {upload.size / 1048576:.1f} MB，超过上限 {limit // 1048576} MB"
+        )
     if suffix not in ALLOWED_UPLOADS:
         raise InvalidInput(f"文件「{name}」格式不支持：只能上传 PDF 或 JPG 扫描件")
     upload.seek(0)
@@ -113,15 +150,24 @@ def upload_material(*, case: Case, title: str, upload, actor, step: str = "") ->
     if step and step not in steps.BY_CODE:
         raise InvalidInput("所属步骤无效")
     material = Material(
-        case=case, step=step, title=(title or upload.name)[:100], original_name=upload.name[:255],
-        size=upload.size, sha256=sha, uploaded_by=actor.user,
+        case=case,
+        step=step,
+        title=(title or upload.name)[:100],
+        original_name=upload.name[:255],
+        size=upload.size,
+        sha256=sha,
+        uploaded_by=actor.user,
     )
     material.file.save(upload.name, upload, save=False)
     material.save()
     record_event(
-        case=case, actor=actor, kind="material", step=step,
+        case=case,
+        actor=actor,
+        kind="material",
+        step=step,
         summary=f"上传材料「{material.title}」（{upload.size // 1024} KB，SHA-256 {sha[:12]}…）",
-        role=grant.role.value, org=grant.org,
+        role=grant.role.value,
+        org=grant.org,
     )
     return material
 

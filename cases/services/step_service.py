@@ -6,10 +6,19 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from branches.models import MemberStatus, OrgKind, PartyMember, Role
+from branches.models import MemberStatus, OrgKind, PartyMember
 from cases import steps
 from cases.facts import case_facts, rule_set_on, rule_settings
-from cases.models import Case, EventSource, Meeting, Outcome, Publicity, Stage, StepRecord, Submission, SubmissionStatus, Vote
+from cases.models import (
+    Case,
+    EventSource,
+    Meeting,
+    Outcome,
+    StepRecord,
+    Submission,
+    SubmissionStatus,
+    Vote,
+)
 from cases.rules import Attempt, MeetingFacts, MemberFacts, VoteFacts, blocks, evaluate, warnings
 from cases.services.actors import Actor, acting_grant, as_actor
 from cases.services.errors import StepBlocked, StepNotAllowed, WarningsNeedReason
@@ -44,7 +53,9 @@ def lock_case(case: Case) -> Case:
     return case
 
 
-def build_attempt(*, case: Case, step: steps.Step, given: StepInput, acting_org, facts=None, today=None) -> Attempt:
+def build_attempt(
+    *, case: Case, step: steps.Step, given: StepInput, acting_org, facts=None, today=None
+) -> Attempt:
     settings_row = rule_settings()
     calendar = WorkdayCalendar()
     facts = facts or case_facts(case)
@@ -86,7 +97,9 @@ def _check_submission(case, step, acting_org, actor: Actor) -> Submission | None
     if actor.source in (EventSource.IMPORT, EventSource.TRANSFER):
         return submission
     if submission is None:
-        raise StepNotAllowed(f"党支部尚未报送「{steps.get(steps.SUBMISSION_TARGET[step.code]).name}」，不能办理")
+        raise StepNotAllowed(
+            f"党支部尚未报送「{steps.get(steps.SUBMISSION_TARGET[step.code]).name}」，不能办理"
+        )
     if submission.at_org_id != acting_org.pk:
         raise StepNotAllowed(f"该事项正在「{submission.at_org.name}」审议，尚未报送至本级党委")
     return submission

@@ -28,7 +28,9 @@ def refresh_summary(case: Case, user, reason: str) -> None:
     open_steps = progress.available_steps(facts) if case.is_open else []
     nxt = open_steps[0].code if open_steps else ""
     case.next_step = nxt
-    case.next_due = progress.due_date(nxt, facts, lambda d: rule_set_on(d, settings_row) == "2026") if nxt else None
+    case.next_due = (
+        progress.due_date(nxt, facts, lambda d: rule_set_on(d, settings_row) == "2026") if nxt else None
+    )
     case.next_earliest = progress.earliest_date(nxt, facts) if nxt else None
     if not nxt and "archiving" in done and case.is_open:
         case.outcome, case.outcome_on = "archived", facts.done["archiving"]

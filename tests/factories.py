@@ -1,0 +1,92 @@
+"""Factories and a small county used across the suite."""
+
+import datetime as dt
+import itertools
+
+from django.contrib.auth import get_user_model
+
+from branches.models import MemberStatus, Organization, OrgKind, PartyMember, Role
+from branches.services import grant_role
+from cases import idcard
+from cases.services import open_case
+
+_seq = itertools.count(1)
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+GIVEN = [
+    "伟",
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "磊",
+    "洋",
+    "艳",
+    "勇",
+    "军",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀英",
+    "建国",
+    "海燕",
+]
+
+
+def name(n: int | None = None) -> str:
+    n = next(_seq) if n is None else n
+    return SURNAMES[n % len(SURNAMES)] + GIVEN[n % len(GIVEN)] + ("" if n < 100 else str(n))
+
+
+def org(name, kind, parent=None, can_approve=False, code=None, **extra) -> Organization:
+    return Organization.objects.create(
+        name=name, kind=kind, parent=parent, can_approve=can_approve, code=code or f"ORG{next(_seq)}", **extra
+    )
+
+
+def members(branch, full: int, probationary: int = 0) -> list[PartyMember]:
+    made = [
+        PartyMember.objects.create(
+            branch=branch, name=f"{branch.short_name or branch.pk}党员{i}", status=MemberStatus.FULL
+        )
+        for i in range(full)
+    ]
+    made += [
+        PartyMember.objects.create(
+            branch=branch, name=f"{branch.short_name or branch.pk}预备{i}", status=MemberStatus.PROBATIONARY
+        )
+        for i in range(probationary)
+    ]
+    return made
+
+
+def user(username, role=None, on=None, **extra):
+    account = get_user_model().objects.create_user(username=username, password="pw-123456", **extra)
+    if role is not None:
+        grant_role(user=account, role=role, org=on)
+    return account
+
+
+def person(birth=dt.date(1995, 3, 15), gender="M", **extra) -> dict:
+    n = next(_seq)
+    return {
+        "name": extra.pop("name", name(n)),
+        "gender": gender,
+        "ethnicity": "汉族",
+        "birth_date": birth,
+        "id_number": idcard.make(f"3301{(n // 500) % 90 + 10:02d}", birth, n % 500, gender),
+        "education": "bachelor",
+        "is_league_member": False,
+        "is_frontline": True,
+        **extra,
+    }
+
+
+def new_case(branch, secretary, applied_on=dt.date(2023, 1, 10), **person_extra):
+    return open_case(branch=branch, person=person(**person_extra), applied_on=applied_on, actor=secretary)
+
+
+Kinds = OrgKind
+Roles = Role
