@@ -12,12 +12,14 @@ from cases.services.records import (
     validate_upload,
     validate_vote,
 )
-from cases.services.step_service import StepInput, perform_step
+from cases.services.step_service import NewMeeting, StepInput, meeting_body, perform_step
 from cases.services.submissions import forward, return_submission, submit
 
 __all__ = [
     "Actor",
     "InvalidInput",
+    "NewMeeting",
+    "meeting_body",
     "StepBlocked",
     "StepInput",
     "StepNotAllowed",

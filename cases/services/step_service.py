@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from branches.models import MemberStatus, OrgKind, PartyMember
+from branches.models import MemberStatus, OrgKind, PartyMember, Role
 from cases import steps
 from cases.facts import case_facts, rule_set_on, rule_settings
 from cases.models import (
@@ -21,10 +21,22 @@ from cases.models import (
 )
 from cases.rules import Attempt, MeetingFacts, MemberFacts, VoteFacts, blocks, evaluate, warnings
 from cases.services.actors import Actor, acting_grant, as_actor
-from cases.services.errors import StepBlocked, StepNotAllowed, WarningsNeedReason
+from cases.services.errors import InvalidInput, StepBlocked, StepNotAllowed, WarningsNeedReason
 from cases.services.events import record_event
 from cases.services.summary import refresh_summary
 from cases.workdays import WorkdayCalendar
+
+IMPORT_ROLES = (Role.BRANCH_SECRETARY, Role.COMMITTEE_OFFICER)
+
+
+@dataclass
+class NewMeeting:
+    """A meeting recorded together with the step it decides (held on the step's date)."""
+
+    entitled: int
+    present: int
+    minutes: object = None
+    note: str = ""
 
 
 @dataclass
@@ -35,8 +47,18 @@ class StepInput:
     contacts: list[PartyMember] | None = None
     introducers: list[PartyMember] | None = None
     meeting: Meeting | None = None
+    new_meeting: NewMeeting | None = None
     vote: VoteFacts | None = None
     warning_reason: str = ""
+
+
+def meeting_body(case: Case, step: steps.Step) -> str:
+    """A branch without a 支部委员会 (<7 full members) decides at the 支部大会 (细则第八条)."""
+    from branches.selectors import has_branch_committee
+
+    if step.body == steps.Body.BRANCH_COMMITTEE and not has_branch_committee(case.branch):
+        return steps.Body.BRANCH_ASSEMBLY
+    return step.body
 
 
 def member_facts(member: PartyMember, on: dt.date, branch_id: int) -> MemberFacts:
@@ -59,7 +81,7 @@ def build_attempt(
     settings_row = rule_settings()
     calendar = WorkdayCalendar()
     facts = facts or case_facts(case)
-    meeting = given.meeting
+    meeting = given.meeting or given.new_meeting
     return Attempt(
         step=step,
         on=given.on,
@@ -75,7 +97,7 @@ def build_attempt(
         introducers=[member_facts(m, given.on, case.branch_id) for m in given.introducers]
         if given.introducers is not None
         else None,
-        meeting=MeetingFacts(meeting.entitled, meeting.present, meeting.held_on) if meeting else None,
+        meeting=MeetingFacts(meeting.entitled, meeting.present, given.on) if meeting else None,
         vote=given.vote,
         data=given.data,
         is_2026_date=lambda d: rule_set_on(d, settings_row) == "2026",
@@ -117,12 +139,19 @@ def perform_step(*, case: Case, step_code: str, given: StepInput, actor) -> Step
         who = existing.recorded_by.get_full_name() or existing.recorded_by.username
         raise StepNotAllowed(f"「{step.name}」已于 {existing.on} 由 {who} 记录，未重复办理")
 
-    grant = acting_grant(actor.user, case.branch, step.roles)
-    acting_org = None if actor.source == EventSource.IMPORT else grant.org
+    if actor.source == EventSource.IMPORT:
+        # Backfilling history: whoever may import into the branch records what the branch and
+        # its committee did back then; authority (E13) was exercised at the time, not now.
+        grant = acting_grant(actor.user, case.branch, IMPORT_ROLES)
+        acting_org = None
+    else:
+        grant = acting_grant(actor.user, case.branch, step.roles)
+        acting_org = grant.org
     submission = _check_submission(case, step, grant.org, actor)
     if given.meeting is not None and given.meeting.held_on != given.on:
         raise StepNotAllowed(f"会议日期 {given.meeting.held_on} 与「{step.name}」日期 {given.on} 不一致")
 
+    _validate_meeting_input(given)
     attempt = build_attempt(case=case, step=step, given=given, acting_org=acting_org)
     findings = evaluate(attempt)
     if blocked := blocks(findings):
@@ -132,6 +161,8 @@ def perform_step(*, case: Case, step_code: str, given: StepInput, actor) -> Step
     if warned and not reason:
         raise WarningsNeedReason(warned)
 
+    if given.new_meeting is not None:
+        given.meeting = _create_meeting(case, step, given, grant.org, actor)
     record = StepRecord(
         case=case,
         step=step.code,
@@ -171,6 +202,40 @@ def perform_step(*, case: Case, step_code: str, given: StepInput, actor) -> Step
         note=given.note,
     )
     return record
+
+
+def _validate_meeting_input(given: StepInput) -> None:
+    meeting = given.meeting or given.new_meeting
+    if meeting is None:
+        return
+    if meeting.entitled <= 0:
+        raise InvalidInput("应到会有表决权人数须大于零")
+    if meeting.present > meeting.entitled:
+        raise InvalidInput(f"实到人数 {meeting.present} 不能多于应到人数 {meeting.entitled}")
+    if given.vote is not None:
+        v = given.vote
+        if v.yes + v.no + v.abstain > meeting.present:
+            raise InvalidInput(f"赞成、反对、弃权合计 {v.yes + v.no + v.abstain} 票，多于实到人数 {meeting.present}")
+        if v.written_yes + v.written_no > meeting.entitled - meeting.present:
+            raise InvalidInput("书面意见只能来自因故未到会的有表决权党员，人数不能多于未到会人数")
+
+
+def _create_meeting(case: Case, step: steps.Step, given: StepInput, acting_org, actor: Actor) -> Meeting:
+    spec = given.new_meeting
+    body = meeting_body(case, step)
+    org = acting_org if body == steps.Body.PARTY_COMMITTEE else case.branch
+    meeting = Meeting(
+        body=body, org=org, held_on=given.on, entitled=spec.entitled, present=spec.present,
+        note=spec.note, created_by=actor.user,
+    )
+    if spec.minutes is not None:
+        from cases.services.records import validate_upload
+
+        validate_upload(spec.minutes)
+        meeting.minutes = spec.minutes
+    meeting._history_user = actor.user
+    meeting.save()
+    return meeting
 
 
 def _summary_suffix(step, given: StepInput) -> str:
@@ -215,4 +280,4 @@ def _apply_consequences(case: Case, step: steps.Step, record: StepRecord) -> Non
             case.outcome_reason = meeting.note or "支部大会决议取消预备党员资格，经上级党委批准"
 
 
-__all__ = ["StepInput", "perform_step", "build_attempt", "lock_case"]
+__all__ = ["NewMeeting", "StepInput", "perform_step", "build_attempt", "lock_case", "meeting_body"]

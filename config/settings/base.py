@@ -136,10 +136,11 @@ else:
         "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
         "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
         "processed_folder": str(CELERY_QUEUE_DIR / "processed"),
+        "control_folder": str(CELERY_QUEUE_DIR / "control"),
         "store_processed": False,
         "polling_interval": 1,
     }
-    for folder in ("queue", "processed"):
+    for folder in ("queue", "processed", "control"):
         (CELERY_QUEUE_DIR / folder).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -162,3 +163,4 @@ LOGGING = {
 # The 2026 revision of the 细则 takes effect on this date unless an admin changes it in the
 # rule settings (cases.RuleSettings); this is only the default for a fresh database.
 RULES_2026_DEFAULT_EFFECTIVE = "2026-05-11"
+SIMPLE_HISTORY_REVERT_DISABLED = True  # history is read-only for everyone, admins included

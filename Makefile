@@ -1,0 +1,34 @@
+# 发展党员全程纪实 — the two commands that matter: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: help setup run test lint format bench
+
+help:
+	@echo "make run    set everything up, then run web + Celery worker + beat (Ctrl-C stops all)"
+	@echo "make test   set everything up, then run the whole pytest suite (browser tests included)"
+	@echo "make lint   ruff check + ruff format --check"
+	@echo "make bench  python bench/run.py"
+
+setup:
+	@bash scripts/setup.sh
+
+run: setup
+	@bash scripts/run.sh
+
+# Extra pytest arguments: make test ARGS="-k journey -x"
+test: setup
+	$(BIN)/pytest $(ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: setup
+	$(BIN)/python bench/run.py

@@ -1,0 +1,109 @@
+"""Assemble what the case page shows, in a fixed number of queries whatever the case holds."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from branches.models import Organization, OrgKind, Role
+from branches.selectors import review_chain
+from cases import permissions, progress, selectors, steps
+from cases.facts import case_facts, rule_set_on, rule_settings
+from cases.idcard import mask
+from cases.models import SubmissionStatus
+from cases.workdays import WorkdayCalendar
+
+
+@dataclass
+class StepRow:
+    status: progress.StepStatus
+    record: object = None
+    warnings: list | None = None
+    can_act: bool = False
+    needs_submission: bool = False  # the branch must still submit this upward
+    pending: object = None  # the pending submission, if any
+    can_review: bool = False  # a reviewer organization may forward/return it now
+    can_return: bool = False
+
+    @property
+    def step(self):
+        return self.status.step
+
+
+def case_page(case, user, today: dt.date | None = None) -> dict:
+    today = today or timezone.localdate()
+    roles = permissions.roles_on(user, case)
+    records = selectors.case_records(case)
+    publicities = selectors.case_publicities(case)
+    submissions = selectors.case_submissions(case)
+    events = selectors.case_events(case)
+    settings_row = rule_settings()
+    facts = case_facts(case, records=records, publicities=publicities)
+    calendar = WorkdayCalendar()
+    statuses = progress.step_statuses(
+        facts, today, lambda d: rule_set_on(d, settings_row), calendar.count, settings_row.rules_2026_confirmed
+    )
+    by_step = {r.step: r for r in records}
+    warnings_by_step = {}
+    for event in events:
+        if event.kind == "step" and event.warnings and event.step not in warnings_by_step:
+            warnings_by_step[event.step] = event.warnings
+    from branches.permissions import grants_covering
+
+    my_orgs = {g.org.pk for g in grants_covering(user, case.branch)}
+    rows = []
+    for status in statuses:
+        step = status.step
+        row = StepRow(status=status, record=by_step.get(step.code), warnings=warnings_by_step.get(step.code))
+        if status.state != "done" and case.is_open:
+            allowed = permissions.can_perform(user, case, step, roles)
+            if step.submitted:
+                row.pending = selectors.pending_submission(submissions, step.code)
+                if row.pending is None:
+                    row.needs_submission = True
+                else:
+                    at_mine = row.pending.at_org_id in my_orgs
+                    row.can_act = allowed and at_mine and Role.COMMITTEE_OFFICER in roles
+                    row.can_review = at_mine and Role.REVIEWER in roles
+                    row.can_return = row.can_act or row.can_review
+            else:
+                row.can_act = allowed
+        rows.append(row)
+    current_stage = case.stage_number
+    can_edit = permissions.can_edit_branch_side(user, case, roles) and case.is_open
+    return {
+        "case": case,
+        "person": case.person,
+        "roles": roles,
+        "rows": rows,
+        "open_rows": [r for r in rows if r.status.state == "open"],
+        "stages": [
+            (n, name, "done" if n < current_stage or not case.next_step else ("current" if n == current_stage else "todo"))
+            for n, name in steps.STAGE_NAMES.items()
+        ],
+        "masked_id": mask(case.person.id_number),
+        "can_see_full_id": permissions.can_see_full_id(user, case, roles),
+        "can_edit": can_edit,
+        "transfer_branches": list(
+            Organization.objects.filter(kind=OrgKind.BRANCH).exclude(pk=case.branch_id).only("pk", "name")
+        )
+        if can_edit
+        else [],
+        "is_committee": Role.COMMITTEE_OFFICER in roles,
+        "events": events,
+        "materials": selectors.case_materials(case),
+        "publicities": publicities,
+        "needs_publicity": _needs_publicity(facts, settings_row),
+        "returned": selectors.returned_submissions(case, submissions),
+        "submissions": submissions,
+        "history": selectors.field_history(case),
+        "review_chain": review_chain(case.branch),
+        "rules_2026_confirmed": settings_row.rules_2026_confirmed,
+        "today": today,
+        "pending_statuses": SubmissionStatus,
+    }
+
+
+def _needs_publicity(facts, settings_row) -> bool:
+    agreed = facts.done.get("target_filing")
+    return bool(agreed and rule_set_on(agreed, settings_row) == "2026")

@@ -1,0 +1,117 @@
+"""Reads of cases, always scoped to a user: every view fetches through cases_visible_to."""
+
+import datetime as dt
+
+from django.db.models import Prefetch, Q
+
+from branches.models import Role
+from branches.permissions import role_grants
+from branches.selectors import scope_filter
+from cases import steps
+from cases.models import Case, CaseEvent, Material, Publicity, StepRecord, Submission, SubmissionStatus
+
+
+def cases_visible_to(user):
+    return Case.objects.filter(scope_filter(user, "branch__path"))
+
+
+def case_list(user, *, stage="", step="", overdue=False, q="", branch=None, outcome="open", today=None):
+    qs = cases_visible_to(user).select_related("person", "branch")
+    if outcome == "open":
+        qs = qs.filter(outcome="")
+    elif outcome:
+        qs = qs.filter(outcome=outcome)
+    if stage:
+        qs = qs.filter(stage=stage)
+    if step:
+        qs = qs.filter(next_step=step)
+    if branch:
+        qs = qs.filter(branch=branch)
+    if overdue:
+        qs = qs.filter(next_due__lt=today or dt.date.today())
+    if q := (q or "").strip():
+        qs = qs.filter(Q(person__name__contains=q) | Q(person__name_initials__startswith=q.lower()))
+    return qs.order_by("-updated_at", "-pk")
+
+
+def case_records(case: Case) -> list[StepRecord]:
+    return list(
+        case.records.filter(is_current=True)
+        .select_related("recorded_by", "org", "meeting")
+        .prefetch_related("people")
+        .order_by("on", "pk")
+    )
+
+
+def case_events(case: Case):
+    return list(CaseEvent.objects.filter(case=case).select_related("actor", "org").order_by("-created_at", "-pk"))
+
+
+def case_submissions(case: Case) -> list[Submission]:
+    return list(Submission.objects.filter(case=case).select_related("at_org").order_by("-submitted_at"))
+
+
+def case_materials(case: Case) -> list[Material]:
+    return list(Material.objects.filter(case=case).select_related("uploaded_by"))
+
+
+def case_publicities(case: Case) -> list[Publicity]:
+    return list(Publicity.objects.filter(case=case))
+
+
+def field_history(case: Case, limit: int = 40) -> list[dict]:
+    """Field changes of the person and the case (simple-history), newest first."""
+    entries = []
+    for history in (case.person.history, case.history):
+        rows = list(history.select_related("history_user").order_by("-history_date")[: limit + 1])
+        for newer, older in zip(rows, rows[1:], strict=False):
+            delta = newer.diff_against(older)
+            changes = [
+                (newer.instance._meta.get_field(c.field).verbose_name, c.old, c.new)
+                for c in delta.changes
+                if c.field not in ("updated_at", "name_initials")
+            ]
+            if changes:
+                entries.append({"at": newer.history_date, "user": newer.history_user, "changes": changes,
+                                "reason": newer.history_change_reason or ""})
+    return sorted(entries, key=lambda e: e["at"], reverse=True)[:limit]
+
+
+def inbox_for(user):
+    """Pending submissions waiting at an organization where the user reviews or decides."""
+    orgs = [g.org.pk for g in role_grants(user) if g.role in (Role.REVIEWER, Role.COMMITTEE_OFFICER)]
+    return (
+        Submission.objects.filter(status=SubmissionStatus.PENDING, at_org__in=orgs)
+        .filter(case__in=cases_visible_to(user))
+        .select_related("case__person", "case__branch", "at_org")
+        .order_by("submitted_at")
+    )
+
+
+def filings_due_for(user):
+    """预备党员备案 waiting at the organization department (step 18)."""
+    if not any(g.role == Role.DEPARTMENT_AUDITOR for g in role_grants(user)):
+        return Case.objects.none()
+    return (
+        cases_visible_to(user)
+        .filter(outcome="", records__step="admission_approval", records__is_current=True)
+        .exclude(records__step="admission_filing", records__is_current=True)
+        .select_related("person", "branch")
+        .distinct()
+    )
+
+
+def returned_submissions(case: Case, submissions: list[Submission]) -> list[Submission]:
+    """Returns still relevant to the branch: the latest of each kind, when nothing newer followed."""
+    latest = {}
+    for sub in submissions:  # newest first
+        latest.setdefault(sub.step, sub)
+    return [s for s in latest.values() if s.status == SubmissionStatus.RETURNED]
+
+
+def pending_submission(submissions: list[Submission], code: str) -> Submission | None:
+    kind = steps.SUBMISSION_TARGET.get(code)
+    return next((s for s in submissions if s.step == kind and s.status == SubmissionStatus.PENDING), None)
+
+
+__all__ = ["cases_visible_to", "case_list", "inbox_for", "filings_due_for", "Prefetch"]

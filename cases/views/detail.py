@@ -1,0 +1,232 @@
+"""The case page, its step forms and the branch's record-keeping actions."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from branches.models import Role
+from branches.permissions import has_role, role_grants
+from branches.selectors import branches_visible_to
+from cases import forms, permissions, presenters, selectors, services, steps
+from cases.models import Material
+from cases.views.helpers import actor_for
+
+
+def _visible_case(request, pk):
+    return get_object_or_404(selectors.cases_visible_to(request.user).select_related("person", "branch"), pk=pk)
+
+
+def _done(request, case, message):
+    messages.success(request, message)
+    if request.htmx:
+        return HttpResponseClientRedirect(case.get_absolute_url())
+    return redirect(case)
+
+
+@require_GET
+def case_detail(request, pk):
+    case = _visible_case(request, pk)
+    return render(request, "cases/case_detail.html", presenters.case_page(case, request.user))
+
+
+@require_http_methods(["GET", "POST"])
+def case_create(request):
+    if not has_role(request.user, Role.BRANCH_SECRETARY):
+        raise PermissionDenied
+    branches = [g.org for g in role_grants(request.user) if g.role == Role.BRANCH_SECRETARY]
+    form = forms.CaseCreateForm(request.POST or None, branches=branches_visible_to(request.user).filter(
+        pk__in=[b.pk for b in branches]))
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.open_case(
+                branch=form.cleaned_data["branch"], person=form.person(), applied_on=form.cleaned_data["applied_on"],
+                league_recommended_on=form.cleaned_data["league_recommended_on"],
+                leaving_unit_on=form.cleaned_data["leaving_unit_on"], note=form.cleaned_data["note"],
+                actor=actor_for(request),
+            )
+        except services.StepBlocked as exc:
+            for finding in exc.findings:
+                form.add_error("applied_on" if finding.code in ("E01", "E03") else None, f"{finding.code} {finding.message}")
+        except services.InvalidInput as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已为{case.person.name}建档，并登记递交入党申请书。")
+            return redirect(case)
+    return render(request, "cases/case_form.html", {"form": form, "title": "新建案例（登记入党申请）"})
+
+
+@require_http_methods(["GET", "POST"])
+def case_edit(request, pk):
+    case = _visible_case(request, pk)
+    if not permissions.can_edit_branch_side(request.user, case):
+        raise PermissionDenied
+    person = case.person
+    initial = {k: getattr(person, k) for k in forms.PersonFields.base_fields}
+    initial.update(league_recommended_on=case.league_recommended_on, leaving_unit_on=case.leaving_unit_on)
+    form = forms.PersonEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changes = {k: form.cleaned_data[k] for k in forms.PersonFields.base_fields}
+        try:
+            services.update_person(
+                case=case, changes=changes, actor=actor_for(request),
+                case_changes={k: form.cleaned_data[k] for k in ("league_recommended_on", "leaving_unit_on")},
+            )
+        except services.InvalidInput as exc:
+            form.add_error(None, str(exc))
+        else:
+            return _done(request, case, "人员信息已保存。")
+    return render(request, "cases/case_form.html", {"form": form, "case": case, "title": f"修改人员信息：{person.name}"})
+
+
+@require_http_methods(["GET", "POST"])
+def step_form(request, pk, code):
+    case = _visible_case(request, pk)
+    step = steps.BY_CODE.get(code)
+    if step is None:
+        raise Http404
+    if not permissions.can_perform(request.user, case, step):
+        raise PermissionDenied
+    body = services.meeting_body(case, step) if step.body else ""
+    form = forms.StepForm(request.POST or None, request.FILES or None, step=step, case=case, body=body,
+                          initial={"on": timezone.localdate()})
+    warnings = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.perform_step(case=case, step_code=step.code, given=form.to_input(), actor=actor_for(request))
+        except services.StepBlocked as exc:
+            form.add_error(None, [f"{f.code} {f.message}" for f in exc.findings])
+        except services.WarningsNeedReason as exc:
+            warnings = exc.findings
+            form.add_error("warning_reason", "存在预警事项，须填写记录说明后才能继续办理")
+        except (services.StepNotAllowed, services.InvalidInput) as exc:
+            form.add_error(None, str(exc))
+        else:
+            return _done(request, case, f"已办理「{step.name}」。")
+    context = {"case": case, "step": step, "form": form, "warnings": warnings, "body": body,
+               "body_label": {"branch_committee": "支部委员会", "branch_assembly": "支部党员大会",
+                              "party_committee": "党委会"}.get(body, "")}
+    # 200 on purpose for errors: htmx does not swap 4xx responses by default.
+    template = "cases/step_form.html#form" if request.htmx else "cases/step_form.html"
+    return render(request, template, context)
+
+
+@require_POST
+def submit(request, pk, code):
+    case = _visible_case(request, pk)
+    form = forms.SubmitForm(request.POST or {"on": timezone.localdate().isoformat()})
+    if not form.is_valid():
+        messages.error(request, "报送日期格式不正确")
+        return redirect(case)
+    try:
+        services.submit(case=case, step_code=code, on=form.cleaned_data["on"], actor=actor_for(request))
+    except services.StepNotAllowed as exc:
+        messages.error(request, str(exc))
+        return redirect(case)
+    return _done(request, case, f"已报送「{steps.get(code).name}」。")
+
+
+@require_POST
+def forward(request, pk):
+    submission = get_object_or_404(selectors.inbox_for(request.user), pk=pk)
+    form = forms.OpinionForm(request.POST)
+    form.is_valid()
+    try:
+        services.forward(submission=submission, actor=actor_for(request), opinion=form.cleaned_data.get("opinion", ""))
+    except services.StepNotAllowed as exc:
+        messages.error(request, str(exc))
+        return redirect(submission.case)
+    return _done(request, submission.case, "已审议同意并报上级党委。")
+
+
+@require_POST
+def return_submission(request, pk):
+    submission = get_object_or_404(selectors.inbox_for(request.user), pk=pk)
+    form = forms.ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "退回须填写理由。")
+        return redirect(submission.case)
+    try:
+        services.return_submission(submission=submission, actor=actor_for(request), reason=form.cleaned_data["reason"])
+    except (services.StepNotAllowed, services.InvalidInput) as exc:
+        messages.error(request, str(exc))
+        return redirect(submission.case)
+    return _done(request, submission.case, "已退回党支部，退回理由党支部可见。")
+
+
+@require_POST
+def publicity(request, pk):
+    case = _visible_case(request, pk)
+    form = forms.PublicityForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        return redirect(case)
+    try:
+        services.record_publicity(case=case, actor=actor_for(request), **form.cleaned_data)
+    except services.InvalidInput as exc:
+        messages.error(request, str(exc))
+        return redirect(case)
+    return _done(request, case, "已登记公示。")
+
+
+@require_POST
+def upload(request, pk):
+    case = _visible_case(request, pk)
+    form = forms.MaterialForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        return redirect(case)
+    try:
+        services.upload_material(case=case, title=form.cleaned_data["title"], upload=form.cleaned_data["file"],
+                                 step=form.cleaned_data["step"], actor=actor_for(request))
+    except services.InvalidInput as exc:
+        messages.error(request, f"上传失败：{exc}")
+        return redirect(case)
+    return _done(request, case, "材料已上传。")
+
+
+@require_GET
+def material(request, pk):
+    item = get_object_or_404(Material.objects.filter(case__in=selectors.cases_visible_to(request.user)), pk=pk)
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name)
+
+
+@require_POST
+def outcome(request, pk):
+    case = _visible_case(request, pk)
+    form = forms.OutcomeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        return redirect(case)
+    try:
+        services.close_case(case=case, actor=actor_for(request), **form.cleaned_data)
+    except (services.StepNotAllowed, services.InvalidInput) as exc:
+        messages.error(request, str(exc))
+        return redirect(case)
+    return _done(request, case, "已登记。")
+
+
+@require_POST
+def transfer(request, pk):
+    case = _visible_case(request, pk)
+    form = forms.TransferForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        return redirect(case)
+    try:
+        new = services.transfer_case(case=case, actor=actor_for(request), **form.cleaned_data)
+    except (services.StepNotAllowed, services.InvalidInput) as exc:
+        messages.error(request, str(exc))
+        return redirect(case)
+    messages.success(request, f"已转出至{new.branch.name}。")
+    return redirect(case)
+
+
+@require_POST
+def reveal_id(request, pk):
+    case = _visible_case(request, pk)
+    number = services.reveal_id_number(case=case, actor=actor_for(request))
+    return HttpResponse(f'<span class="font-monospace">{number}</span>')

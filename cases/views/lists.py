@@ -1,0 +1,78 @@
+"""工作台 and the case list."""
+
+from django.db.models import Count
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from branches.models import Role
+from branches.permissions import has_role, role_grants
+from branches.selectors import branches_visible_to
+from cases import selectors, steps
+from cases.models import Outcome, Stage
+from cases.views.helpers import paginate
+
+
+@require_GET
+def dashboard(request):
+    user, today = request.user, timezone.localdate()
+    visible = selectors.cases_visible_to(user).filter(outcome="")
+    stage_counts = dict(visible.values_list("stage").annotate(n=Count("pk")))
+    context = {
+        "stage_counts": [(s, stage_counts.get(s.value, 0)) for s in Stage],
+        "overdue": visible.filter(next_due__lt=today).select_related("person", "branch").order_by("next_due")[:20],
+        "due_soon": visible.filter(next_due__gte=today, next_due__lte=today + timezone.timedelta(days=14))
+        .select_related("person", "branch")
+        .order_by("next_due")[:20],
+        "inbox_count": selectors.inbox_for(user).count() if has_role(user, Role.COMMITTEE_OFFICER) or has_role(user, Role.REVIEWER) else None,
+        "filings_count": selectors.filings_due_for(user).count() if has_role(user, Role.DEPARTMENT_AUDITOR) else None,
+        "grants": role_grants(user),
+        "today": today,
+    }
+    return render(request, "cases/dashboard.html", context)
+
+
+@require_GET
+def case_list(request):
+    user = request.user
+    branches = list(branches_visible_to(user).order_by("path"))
+    branch = next((b for b in branches if str(b.pk) == request.GET.get("branch")), None)
+    stage = request.GET.get("stage", "") if request.GET.get("stage") in Stage.values else ""
+    step = request.GET.get("step", "") if request.GET.get("step") in steps.BY_CODE else ""
+    outcome = request.GET.get("outcome", "open")
+    if outcome not in ("open", "all", *[o for o in Outcome.values if o]):
+        outcome = "open"
+    qs = selectors.case_list(
+        user, stage=stage, step=step, overdue=request.GET.get("overdue") == "1",
+        q=request.GET.get("q", "")[:50], branch=branch, outcome="" if outcome == "all" else outcome,
+        today=timezone.localdate(),
+    )
+    page = paginate(request, qs)
+    context = {
+        "page": page,
+        "branches": branches,
+        "stages": Stage.choices,
+        "step_choices": steps.CHOICES,
+        "outcomes": [(o.value, o.label) for o in Outcome if o],
+        "filters": {"stage": stage, "step": step, "q": request.GET.get("q", "")[:50],
+                    "branch": branch.pk if branch else "", "overdue": request.GET.get("overdue") == "1",
+                    "outcome": outcome},
+        "today": timezone.localdate(),
+        "can_create": has_role(user, Role.BRANCH_SECRETARY),
+    }
+    template = "cases/case_list.html#rows" if request.htmx else "cases/case_list.html"
+    response = render(request, template, context)
+    response["Vary"] = "HX-Request"
+    return response
+
+
+@require_GET
+def queue(request):
+    """The inbox: reports waiting at my organization, and 预备党员备案 for the department."""
+    user = request.user
+    context = {
+        "inbox": list(selectors.inbox_for(user)[:200]),
+        "filings": list(selectors.filings_due_for(user)[:200]),
+        "today": timezone.localdate(),
+    }
+    return render(request, "cases/queue.html", context)
