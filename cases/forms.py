@@ -16,6 +16,22 @@ DATE_ERROR = "日期格式不正确，请按 YYYY-MM-DD 填写（例如 2025-03-
 NAME_PATTERN = re.compile(r"^[\u3400-\u9fffA-Za-z·•\s]{1,50}$")
 
 
+class StyledForm(forms.Form):
+    """Bootstrap classes on every widget, so templates render fields uniformly."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_widgets()
+
+    def style_widgets(self):
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.HiddenInput):
+                continue
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -25,16 +41,28 @@ class DateInput(forms.DateInput):
 
 def date_field(label, required=True, **kwargs):
     return forms.DateField(
-        label=label, required=required, widget=DateInput(), input_formats=["%Y-%m-%d"],
-        error_messages={"invalid": DATE_ERROR, "required": f"请填写{label}"}, **kwargs,
+        label=label,
+        required=required,
+        widget=DateInput(),
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": DATE_ERROR, "required": f"请填写{label}"},
+        **kwargs,
     )
 
 
 def count_field(label, required=True, max_value=9999, initial=None):
     return forms.IntegerField(
-        label=label, required=required, min_value=0, max_value=max_value, initial=initial,
-        error_messages={"invalid": f"{label}须为整数", "min_value": f"{label}不能为负数",
-                        "max_value": f"{label}不能超过 {max_value}", "required": f"请填写{label}"},
+        label=label,
+        required=required,
+        min_value=0,
+        max_value=max_value,
+        initial=initial,
+        error_messages={
+            "invalid": f"{label}须为整数",
+            "min_value": f"{label}不能为负数",
+            "max_value": f"{label}不能超过 {max_value}",
+            "required": f"请填写{label}",
+        },
     )
 
 
@@ -45,18 +73,26 @@ def clean_person_name(value: str) -> str:
     return value
 
 
-class PersonFields(forms.Form):
+class PersonFields(StyledForm):
     name = forms.CharField(label="姓名", max_length=50)
     gender = forms.ChoiceField(label="性别", choices=Gender.choices)
     ethnicity = forms.CharField(label="民族", max_length=20, initial="汉族")
     birth_date = date_field("出生日期")
-    id_number = forms.CharField(label="公民身份号码", max_length=18, min_length=18,
-                                error_messages={"min_length": "公民身份号码应为18位", "max_length": "公民身份号码应为18位"})
+    id_number = forms.CharField(
+        label="公民身份号码",
+        max_length=18,
+        min_length=18,
+        error_messages={"min_length": "公民身份号码应为18位", "max_length": "公民身份号码应为18位"},
+    )
     education = forms.ChoiceField(label="学历", choices=Education.choices)
     is_league_member = forms.BooleanField(label="共青团员", required=False)
     is_frontline = forms.BooleanField(label="生产工作一线", required=False)
-    phone = forms.RegexField(label="联系电话", regex=r"^[0-9\-+ ]{0,30}$", required=False,
-                             error_messages={"invalid": "联系电话只能包含数字、空格和“-”"})
+    phone = forms.RegexField(
+        label="联系电话",
+        regex=r"^[0-9\-+ ]{0,30}$",
+        required=False,
+        error_messages={"invalid": "联系电话只能包含数字、空格和“-”"},
+    )
     workplace = forms.CharField(label="工作单位及职务", max_length=100, required=False)
 
     def clean_name(self):
@@ -79,16 +115,35 @@ class PersonFields(forms.Form):
 
 
 class CaseCreateForm(PersonFields):
-    branch = forms.ModelChoiceField(label="所在党支部", queryset=Organization.objects.none(),
-                                    error_messages={"required": "请选择党支部", "invalid_choice": "请选择本人有权限的党支部"})
+    branch = forms.ModelChoiceField(
+        label="所在党支部",
+        queryset=Organization.objects.none(),
+        error_messages={"required": "请选择党支部", "invalid_choice": "请选择本人有权限的党支部"},
+    )
     applied_on = date_field("递交入党申请书日期")
     league_recommended_on = date_field("团组织推优日期", required=False)
     leaving_unit_on = date_field("预计离开工作学习单位日期", required=False)
-    note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
+    note = forms.CharField(
+        label="说明", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
 
-    field_order = ["branch", "name", "gender", "ethnicity", "birth_date", "id_number", "education",
-                   "is_league_member", "is_frontline", "phone", "workplace", "applied_on",
-                   "league_recommended_on", "leaving_unit_on", "note"]
+    field_order = [
+        "branch",
+        "name",
+        "gender",
+        "ethnicity",
+        "birth_date",
+        "id_number",
+        "education",
+        "is_league_member",
+        "is_frontline",
+        "phone",
+        "workplace",
+        "applied_on",
+        "league_recommended_on",
+        "leaving_unit_on",
+        "note",
+    ]
 
     def __init__(self, *args, branches=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,20 +160,25 @@ class PersonEditForm(PersonFields):
     leaving_unit_on = date_field("预计离开工作学习单位日期", required=False)
 
 
-class StepForm(forms.Form):
+class StepForm(StyledForm):
     """Built from the step's definition: the date, then the parts its record keeps."""
 
     on = date_field("日期")
-    note = forms.CharField(label="说明/备注", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
-    warning_reason = forms.CharField(label="预警说明（记录说明）", widget=forms.Textarea(attrs={"rows": 2}),
-                                     required=False, max_length=1000)
+    note = forms.CharField(
+        label="说明/备注", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+    warning_reason = forms.CharField(
+        label="预警说明（记录说明）", widget=forms.HiddenInput, required=False, max_length=1000
+    )
 
     def __init__(self, *args, step: steps.Step, case, body: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.step, self.case = step, case
         F = steps.Field
         members = roster(case.branch)
-        member_label = lambda m: f"{m.name}（{m.get_status_display()}{'，' + m.get_sanction_display() if m.sanction else ''}）"  # noqa: E731
+        member_label = lambda m: (
+            f"{m.name}（{m.get_status_display()}{'，' + m.get_sanction_display() if m.sanction else ''}）"
+        )  # noqa: E731
         if F.MEETING in step.fields:
             self.fields["meeting_entitled"] = count_field("应到会有表决权人数")
             self.fields["meeting_present"] = count_field("实到会有表决权人数")
@@ -129,23 +189,35 @@ class StepForm(forms.Form):
             self.fields["abstain"] = count_field("弃权票", initial=0)
             self.fields["written_yes"] = count_field("书面赞成意见", initial=0)
             self.fields["written_no"] = count_field("书面反对意见", initial=0)
-        for field, label in ((F.CONTACTS, "培养联系人（一至两名正式党员）"), (F.INTRODUCERS, "入党介绍人（两名正式党员）")):
+        for field, label in (
+            (F.CONTACTS, "培养联系人（一至两名正式党员）"),
+            (F.INTRODUCERS, "入党介绍人（两名正式党员）"),
+        ):
             if field in step.fields:
                 self.fields[field.value] = forms.ModelMultipleChoiceField(
-                    label=label, queryset=members, widget=forms.CheckboxSelectMultiple, required=False,
+                    label=label,
+                    queryset=members,
+                    widget=forms.CheckboxSelectMultiple,
+                    required=False,
                     error_messages={"invalid_choice": "所选党员不在本支部名册中"},
                 )
                 self.fields[field.value].label_from_instance = member_label
         if F.CONCLUSION in step.fields:
-            self.fields["conclusion"] = forms.ChoiceField(label="政审结论", choices=[("合格", "合格"), ("不合格", "不合格")])
+            self.fields["conclusion"] = forms.ChoiceField(
+                label="政审结论", choices=[("合格", "合格"), ("不合格", "不合格")]
+            )
         if F.TRAINING in step.fields:
             self.fields["days"] = count_field("培训天数", max_value=365)
             self.fields["hours"] = count_field("培训学时", max_value=2000)
-            self.fields["exemption_reason"] = forms.CharField(label="特殊情况豁免理由（如未达三天/二十四学时）",
-                                                              required=False, max_length=500)
+            self.fields["exemption_reason"] = forms.CharField(
+                label="特殊情况豁免理由（如未达三天/二十四学时）", required=False, max_length=500
+            )
         if F.SERIAL in step.fields:
-            self.fields["serial"] = forms.RegexField(label="入党志愿书编号", regex=r"^[A-Za-z0-9\-]{1,30}$",
-                                                     error_messages={"invalid": "编号只能包含字母、数字和“-”"})
+            self.fields["serial"] = forms.RegexField(
+                label="入党志愿书编号",
+                regex=r"^[A-Za-z0-9\-]{1,30}$",
+                error_messages={"invalid": "编号只能包含字母、数字和“-”"},
+            )
         if F.TALKER in step.fields:
             self.fields["talker"] = forms.CharField(label="谈话人", max_length=50)
         if F.ASSESSMENTS in step.fields:
@@ -153,28 +225,65 @@ class StepForm(forms.Form):
             self.fields["thought_reports"] = count_field("思想汇报篇数", max_value=200)
         if F.GROUP in step.fields:
             groups = Organization.objects.filter(parent=case.branch, kind=OrgKind.GROUP)
-            self.fields["group"] = forms.CharField(label="编入党小组", max_length=50,
-                                                   initial=groups[0].name if groups else "")
+            self.fields["group"] = forms.CharField(
+                label="编入党小组", max_length=50, initial=groups[0].name if groups else ""
+            )
         if F.RESOLUTION in step.fields:
-            self.fields["resolution"] = forms.ChoiceField(label="决议", choices=[
-                ("convert", "按期转为正式党员"), ("extend", "延长预备期"), ("cancel", "取消预备党员资格")])
-            self.fields["extension_months"] = count_field("延长月数（延长预备期时填写）", required=False, max_value=60)
+            self.fields["resolution"] = forms.ChoiceField(
+                label="决议",
+                choices=[
+                    ("convert", "按期转为正式党员"),
+                    ("extend", "延长预备期"),
+                    ("cancel", "取消预备党员资格"),
+                ],
+            )
+            self.fields["extension_months"] = count_field(
+                "延长月数（延长预备期时填写）", required=False, max_value=60
+            )
+        self.order_fields(
+            ["on", *[n for n in self.fields if n not in ("on", "note", "warning_reason")], "note"]
+        )
+        if self.data.get("warning_reason"):
+            self.ask_for_warning_reason()
+        self.style_widgets()
+
+    def ask_for_warning_reason(self):
+        self.fields["warning_reason"].widget = forms.Textarea(attrs={"rows": 2, "class": "form-control"})
 
     def to_input(self) -> StepInput:
         d = self.cleaned_data
         F = steps.Field
         data = {}
-        for key in ("conclusion", "days", "hours", "exemption_reason", "serial", "talker", "assessments",
-                    "thought_reports", "group", "resolution", "extension_months"):
+        for key in (
+            "conclusion",
+            "days",
+            "hours",
+            "exemption_reason",
+            "serial",
+            "talker",
+            "assessments",
+            "thought_reports",
+            "group",
+            "resolution",
+            "extension_months",
+        ):
             if key in d and d[key] not in (None, ""):
                 data[key] = d[key]
-        given = StepInput(on=d["on"], note=d.get("note", ""), data=data, warning_reason=d.get("warning_reason", ""))
+        given = StepInput(
+            on=d["on"], note=d.get("note", ""), data=data, warning_reason=d.get("warning_reason", "")
+        )
         if F.MEETING in self.step.fields:
-            given.new_meeting = NewMeeting(entitled=d["meeting_entitled"], present=d["meeting_present"],
-                                           minutes=d.get("minutes"))
+            given.new_meeting = NewMeeting(
+                entitled=d["meeting_entitled"], present=d["meeting_present"], minutes=d.get("minutes")
+            )
         if F.VOTE in self.step.fields:
-            given.vote = VoteFacts(yes=d["yes"], no=d["no"] or 0, abstain=d["abstain"] or 0,
-                                   written_yes=d["written_yes"] or 0, written_no=d["written_no"] or 0)
+            given.vote = VoteFacts(
+                yes=d["yes"],
+                no=d["no"] or 0,
+                abstain=d["abstain"] or 0,
+                written_yes=d["written_yes"] or 0,
+                written_no=d["written_no"] or 0,
+            )
         if F.CONTACTS in self.step.fields:
             given.contacts = list(d["contacts"])
         if F.INTRODUCERS in self.step.fields:
@@ -182,12 +291,14 @@ class StepForm(forms.Form):
         return given
 
 
-class PublicityForm(forms.Form):
+class PublicityForm(StyledForm):
     start_on = date_field("公示开始日期")
     end_on = date_field("公示结束日期")
     venue = forms.CharField(label="公示范围/地点", max_length=200, required=False)
     objections = count_field("收到异议数", initial=0, max_value=999)
-    objections_resolved = forms.BooleanField(label="异议均已核实处理（无异议也勾选）", required=False, initial=True)
+    objections_resolved = forms.BooleanField(
+        label="异议均已核实处理（无异议也勾选）", required=False, initial=True
+    )
     note = forms.CharField(label="公示结果", max_length=1000, required=False)
 
     def clean(self):
@@ -197,37 +308,54 @@ class PublicityForm(forms.Form):
         return data
 
 
-class MaterialForm(forms.Form):
+class MaterialForm(StyledForm):
     title = forms.CharField(label="材料名称", max_length=100)
     step = forms.ChoiceField(label="所属步骤", choices=[("", "—")] + steps.CHOICES, required=False)
-    file = forms.FileField(label="文件（PDF/JPG，不超过10 MB）", error_messages={"required": "请选择文件", "empty": "文件为空"})
+    file = forms.FileField(
+        label="文件（PDF/JPG，不超过10 MB）", error_messages={"required": "请选择文件", "empty": "文件为空"}
+    )
 
 
-class OutcomeForm(forms.Form):
-    outcome = forms.ChoiceField(label="结果", choices=[(o.value, o.label) for o in (
-        Outcome.WITHDRAWN, Outcome.DEACTIVATED, Outcome.ADMISSION_REJECTED)])
+class OutcomeForm(StyledForm):
+    outcome = forms.ChoiceField(
+        label="结果",
+        choices=[
+            (o.value, o.label) for o in (Outcome.WITHDRAWN, Outcome.DEACTIVATED, Outcome.ADMISSION_REJECTED)
+        ],
+    )
     on = date_field("日期")
-    reason = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000,
-                             error_messages={"required": "请填写说明"})
+    reason = forms.CharField(
+        label="说明",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        error_messages={"required": "请填写说明"},
+    )
 
 
-class TransferForm(forms.Form):
-    to_branch = forms.ModelChoiceField(label="转入党支部", queryset=Organization.objects.filter(kind=OrgKind.BRANCH),
-                                       error_messages={"required": "请选择转入党支部"})
+class TransferForm(StyledForm):
+    to_branch = forms.ModelChoiceField(
+        label="转入党支部",
+        queryset=Organization.objects.filter(kind=OrgKind.BRANCH),
+        error_messages={"required": "请选择转入党支部"},
+    )
     on = date_field("转出日期")
     reason = forms.CharField(label="转出原因", max_length=500, error_messages={"required": "请填写转出原因"})
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000,
-                             error_messages={"required": "退回须填写理由"})
+class ReasonForm(StyledForm):
+    reason = forms.CharField(
+        label="理由",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        error_messages={"required": "退回须填写理由"},
+    )
 
 
-class OpinionForm(forms.Form):
+class OpinionForm(StyledForm):
     opinion = forms.CharField(label="审议意见", max_length=1000, required=False, initial="同意上报")
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(StyledForm):
     on = date_field("报送日期")
 
 

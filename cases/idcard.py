@@ -1,6 +1,7 @@
 """公民身份号码 (GB 11643-1999): 18 characters, ISO 7064 MOD 11-2 check digit."""
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -19,12 +20,13 @@ class InvalidIdNumber(ValueError):
 
 
 def normalize(raw: str) -> str:
-    return (raw or "").strip().upper().replace(" ", "")
+    """Full-width digits and Ｘ (typed with a Chinese input method) become ASCII; spaces go."""
+    return unicodedata.normalize("NFKC", raw or "").strip().upper().replace(" ", "")
 
 
 def parse(raw: str) -> IdNumber:
     value = normalize(raw)
-    if len(value) != 18 or not value[:17].isdigit() or value[17] not in "0123456789X":
+    if len(value) != 18 or not value.isascii() or not value[:17].isdigit() or value[17] not in "0123456789X":
         raise InvalidIdNumber("公民身份号码应为18位，前17位为数字，末位为数字或X")
     expected = _CHECK[sum(int(c) * w for c, w in zip(value[:17], _WEIGHTS, strict=True)) % 11]
     if value[17] != expected:

@@ -41,7 +41,11 @@ def case_page(case, user, today: dt.date | None = None) -> dict:
     facts = case_facts(case, records=records, publicities=publicities)
     calendar = WorkdayCalendar()
     statuses = progress.step_statuses(
-        facts, today, lambda d: rule_set_on(d, settings_row), calendar.count, settings_row.rules_2026_confirmed
+        facts,
+        today,
+        lambda d: rule_set_on(d, settings_row),
+        calendar.count,
+        settings_row.rules_2026_confirmed,
     )
     by_step = {r.step: r for r in records}
     warnings_by_step = {}
@@ -78,7 +82,13 @@ def case_page(case, user, today: dt.date | None = None) -> dict:
         "rows": rows,
         "open_rows": [r for r in rows if r.status.state == "open"],
         "stages": [
-            (n, name, "done" if n < current_stage or not case.next_step else ("current" if n == current_stage else "todo"))
+            (
+                n,
+                name,
+                "done"
+                if n < current_stage or not case.next_step
+                else ("current" if n == current_stage else "todo"),
+            )
             for n, name in steps.STAGE_NAMES.items()
         ],
         "masked_id": mask(case.person.id_number),
@@ -107,3 +117,17 @@ def case_page(case, user, today: dt.date | None = None) -> dict:
 def _needs_publicity(facts, settings_row) -> bool:
     agreed = facts.done.get("target_filing")
     return bool(agreed and rule_set_on(agreed, settings_row) == "2026")
+
+
+def step_status(case, step) -> progress.StepStatus:
+    """When one step is due or becomes possible, for the hint above its form."""
+    settings_row = rule_settings()
+    facts = case_facts(case)
+    statuses = progress.step_statuses(
+        facts,
+        timezone.localdate(),
+        lambda d: rule_set_on(d, settings_row),
+        WorkdayCalendar().count,
+        settings_row.rules_2026_confirmed,
+    )
+    return next(s for s in statuses if s.step.code == step.code)

@@ -73,7 +73,12 @@ def step_statuses(
             continue
         missing = [steps.get(r).name for r in step.requires if r not in facts.done]
         if missing:
-            statuses.append(StepStatus(step, "locked", reasons=tuple(f"须先完成「{m}」" for m in missing)))
+            waiting = facts.probation_end if step.code == "conversion_meeting" else None
+            statuses.append(
+                StepStatus(
+                    step, "locked", reasons=tuple(f"须先完成「{m}」" for m in missing), earliest=waiting
+                )
+            )
             continue
         attempt = Attempt(
             step=step,

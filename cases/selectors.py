@@ -44,7 +44,9 @@ def case_records(case: Case) -> list[StepRecord]:
 
 
 def case_events(case: Case):
-    return list(CaseEvent.objects.filter(case=case).select_related("actor", "org").order_by("-created_at", "-pk"))
+    return list(
+        CaseEvent.objects.filter(case=case).select_related("actor", "org").order_by("-created_at", "-pk")
+    )
 
 
 def case_submissions(case: Case) -> list[Submission]:
@@ -59,6 +61,20 @@ def case_publicities(case: Case) -> list[Publicity]:
     return list(Publicity.objects.filter(case=case))
 
 
+# Derived columns the write path refreshes: their changes are the steps themselves, not edits.
+SUMMARY_FIELDS = {
+    "updated_at",
+    "name_initials",
+    "next_step",
+    "next_due",
+    "next_earliest",
+    "steps_done",
+    "applied_on",
+    "activist_on",
+    "target_on",
+}
+
+
 def field_history(case: Case, limit: int = 40) -> list[dict]:
     """Field changes of the person and the case (simple-history), newest first."""
     entries = []
@@ -69,11 +85,17 @@ def field_history(case: Case, limit: int = 40) -> list[dict]:
             changes = [
                 (newer.instance._meta.get_field(c.field).verbose_name, c.old, c.new)
                 for c in delta.changes
-                if c.field not in ("updated_at", "name_initials")
+                if c.field not in SUMMARY_FIELDS
             ]
             if changes:
-                entries.append({"at": newer.history_date, "user": newer.history_user, "changes": changes,
-                                "reason": newer.history_change_reason or ""})
+                entries.append(
+                    {
+                        "at": newer.history_date,
+                        "user": newer.history_user,
+                        "changes": changes,
+                        "reason": newer.history_change_reason or "",
+                    }
+                )
     return sorted(entries, key=lambda e: e["at"], reverse=True)[:limit]
 
 

@@ -369,6 +369,32 @@ STATUS_STEPS = {
 REOPENED_BY_EXTENSION = ("conversion_application", "conversion_meeting", "conversion_approval")
 
 
+# How the keys of StepRecord.data read on screen and in exports.
+DATA_LABELS = {
+    "talker": "谈话人",
+    "conclusion": "政审结论",
+    "days": "培训天数",
+    "hours": "培训学时",
+    "exemption_reason": "豁免理由",
+    "serial": "志愿书编号",
+    "assessments": "考察次数",
+    "thought_reports": "思想汇报篇数",
+    "group": "党小组",
+    "resolution": "决议",
+    "extension_months": "延长月数",
+}
+RESOLUTION_LABELS = {"convert": "按期转为正式党员", "extend": "延长预备期", "cancel": "取消预备党员资格"}
+
+
+def data_display(data: dict) -> list[tuple[str, str]]:
+    shown = []
+    for key, value in data.items():
+        if key == "resolution":
+            value = RESOLUTION_LABELS.get(value, value)
+        shown.append((DATA_LABELS.get(key, key), str(value)))
+    return shown
+
+
 def get(code: str) -> Step:
     return BY_CODE[code]
 

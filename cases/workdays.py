@@ -36,6 +36,8 @@ class WorkdayCalendar:
 
     def add(self, start: dt.date, workdays: int) -> dt.date:
         """The date on which a period of `workdays` working days starting on `start` ends."""
+        if workdays < 1:
+            raise ValueError("workdays must be at least 1")
         day, counted = start, 0
         while True:
             if self.is_workday(day):

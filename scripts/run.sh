@@ -77,8 +77,12 @@ PY
  Ctrl-C stops web, worker and beat.
 MSG
         if [[ -s $LOGINS ]]; then
-            echo " Demo logins (also in $LOGINS):"
-            sed 's/^/   /' "$LOGINS"
+            echo " Demo logins (all of seed_demo's output is in $LOGINS):"
+            if grep -q '演示账号' "$LOGINS"; then
+                sed -n '/演示账号/,$p' "$LOGINS" | sed 's/^/   /'
+            else
+                sed 's/^/   /' "$LOGINS"
+            fi
         fi
         echo "============================================================"
         break

@@ -73,3 +73,6 @@ class Attempt:
     data: dict = field(default_factory=dict)
     is_2026_date: object = None  # callable(date) -> bool, to judge other steps' rule sets
     workdays_between: object = None  # callable(start, end) -> int (inclusive)
+    # Backfilled from an import: a committee decision may come without its 党委会 tally (the tally
+    # is the committee's own record, not a column of the import template); a recorded tally is judged.
+    historical: bool = False

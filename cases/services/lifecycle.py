@@ -6,12 +6,13 @@ from django.db import IntegrityError, transaction
 from pypinyin import Style, lazy_pinyin
 
 from branches.models import Organization, OrgKind, Role
-from cases.models import Case, Outcome, Person, Publicity, StepRecord
+from cases import idcard
+from cases.models import Case, EventSource, Outcome, Person, Publicity, StepRecord
 from cases.rules.checks import identity_findings
 from cases.services.actors import Actor, acting_grant, as_actor
 from cases.services.errors import InvalidInput, StepNotAllowed
 from cases.services.events import record_event
-from cases.services.step_service import StepInput, lock_case, perform_step
+from cases.services.step_service import IMPORT_ROLES, StepInput, lock_case, perform_step
 from cases.services.summary import refresh_summary
 
 PERSON_FIELDS = (
@@ -47,8 +48,10 @@ def open_case(
     actor = as_actor(actor)
     if branch.kind != OrgKind.BRANCH:
         raise InvalidInput("案例只能建在党支部")
-    acting_grant(actor.user, branch, (Role.BRANCH_SECRETARY,))
-    id_number = (person.get("id_number") or "").strip().upper()
+    acting_grant(
+        actor.user, branch, IMPORT_ROLES if actor.source == EventSource.IMPORT else (Role.BRANCH_SECRETARY,)
+    )
+    id_number = idcard.normalize(person.get("id_number") or "")
     problems = identity_findings(id_number, person.get("birth_date"), person.get("gender", ""))
     if problems:
         raise InvalidInput("E02 " + "；".join(problems))
@@ -89,6 +92,8 @@ def update_person(*, case: Case, changes: dict, actor, case_changes: dict | None
     lock_case(case)
     grant = acting_grant(actor.user, case.branch, (Role.BRANCH_SECRETARY,))
     person = case.person
+    if "id_number" in changes:
+        changes = {**changes, "id_number": idcard.normalize(changes["id_number"])}
     before = {k: getattr(person, k) for k in changes}
     for key, value in changes.items():
         if key not in PERSON_FIELDS:

@@ -9,11 +9,11 @@ from django.db import transaction
 from branches.models import Organization, Role
 from branches.permissions import grants_covering
 from cases import steps
-from cases.models import Case, Material, Meeting, Publicity, SensitiveAccess
+from cases.models import Case, EventSource, Material, Meeting, Publicity, SensitiveAccess
 from cases.services.actors import acting_grant, as_actor
 from cases.services.errors import InvalidInput
 from cases.services.events import record_event
-from cases.services.step_service import lock_case
+from cases.services.step_service import IMPORT_ROLES, lock_case
 
 BODY_ROLES = {
     steps.Body.BRANCH_COMMITTEE: Role.BRANCH_SECRETARY,
@@ -82,7 +82,8 @@ def record_publicity(
 ) -> Publicity:
     actor = as_actor(actor)
     lock_case(case)
-    grant = acting_grant(actor.user, case.branch, (Role.BRANCH_SECRETARY,))
+    roles = IMPORT_ROLES if actor.source == EventSource.IMPORT else (Role.BRANCH_SECRETARY,)
+    grant = acting_grant(actor.user, case.branch, roles)
     if end_on < start_on:
         raise InvalidInput("公示结束日期不能早于开始日期")
     publicity = Publicity(

@@ -76,7 +76,7 @@ def lock_case(case: Case) -> Case:
 
 
 def build_attempt(
-    *, case: Case, step: steps.Step, given: StepInput, acting_org, facts=None, today=None
+    *, case: Case, step: steps.Step, given: StepInput, acting_org, facts=None, today=None, historical=False
 ) -> Attempt:
     settings_row = rule_settings()
     calendar = WorkdayCalendar()
@@ -102,6 +102,7 @@ def build_attempt(
         data=given.data,
         is_2026_date=lambda d: rule_set_on(d, settings_row) == "2026",
         workdays_between=calendar.count,
+        historical=historical,
     )
 
 
@@ -152,7 +153,13 @@ def perform_step(*, case: Case, step_code: str, given: StepInput, actor) -> Step
         raise StepNotAllowed(f"会议日期 {given.meeting.held_on} 与「{step.name}」日期 {given.on} 不一致")
 
     _validate_meeting_input(given)
-    attempt = build_attempt(case=case, step=step, given=given, acting_org=acting_org)
+    attempt = build_attempt(
+        case=case,
+        step=step,
+        given=given,
+        acting_org=acting_org,
+        historical=actor.source == EventSource.IMPORT,
+    )
     findings = evaluate(attempt)
     if blocked := blocks(findings):
         raise StepBlocked(blocked)
@@ -215,7 +222,9 @@ def _validate_meeting_input(given: StepInput) -> None:
     if given.vote is not None:
         v = given.vote
         if v.yes + v.no + v.abstain > meeting.present:
-            raise InvalidInput(f"赞成、反对、弃权合计 {v.yes + v.no + v.abstain} 票，多于实到人数 {meeting.present}")
+            raise InvalidInput(
+                f"赞成、反对、弃权合计 {v.yes + v.no + v.abstain} 票，多于实到人数 {meeting.present}"
+            )
         if v.written_yes + v.written_no > meeting.entitled - meeting.present:
             raise InvalidInput("书面意见只能来自因故未到会的有表决权党员，人数不能多于未到会人数")
 
@@ -225,8 +234,13 @@ def _create_meeting(case: Case, step: steps.Step, given: StepInput, acting_org, 
     body = meeting_body(case, step)
     org = acting_org if body == steps.Body.PARTY_COMMITTEE else case.branch
     meeting = Meeting(
-        body=body, org=org, held_on=given.on, entitled=spec.entitled, present=spec.present,
-        note=spec.note, created_by=actor.user,
+        body=body,
+        org=org,
+        held_on=given.on,
+        entitled=spec.entitled,
+        present=spec.present,
+        note=spec.note,
+        created_by=actor.user,
     )
     if spec.minutes is not None:
         from cases.services.records import validate_upload
@@ -243,11 +257,8 @@ def _summary_suffix(step, given: StepInput) -> str:
         v = given.vote
         return f"：应到{given.meeting.entitled}人，实到{given.meeting.present}人，赞成{v.yes}票（书面{v.written_yes}）"
     if step.code == "conversion_meeting":
-        return f"：{RESOLUTIONS.get(given.data.get('resolution', 'convert'))}"
+        return f"：{steps.RESOLUTION_LABELS.get(given.data.get('resolution', 'convert'))}"
     return ""
-
-
-RESOLUTIONS = {"convert": "按期转为正式党员", "extend": "延长预备期", "cancel": "取消预备党员资格"}
 
 
 def _apply_consequences(case: Case, step: steps.Step, record: StepRecord) -> None:

@@ -17,7 +17,9 @@ from cases.views.helpers import actor_for
 
 
 def _visible_case(request, pk):
-    return get_object_or_404(selectors.cases_visible_to(request.user).select_related("person", "branch"), pk=pk)
+    return get_object_or_404(
+        selectors.cases_visible_to(request.user).select_related("person", "branch"), pk=pk
+    )
 
 
 def _done(request, case, message):
@@ -38,19 +40,27 @@ def case_create(request):
     if not has_role(request.user, Role.BRANCH_SECRETARY):
         raise PermissionDenied
     branches = [g.org for g in role_grants(request.user) if g.role == Role.BRANCH_SECRETARY]
-    form = forms.CaseCreateForm(request.POST or None, branches=branches_visible_to(request.user).filter(
-        pk__in=[b.pk for b in branches]))
+    form = forms.CaseCreateForm(
+        request.POST or None,
+        branches=branches_visible_to(request.user).filter(pk__in=[b.pk for b in branches]),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             case = services.open_case(
-                branch=form.cleaned_data["branch"], person=form.person(), applied_on=form.cleaned_data["applied_on"],
+                branch=form.cleaned_data["branch"],
+                person=form.person(),
+                applied_on=form.cleaned_data["applied_on"],
                 league_recommended_on=form.cleaned_data["league_recommended_on"],
-                leaving_unit_on=form.cleaned_data["leaving_unit_on"], note=form.cleaned_data["note"],
+                leaving_unit_on=form.cleaned_data["leaving_unit_on"],
+                note=form.cleaned_data["note"],
                 actor=actor_for(request),
             )
         except services.StepBlocked as exc:
             for finding in exc.findings:
-                form.add_error("applied_on" if finding.code in ("E01", "E03") else None, f"{finding.code} {finding.message}")
+                form.add_error(
+                    "applied_on" if finding.code in ("E01", "E03") else None,
+                    f"{finding.code} {finding.message}",
+                )
         except services.InvalidInput as exc:
             form.add_error(None, str(exc))
         else:
@@ -72,14 +82,18 @@ def case_edit(request, pk):
         changes = {k: form.cleaned_data[k] for k in forms.PersonFields.base_fields}
         try:
             services.update_person(
-                case=case, changes=changes, actor=actor_for(request),
+                case=case,
+                changes=changes,
+                actor=actor_for(request),
                 case_changes={k: form.cleaned_data[k] for k in ("league_recommended_on", "leaving_unit_on")},
             )
         except services.InvalidInput as exc:
             form.add_error(None, str(exc))
         else:
             return _done(request, case, "人员信息已保存。")
-    return render(request, "cases/case_form.html", {"form": form, "case": case, "title": f"修改人员信息：{person.name}"})
+    return render(
+        request, "cases/case_form.html", {"form": form, "case": case, "title": f"修改人员信息：{person.name}"}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -91,24 +105,43 @@ def step_form(request, pk, code):
     if not permissions.can_perform(request.user, case, step):
         raise PermissionDenied
     body = services.meeting_body(case, step) if step.body else ""
-    form = forms.StepForm(request.POST or None, request.FILES or None, step=step, case=case, body=body,
-                          initial={"on": timezone.localdate()})
+    form = forms.StepForm(
+        request.POST or None,
+        request.FILES or None,
+        step=step,
+        case=case,
+        body=body,
+        initial={"on": timezone.localdate()},
+    )
     warnings = []
     if request.method == "POST" and form.is_valid():
         try:
-            services.perform_step(case=case, step_code=step.code, given=form.to_input(), actor=actor_for(request))
+            services.perform_step(
+                case=case, step_code=step.code, given=form.to_input(), actor=actor_for(request)
+            )
         except services.StepBlocked as exc:
             form.add_error(None, [f"{f.code} {f.message}" for f in exc.findings])
         except services.WarningsNeedReason as exc:
             warnings = exc.findings
+            form.ask_for_warning_reason()
             form.add_error("warning_reason", "存在预警事项，须填写记录说明后才能继续办理")
         except (services.StepNotAllowed, services.InvalidInput) as exc:
             form.add_error(None, str(exc))
         else:
             return _done(request, case, f"已办理「{step.name}」。")
-    context = {"case": case, "step": step, "form": form, "warnings": warnings, "body": body,
-               "body_label": {"branch_committee": "支部委员会", "branch_assembly": "支部党员大会",
-                              "party_committee": "党委会"}.get(body, "")}
+    context = {
+        "case": case,
+        "step": step,
+        "form": form,
+        "warnings": warnings,
+        "body": body,
+        "status": presenters.step_status(case, step),
+        "body_label": {
+            "branch_committee": "支部委员会",
+            "branch_assembly": "支部党员大会",
+            "party_committee": "党委会",
+        }.get(body, ""),
+    }
     # 200 on purpose for errors: htmx does not swap 4xx responses by default.
     template = "cases/step_form.html#form" if request.htmx else "cases/step_form.html"
     return render(request, template, context)
@@ -135,7 +168,9 @@ def forward(request, pk):
     form = forms.OpinionForm(request.POST)
     form.is_valid()
     try:
-        services.forward(submission=submission, actor=actor_for(request), opinion=form.cleaned_data.get("opinion", ""))
+        services.forward(
+            submission=submission, actor=actor_for(request), opinion=form.cleaned_data.get("opinion", "")
+        )
     except services.StepNotAllowed as exc:
         messages.error(request, str(exc))
         return redirect(submission.case)
@@ -150,7 +185,9 @@ def return_submission(request, pk):
         messages.error(request, "退回须填写理由。")
         return redirect(submission.case)
     try:
-        services.return_submission(submission=submission, actor=actor_for(request), reason=form.cleaned_data["reason"])
+        services.return_submission(
+            submission=submission, actor=actor_for(request), reason=form.cleaned_data["reason"]
+        )
     except (services.StepNotAllowed, services.InvalidInput) as exc:
         messages.error(request, str(exc))
         return redirect(submission.case)
@@ -180,8 +217,13 @@ def upload(request, pk):
         messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
         return redirect(case)
     try:
-        services.upload_material(case=case, title=form.cleaned_data["title"], upload=form.cleaned_data["file"],
-                                 step=form.cleaned_data["step"], actor=actor_for(request))
+        services.upload_material(
+            case=case,
+            title=form.cleaned_data["title"],
+            upload=form.cleaned_data["file"],
+            step=form.cleaned_data["step"],
+            actor=actor_for(request),
+        )
     except services.InvalidInput as exc:
         messages.error(request, f"上传失败：{exc}")
         return redirect(case)
@@ -190,7 +232,9 @@ def upload(request, pk):
 
 @require_GET
 def material(request, pk):
-    item = get_object_or_404(Material.objects.filter(case__in=selectors.cases_visible_to(request.user)), pk=pk)
+    item = get_object_or_404(
+        Material.objects.filter(case__in=selectors.cases_visible_to(request.user)), pk=pk
+    )
     return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name)
 
 

@@ -20,12 +20,18 @@ def dashboard(request):
     stage_counts = dict(visible.values_list("stage").annotate(n=Count("pk")))
     context = {
         "stage_counts": [(s, stage_counts.get(s.value, 0)) for s in Stage],
-        "overdue": visible.filter(next_due__lt=today).select_related("person", "branch").order_by("next_due")[:20],
+        "overdue": visible.filter(next_due__lt=today)
+        .select_related("person", "branch")
+        .order_by("next_due")[:20],
         "due_soon": visible.filter(next_due__gte=today, next_due__lte=today + timezone.timedelta(days=14))
         .select_related("person", "branch")
         .order_by("next_due")[:20],
-        "inbox_count": selectors.inbox_for(user).count() if has_role(user, Role.COMMITTEE_OFFICER) or has_role(user, Role.REVIEWER) else None,
-        "filings_count": selectors.filings_due_for(user).count() if has_role(user, Role.DEPARTMENT_AUDITOR) else None,
+        "inbox_count": selectors.inbox_for(user).count()
+        if has_role(user, Role.COMMITTEE_OFFICER) or has_role(user, Role.REVIEWER)
+        else None,
+        "filings_count": selectors.filings_due_for(user).count()
+        if has_role(user, Role.DEPARTMENT_AUDITOR)
+        else None,
         "grants": role_grants(user),
         "today": today,
     }
@@ -43,8 +49,13 @@ def case_list(request):
     if outcome not in ("open", "all", *[o for o in Outcome.values if o]):
         outcome = "open"
     qs = selectors.case_list(
-        user, stage=stage, step=step, overdue=request.GET.get("overdue") == "1",
-        q=request.GET.get("q", "")[:50], branch=branch, outcome="" if outcome == "all" else outcome,
+        user,
+        stage=stage,
+        step=step,
+        overdue=request.GET.get("overdue") == "1",
+        q=request.GET.get("q", "")[:50],
+        branch=branch,
+        outcome="" if outcome == "all" else outcome,
         today=timezone.localdate(),
     )
     page = paginate(request, qs)
@@ -54,9 +65,14 @@ def case_list(request):
         "stages": Stage.choices,
         "step_choices": steps.CHOICES,
         "outcomes": [(o.value, o.label) for o in Outcome if o],
-        "filters": {"stage": stage, "step": step, "q": request.GET.get("q", "")[:50],
-                    "branch": branch.pk if branch else "", "overdue": request.GET.get("overdue") == "1",
-                    "outcome": outcome},
+        "filters": {
+            "stage": stage,
+            "step": step,
+            "q": request.GET.get("q", "")[:50],
+            "branch": branch.pk if branch else "",
+            "overdue": request.GET.get("overdue") == "1",
+            "outcome": outcome,
+        },
         "today": timezone.localdate(),
         "can_create": has_role(user, Role.BRANCH_SECRETARY),
     }

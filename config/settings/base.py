@@ -67,6 +67,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "branches.context_processors.roles",
             ],
+            "builtins": ["template_partials.templatetags.partials"],
         },
     }
 ]

@@ -16,7 +16,15 @@ from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["secretary", "officer", "auditor", "reviewer", "secretary_under_reviewer", "outsider", "officer_b"]
+PERSONAS = [
+    "secretary",
+    "officer",
+    "auditor",
+    "reviewer",
+    "secretary_under_reviewer",
+    "outsider",
+    "officer_b",
+]
 # The case lives in 城关一支部 (directly under 城关镇党委): the reviewer's 党总支 is not above it.
 SEES = {"secretary", "officer", "auditor"}
 
@@ -35,22 +43,75 @@ ACTIONS = [
     # (name, method, url builder, data builder, personas allowed)
     ("detail", "get", lambda c: reverse("cases:detail", args=[c.pk]), None, SEES),
     ("edit", "get", lambda c: reverse("cases:edit", args=[c.pk]), None, {"secretary"}),
-    ("branch step form", "get", lambda c: reverse("cases:step", args=[c.pk, "initial_talk"]), None, {"secretary"}),
-    ("committee step form", "get", lambda c: reverse("cases:step", args=[c.pk, "activist_filing"]), None, {"officer"}),
-    ("department step form", "get", lambda c: reverse("cases:step", args=[c.pk, "admission_filing"]), None, {"auditor"}),
-    ("reveal id", "post", lambda c: reverse("cases:reveal_id", args=[c.pk]), lambda: {}, {"secretary", "officer"}),
-    ("submit", "post", lambda c: reverse("cases:submit", args=[c.pk, "activist_filing"]), lambda: {"on": "2023-03-01"}, {"secretary"}),
-    ("upload", "post", lambda c: reverse("cases:upload", args=[c.pk]), lambda: {"title": "申请书", "file": pdf()}, {"secretary", "officer"}),
-    ("outcome", "post", lambda c: reverse("cases:outcome", args=[c.pk]),
-     lambda: {"outcome": "withdrawn", "on": "2023-03-01", "reason": "本人申请撤回"}, {"secretary"}),
-    ("publicity", "post", lambda c: reverse("cases:publicity", args=[c.pk]),
-     lambda: {"start_on": "2024-05-01", "end_on": "2024-05-08", "objections": "0", "objections_resolved": "on"}, {"secretary"}),
+    (
+        "branch step form",
+        "get",
+        lambda c: reverse("cases:step", args=[c.pk, "initial_talk"]),
+        None,
+        {"secretary"},
+    ),
+    (
+        "committee step form",
+        "get",
+        lambda c: reverse("cases:step", args=[c.pk, "activist_filing"]),
+        None,
+        {"officer"},
+    ),
+    (
+        "department step form",
+        "get",
+        lambda c: reverse("cases:step", args=[c.pk, "admission_filing"]),
+        None,
+        {"auditor"},
+    ),
+    (
+        "reveal id",
+        "post",
+        lambda c: reverse("cases:reveal_id", args=[c.pk]),
+        lambda: {},
+        {"secretary", "officer"},
+    ),
+    (
+        "submit",
+        "post",
+        lambda c: reverse("cases:submit", args=[c.pk, "activist_filing"]),
+        lambda: {"on": "2023-03-01"},
+        {"secretary"},
+    ),
+    (
+        "upload",
+        "post",
+        lambda c: reverse("cases:upload", args=[c.pk]),
+        lambda: {"title": "申请书", "file": pdf()},
+        {"secretary", "officer"},
+    ),
+    (
+        "outcome",
+        "post",
+        lambda c: reverse("cases:outcome", args=[c.pk]),
+        lambda: {"outcome": "withdrawn", "on": "2023-03-01", "reason": "本人申请撤回"},
+        {"secretary"},
+    ),
+    (
+        "publicity",
+        "post",
+        lambda c: reverse("cases:publicity", args=[c.pk]),
+        lambda: {
+            "start_on": "2024-05-01",
+            "end_on": "2024-05-08",
+            "objections": "0",
+            "objections_resolved": "on",
+        },
+        {"secretary"},
+    ),
 ]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize(("name", "method", "url", "data", "allowed"), ACTIONS, ids=[a[0] for a in ACTIONS])
-def test_it_scopes_every_case_view_by_role(client, personas, county, secretary, officer, auditor, persona, name, method, url, data, allowed):
+def test_it_scopes_every_case_view_by_role(
+    client, personas, county, secretary, officer, auditor, persona, name, method, url, data, allowed
+):
     case = f.new_case(county.branch, secretary, applied_on=dt.date(2023, 1, 10))
     advance(case, Crew(secretary, officer, auditor), until="activist_selection")
     client.force_login(personas[persona])
@@ -68,7 +129,9 @@ def test_the_case_list_shows_only_cases_in_scope(client, personas, county, secre
     assert (theirs.person.name in body) == (persona in {"outsider", "officer_b", "auditor"})
 
 
-def test_the_reviewer_sees_and_forwards_cases_below_the_general_branch(client, county, secretary_under_reviewer, reviewer, officer):
+def test_the_reviewer_sees_and_forwards_cases_below_the_general_branch(
+    client, county, secretary_under_reviewer, reviewer, officer
+):
     case = f.new_case(county.branch_under_reviewer, secretary_under_reviewer, applied_on=dt.date(2023, 1, 10))
     advance(case, Crew(secretary_under_reviewer, officer, None, reviewers=()), until="activist_selection")
     client.force_login(secretary_under_reviewer)
@@ -97,7 +160,9 @@ def test_revealing_an_id_number_is_logged(client, case, secretary):
     assert case.person.id_number not in page  # masked by default
 
 
-def test_forged_submission_ids_of_another_township_are_404(client, county, outsider, officer_b, officer, auditor):
+def test_forged_submission_ids_of_another_township_are_404(
+    client, county, outsider, officer_b, officer, auditor
+):
     case = f.new_case(county.other_branch, outsider, applied_on=dt.date(2023, 1, 10))
     advance(case, Crew(outsider, officer_b, auditor), until="activist_selection")
     client.force_login(outsider)

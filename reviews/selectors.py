@@ -1,0 +1,242 @@
+"""Reads of the desk, always scoped to the user: the queues, their rows and counts, and letters.
+
+A queue holds only what waits at an organization where the user holds the queue's role, and only
+cases the user may see (cases_visible_to): an officer of another township sees nothing of them.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from branches.models import Organization, Role
+from branches.permissions import role_grants
+from branches.selectors import scope_filter
+from cases import steps
+from cases.dates import add_months
+from cases.models import Case, Meeting, StepRecord, Submission, SubmissionStatus, Vote
+from cases.selectors import cases_visible_to
+from reviews.models import Letter, LetterEntry
+from reviews.queues import QUEUES, Queue
+
+# Steps each queue shows next to the item, so the officer decides with the facts in view.
+CONTEXT_STEPS = {
+    "activist_filing": ("activist_selection",),
+    "target_filing": ("target_selection", "activist_selection"),
+    "pre_review": ("branch_committee_review", "political_review", "intensive_training"),
+    "admission_approval": ("admission_meeting", "committee_talk", "pre_review"),
+    "conversion_approval": ("conversion_meeting", "admission_meeting"),
+    "admission_filing": ("admission_approval", "admission_meeting"),
+    "review": (),
+}
+
+# Due dates the 细则 sets: (meeting step, months to the due date, months to the hard limit).
+DUE_RULES = {
+    "admission_approval": ("admission_meeting", 3, 6),  # W03 / E12
+    "conversion_approval": ("conversion_meeting", 3, None),  # W03
+}
+
+
+@dataclass
+class QueueRow:
+    pk: int  # the submission (or, in the department's queue, the case)
+    case: Case
+    submission: Submission | None
+    submitted_on: dt.date
+    records: dict[str, StepRecord] = field(default_factory=dict)
+    votes: dict[str, Vote] = field(default_factory=dict)
+    due: dt.date | None = None
+    hard_due: dt.date | None = None
+    overdue: bool = False
+    letter: Letter | None = None  # the 批复 already issued for the case (department queue)
+
+    @property
+    def branch(self):
+        return self.case.branch
+
+    @property
+    def person(self):
+        return self.case.person
+
+    @property
+    def resolution(self) -> str:
+        meeting = self.records.get("conversion_meeting")
+        return (meeting.data.get("resolution") or "convert") if meeting else ""
+
+    @property
+    def extension_months(self):
+        meeting = self.records.get("conversion_meeting")
+        return meeting.data.get("extension_months") if meeting else None
+
+
+def role_orgs(user, role: Role) -> list[Organization]:
+    return [g.org for g in role_grants(user) if g.role == role]
+
+
+def user_roles(user) -> set[Role]:
+    return {g.role for g in role_grants(user)}
+
+
+def committees_of(user) -> list[Organization]:
+    """Organizations with approval authority where the user is a committee officer."""
+    return [org for org in role_orgs(user, Role.COMMITTEE_OFFICER) if org.can_approve]
+
+
+def queue_items(user, queue: Queue):
+    """The queue's base queryset: pending submissions at my organizations, or (department) cases."""
+    if queue.by_case:
+        if not role_orgs(user, queue.role):
+            return Case.objects.none()
+        return (
+            cases_visible_to(user)
+            .filter(outcome="", records__step="admission_approval", records__is_current=True)
+            .exclude(
+                pk__in=StepRecord.objects.filter(step="admission_filing", is_current=True).values("case")
+            )
+            .select_related("person", "branch")
+            .distinct()
+        )
+    orgs = committees_of(user) if queue.role == Role.COMMITTEE_OFFICER else role_orgs(user, queue.role)
+    qs = Submission.objects.filter(
+        status=SubmissionStatus.PENDING, at_org__in=orgs, case__in=cases_visible_to(user)
+    )
+    if queue.step:
+        qs = qs.filter(step=queue.step)
+    return qs.select_related("case__person", "case__branch", "at_org")
+
+
+def queue_rows(user, queue: Queue, *, today: dt.date, branch=None, since=None, until=None) -> list[QueueRow]:
+    """Rows in desk order: overdue first, then by due date, then oldest submission first."""
+    items = queue_items(user, queue)
+    if queue.by_case:
+        rows = [QueueRow(pk=c.pk, case=c, submission=None, submitted_on=None) for c in items]
+    else:
+        rows = [QueueRow(pk=s.pk, case=s.case, submission=s, submitted_on=s.submitted_on) for s in items]
+    _attach_records(rows, queue)
+    if queue.by_case:
+        for row in rows:
+            approval = row.records.get("admission_approval")
+            row.submitted_on = approval.on if approval else None
+        _attach_letters(rows)
+    rule = DUE_RULES.get(queue.slug)
+    for row in rows:
+        if rule and (meeting := row.records.get(rule[0])):
+            row.due = add_months(meeting.on, rule[1])
+            row.hard_due = add_months(meeting.on, rule[2]) if rule[2] else None
+        row.overdue = bool(row.due and row.due < today)
+    rows = [
+        r
+        for r in rows
+        if (branch is None or r.case.branch_id == branch.pk)
+        and (since is None or (r.submitted_on and r.submitted_on >= since))
+        and (until is None or (r.submitted_on and r.submitted_on <= until))
+    ]
+    return sorted(
+        rows, key=lambda r: (not r.overdue, r.due or dt.date.max, r.submitted_on or dt.date.max, r.pk)
+    )
+
+
+def _attach_records(rows: list[QueueRow], queue: Queue) -> None:
+    codes = CONTEXT_STEPS.get(queue.slug, ())
+    if not rows or not codes:
+        return
+    by_case = {r.case.pk: r for r in rows}
+    records = StepRecord.objects.filter(case__in=by_case, step__in=codes, is_current=True).select_related(
+        "meeting"
+    )
+    meetings = set()
+    for record in records:
+        by_case[record.case_id].records[record.step] = record
+        if record.meeting_id:
+            meetings.add(record.meeting_id)
+    for vote in Vote.objects.filter(case__in=by_case, meeting__in=meetings):
+        row = by_case[vote.case_id]
+        record = row.records.get(vote.step)
+        if record and record.meeting_id == vote.meeting_id:
+            row.votes[vote.step] = vote
+
+
+def _attach_letters(rows: list[QueueRow]) -> None:
+    records = {r.records["admission_approval"].pk: r for r in rows if "admission_approval" in r.records}
+    for entry in LetterEntry.objects.filter(record__in=records).select_related("letter"):
+        records[entry.record_id].letter = entry.letter
+
+
+def queue_counts(user, today: dt.date) -> list[tuple[Queue, int, int]]:
+    """(queue, items, overdue items) for each queue the user works."""
+    roles = user_roles(user)
+    counts = []
+    for queue in QUEUES:
+        if queue.role not in roles:
+            continue
+        rows = queue_rows(user, queue, today=today)
+        counts.append((queue, len(rows), sum(r.overdue for r in rows)))
+    return counts
+
+
+def queue_branches(rows: list[QueueRow]) -> list[Organization]:
+    seen = {}
+    for row in rows:
+        seen.setdefault(row.case.branch_id, row.case.branch)
+    return sorted(seen.values(), key=lambda b: b.path)
+
+
+def neighbours(rows: list[QueueRow], pk: int) -> tuple[QueueRow | None, QueueRow | None, int]:
+    """The previous and next rows around `pk`, and its 1-based position (0 when absent)."""
+    index = next((i for i, r in enumerate(rows) if r.pk == pk), None)
+    if index is None:
+        return None, None, 0
+    before = rows[index - 1] if index > 0 else None
+    after = rows[index + 1] if index + 1 < len(rows) else None
+    return before, after, index + 1
+
+
+def submission_visible_to(user, pk: int) -> Submission | None:
+    """A submission no longer in my queue but still visible (decided meanwhile), or None."""
+    return Submission.objects.filter(pk=pk, case__in=cases_visible_to(user)).select_related("case").first()
+
+
+def committee_meetings(user, limit: int = 20) -> list[Meeting]:
+    """Recent 党委会 of my committees, to decide more cases at a meeting already recorded."""
+    return list(
+        Meeting.objects.filter(org__in=committees_of(user), body=steps.Body.PARTY_COMMITTEE)
+        .select_related("org")
+        .order_by("-held_on", "-pk")[:limit]
+    )
+
+
+def letters_visible_to(user):
+    """Letters to branches in the user's scope: the branch itself, its reviewers, committee, department."""
+    return Letter.objects.filter(scope_filter(user, "addressee__path")).select_related("issuer", "addressee")
+
+
+def letters_for_case(case: Case):
+    return list(
+        Letter.objects.filter(entries__case=case)
+        .select_related("issuer")
+        .order_by("created_at", "pk")
+        .distinct()
+    )
+
+
+def letter_list(user, *, kind: str = "", status: str = "", q: str = ""):
+    qs = letters_visible_to(user)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    if q := (q or "").strip():
+        qs = qs.filter(Q(number__contains=q) | Q(title__contains=q) | Q(entries__name__contains=q)).distinct()
+    return qs.order_by("-created_at", "-pk")
+
+
+def normalize_code(code: str) -> str:
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())[:16]
+
+
+def letter_by_code(code: str) -> Letter | None:
+    """Public lookup for the verification page: only by the unguessable code."""
+    code = normalize_code(code)
+    if not code:
+        return None
+    return Letter.objects.filter(code=code).select_related("issuer", "addressee", "meeting").first()
