@@ -7,7 +7,7 @@ from django import forms
 from branches.models import MemberStatus, Organization, OrgKind
 from branches.selectors import roster
 from cases import steps
-from cases.models import Education, Gender, Outcome
+from cases.models import Education, Gender, Meeting, Outcome
 from cases.rules import VoteFacts
 from cases.rules.checks import identity_findings
 from cases.services import NewMeeting, StepInput
@@ -160,6 +160,11 @@ class PersonEditForm(PersonFields):
     leaving_unit_on = date_field("预计离开工作学习单位日期", required=False)
 
 
+def roster_label(member) -> str:
+    sanction = f"，{member.get_sanction_display()}" if member.sanction else ""
+    return f"{member.name}（{member.get_status_display()}{sanction}）"
+
+
 class StepForm(StyledForm):
     """Built from the step's definition: the date, then the parts its record keeps."""
 
@@ -171,17 +176,26 @@ class StepForm(StyledForm):
         label="预警说明（记录说明）", widget=forms.HiddenInput, required=False, max_length=1000
     )
 
-    def __init__(self, *args, step: steps.Step, case, body: str = "", **kwargs):
+    def __init__(self, *args, step: steps.Step, case, body: str = "", committee_orgs=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.step, self.case = step, case
         F = steps.Field
         members = roster(case.branch)
-        member_label = lambda m: (
-            f"{m.name}（{m.get_status_display()}{'，' + m.get_sanction_display() if m.sanction else ''}）"
-        )  # noqa: E731
         if F.MEETING in step.fields:
-            self.fields["meeting_entitled"] = count_field("应到会有表决权人数")
-            self.fields["meeting_present"] = count_field("实到会有表决权人数")
+            if body == steps.Body.PARTY_COMMITTEE:
+                # One 党委会 decides several cases: pick the meeting already recorded, or record it here.
+                self.fields["existing_meeting"] = forms.ModelChoiceField(
+                    label="已登记的党委会（同一次会议研究多名同志时选择）",
+                    queryset=Meeting.objects.filter(body=body, org__in=committee_orgs or []).order_by(
+                        "-held_on"
+                    )[:30],
+                    required=False,
+                    empty_label="— 新登记本次党委会 —",
+                    error_messages={"invalid_choice": "所选会议不存在或不属于本级党委"},
+                )
+            required = body != steps.Body.PARTY_COMMITTEE
+            self.fields["meeting_entitled"] = count_field("应到会有表决权人数", required=required)
+            self.fields["meeting_present"] = count_field("实到会有表决权人数", required=required)
             self.fields["minutes"] = forms.FileField(label="会议记录（PDF/JPG）", required=False)
         if F.VOTE in step.fields:
             self.fields["yes"] = count_field("赞成票")
@@ -201,7 +215,7 @@ class StepForm(StyledForm):
                     required=False,
                     error_messages={"invalid_choice": "所选党员不在本支部名册中"},
                 )
-                self.fields[field.value].label_from_instance = member_label
+                self.fields[field.value].label_from_instance = roster_label
         if F.CONCLUSION in step.fields:
             self.fields["conclusion"] = forms.ChoiceField(
                 label="政审结论", choices=[("合格", "合格"), ("不合格", "不合格")]
@@ -246,6 +260,17 @@ class StepForm(StyledForm):
         if self.data.get("warning_reason"):
             self.ask_for_warning_reason()
         self.style_widgets()
+
+    def clean(self):
+        data = super().clean()
+        if "meeting_entitled" in self.fields and not data.get("existing_meeting"):
+            for name in ("meeting_entitled", "meeting_present"):
+                if data.get(name) is None and name not in self.errors:
+                    self.add_error(name, f"请填写{self.fields[name].label}")
+        meeting = data.get("existing_meeting")
+        if meeting and data.get("on") and meeting.held_on != data["on"]:
+            self.add_error("existing_meeting", f"所选党委会日期为 {meeting.held_on}，与办理日期不一致")
+        return data
 
     def ask_for_warning_reason(self):
         self.fields["warning_reason"].widget = forms.Textarea(attrs={"rows": 2, "class": "form-control"})

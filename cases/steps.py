@@ -54,6 +54,12 @@ class Step:
         return STAGE_NAMES[self.stage]
 
     @property
+    def responsible_label(self) -> str:
+        if Role.BRANCH_SECRETARY in self.roles:
+            return "党支部"
+        return "上级党委组织部门" if Role.DEPARTMENT_AUDITOR in self.roles else "上级党委"
+
+    @property
     def is_committee_step(self) -> bool:
         return Role.COMMITTEE_OFFICER in self.roles and Role.BRANCH_SECRETARY not in self.roles
 

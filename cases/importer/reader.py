@@ -38,6 +38,7 @@ class SheetRow:
     values: dict[str, object] = field(default_factory=dict)  # header → typed value, filled cells only
     problems: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    unreadable: set[str] = field(default_factory=set)  # headers whose cell has a problem
 
     def get(self, header: str, default=None):
         return self.values.get(header, default)
@@ -206,4 +207,5 @@ def _parse_row(number: int, raw: tuple, columns: dict[str, int]) -> SheetRow:
             row.notices.append(f"{where}：提示 {notice.message}")
         except cells.CellProblem as problem:
             row.problems.append(f"{where}：{problem}")
+            row.unreadable.add(header)
     return row

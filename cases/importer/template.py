@@ -278,7 +278,6 @@ PUBLICITY_COLUMNS = ("发展对象公示开始日期", "发展对象公示结束
 
 # Which column a rule code's message names, when it is about a column other than the step's date.
 CODE_COLUMNS = {
-    "E01": "出生日期",
     "E02": "公民身份号码",
     "E05": "入党介绍人",
     "E06": "培养联系人",

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from branches.models import Role
-from branches.permissions import has_role, role_grants
+from branches.permissions import grants_covering, has_role, role_grants
 from branches.selectors import branches_visible_to
 from cases import forms, permissions, presenters, selectors, services, steps
 from cases.models import Material
@@ -105,12 +105,14 @@ def step_form(request, pk, code):
     if not permissions.can_perform(request.user, case, step):
         raise PermissionDenied
     body = services.meeting_body(case, step) if step.body else ""
+    committees = [g.org for g in grants_covering(request.user, case.branch, roles={Role.COMMITTEE_OFFICER})]
     form = forms.StepForm(
         request.POST or None,
         request.FILES or None,
         step=step,
         case=case,
         body=body,
+        committee_orgs=committees,
         initial={"on": timezone.localdate()},
     )
     warnings = []

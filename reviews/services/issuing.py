@@ -1,0 +1,186 @@
+"""Issuing letters inside the transaction that records the decisions they answer.
+
+Numbers come from a LetterSerial row locked with select_for_update: per committee, per year,
+strictly increasing and never reused. Rendering is queued only after the transaction commits.
+"""
+
+import secrets
+from collections import defaultdict
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from branches.models import Organization, Role
+from cases.models import Case, Meeting, StepRecord
+from cases.services.actors import acting_grant, as_actor
+from cases.services.events import record_event
+from cases.services.step_service import lock_case
+from reviews import snapshots, wording
+from reviews.models import KIND_BY_STEP, Letter, LetterEntry, LetterKind, LetterSerial
+from reviews.services.rendering import queue_render
+
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud and typed by hand
+CODE_LENGTH = 10  # 50 bits: not guessable, short enough to type
+DEFAULT_SITE_URL = "http://localhost:8000"
+
+
+def next_serial(org: Organization, year: int) -> int:
+    """Take the next 顺序号 of `org` in `year`; call inside the issuing transaction."""
+    LetterSerial.objects.get_or_create(org=org, year=year)
+    counter = LetterSerial.objects.select_for_update().get(org=org, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+def letter_number(org: Organization, year: int, serial: int) -> str:
+    """发文字号 after GB/T 9704: 机关代字 + 〔年份〕 + 顺序号, e.g. 城组〔2026〕12号."""
+    prefix = org.letter_prefix or f"{(org.short_name or org.name)[:2]}组"
+    return f"{prefix}〔{year}〕{serial}号"
+
+
+def new_code() -> str:
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if not Letter.objects.filter(code=code).exists():
+            return code
+
+
+def verify_url(code: str, site_url: str = "") -> str:
+    base = getattr(settings, "SITE_URL", "") or site_url or DEFAULT_SITE_URL
+    return base.rstrip("/") + reverse("reviews:verify", args=[code])
+
+
+def _person_facts(case: Case, decision: StepRecord, basis: dict[str, StepRecord]) -> wording.PersonFacts:
+    facts = wording.PersonFacts(name=case.person.name, gender=case.person.get_gender_display())
+    selection = snapshots.BASIS_STEPS.get(decision.step, ())
+    if decision.step in ("activist_filing", "target_filing") and selection[0] in basis:
+        facts.selected_on = basis[selection[0]].on
+    elif decision.step == "admission_approval":
+        facts.probation_start, facts.probation_end = case.probation_start, case.probation_end
+    elif decision.step == "conversion_approval":
+        meeting = basis.get("conversion_meeting")
+        data = meeting.data if meeting else {}
+        facts.resolution = data.get("resolution") or "convert"
+        facts.extension_months = int(data.get("extension_months") or 0)
+        facts.probation_end = case.probation_end
+        facts.full_member_on = case.full_member_on or case.probation_end
+    return facts
+
+
+def compose(step: str, persons, issuer: Organization, meeting: Meeting | None, rule_set: str) -> wording.Wording:
+    kind = KIND_BY_STEP[step]
+    held_on = meeting.held_on if meeting else None
+    if kind == LetterKind.ADMISSION:
+        assembly = "党支部党员大会" if rule_set == "2026" else "支部大会"
+        return wording.admission(persons, issuer.name, held_on, assembly)
+    if kind == LetterKind.CONVERSION:
+        return wording.conversion(persons, issuer.name, held_on)
+    if kind == LetterKind.FILING:
+        return wording.filing(persons, step, rule_set)
+    return wording.pre_review(persons, rule_set)
+
+
+@transaction.atomic
+def issue_letter(
+    *, records: list[StepRecord], actor, meeting: Meeting | None = None, site_url: str = ""
+) -> Letter:
+    """One letter to one branch answering `records` (one step, decided together)."""
+    actor = as_actor(actor)
+    first = records[0]
+    step, issuer = first.step, first.org
+    cases = Case.objects.select_related("person", "branch").in_bulk([r.case_id for r in records])
+    addressee = cases[first.case_id].branch
+    grant = acting_grant(actor.user, addressee, (Role.COMMITTEE_OFFICER,))
+    items = []
+    for record in records:
+        case = cases[record.case_id]
+        basis = snapshots.basis_records(case, record)
+        items.append((case, record, basis, _person_facts(case, record, basis)))
+    text = compose(step, [i[3] for i in items], issuer, meeting, first.rule_set)
+
+    today = timezone.localdate()
+    serial = next_serial(issuer, today.year)
+    code = new_code()
+    letter = Letter.objects.create(
+        kind=KIND_BY_STEP[step],
+        step=step,
+        issuer=issuer,
+        addressee=addressee,
+        meeting=meeting,
+        decided_on=meeting.held_on if meeting else first.on,
+        issued_on=today,
+        year=today.year,
+        serial=serial,
+        number=letter_number(issuer, today.year, serial),
+        issuer_name=issuer.name,
+        issuer_mark=wording.issuer_mark(issuer.name),
+        addressee_name=addressee.name,
+        title=text.title,
+        body="\n".join(text.body),
+        closing="\n".join(text.closing),
+        code=code,
+        verify_url=verify_url(code, site_url),
+        created_by=actor.user,
+        queued_at=timezone.now(),
+    )
+    for position, ((case, record, basis, facts), (decision, detail)) in enumerate(
+        zip(items, text.decisions, strict=True), start=1
+    ):
+        snap = snapshots.take(case, {record.step: record.pk, **{c: r.pk for c, r in basis.items()}})
+        LetterEntry.objects.create(
+            letter=letter,
+            case=case,
+            record=record,
+            position=position,
+            name=facts.name,
+            gender=facts.gender,
+            decision=decision,
+            detail=detail,
+            snapshot=snap,
+            fingerprint=snapshots.fingerprint(snap),
+        )
+        lock_case(case)
+        record_event(
+            case=case,
+            actor=actor,
+            kind="letter",
+            step=step,
+            summary=f"发文 {letter.number}《{letter.title}》",
+            occurred_on=today,
+            role=grant.role.value,
+            org=grant.org,
+        )
+    transaction.on_commit(partial(queue_render, letter.pk))
+    return letter
+
+
+@transaction.atomic
+def issue_letters(*, records: list[StepRecord], actor, site_url: str = "") -> list[Letter]:
+    """Letters for decisions not yet answered: one per branch per 党委会 (per decision date for
+    decisions taken without a meeting), covering every person decided for that branch."""
+    answerable = [r for r in records if r.step in KIND_BY_STEP]
+    answered = set(LetterEntry.objects.filter(record__in=answerable).values_list("record_id", flat=True))
+    groups: dict[tuple, list[StepRecord]] = defaultdict(list)
+    for record in answerable:
+        if record.pk in answered:
+            continue
+        key = (record.case.branch_id, record.step, record.org_id, record.meeting_id or record.on)
+        groups[key].append(record)
+    return [
+        issue_letter(records=group, actor=actor, meeting=group[0].meeting, site_url=site_url)
+        for group in groups.values()
+    ]
+
+
+def issue_letters_for_meeting(*, meeting: Meeting, actor, site_url: str = "") -> list[Letter]:
+    """Answer every decision of a 党委会 that has no letter yet (safe to call again)."""
+    records = list(
+        StepRecord.objects.filter(meeting=meeting, step__in=KIND_BY_STEP)
+        .select_related("case__branch", "org", "meeting")
+        .order_by("pk")
+    )
+    return issue_letters(records=records, actor=actor, site_url=site_url)
