@@ -15,7 +15,10 @@ Two very different writers live here:
 import datetime as dt
 import io
 import json
+import queue
 import random
+import re
+import threading
 import time
 import unicodedata
 from collections import Counter
@@ -24,7 +27,7 @@ from functools import lru_cache
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from branches.models import (
@@ -286,139 +289,29 @@ SANCTIONS = (
 
 # ---- names --------------------------------------------------------------------------------------
 
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
 SURNAMES = (
     "王王王李李李张张张刘刘陈陈杨杨黄赵赵吴周周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董"
     "袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏付方白邹孟熊秦邱江尹薛段雷侯龙史陶"
     "贺顾毛郝龚邵万钱严武戴孔汤"
 )
-MALE_GIVEN = [
-    "伟",
-    "强",
-    "磊",
-    "军",
-    "勇",
-    "杰",
-    "涛",
-    "明",
-    "超",
-    "刚",
-    "平",
-    "辉",
-    "鹏",
-    "华",
-    "飞",
-    "斌",
-    "宇",
-    "浩",
-    "凯",
-    "健",
-    "俊",
-    "帆",
-    "旭",
-    "宁",
-    "峰",
-    "亮",
-    "波",
-    "毅",
-    "林",
-    "龙",
-    "建国",
-    "建华",
-    "建军",
-    "志强",
-    "志刚",
-    "志远",
-    "国庆",
-    "国华",
-    "卫东",
-    "德明",
-    "春生",
-    "海峰",
-    "明辉",
-    "俊杰",
-    "浩然",
-    "宇航",
-    "一鸣",
-    "博文",
-    "天宇",
-    "子轩",
-    "振华",
-    "晓东",
-    "永刚",
-    "立新",
-    "新民",
-    "家豪",
-    "晨阳",
-    "嘉豪",
-    "思远",
-    "梓豪",
-    "文博",
-    "鑫",
-    "磊磊",
-    "成龙",
-    "兴旺",
-    "满仓",
-    "铁柱",
-]
-FEMALE_GIVEN = [
-    "芳",
-    "娜",
-    "敏",
-    "静",
-    "丽",
-    "艳",
-    "娟",
-    "秀",
-    "霞",
-    "玲",
-    "琳",
-    "晶",
-    "欣",
-    "颖",
-    "倩",
-    "婷",
-    "雪",
-    "慧",
-    "燕",
-    "红",
-    "萍",
-    "梅",
-    "兰",
-    "洁",
-    "丹",
-    "莉",
-    "薇",
-    "秀英",
-    "秀兰",
-    "玉兰",
-    "桂英",
-    "丽娟",
-    "晓燕",
-    "海燕",
-    "春梅",
-    "红梅",
-    "文静",
-    "思雨",
-    "梓萱",
-    "欣怡",
-    "佳怡",
-    "雅婷",
-    "雨涵",
-    "若曦",
-    "晨曦",
-    "嘉怡",
-    "子涵",
-    "诗琪",
-    "梦瑶",
-    "秋菊",
-    "冬梅",
-    "美玲",
-    "小红",
-    "丽华",
-    "凤英",
-    "春燕",
-    "晓丽",
-]
+MALE_GIVEN = _words(
+    "伟 强 磊 军 勇 杰 涛 明 超 刚 平 辉 鹏 华 飞 斌 宇 浩 凯 健 "
+    "俊 帆 旭 宁 峰 亮 波 毅 林 龙 建国 建华 建军 志强 志刚 志远 "
+    "国庆 国华 卫东 德明 春生 海峰 明辉 俊杰 浩然 宇航 一鸣 博文 天宇 "
+    "子轩 振华 晓东 永刚 立新 新民 家豪 晨阳 嘉豪 思远 梓豪 文博 鑫 "
+    "磊磊 成龙 兴旺 满仓 铁柱 "
+)
+FEMALE_GIVEN = _words(
+    "芳 娜 敏 静 丽 艳 娟 秀 霞 玲 琳 晶 欣 颖 倩 婷 雪 慧 燕 红 "
+    "萍 梅 兰 洁 丹 莉 薇 秀英 秀兰 玉兰 桂英 丽娟 晓燕 海燕 春梅 "
+    "红梅 文静 思雨 梓萱 欣怡 佳怡 雅婷 雨涵 若曦 晨曦 嘉怡 子涵 诗琪 "
+    "梦瑶 秋菊 冬梅 美玲 小红 丽华 凤英 春燕 晓丽 "
+)
 ETHNICITIES = ("汉族",) * 30 + ("回族", "土家族", "苗族", "满族")
 
 
@@ -1082,27 +975,68 @@ class _EventRow:
         return {name: getattr(self, name) for name in self.__slots__} | {"created_at": now}
 
 
-def _copy_text(value) -> str:
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, dt.date):  # dates and aware datetimes
-        return value.isoformat()
-    if isinstance(value, dict | list):
-        value = json.dumps(value, ensure_ascii=False)
-    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+_NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]")
+
+
+def _text(value) -> str:
+    value = str(value)
+    if _NEEDS_ESCAPE.search(value):
+        value = value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return value
+
+
+def _json(value) -> str:
+    if not value:
+        return "{}" if isinstance(value, dict) else "[]"
+    return _text(json.dumps(value, ensure_ascii=False))
+
+
+_INTEGER_TYPES = {
+    "AutoField",
+    "BigAutoField",
+    "SmallAutoField",
+    "IntegerField",
+    "BigIntegerField",
+    "SmallIntegerField",
+    "PositiveIntegerField",
+    "PositiveBigIntegerField",
+    "PositiveSmallIntegerField",
+}
+
+
+def _converter(field):
+    """COPY text format for one column (None becomes \\N before this is called)."""
+    kind = (field.target_field if field.is_relation else field).get_internal_type()
+    if kind == "BooleanField":
+        return lambda v: "t" if v else "f"
+    if kind == "JSONField":
+        return _json
+    if kind in ("DateField", "DateTimeField"):
+        return lambda v: v.isoformat()
+    if kind in _INTEGER_TYPES:
+        return str
+    return _text
 
 
 class _Writer:
-    """Rows as dicts keyed by attname. PostgreSQL: COPY (ids pre-allocated from the sequences);
-    other databases: bulk_create of the same dicts. Missing columns get the field's default."""
+    """Rows as dicts keyed by attname; a missing column gets the field's default.
+
+    PostgreSQL: ids come from the sequences and rows go in with COPY. Outside a transaction (the
+    management command), the COPYs run in a writer thread on its own connection and transaction,
+    with constraints checked immediately, so the database works while Python builds the next batch;
+    all or nothing still holds. Other databases, or inside a transaction (tests): bulk_create of the
+    same dicts, synchronously."""
+
+    QUEUE = 3
 
     def __init__(self):
         self.pg = connection.vendor == "postgresql"
-        self._fields: dict = {}
+        self.threaded = self.pg and not connection.in_atomic_block
+        self._layouts: dict = {}
+        self._reserved: dict = {}
+        self._thread = self._queue = self._error = None
+
+    # -- ids --
 
     def ids(self, model, n: int) -> list[int]:
         if n <= 0:
@@ -1115,50 +1049,101 @@ class _Writer:
                     [table, pk, n],
                 )
                 return [row[0] for row in cursor.fetchall()]
-            cursor.execute(f'SELECT COALESCE(MAX("{pk}"), 0) FROM "{table}"')
-            start = cursor.fetchone()[0] + 1
-            self._reserved = getattr(self, "_reserved", {})
-            start = max(start, self._reserved.get(table, 0))
+            cursor.execute(f"SELECT COALESCE(MAX({connection.ops.quote_name(pk)}), 0) FROM {table}")
+            start = max(cursor.fetchone()[0] + 1, self._reserved.get(table, 0))
             self._reserved[table] = start + n
             return list(range(start, start + n))
 
-    def _layout(self, model, with_pk: bool, now):
+    # -- rows --
+
+    def _layout(self, model, with_pk: bool):
         key = (model, with_pk)
-        if key not in self._fields:
+        if key not in self._layouts:
             fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
-            self._fields[key] = fields
-        fields = self._fields[key]
-        defaults = {}
-        for f in fields:
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                defaults[f.attname] = now if isinstance(f, models.DateTimeField) else now.date()
-            else:
-                defaults[f.attname] = f.get_default()
-        return fields, defaults
+            self._layouts[key] = (fields, [_converter(f) for f in fields])
+        return self._layouts[key]
 
     def insert(self, model, rows: list[dict], now, with_pk: bool = True) -> None:
         if not rows:
             return
-        fields, defaults = self._layout(model, with_pk, now)
+        fields, converters = self._layout(model, with_pk)
+        defaults = {}
+        for f in fields:
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                defaults[f.attname] = now if f.get_internal_type() == "DateTimeField" else now.date()
+            else:
+                defaults[f.attname] = f.get_default()
         names = [f.attname for f in fields]
         if not self.pg:
             objs = [model(**{name: row.get(name, defaults[name]) for name in names}) for row in rows]
             model.objects.bulk_create(objs, batch_size=500)
             return
-        buffer = io.StringIO()
+        pairs = list(zip(names, converters, strict=True))
+        lines = []
         for row in rows:
-            buffer.write("\t".join(_copy_text(row.get(name, defaults[name])) for name in names))
-            buffer.write("\n")
-        buffer.seek(0)
+            values = []
+            for name, convert in pairs:
+                value = row.get(name, defaults[name])
+                values.append("\\N" if value is None else convert(value))
+            lines.append("\t".join(values))
+        lines.append("")
         columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
         sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
+        self._submit(sql, "\n".join(lines))
+
+    # -- COPY, here or in the writer thread --
+
+    def _submit(self, sql: str, text: str) -> None:
+        if not self.threaded:
+            self._copy(sql, text)
+            return
+        if self._thread is None:
+            self._queue = queue.Queue(maxsize=self.QUEUE)
+            self._thread = threading.Thread(target=self._run, name="seed-demo-writer", daemon=True)
+            self._thread.start()
+        if self._error is not None:
+            raise RuntimeError("写入线程出错") from self._error
+        self._queue.put((sql, text))
+
+    @staticmethod
+    def _copy(sql: str, text: str) -> None:
         with connection.cursor() as cursor:
             raw = cursor.cursor
             if hasattr(raw, "copy_expert"):  # psycopg2
-                raw.copy_expert(sql, buffer)
+                raw.copy_expert(sql, io.StringIO(text), size=1 << 20)
             else:  # psycopg 3
                 with raw.copy(sql) as copy:
-                    copy.write(buffer.getvalue())
+                    copy.write(text)
+
+    _ABORT = object()
+
+    def _run(self) -> None:
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                while (task := self._queue.get()) is not None:
+                    if task is self._ABORT:
+                        raise RuntimeError("批量生成中止，已回滚")
+                    self._copy(*task)
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread in finish()
+            self._error = exc
+            while self._queue.get() is not None:  # keep draining so the producer never blocks
+                pass
+        finally:
+            connection.close()
+
+    def finish(self, ok: bool = True) -> None:
+        """Commit (or, when not ok, roll back) what the writer thread wrote; raise its error."""
+        if self._thread is None:
+            return
+        if not ok:
+            self._queue.put(self._ABORT)
+        self._queue.put(None)
+        self._thread.join()
+        self._thread = None
+        if ok and self._error is not None:
+            raise RuntimeError("写入线程出错，已回滚") from self._error
 
 
 @dataclass
@@ -1651,8 +1636,24 @@ class BulkGenerator:
             )
         return chain
 
-    @transaction.atomic
     def generate(self, n: int) -> Counter:
+        if self.writer.threaded:
+            ok = False
+            try:
+                totals = self._generate(n)
+                ok = True
+            finally:
+                self.writer.finish(ok)
+        else:
+            with transaction.atomic():
+                totals = self._generate(n)
+        if self.writer.pg:
+            with connection.cursor() as cursor:  # fresh planner statistics after a big load
+                for model in (Person, Case, StepRecord, CaseEvent, Meeting, Vote, Submission, Publicity):
+                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+        return totals
+
+    def _generate(self, n: int) -> Counter:
         totals: Counter = Counter()
         started = time.monotonic()
         written = 0
@@ -1663,10 +1664,6 @@ class BulkGenerator:
             if written % (self.batch_size * 5) == 0 or written == n:
                 rate = written / max(time.monotonic() - started, 1e-6)
                 self.log(f"  已生成 {written}/{n} 个案例（{rate:.0f} 个/秒）")
-        if self.writer.pg:
-            with connection.cursor() as cursor:  # fresh statistics for the planner after a big load
-                for model in (Person, Case, StepRecord, CaseEvent, Meeting, Vote, Submission, Publicity):
-                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
         return totals
 
 

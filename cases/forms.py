@@ -82,7 +82,7 @@ class PersonFields(StyledForm):
         label="公民身份号码",
         max_length=18,
         min_length=18,
-        error_messages={"min_length": "公民身份号码应为18位", "max_length": "公民身份号码应为18位"},
+        error_messages={"min_length": "E02 公民身份号码应为18位", "max_length": "E02 公民身份号码应为18位"},
     )
     education = forms.ChoiceField(label="学历", choices=Education.choices)
     is_league_member = forms.BooleanField(label="共青团员", required=False)

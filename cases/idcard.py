@@ -39,7 +39,8 @@ def parse(raw: str) -> IdNumber:
 
 
 def mask(value: str) -> str:
-    """Shown to roles that may not see the full number: region and check digit hidden."""
+    """Shown to roles that may not see the full number: the first 3 and last 4 characters stay,
+    the rest of the region code and the whole birth date are hidden."""
     if len(value) != 18:
         return "*" * len(value)
     return f"{value[:3]}***********{value[-4:]}"

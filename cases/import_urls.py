@@ -1,2 +1,16 @@
+from django.urls import path
+
+from cases.views import imports
+
 app_name = "imports"
-urlpatterns: list = []
+urlpatterns = [
+    path("", imports.index, name="index"),
+    path("template.xlsx", imports.template, name="template"),
+    path("upload/", imports.upload, name="upload"),
+    path("batches/<int:pk>/", imports.batch, name="batch"),
+    path("batches/<int:pk>/confirm/", imports.confirm, name="confirm"),
+    path("export/template.xlsx", imports.export_template, name="export_template"),
+    path("export/cases.xlsx", imports.export_case_list, name="export_cases"),
+    path("export/roster/<str:stage>.xlsx", imports.export_roster, name="export_roster"),
+    path("export/members.xlsx", imports.export_members, name="export_members"),
+]

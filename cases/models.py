@@ -451,7 +451,7 @@ class ImportStatus(models.TextChoices):
     REJECTED = "rejected", "文件无法导入"
     CHECKED = "checked", "已检查（未写入）"
     IMPORTED = "imported", "已导入"
-    FAILED = "failed", "导入失败，已全部回滚"
+    FAILED = "failed", "未导入（整批未写入）"
 
 
 class ImportBatch(models.Model):

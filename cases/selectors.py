@@ -78,12 +78,13 @@ SUMMARY_FIELDS = {
 def field_history(case: Case, limit: int = 40) -> list[dict]:
     """Field changes of the person and the case (simple-history), newest first."""
     entries = []
-    for history in (case.person.history, case.history):
-        rows = list(history.select_related("history_user").order_by("-history_date")[: limit + 1])
+    for obj in (case.person, case):
+        rows = list(obj.history.select_related("history_user").order_by("-history_date")[: limit + 1])
         for newer, older in zip(rows, rows[1:], strict=False):
             delta = newer.diff_against(older)
+            # obj._meta, not newer.instance._meta: .instance re-reads excluded fields (a query per row).
             changes = [
-                (newer.instance._meta.get_field(c.field).verbose_name, c.old, c.new)
+                (obj._meta.get_field(c.field).verbose_name, c.old, c.new)
                 for c in delta.changes
                 if c.field not in SUMMARY_FIELDS
             ]
@@ -103,7 +104,7 @@ def inbox_for(user):
     """Pending submissions waiting at an organization where the user reviews or decides."""
     orgs = [g.org.pk for g in role_grants(user) if g.role in (Role.REVIEWER, Role.COMMITTEE_OFFICER)]
     return (
-        Submission.objects.filter(status=SubmissionStatus.PENDING, at_org__in=orgs)
+        Submission.objects.filter(status=SubmissionStatus.PENDING, at_org__in=orgs, case__outcome="")
         .filter(case__in=cases_visible_to(user))
         .select_related("case__person", "case__branch", "at_org")
         .order_by("submitted_at")

@@ -1,4 +1,11 @@
+import logging
+
 from django.apps import AppConfig
+
+# WeasyPrint logs every layout step at INFO: keep the web and worker logs readable. Set here, at
+# import, because the admin's autodiscovery imports WeasyPrint before any AppConfig.ready() runs.
+for _name in ("weasyprint", "weasyprint.progress", "fontTools"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
 
 
 class ReviewsConfig(AppConfig):

@@ -13,6 +13,34 @@ from reviews.models import Letter, LetterKind
 from reviews.wording import cn_date
 
 FONT = "Noto Serif CJK SC"
+TITLE_LINE = 19  # characters of 2号 type on one line of the 156 mm 版心 (half-width digits count as one)
+# Natural places to break a long title, best first (GB/T 9704: 词意完整，排列对称).
+TITLE_BREAKS = (
+    "按期转为",
+    "为中国共产党",
+    "预备党员资格",
+    "预备党员转正",
+    "列为",
+    "预审",
+    "预备期",
+    "的批复",
+    "的备案回执",
+)
+
+
+def title_lines(title: str) -> list[str]:
+    """Split a long title at a natural phrase boundary into lines that fit, as balanced as possible."""
+    if len(title) <= TITLE_LINE:
+        return [title]
+    candidates = []
+    for marker in TITLE_BREAKS:
+        at = title.find(marker)
+        if at > 0 and len(title[:at]) <= TITLE_LINE and len(title[at:]) <= TITLE_LINE:
+            candidates.append((TITLE_BREAKS.index(marker), abs(len(title[:at]) - len(title[at:])), at))
+    if not candidates:
+        return [title]
+    at = min(candidates)[2]
+    return [title[:at], title[at:]]
 
 
 def qr_data_uri(url: str) -> str:
@@ -27,6 +55,7 @@ def context(letter: Letter) -> dict:
         "body": [p for p in letter.body.split("\n") if p.strip()],
         "closing": [p for p in letter.closing.split("\n") if p.strip()],
         "issued_on": cn_date(letter.issued_on),
+        "title_lines": title_lines(letter.title),
         "qr": qr_data_uri(letter.verify_url),
         "font": FONT,
     }

@@ -124,16 +124,20 @@ def queue_rows(user, queue: Queue, *, today: dt.date, branch=None, since=None, u
             row.due = add_months(meeting.on, rule[1])
             row.hard_due = add_months(meeting.on, rule[2]) if rule[2] else None
         row.overdue = bool(row.due and row.due < today)
-    rows = [
+    rows = filter_rows(rows, branch=branch, since=since, until=until)
+    return sorted(
+        rows, key=lambda r: (not r.overdue, r.due or dt.date.max, r.submitted_on or dt.date.max, r.pk)
+    )
+
+
+def filter_rows(rows: list[QueueRow], *, branch=None, since=None, until=None) -> list[QueueRow]:
+    return [
         r
         for r in rows
         if (branch is None or r.case.branch_id == branch.pk)
         and (since is None or (r.submitted_on and r.submitted_on >= since))
         and (until is None or (r.submitted_on and r.submitted_on <= until))
     ]
-    return sorted(
-        rows, key=lambda r: (not r.overdue, r.due or dt.date.max, r.submitted_on or dt.date.max, r.pk)
-    )
 
 
 def _attach_records(rows: list[QueueRow], queue: Queue) -> None:

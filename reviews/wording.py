@@ -91,7 +91,10 @@ def admission(persons: list[PersonFacts], issuer: str, meeting_on: dt.date | Non
             "特此批复。",
         ],
         decisions=[
-            ("接收为中国共产党预备党员，预备期一年", f"{cn_date(p.probation_start)}至{cn_date(p.probation_end)}")
+            (
+                "接收为中国共产党预备党员，预备期一年",
+                f"{cn_date(p.probation_start)}至{cn_date(p.probation_end)}",
+            )
             for p in persons
         ],
         show_table=len(persons) > 1,

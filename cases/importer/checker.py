@@ -24,17 +24,17 @@ def check_plan(plan: RowPlan, ctx: ImportContext) -> RowReport:
         return report
     report.messages += plan.problems
     report.has_problems = bool(plan.problems)
+    if not any(p.code == "application" for p in plan.steps):
+        _identity_only(plan, report)
     facts = _initial_facts(plan)
     if facts is None:
         report.messages += plan.notices
         return report
-    if not any(p.code == "application" for p in plan.steps):
-        _identity_only(plan, report)
     for planned in plan.steps:
         for finding in evaluate(_attempt(planned, facts, plan, ctx)):
-            column = _column(planned, finding.code)
+            columns = "".join(f"「{c}」" for c in _columns(planned, finding.code))
             (report.errors if finding.blocks else report.warnings).add(finding.code)
-            report.messages.append(f"第{plan.row}行「{column}」：{finding.code} {finding.message}")
+            report.messages.append(f"第{plan.row}行{columns}：{finding.code} {finding.message}")
         _take(planned, facts, plan, ctx)
     report.messages += plan.notices
     return report
@@ -110,9 +110,9 @@ def _take(planned: PlannedStep, facts: CaseFacts, plan: RowPlan, ctx: ImportCont
         facts.publicities.append(PublicityFacts(*plan.publicity))
 
 
-def _column(planned: PlannedStep, code: str) -> str:
+def _columns(planned: PlannedStep, code: str) -> tuple[str, ...]:
     if code == "E09" and planned.code in VOTE_COLUMNS:
-        return "、".join(VOTE_COLUMNS[planned.code])
+        return VOTE_COLUMNS[planned.code]
     if code in CODE_COLUMNS:
-        return CODE_COLUMNS[code]
-    return planned.column
+        return (CODE_COLUMNS[code],)
+    return (planned.column,)

@@ -36,7 +36,13 @@ class WriteResult:
 
 
 def write_rows(
-    rows: list[tuple[RowPlan, RowReport]], *, user, mode: str, warning_reason: str = "", label: str = "", ip=None
+    rows: list[tuple[RowPlan, RowReport]],
+    *,
+    user,
+    mode: str,
+    warning_reason: str = "",
+    label: str = "",
+    ip=None,
 ) -> WriteResult:
     actor = services.Actor(user=user, ip=ip, source=EventSource.IMPORT)
     todo = [(plan, report) for plan, report in rows if report.importable]
@@ -55,7 +61,9 @@ def write_rows(
             report.outcome = ""
         failing = next(report for plan, report in todo if plan.row == refused.row)
         failing.outcome = RowStatus.FAILED
-        failing.messages.append(f"第{refused.row}行：写入时被拒绝，整批已回滚，未导入任何一行：{refused.message}")
+        failing.messages.append(
+            f"第{refused.row}行：写入时被拒绝，整批已回滚，未导入任何一行：{refused.message}"
+        )
         return WriteResult(aborted=refused)
     return result
 
@@ -106,7 +114,9 @@ def write_row(plan: RowPlan, actor: services.Actor, warning_reason: str, label: 
 def step_input(planned: PlannedStep, note: str, warning_reason: str) -> services.StepInput:
     if planned.source.implied:
         note = f"{note}；{planned.source.note}"
-    given = services.StepInput(on=planned.on, note=note, data=dict(planned.data), warning_reason=warning_reason)
+    given = services.StepInput(
+        on=planned.on, note=note, data=dict(planned.data), warning_reason=warning_reason
+    )
     if planned.contacts is not None:
         given.contacts = [ref.member for ref in planned.contacts]
     if planned.introducers is not None:

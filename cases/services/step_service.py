@@ -151,6 +151,8 @@ def perform_step(*, case: Case, step_code: str, given: StepInput, actor) -> Step
     submission = _check_submission(case, step, grant.org, actor)
     if given.meeting is not None and given.meeting.held_on != given.on:
         raise StepNotAllowed(f"会议日期 {given.meeting.held_on} 与「{step.name}」日期 {given.on} 不一致")
+    if given.meeting is not None:
+        _check_meeting_decides(case, step, given.meeting, grant.org)
 
     _validate_meeting_input(given)
     attempt = build_attempt(
@@ -209,6 +211,15 @@ def perform_step(*, case: Case, step_code: str, given: StepInput, actor) -> Step
         note=given.note,
     )
     return record
+
+
+def _check_meeting_decides(case: Case, step: steps.Step, meeting: Meeting, acting_org) -> None:
+    """A vote counts only at the body that decides the step (E09 judges N of that body), held by
+    the case's branch, or for a 党委会 by the committee acting."""
+    body = meeting_body(case, step)
+    org_id = acting_org.pk if body == steps.Body.PARTY_COMMITTEE else case.branch_id
+    if meeting.body != body or meeting.org_id != org_id:
+        raise StepNotAllowed(f"所选会议（{meeting}）不是办理「{step.name}」的会议")
 
 
 def _validate_meeting_input(given: StepInput) -> None:

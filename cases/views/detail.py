@@ -152,16 +152,21 @@ def step_form(request, pk, code):
 @require_POST
 def submit(request, pk, code):
     case = _visible_case(request, pk)
-    form = forms.SubmitForm(request.POST or {"on": timezone.localdate().isoformat()})
+    # The case page's button posts only the CSRF token: no date given means "today".
+    data = request.POST if "on" in request.POST else {"on": timezone.localdate().isoformat()}
+    form = forms.SubmitForm(data)
     if not form.is_valid():
         messages.error(request, "报送日期格式不正确")
         return redirect(case)
+    # The button sits on the row of the step that needs the report (committee_talk travels with
+    # admission_approval), so map the row's step to the kind of report.
+    kind = steps.SUBMISSION_TARGET.get(code, code)
     try:
-        services.submit(case=case, step_code=code, on=form.cleaned_data["on"], actor=actor_for(request))
+        services.submit(case=case, step_code=kind, on=form.cleaned_data["on"], actor=actor_for(request))
     except services.StepNotAllowed as exc:
         messages.error(request, str(exc))
         return redirect(case)
-    return _done(request, case, f"已报送「{steps.get(code).name}」。")
+    return _done(request, case, f"已报送「{steps.get(kind).name}」。")
 
 
 @require_POST

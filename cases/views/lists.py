@@ -1,7 +1,7 @@
 """工作台 and the case list."""
 
 from django.db.models import Count
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -84,11 +84,5 @@ def case_list(request):
 
 @require_GET
 def queue(request):
-    """The inbox: reports waiting at my organization, and 预备党员备案 for the department."""
-    user = request.user
-    context = {
-        "inbox": list(selectors.inbox_for(user)[:200]),
-        "filings": list(selectors.filings_due_for(user)[:200]),
-        "today": timezone.localdate(),
-    }
-    return render(request, "cases/queue.html", context)
+    """The old inbox address: the queues now live on the 审批台 (reviews)."""
+    return redirect("reviews:desk")

@@ -121,7 +121,9 @@ def _meeting(items, meeting: Meeting | None, spec: MeetingSpec | None, actor) ->
     )
 
 
-def _decide_one(queue: Queue, action: str, item, *, actor, on, meeting, vote, reason, warning_reason, talker, opinion):
+def _decide_one(
+    queue: Queue, action: str, item, *, actor, on, meeting, vote, reason, warning_reason, talker, opinion
+):
     """Perform one item through the write path; returns the StepRecord a letter may answer."""
     if action == Action.RETURN:
         case_services.return_submission(submission=item, actor=actor, reason=reason)
@@ -164,25 +166,42 @@ def decide_batch(
         raise case_services.InvalidInput("退回须填写理由，理由党支部可见")
     votes = votes or {}
     result = BatchResult(queue=queue.slug, action=action, on=on.isoformat() if on else "")
+    if not items:
+        return result
     with transaction.atomic():
         if action == Action.APPROVE:
             meeting = _meeting(items, meeting, new_meeting, actor)
             result.meeting_id = meeting.pk
             result.on = meeting.held_on.isoformat()
-            result.meeting_label = f"{meeting.org.name}党委会（{meeting.held_on}，应到{meeting.entitled}人，实到{meeting.present}人）"
+            result.meeting_label = f"{meeting.org.name} 党委会：{meeting.held_on}，应到{meeting.entitled}人，实到{meeting.present}人"
         decided = []
         for item in items:
             case = _case_of(item)
-            vote = votes.get(item.pk) or (VoteFacts(yes=meeting.present) if action == Action.APPROVE else None)
+            vote = votes.get(item.pk) or (
+                VoteFacts(yes=meeting.present) if action == Action.APPROVE else None
+            )
             outcome = ItemResult(
-                pk=item.pk, case_id=case.pk, name=case.person.name, branch=case.branch.name, ok=False,
+                pk=item.pk,
+                case_id=case.pk,
+                name=case.person.name,
+                branch=case.branch.name,
+                ok=False,
                 vote=[vote.yes, vote.no, vote.abstain] if vote else None,
             )
             try:
                 with transaction.atomic():
                     record = _decide_one(
-                        queue, action, item, actor=actor, on=on, meeting=meeting, vote=vote, reason=reason,
-                        warning_reason=warning_reason, talker=talker, opinion=opinion,
+                        queue,
+                        action,
+                        item,
+                        actor=actor,
+                        on=on,
+                        meeting=meeting,
+                        vote=vote,
+                        reason=reason,
+                        warning_reason=warning_reason,
+                        talker=talker,
+                        opinion=opinion,
                     )
             except (case_services.StepBlocked, case_services.WarningsNeedReason) as exc:
                 outcome.findings = [{"code": f.code, "message": f.message} for f in exc.findings]
@@ -209,7 +228,12 @@ def _answer(result: BatchResult, decided: list, actor, site_url: str) -> None:
     by_record = {}
     for letter in letters:
         result.letters.append(
-            {"id": letter.pk, "number": letter.number, "title": letter.title, "addressee": letter.addressee_name}
+            {
+                "id": letter.pk,
+                "number": letter.number,
+                "title": letter.title,
+                "addressee": letter.addressee_name,
+            }
         )
         for entry in letter.entries.all():
             by_record[entry.record_id] = letter

@@ -71,7 +71,9 @@ def _person_facts(case: Case, decision: StepRecord, basis: dict[str, StepRecord]
     return facts
 
 
-def compose(step: str, persons, issuer: Organization, meeting: Meeting | None, rule_set: str) -> wording.Wording:
+def compose(
+    step: str, persons, issuer: Organization, meeting: Meeting | None, rule_set: str
+) -> wording.Wording:
     kind = KIND_BY_STEP[step]
     held_on = meeting.held_on if meeting else None
     if kind == LetterKind.ADMISSION:

@@ -131,7 +131,9 @@ def requeue_stale_letters(*, older_than: dt.timedelta = dt.timedelta(minutes=10)
     queued = 0
     for letter_id in list(stale_letters(older_than=older_than, now=now).values_list("pk", flat=True)[:500]):
         Letter.objects.filter(pk=letter_id, status=LetterStatus.PENDING).update(queued_at=now)
-        queued += queue_render(letter_id)
+        if not queue_render(letter_id):
+            break  # the broker is still down: try again at the next beat
+        queued += 1
     return queued
 
 
@@ -140,7 +142,9 @@ def render_outstanding_letters(*, include_failed: bool = True) -> list[tuple[Let
     needed. Returns (letter, error) pairs; error is "" for a letter rendered."""
     statuses = [LetterStatus.PENDING] + ([LetterStatus.FAILED] if include_failed else [])
     results = []
-    for letter_id in list(Letter.objects.filter(status__in=statuses).order_by("pk").values_list("pk", flat=True)):
+    for letter_id in list(
+        Letter.objects.filter(status__in=statuses).order_by("pk").values_list("pk", flat=True)
+    ):
         try:
             letter = render_letter(letter_id=letter_id)
         except Exception as exc:

@@ -334,10 +334,9 @@ def test_it_turns_short_training_with_an_exemption_reason_into_w07():
 # ---- E09 votes -----------------------------------------------------------------------------------
 
 
-def vote_at(entitled, present, yes, written_yes=0, code="admission_meeting"):
-    return attempt(
-        code, meeting=MeetingFacts(entitled, present), vote=VoteFacts(yes=yes, written_yes=written_yes)
-    )
+def vote_at(entitled, present, yes, written_yes=0, written_no=0, code="admission_meeting"):
+    vote = VoteFacts(yes=yes, written_yes=written_yes, written_no=written_no)
+    return attempt(code, meeting=MeetingFacts(entitled, present), vote=vote)
 
 
 def test_it_fails_a_meeting_attended_by_exactly_half_of_an_even_n():
@@ -360,6 +359,15 @@ def test_it_counts_written_yes_opinions_toward_yes_but_not_toward_attendance():
     finding(vote_at(8, 6, 3, written_yes=1), "E09", "表决未通过")
     assert evaluate(vote_at(8, 6, 3, written_yes=2)) == []
     finding(vote_at(8, 4, 4, written_yes=4), "E09", "会议无效")
+    finding(vote_at(8, 6, 4, written_no=2), "E09", "表决未通过")  # written no is not yes
+
+
+def test_it_excuses_a_missing_committee_tally_only_for_imported_history():
+    imported = attempt("admission_approval", meeting=None, vote=None, historical=True)
+    assert evaluate(imported) == []
+    finding(
+        attempt("admission_meeting", meeting=None, vote=None, historical=True), "E09", "须记录会议及表决结果"
+    )
 
 
 def test_it_requires_a_recorded_vote_where_a_meeting_decides():

@@ -10,6 +10,7 @@ from cases import services, steps
 from cases.dates import add_months, add_years
 from cases.journey import Crew, advance
 from cases.models import CaseEvent, Outcome, Stage, StepRecord, Submission, SubmissionStatus
+from cases.rules import VoteFacts
 from cases.services import InvalidInput, StepBlocked, StepNotAllowed
 from cases.services.events import verify_chain
 from tests import factories as f
@@ -385,3 +386,37 @@ def test_it_normalizes_an_id_number_changed_later(case, crew):
     case.person.refresh_from_db()
     assert case.person.id_number == number
     assert last_event(case).summary == "修改：无变化"
+
+
+# ---- meetings ------------------------------------------------------------------------------------
+
+
+def test_it_counts_a_vote_only_at_the_meeting_that_decides_the_step(
+    county, case, crew, kit, outsider, unchanged
+):
+    advance(case, crew, until="application_form")
+    on = on_of(case, "application_form") + dt.timedelta(days=5)
+    # 3 of a 支委会 of 5 would pass E09; the 支部大会 of 8 decides admission.
+    committee = services.record_meeting(
+        org=county.branch,
+        body=steps.Body.BRANCH_COMMITTEE,
+        held_on=on,
+        entitled=5,
+        present=3,
+        actor=crew.secretary,
+    )
+    elsewhere = services.record_meeting(
+        org=county.other_branch,
+        body=steps.Body.BRANCH_ASSEMBLY,
+        held_on=on,
+        entitled=4,
+        present=4,
+        actor=outsider,
+    )
+    for meeting in (committee, elsewhere):
+        given = kit.step_input(case, "admission_meeting", on, crew)
+        given.meeting, given.vote = meeting, VoteFacts(yes=meeting.present)
+        with unchanged(case), pytest.raises(StepNotAllowed, match="不是办理「支部大会讨论」的会议"):
+            services.perform_step(case=case, step_code="admission_meeting", given=given, actor=crew.secretary)
+    kit.do(case, "admission_meeting", on, crew)
+    assert case.records.get(step="admission_meeting").meeting.body == steps.Body.BRANCH_ASSEMBLY

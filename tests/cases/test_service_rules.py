@@ -147,12 +147,16 @@ def test_it_refuses_introducers_who_are_not_two_full_members_in_good_standing(
         sanction=Sanction.PROBATION_IN_PARTY,
         sanction_until=on + dt.timedelta(days=30),
     )
+    open_ended = PartyMember.objects.create(
+        branch=county.branch, name="察看丙", sanction=Sanction.PROBATION_IN_PARTY
+    )
     other_branch = PartyMember.objects.filter(branch=county.other_branch).first()
     refused = {
         "one": ([a], "现为 1 名"),
         "three": ([a, b, c], "现为 3 名"),
         "probationary": ([a, probationary], "预备甲 不是正式党员"),
         "留党察看": ([a, sanctioned], "留党察看"),
+        "留党察看 without an end date": ([a, open_ended], "察看丙"),
         "another branch": ([a, other_branch], other_branch.name),
     }
     for label, (people, says) in refused.items():
@@ -451,33 +455,41 @@ def test_it_warns_for_a_league_member_under_28_without_recommendation(
 # ---- W04 / W05 (2026 only) -----------------------------------------------------------------------
 
 
-def test_it_warns_w04_for_a_late_admission_meeting_only_under_2026(case, crew, kit, unchanged):
+@pytest.mark.parametrize("rules", ["2026", "2014"])
+def test_it_warns_w04_for_a_late_admission_meeting_only_under_2026(case, crew, kit, unchanged, rules):
     advance(case, crew, until="application_form")
     pre_review = on_of(case, "pre_review")
     late = add_months(pre_review, 1) + dt.timedelta(days=1)
+    if rules == "2014":
+        assert kit.do(case, "admission_meeting", late, crew).rule_set == "2014"
+        assert last_event(case).warnings == []
+        return
     RuleSettings.objects.update(rules_2026_effective=pre_review)
-    with unchanged(case), pytest.raises(WarningsNeedReason) as exc:
-        kit.do(case, "admission_meeting", late, crew)
-    assert codes(exc) == ["W04"] and f"应于 {add_months(pre_review, 1)} 前召开" in message(exc, "W04")
-    assert "《细则》第十九条" in message(exc, "W04")
-
-    RuleSettings.objects.update(rules_2026_effective=d(2026, 5, 11))
-    assert kit.do(case, "admission_meeting", late, crew).rule_set == "2014"
-    assert last_event(case).warnings == []
+    finding, _ = warned_then_reasoned(case, unchanged, kit, crew, "admission_meeting", late, "W04")
+    assert (
+        f"应于 {add_months(pre_review, 1)} 前召开" in finding.message
+        and "《细则》第十九条" in finding.message
+    )
+    assert case.records.get(step="admission_meeting").rule_set == "2026"
 
 
-def test_it_warns_w05_for_a_late_oath_only_under_2026(case, crew, kit, unchanged):
+@pytest.mark.parametrize("rules", ["2026", "2014"])
+def test_it_warns_w05_for_a_late_oath_only_under_2026(case, crew, kit, unchanged, rules):
     advance(case, crew, until="admission_approval")
     approved = on_of(case, "admission_approval")
     late = add_months(approved, 1) + dt.timedelta(days=1)
-    RuleSettings.objects.update(rules_2026_effective=approved)
-    with unchanged(case), pytest.raises(WarningsNeedReason) as exc:
+    if rules == "2014":
         kit.do(case, "oath", late, crew)
-    assert codes(exc) == ["W05"] and f"应于 {add_months(approved, 1)} 前宣誓" in message(exc, "W05")
-
-    RuleSettings.objects.update(rules_2026_effective=d(2026, 5, 11))
-    kit.do(case, "oath", late, crew)
-    assert last_event(case).warnings == []
+        assert last_event(case).warnings == []
+        return
+    RuleSettings.objects.update(rules_2026_effective=approved)
+    finding, _ = warned_then_reasoned(
+        case, unchanged, kit, crew, "oath", late, "W05", reason="集中宣誓安排在七一"
+    )
+    assert (
+        f"应于 {add_months(approved, 1)} 前宣誓" in finding.message
+        and "《细则》第二十九条" in finding.message
+    )
 
 
 # ---- W06 / W08 -----------------------------------------------------------------------------------

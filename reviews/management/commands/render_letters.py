@@ -12,7 +12,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--pending-only", action="store_true", help="只处理待生成的，不重试生成失败的")
-        parser.add_argument("--queue", action="store_true", help="交给 Celery worker 生成，而不是在本进程生成")
+        parser.add_argument(
+            "--queue", action="store_true", help="交给 Celery worker 生成，而不是在本进程生成"
+        )
 
     def handle(self, *args, pending_only=False, queue=False, **options):
         if queue:

@@ -1,0 +1,68 @@
+"""Excel exports: every one scoped to the user, streamed (openpyxl write-only) and logged (ExportLog).
+
+Each function writes the workbook to `stream` (a spooled temporary file by default) and returns
+(stream, log). The 公民身份号码 is shown in full only to the roles that see it on screen
+(cases.permissions.can_see_full_id); everyone else gets it masked.
+"""
+
+from cases.exports import sheets
+from cases.exports.workbook import write_workbook
+from cases.models import ExportKind, ExportLog
+from cases.selectors import cases_visible_to
+
+
+def _scoped_cases(user):
+    from cases.models import Case
+
+    return Case.objects.all() if user is None else cases_visible_to(user)
+
+
+def _log(user, kind, tally: sheets.Tally, filters=None, source="web", ip=None) -> ExportLog:
+    return ExportLog.objects.create(
+        user=user,
+        kind=kind,
+        filters=filters or {},
+        row_count=tally.rows,
+        full_id_numbers=tally.full_ids,
+        source=source,
+        ip=ip,
+    )
+
+
+def export_template(user, *, stream=None, source="web", ip=None):
+    """Every case in the user's scope (all cases without a user) in the import template."""
+    tally = sheets.Tally()
+    stream = write_workbook([sheets.template_sheet(_scoped_cases(user), user, tally)], stream)
+    return stream, _log(user, ExportKind.TEMPLATE, tally, source=source, ip=ip)
+
+
+def export_stage_roster(user, stage: str, *, stream=None, source="web", ip=None):
+    tally = sheets.Tally()
+    stream = write_workbook([sheets.stage_roster_sheet(_scoped_cases(user), stage, user, tally)], stream)
+    return stream, _log(user, ExportKind.STAGE_ROSTER, tally, {"stage": stage}, source, ip)
+
+
+def export_case_list(user, queryset, filters: dict, *, stream=None, source="web", ip=None):
+    """`queryset` comes from cases.selectors.case_list, so it is already scoped and filtered."""
+    tally = sheets.Tally()
+    stream = write_workbook([sheets.case_list_sheet(queryset, user, tally)], stream)
+    return stream, _log(user, ExportKind.CASE_LIST, tally, filters, source, ip)
+
+
+def export_member_roster(user, *, stream=None, source="web", ip=None):
+    tally = sheets.Tally()
+    stream = write_workbook([sheets.member_roster_sheet(sheets.branch_queryset(user), tally)], stream)
+    return stream, _log(user, ExportKind.MEMBER_ROSTER, tally, source=source, ip=ip)
+
+
+def blank_template(stream=None):
+    return write_workbook(sheets.blank_template_sheets(), stream)
+
+
+__all__ = [
+    "blank_template",
+    "export_case_list",
+    "export_member_roster",
+    "export_stage_roster",
+    "export_template",
+]

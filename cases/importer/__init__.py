@@ -1,0 +1,31 @@
+"""Excel import of cases already under way (product.md §6).
+
+reader (file → typed rows) → plan (row → person, branch, steps) → checker (plan → E/W codes through
+cases.rules) → writer (plan → the one write path). batches keeps the file and audits each run.
+"""
+
+from cases.importer.batches import (
+    AlreadyConfirmed,
+    check_batch,
+    confirm_preview,
+    import_batch,
+    store_path,
+    store_upload,
+)
+from cases.importer.pipeline import CheckResult, check_file
+from cases.importer.reader import UnreadableFile
+from cases.importer.report import RowReport, RowStatus
+
+__all__ = [
+    "AlreadyConfirmed",
+    "CheckResult",
+    "RowReport",
+    "RowStatus",
+    "UnreadableFile",
+    "check_batch",
+    "check_file",
+    "confirm_preview",
+    "import_batch",
+    "store_path",
+    "store_upload",
+]

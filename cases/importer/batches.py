@@ -1,0 +1,189 @@
+"""Import batches: keep the uploaded file, run the dry run or the real import, and audit each run
+(ImportBatch: who, file name, size, SHA-256, counts, mode). The browser's confirm step re-reads
+the stored file by the batch id; the client never sends the data again."""
+
+import hashlib
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from cases.importer.pipeline import CheckResult, check_file
+from cases.importer.reader import UnreadableFile
+from cases.importer.template import MAX_FILE_BYTES
+from cases.importer.writer import write_rows
+from cases.models import ImportBatch, ImportMode, ImportStatus
+
+
+class AlreadyConfirmed(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    path: Path
+    name: str
+    size: int
+    sha256: str
+
+
+def import_dir() -> Path:
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def store_upload(upload) -> StoredFile:
+    """Save an uploaded .xlsx as MEDIA_ROOT/imports/<sha256>.xlsx (same content, same file)."""
+    name = (upload.name or "").strip()
+    if not name.lower().endswith(".xlsx"):
+        raise UnreadableFile(f"只接受 Excel 工作簿（.xlsx）文件，「{name}」不是 .xlsx 文件")
+    if upload.size > MAX_FILE_BYTES:
+        raise UnreadableFile(
+            f"文件大小 {upload.size / 1048576:.1f} MB，超过上限 {MAX_FILE_BYTES // 1048576} MB，请分成多个文件导入"
+        )
+    digest = hashlib.sha256()
+    with tempfile.NamedTemporaryFile(dir=import_dir(), suffix=".part", delete=False) as temp:
+        for chunk in upload.chunks():
+            digest.update(chunk)
+            temp.write(chunk)
+    target = import_dir() / f"{digest.hexdigest()}.xlsx"
+    Path(temp.name).replace(target)
+    return StoredFile(target, name[:255], upload.size, digest.hexdigest())
+
+
+def store_path(path: str | Path) -> StoredFile:
+    """A file named on the command line: hashed in place, not copied."""
+    path = Path(path)
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return StoredFile(path, path.name[:255], path.stat().st_size, digest.hexdigest())
+
+
+def _new_batch(
+    stored: StoredFile, *, user, source: str, dry_run: bool, default_branch=None, **extra
+) -> ImportBatch:
+    return ImportBatch(
+        user=user,
+        source=source,
+        file_name=stored.name,
+        size=stored.size,
+        sha256=stored.sha256,
+        stored_path=str(stored.path),
+        dry_run=dry_run,
+        default_branch=default_branch,
+        **extra,
+    )
+
+
+def _finish(batch: ImportBatch, result: CheckResult | None, status: str, error: str = "") -> ImportBatch:
+    batch.status, batch.error, batch.finished_at = status, error, timezone.now()
+    if result is not None:
+        counts = result.counts
+        batch.rows_total, batch.rows_valid, batch.rows_invalid = counts.total, counts.valid, counts.invalid
+        batch.rows_skipped, batch.rows_warned, batch.rows_imported = (
+            counts.skipped,
+            counts.warned,
+            counts.imported,
+        )
+        batch.report = [report.as_stored() for report in result.reports]
+    batch.save()
+    return batch
+
+
+def check_batch(
+    stored: StoredFile, *, user, source="web", default_branch=None
+) -> tuple[ImportBatch, CheckResult | None]:
+    """The dry run: nothing is written but its own audit row."""
+    batch = _new_batch(stored, user=user, source=source, dry_run=True, default_branch=default_branch)
+    try:
+        result = check_file(stored.path, user=user, default_branch=default_branch)
+    except UnreadableFile as exc:
+        return _finish(batch, None, ImportStatus.REJECTED, str(exc)), None
+    return _finish(batch, result, ImportStatus.CHECKED), result
+
+
+def import_batch(
+    stored: StoredFile,
+    *,
+    user,
+    mode: str,
+    warning_reason: str = "",
+    source: str = "web",
+    default_branch=None,
+    preview_of: ImportBatch | None = None,
+    ip=None,
+) -> tuple[ImportBatch, CheckResult | None]:
+    """Check the file again (the database may have changed since the preview), then write."""
+    mode = ImportMode(mode)
+    batch = _new_batch(
+        stored,
+        user=user,
+        source=source,
+        dry_run=False,
+        default_branch=default_branch,
+        mode=mode,
+        preview_of=preview_of,
+        warning_reason=warning_reason.strip(),
+    )
+    try:
+        result = check_file(stored.path, user=user, default_branch=default_branch)
+    except UnreadableFile as exc:
+        return _finish(batch, None, ImportStatus.REJECTED, str(exc)), None
+    counts = result.counts
+    if mode == ImportMode.ALL_OR_NOTHING and counts.invalid:
+        error = f"有 {counts.invalid} 行存在错误；按「全部导入或全部不导入」，未导入任何一行"
+        return _finish(batch, result, ImportStatus.FAILED, error), result
+    if counts.warned and not warning_reason.strip():
+        error = f"有 {counts.warned} 行存在预警，须填写一条预警说明（记录在每个被预警的步骤上）后才能导入"
+        return _finish(batch, result, ImportStatus.FAILED, error), result
+    if not counts.valid:
+        if counts.invalid:
+            return _finish(batch, result, ImportStatus.FAILED, "没有可导入的行"), result
+        return _finish(batch, result, ImportStatus.IMPORTED), result  # every row imported before
+    batch.status = ImportStatus.CHECKED
+    batch.save()  # the audit row exists even if the writes below are rolled back
+    written = write_rows(
+        result.rows,
+        user=user,
+        mode=mode,
+        warning_reason=warning_reason.strip(),
+        label=f"{stored.name}（批次 #{batch.pk}）",
+        ip=ip,
+    )
+    if written.aborted is not None:
+        return _finish(
+            batch, result, ImportStatus.FAILED, f"第{written.aborted.row}行写入被拒绝，整批已回滚"
+        ), result
+    return _finish(batch, result, ImportStatus.IMPORTED), result
+
+
+def confirm_preview(preview: ImportBatch, *, user, mode: str, warning_reason: str, ip=None):
+    """The browser's confirm step: import the file a preview checked, once."""
+    with transaction.atomic():
+        preview = ImportBatch.objects.select_for_update().get(pk=preview.pk)
+        done = preview.imports.filter(status=ImportStatus.IMPORTED).first()
+        if done is not None:
+            raise AlreadyConfirmed(f"该文件已于批次 #{done.pk} 导入，未重复导入")
+        stored = StoredFile(Path(preview.stored_path), preview.file_name, preview.size, preview.sha256)
+        if not stored.path.is_file() or _sha256(stored.path) != preview.sha256:
+            raise UnreadableFile("预览时上传的文件已不存在或已被改动，请重新上传")
+        return import_batch(
+            stored,
+            user=user,
+            mode=mode,
+            warning_reason=warning_reason,
+            source=preview.source,
+            default_branch=preview.default_branch,
+            preview_of=preview,
+            ip=ip,
+        )
+
+
+def _sha256(path: Path) -> str:
+    return store_path(path).sha256

@@ -1,0 +1,39 @@
+"""Read → plan → check, for a whole file: the dry run, and the first half of every real import."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from cases.importer.checker import check_plan
+from cases.importer.context import build_context
+from cases.importer.plan import RowPlan, plan_row
+from cases.importer.reader import read_workbook
+from cases.importer.report import Counts, RowReport, count
+
+
+@dataclass
+class CheckResult:
+    rows: list[tuple[RowPlan, RowReport]]
+
+    @property
+    def reports(self) -> list[RowReport]:
+        return [report for _, report in self.rows]
+
+    @property
+    def counts(self) -> Counts:
+        return count(self.reports)
+
+    def as_json(self) -> list[dict]:
+        return [report.as_json() for report in self.reports]
+
+
+def check_file(path: str | Path, *, user=None, default_branch=None, today=None) -> CheckResult:
+    """Raises reader.UnreadableFile for a file that cannot be imported at all."""
+    sheet_rows = read_workbook(path)
+    ids = {row.get("公民身份号码", "") for row in sheet_rows}
+    ctx = build_context(user=user, default_branch=default_branch, id_numbers=ids, today=today)
+    seen: dict[str, int] = {}
+    checked = []
+    for sheet_row in sheet_rows:
+        plan = plan_row(sheet_row, ctx, seen)
+        checked.append((plan, check_plan(plan, ctx)))
+    return CheckResult(checked)

@@ -1,0 +1,241 @@
+"""导入导出: upload → preview (the dry run's report) → confirm; and the Excel exports.
+
+Importing needs a 党支部书记 or 党委组织委员 grant (403 otherwise); a batch is visible only to the
+user who uploaded it (404 otherwise). Exports are scoped by the selectors and logged.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from branches.permissions import role_grants
+from branches.selectors import branches_visible_to
+from cases import exports, importer, selectors, steps
+from cases.exports.sheets import ROSTER_STAGES, roster_title
+from cases.importer.report import RowStatus
+from cases.importer.template import MAX_FILE_BYTES, MAX_ROWS
+from cases.models import ImportBatch, ImportMode, ImportStatus, Outcome, Stage
+from cases.services.step_service import IMPORT_ROLES
+from cases.views.helpers import client_ip
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ROWS_PER_PAGE = 100
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="导入文件（.xlsx，不超过 10 MB、10000 行）",
+        error_messages={"required": "请选择要导入的 Excel 文件", "empty": "文件是空的"},
+    )
+
+
+class ConfirmForm(forms.Form):
+    mode = forms.ChoiceField(
+        label="导入方式",
+        choices=ImportMode.choices,
+        widget=forms.RadioSelect,
+        initial=ImportMode.ALL_OR_NOTHING,
+        error_messages={"required": "请选择导入方式"},
+    )
+    warning_reason = forms.CharField(
+        label="预警说明（记录在每个被预警的步骤上）",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, needs_reason: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.needs_reason = needs_reason
+
+    def clean(self):
+        data = super().clean()
+        if self.needs_reason and not (data.get("warning_reason") or "").strip():
+            self.add_error("warning_reason", "有预警的行须填写一条预警说明后才能导入")
+        return data
+
+
+def may_import(user) -> bool:
+    return any(g.role in IMPORT_ROLES for g in role_grants(user))
+
+
+def _require_importer(request) -> None:
+    if not may_import(request.user):
+        raise PermissionDenied("只有党支部书记（组织委员）和党委组织委员可以导入。")
+
+
+def _xlsx(stream, filename: str) -> FileResponse:
+    return FileResponse(stream, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+def _stamp() -> str:
+    return timezone.localtime().strftime("%Y%m%d-%H%M")
+
+
+@require_GET
+def index(request):
+    return render(request, "imports/index.html", _index_context(request, UploadForm()))
+
+
+def _index_context(request, form) -> dict:
+    can_import = may_import(request.user)
+    return {
+        "form": form,
+        "can_import": can_import,
+        "batches": ImportBatch.objects.filter(user=request.user).order_by("-pk")[:10] if can_import else [],
+        "roster_stages": [(s, roster_title(s)) for s in ROSTER_STAGES],
+        "max_mb": MAX_FILE_BYTES // 1048576,
+        "max_rows": MAX_ROWS,
+    }
+
+
+@require_POST
+def upload(request):
+    _require_importer(request)
+    form = UploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            stored = importer.store_upload(form.cleaned_data["file"])
+        except importer.UnreadableFile as exc:
+            form.add_error("file", str(exc))
+        else:
+            batch, _ = importer.check_batch(stored, user=request.user, source="web")
+            url = reverse("imports:batch", args=[batch.pk])
+            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    # 200 on purpose: htmx does not swap 4xx responses by default.
+    template = "imports/index.html#upload-form" if request.htmx else "imports/index.html"
+    return render(request, template, _index_context(request, form))
+
+
+def _own_batch(request, pk) -> ImportBatch:
+    _require_importer(request)
+    return get_object_or_404(ImportBatch.objects.filter(user=request.user), pk=pk)
+
+
+STATUS_FILTERS = {
+    "": "全部",
+    RowStatus.INVALID: "有错误",
+    RowStatus.WARNED: "有预警",
+    RowStatus.VALID: "无错误无预警",
+    RowStatus.SKIPPED: "已导入过",
+    RowStatus.IMPORTED: "已导入",
+    RowStatus.FAILED: "写入失败",
+}
+
+
+@require_GET
+def batch(request, pk):
+    item = _own_batch(request, pk)
+    return render(request, "imports/batch.html", _batch_context(request, item, _confirm_form(item)))
+
+
+def _confirm_form(item: ImportBatch, data=None) -> ConfirmForm:
+    return ConfirmForm(data, needs_reason=item.rows_warned > 0)
+
+
+def _batch_context(request, item: ImportBatch, form) -> dict:
+    wanted = request.GET.get("status", "")
+    wanted = wanted if wanted in STATUS_FILTERS else ""
+    rows = [r for r in item.report if not wanted or r["status"] == wanted]
+    imported = item.imports.filter(status=ImportStatus.IMPORTED).first() if item.dry_run else None
+    page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = [
+        {**r, "status_label": RowStatus.LABELS.get(r["status"], "")} for r in page.object_list
+    ]
+    return {
+        "batch": item,
+        "page": page,
+        "status_filters": STATUS_FILTERS,
+        "wanted": wanted,
+        "form": form,
+        "imported_by": imported,
+        "can_confirm": item.dry_run and item.status == ImportStatus.CHECKED and imported is None,
+    }
+
+
+@require_POST
+def confirm(request, pk):
+    preview = _own_batch(request, pk)
+    if not preview.dry_run:
+        raise Http404
+    form = _confirm_form(preview, request.POST)
+    if form.is_valid():
+        try:
+            done, _ = importer.confirm_preview(
+                preview,
+                user=request.user,
+                mode=form.cleaned_data["mode"],
+                warning_reason=form.cleaned_data["warning_reason"],
+                ip=client_ip(request),
+            )
+        except (importer.AlreadyConfirmed, importer.UnreadableFile) as exc:
+            messages.error(request, str(exc))
+            return redirect("imports:batch", pk=preview.pk)
+        _announce(request, done)
+        url = reverse("imports:batch", args=[done.pk])
+        return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    return render(request, "imports/batch.html", _batch_context(request, preview, form))
+
+
+def _announce(request, done: ImportBatch) -> None:
+    if done.status == ImportStatus.IMPORTED:
+        messages.success(request, f"已导入 {done.rows_imported} 行（批次 #{done.pk}）。")
+    else:
+        messages.error(request, f"未导入：{done.error}")
+
+
+@require_GET
+def template(request):
+    return _xlsx(exports.blank_template(), "发展党员导入模板.xlsx")
+
+
+@require_GET
+def export_template(request):
+    stream, _ = exports.export_template(request.user, ip=client_ip(request))
+    return _xlsx(stream, f"发展党员案例（导入模板格式）-{_stamp()}.xlsx")
+
+
+@require_GET
+def export_roster(request, stage):
+    if stage not in ROSTER_STAGES:
+        raise Http404
+    stream, _ = exports.export_stage_roster(request.user, stage, ip=client_ip(request))
+    return _xlsx(stream, f"{roster_title(stage)}-{_stamp()}.xlsx")
+
+
+@require_GET
+def export_members(request):
+    stream, _ = exports.export_member_roster(request.user, ip=client_ip(request))
+    return _xlsx(stream, f"党员名册-{_stamp()}.xlsx")
+
+
+@require_GET
+def export_case_list(request):
+    """The case list page's filters, read the same way, through cases.selectors.case_list."""
+    user, get = request.user, request.GET
+    branch = (
+        branches_visible_to(user).filter(pk=get.get("branch")).first()
+        if get.get("branch", "").isdigit()
+        else None
+    )
+    outcome = get.get("outcome", "open")
+    if outcome not in ("open", "all", *[o for o in Outcome.values if o]):
+        outcome = "open"
+    filters = {
+        "stage": get.get("stage", "") if get.get("stage") in Stage.values else "",
+        "step": get.get("step", "") if get.get("step") in steps.BY_CODE else "",
+        "overdue": get.get("overdue") == "1",
+        "q": get.get("q", "")[:50],
+        "outcome": "" if outcome == "all" else outcome,
+    }
+    queryset = selectors.case_list(user, branch=branch, today=timezone.localdate(), **filters)
+    logged = {**filters, "branch": branch.pk if branch else None}
+    stream, _ = exports.export_case_list(user, queryset, logged, ip=client_ip(request))
+    return _xlsx(stream, f"案例列表-{_stamp()}.xlsx")

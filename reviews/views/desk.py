@@ -1,0 +1,198 @@
+"""审批台: the overview, one page per queue, a page per item, and the decision endpoint."""
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from cases import services as case_services
+from cases.views.helpers import actor_for, paginate
+from reviews import selectors, services
+from reviews.forms import DecisionForm, QueueFilterForm
+from reviews.queues import ACTION_LABELS, BY_SLUG, queues_for_roles
+
+RESULTS_KEY = "reviews-results"
+KEEP_RESULTS = 5
+
+
+def _queue(request, slug):
+    queue = BY_SLUG.get(slug)
+    if queue is None:
+        raise Http404
+    if queue.role not in selectors.user_roles(request.user):
+        raise PermissionDenied
+    return queue
+
+
+def _decision_form(request, queue, data=None):
+    meetings = selectors.committee_meetings(request.user) if queue.uses_meeting else []
+    today = timezone.localdate()
+    return DecisionForm(data, queue=queue, meetings=meetings, initial={"on": today, "held_on": today})
+
+
+def _filtered(request, queue):
+    rows = selectors.queue_rows(request.user, queue, today=timezone.localdate())
+    filter_form = QueueFilterForm(
+        request.GET or None,
+        branches=selectors.queue_branches(rows),
+        date_label="审批日期" if queue.by_case else "报送日期",
+    )
+    return selectors.filter_rows(rows, **filter_form.filters()), filter_form
+
+
+def _query(request) -> str:
+    """The current filters, without the page number, for links that keep them."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def _selected(form) -> set[int]:
+    if form is None or not form.is_bound:
+        return set()
+    return {int(v) for v in form.data.getlist("ids") if str(v).isdigit()}
+
+
+@require_GET
+def desk(request):
+    queues = queues_for_roles(selectors.user_roles(request.user))
+    if not queues:
+        raise PermissionDenied
+    context = {
+        "counts": selectors.queue_counts(request.user, timezone.localdate()),
+        "recent_letters": selectors.letters_visible_to(request.user).order_by("-created_at", "-pk")[:10],
+    }
+    return render(request, "reviews/desk.html", context)
+
+
+def _queue_page(request, queue, form=None):
+    rows, filter_form = _filtered(request, queue)
+    context = {
+        "queue": queue,
+        "page": paginate(request, rows),
+        "total": len(rows),
+        "overdue": sum(r.overdue for r in rows),
+        "filter_form": filter_form,
+        "form": form or _decision_form(request, queue),
+        "action_labels": ACTION_LABELS,
+        "counts": selectors.queue_counts(request.user, timezone.localdate()),
+        "query": _query(request),
+        "selected": _selected(form),
+        "today": timezone.localdate(),
+    }
+    return render(request, "reviews/queue.html", context)
+
+
+@require_GET
+def queue(request, slug):
+    return _queue_page(request, _queue(request, slug))
+
+
+def _item_page(request, queue, pk, form=None):
+    rows, _ = _filtered(request, queue)
+    before, after, position = selectors.neighbours(rows, pk)
+    if not position:  # outside the current filters: navigate the whole queue instead
+        rows = selectors.queue_rows(request.user, queue, today=timezone.localdate())
+        before, after, position = selectors.neighbours(rows, pk)
+    if not position:
+        decided = None if queue.by_case else selectors.submission_visible_to(request.user, pk)
+        if decided is not None:
+            messages.info(request, "该事项已办理或已不在本队列。")
+            return redirect(decided.case)
+        raise Http404
+    row = rows[position - 1]
+    context = {
+        "queue": queue,
+        "row": row,
+        "before": before,
+        "after": after,
+        "position": position,
+        "total": len(rows),
+        "form": form or _decision_form(request, queue),
+        "letters": selectors.letters_for_case(row.case),
+        "query": _query(request),
+        "today": timezone.localdate(),
+    }
+    return render(request, "reviews/item.html", context)
+
+
+@require_GET
+def item(request, slug, pk):
+    return _item_page(request, _queue(request, slug), pk)
+
+
+@require_POST
+def decide(request, slug):
+    queue = _queue(request, slug)
+    form = _decision_form(request, queue, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        found = {i.pk: i for i in selectors.queue_items(request.user, queue).filter(pk__in=data["ids"])}
+        try:
+            result = services.decide_batch(
+                queue=queue,
+                action=data["action"],
+                items=[found[pk] for pk in data["ids"] if pk in found],
+                actor=actor_for(request),
+                on=data.get("on"),
+                meeting=data.get("meeting"),
+                new_meeting=form.new_meeting(),
+                votes=form.votes(),
+                reason=data.get("reason", ""),
+                warning_reason=data.get("warning_reason", ""),
+                talker=data.get("talker", ""),
+                opinion=data.get("opinion", ""),
+                site_url=request.build_absolute_uri("/"),
+            )
+        except (case_services.InvalidInput, PermissionDenied) as exc:
+            form.add_error(None, str(exc) or "您的角色无权办理此事项。")
+        else:
+            for pk in data["ids"]:
+                if pk not in found:
+                    result.items.append(
+                        services.ItemResult(
+                            pk=pk,
+                            case_id=0,
+                            name="（未找到）",
+                            branch="",
+                            ok=False,
+                            message="不在本队列的待办事项中（可能已被他人办理，或不在您的职责范围内）",
+                        )
+                    )
+            return redirect("reviews:result", key=_keep(request, result))
+    from_item = request.POST.get("from_item", "")
+    if from_item.isdigit():
+        return _item_page(request, queue, int(from_item), form)
+    return _queue_page(request, queue, form)
+
+
+def _keep(request, result) -> str:
+    key = uuid.uuid4().hex[:12]
+    kept = request.session.get(RESULTS_KEY, {})
+    kept[key] = result.as_dict()
+    request.session[RESULTS_KEY] = dict(list(kept.items())[-KEEP_RESULTS:])
+    return key
+
+
+@require_GET
+def result(request, key):
+    data = request.session.get(RESULTS_KEY, {}).get(key)
+    if data is None:
+        messages.info(request, "办理结果已过期，请在队列中查看。")
+        return redirect("reviews:desk")
+    outcome = services.BatchResult.from_dict(data)
+    queue = _queue(request, outcome.queue)
+    retry = [i for i in outcome.items if i.needs_reason]
+    context = {
+        "queue": queue,
+        "result": outcome,
+        "action_label": ACTION_LABELS[outcome.action],
+        "retry": retry,
+        "queue_url": reverse("reviews:queue", args=[queue.slug]),
+    }
+    return render(request, "reviews/result.html", context)

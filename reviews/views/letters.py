@@ -1,0 +1,66 @@
+"""Letters: the list, one letter, its PDF, and rendering it again (the number never changes)."""
+
+from django.contrib import messages
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from branches.models import Role
+from branches.permissions import grants_covering
+from cases.views.helpers import actor_for, paginate
+from reviews import selectors, services
+from reviews.models import LetterKind, LetterStatus
+
+
+def _visible(request, pk):
+    return get_object_or_404(selectors.letters_visible_to(request.user), pk=pk)
+
+
+@require_GET
+def letter_list(request):
+    kind = request.GET.get("kind", "") if request.GET.get("kind") in LetterKind.values else ""
+    status = request.GET.get("status", "") if request.GET.get("status") in LetterStatus.values else ""
+    q = request.GET.get("q", "")[:50]
+    context = {
+        "page": paginate(request, selectors.letter_list(request.user, kind=kind, status=status, q=q)),
+        "kinds": LetterKind.choices,
+        "statuses": LetterStatus.choices,
+        "filters": {"kind": kind, "status": status, "q": q},
+    }
+    return render(request, "reviews/letter_list.html", context)
+
+
+@require_GET
+def letter_detail(request, pk):
+    letter = _visible(request, pk)
+    context = {
+        "letter": letter,
+        "entries": list(letter.entries.select_related("case")),
+        "can_regenerate": bool(
+            grants_covering(request.user, letter.addressee, roles={Role.COMMITTEE_OFFICER})
+        ),
+    }
+    return render(request, "reviews/letter_detail.html", context)
+
+
+@require_GET
+def letter_pdf(request, pk):
+    letter = _visible(request, pk)
+    if not letter.pdf:
+        messages.info(request, "该发文的PDF尚未生成，请稍后再试。")
+        return redirect("reviews:letter", pk=letter.pk)
+    inline = request.GET.get("inline") == "1"
+    return FileResponse(
+        letter.pdf.open("rb"),
+        as_attachment=not inline,
+        filename=letter.filename,
+        content_type="application/pdf",
+    )
+
+
+@require_POST
+def letter_regenerate(request, pk):
+    letter = _visible(request, pk)
+    services.regenerate_letter(letter=letter, actor=actor_for(request))
+    messages.success(request, f"已安排重新生成 {letter.number}，文号和内容不变。")
+    return redirect("reviews:letter", pk=letter.pk)

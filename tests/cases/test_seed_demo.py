@@ -1,0 +1,196 @@
+"""seed_demo: a realistic county through the write path, idempotent, and consistent bulk data.
+
+Building the demo goes through the services for ~50 cases and takes several seconds, so the module
+builds it once, inside a transaction rolled back at the end; each test's own transaction nests in it
+(a savepoint), so what one test adds is gone for the next."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from branches.models import (
+    COMMITTEE_THRESHOLD,
+    MemberStatus,
+    Organization,
+    OrgKind,
+    PartyMember,
+    Role,
+    Sanction,
+)
+from branches.permissions import role_grants
+from cases import demo, idcard, steps
+from cases.models import (
+    SIDE_OUTCOMES,
+    Case,
+    CaseEvent,
+    Holiday,
+    Meeting,
+    Outcome,
+    Person,
+    Publicity,
+    StepRecord,
+    Submission,
+    SubmissionStatus,
+    Vote,
+)
+from cases.services.events import verify_chain
+from cases.services.summary import refresh_summary
+
+pytestmark = pytest.mark.django_db
+
+SUMMARY_FIELDS = (
+    "stage",
+    "outcome",
+    "outcome_on",
+    "next_step",
+    "next_due",
+    "next_earliest",
+    "steps_done",
+    "applied_on",
+    "activist_on",
+    "target_on",
+    "probation_start",
+    "probation_end",
+    "full_member_on",
+)
+
+
+def seed(**options) -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out, **options)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The first run's output and the row counts right after it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        output = seed()
+        yield output, snapshot()
+        transaction.set_rollback(True)
+
+
+def snapshot() -> dict:
+    models = (Organization, PartyMember, Person, Case, StepRecord, CaseEvent, Meeting, Vote, Publicity)
+    counts = {model.__name__: model.objects.count() for model in models}
+    counts["users"] = get_user_model().objects.count()
+    counts["holidays"] = Holiday.objects.count()
+    counts["submissions"] = list(Submission.objects.values_list("status").annotate(n=Count("pk")).order_by())
+    return counts
+
+
+def test_it_builds_a_realistic_county_once_and_prints_the_logins(seeded):
+    first, before = seeded
+    second = seed()
+
+    assert snapshot() == before  # idempotent: detected by the department's code, nothing changes
+    assert "已存在" in second
+    for output in (first, second):
+        for spec in demo.USERS:
+            assert spec.username in output
+        assert demo.DEMO_PASSWORD in output and "党支部书记" in output
+
+    # The tree: department → 2 committees → 党总支 / 村党委 → 8 branches → groups.
+    kinds = dict(Organization.objects.values_list("kind").annotate(n=Count("pk")).order_by())
+    assert kinds == {
+        OrgKind.DEPARTMENT: 1,
+        OrgKind.COMMITTEE: 2,
+        OrgKind.GENERAL_BRANCH: 1,
+        OrgKind.VILLAGE_COMMITTEE: 1,
+        OrgKind.BRANCH: 8,
+        OrgKind.GROUP: 5,
+    }
+    assert Organization.objects.get(code=demo.DEPARTMENT_CODE).name.startswith("中共")
+    committees = Organization.objects.filter(kind=OrgKind.COMMITTEE)
+    assert all(c.can_approve and c.letter_prefix for c in committees)
+    assert not Organization.objects.get(kind=OrgKind.VILLAGE_COMMITTEE).can_approve
+    branches = Organization.objects.filter(kind=OrgKind.BRANCH).annotate(
+        full=Count("members", filter=Q(members__status=MemberStatus.FULL)),
+        probationary=Count("members", filter=Q(members__status=MemberStatus.PROBATIONARY)),
+    )
+    sizes = sorted(b.full for b in branches)
+    assert sizes[0] == 3 and sizes[-1] == 25
+    assert any(s >= COMMITTEE_THRESHOLD for s in sizes) and any(s < COMMITTEE_THRESHOLD for s in sizes)
+    assert all(b.probationary >= 1 for b in branches)
+    under_reviewers = [
+        b for b in branches if b.parent.kind in (OrgKind.GENERAL_BRANCH, OrgKind.VILLAGE_COMMITTEE)
+    ]
+    assert len(under_reviewers) == 4
+    assert PartyMember.objects.filter(sanction=Sanction.WARNING).exists()
+    assert PartyMember.objects.filter(
+        sanction=Sanction.PROBATION_IN_PARTY, sanction_until__gt=timezone.localdate()
+    ).exists()
+
+    # Every role has a user; every branch its secretary; the admin is a superuser.
+    User = get_user_model()
+    held = {(g.role, g.org.kind) for user in User.objects.all() for g in role_grants(user)}
+    assert {role for role, _kind in held} == set(Role)
+    assert (Role.REVIEWER, OrgKind.GENERAL_BRANCH) in held and (
+        Role.REVIEWER,
+        OrgKind.VILLAGE_COMMITTEE,
+    ) in held
+    for branch in branches:
+        assert any(
+            g.role == Role.BRANCH_SECRETARY and g.org == branch
+            for u in User.objects.all()
+            for g in role_grants(u)
+        )
+    assert User.objects.get(username="admin").is_superuser
+    assert all(u.first_name for u in User.objects.all())
+    assert Holiday.objects.filter(date__year=2026).exists()
+
+    # Cases: every step is someone's next step (application is done for all), every outcome occurs.
+    assert 40 <= Case.objects.count() <= 60
+    open_next = set(Case.objects.filter(outcome=Outcome.OPEN).values_list("next_step", flat=True))
+    assert set(steps.CODES[1:]) <= open_next
+    assert (
+        StepRecord.objects.filter(step="application").count() >= Case.objects.count() - 1
+    )  # transfer copies
+    outcomes = set(Case.objects.values_list("outcome", flat=True))
+    assert {*SIDE_OUTCOMES, Outcome.ARCHIVED} <= outcomes
+    extended = Case.objects.get(extension_months=6)
+    assert extended.is_open and extended.next_step == "conversion_application"
+    assert Case.objects.filter(transferred_from__isnull=False, outcome=Outcome.OPEN).exists()
+    assert StepRecord.objects.filter(on__gt=timezone.localdate()).count() == 0
+
+    # Warnings went through with recorded reasons; reports wait at committees and at a reviewer.
+    warned = {
+        w["code"]: w["reason"]
+        for e in CaseEvent.objects.exclude(warnings=[])
+        for w in e.warnings
+        if w["reason"]
+    }
+    assert {"W01", "W02", "W08"} <= set(warned)
+    pending = Submission.objects.filter(status=SubmissionStatus.PENDING).select_related("at_org")
+    assert {s.at_org.kind for s in pending} >= {OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH}
+    assert Submission.objects.filter(status=SubmissionStatus.RETURNED).exclude(return_reason="").exists()
+    assert all(verify_chain(case) == [] for case in Case.objects.all())
+
+
+def test_bulk_cases_are_consistent_with_the_write_path(seeded):
+    demo_ids = set(Case.objects.values_list("pk", flat=True))
+    output = seed(cases=200)
+
+    bulk = Case.objects.exclude(pk__in=demo_ids).select_related("person")
+    assert bulk.count() == 200
+    assert "200" in output
+    counted = dict(
+        bulk.annotate(n=Count("records", filter=Q(records__is_current=True))).values_list("pk", "n")
+    )
+    admin = get_user_model().objects.get(username="admin")
+    for case in bulk:
+        assert case.steps_done == counted[case.pk]
+        idcard.parse(case.person.id_number)  # valid GB 11643 numbers
+        before = {f: getattr(case, f) for f in SUMMARY_FIELDS}
+        refresh_summary(case, admin, reason="检查")  # what the write path would have computed
+        case.refresh_from_db()
+        assert {f: getattr(case, f) for f in SUMMARY_FIELDS} == before, case.pk
+        assert verify_chain(case) == []
+    assert bulk.values("branch").distinct().count() >= 5
+    assert bulk.filter(outcome=Outcome.ARCHIVED).exists() and bulk.filter(outcome=Outcome.OPEN).exists()
+    assert Person.history.count() >= Person.objects.count()

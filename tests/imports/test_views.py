@@ -1,0 +1,196 @@
+"""The browser flow (upload → preview → confirm) and the export downloads, with their permissions."""
+
+import datetime as dt
+import io
+import os
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from cases.importer.template import HEADERS
+from cases.models import Case, CaseEvent, EventSource, ExportKind, ExportLog, ImportBatch, ImportStatus
+from tests.imports.conftest import full_row, person, until
+
+pytestmark = pytest.mark.django_db
+d = dt.date
+
+
+def upload_file(path_or_bytes, name="导入.xlsx"):
+    content = Path(path_or_bytes).read_bytes() if isinstance(path_or_bytes, (str, Path)) else path_or_bytes
+    return SimpleUploadedFile(name, content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@pytest.fixture
+def preview(client, secretary, book, today):
+    """Upload as the secretary; returns the preview batch."""
+
+    def go(rows):
+        client.force_login(secretary)
+        response = client.post(reverse("imports:upload"), {"file": upload_file(book(rows))})
+        assert response.status_code == 302, response.content.decode()[:500]
+        return ImportBatch.objects.filter(user=secretary, dry_run=True).latest("pk")
+
+    return go
+
+
+def workbook(response) -> openpyxl.Workbook:
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+
+
+def test_the_import_page_offers_upload_to_importers_only(client, secretary, auditor, reviewer):
+    client.force_login(secretary)
+    page = client.get(reverse("imports:index")).content.decode()
+    assert "上传并检查" in page and "导入导出" in page
+    for user in (auditor, reviewer):
+        client.force_login(user)
+        page = client.get(reverse("imports:index")).content.decode()
+        assert "上传并检查" not in page and "花名册" in page
+
+
+@pytest.mark.parametrize("persona", ["auditor", "reviewer"])
+def test_roles_without_import_rights_get_403(client, request, book, persona, today):
+    client.force_login(request.getfixturevalue(persona))
+    response = client.post(reverse("imports:upload"), {"file": upload_file(book([full_row()]))})
+    assert response.status_code == 403
+    assert not ImportBatch.objects.exists()
+
+
+def test_upload_shows_a_preview_and_writes_nothing(client, preview):
+    batch = preview([full_row(), person(2, 谈话日期=d(2021, 2, 6)), person(3, 集中培训学时=8)])
+    assert (batch.rows_total, batch.rows_valid, batch.rows_warned, batch.rows_invalid) == (3, 2, 1, 1)
+    assert not Case.objects.exists()
+    page = client.get(reverse("imports:batch", args=[batch.pk])).content.decode()
+    assert "尚未写入任何数据" in page and "确认导入" in page
+    assert "W01" in page and "E08" in page and "第4行「集中培训学时」" in page
+    only_errors = client.get(reverse("imports:batch", args=[batch.pk]), {"status": "invalid"}).content.decode()
+    assert "第4行" in only_errors and "第3行「谈话日期」" not in only_errors
+
+
+def test_htmx_upload_redirects_the_client(client, secretary, book, today):
+    client.force_login(secretary)
+    response = client.post(reverse("imports:upload"), {"file": upload_file(book([full_row()]))}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and response["HX-Redirect"].startswith("/io/batches/")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "says"),
+    [
+        ("导入.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "不是 .xlsx 文件"),
+        ("导入.xlsx", b"%PDF-1.4 fake", "PDF 文件"),
+        ("导入.xlsx", b"PK\x03\x04" + b"\x00" * (10 * 1024 * 1024), "超过上限 10 MB"),
+    ],
+)
+def test_bad_uploads_get_a_clear_message(client, secretary, name, content, says, today):
+    client.force_login(secretary)
+    response = client.post(reverse("imports:upload"), {"file": upload_file(content, name)})
+    page = response.content.decode()
+    if response.status_code == 302:  # readable enough to store: the batch page says why
+        page = client.get(response["Location"]).content.decode()
+        assert "文件无法导入" in page
+    assert says in page
+    assert not Case.objects.exists()
+
+
+def test_confirm_imports_with_a_reason_for_the_warnings(client, secretary, preview):
+    batch = preview([full_row(), person(2, 谈话日期=d(2021, 2, 6))])
+    url = reverse("imports:confirm", args=[batch.pk])
+    refused = client.post(url, {"mode": "all_or_nothing", "warning_reason": ""})
+    assert refused.status_code == 200 and "须填写一条预警说明" in refused.content.decode()
+    assert not Case.objects.exists()
+
+    response = client.post(url, {"mode": "all_or_nothing", "warning_reason": "按原始档案补录"})
+    done = ImportBatch.objects.get(preview_of=batch)
+    assert response.status_code == 302 and response["Location"] == reverse("imports:batch", args=[done.pk])
+    assert (done.status, done.rows_imported, done.user) == (ImportStatus.IMPORTED, 2, secretary)
+    assert Case.objects.count() == 2
+    assert set(CaseEvent.objects.values_list("source", flat=True)) == {EventSource.IMPORT}
+    result = client.get(response["Location"]).content.decode()
+    assert "已导入 2 行" in result
+
+    again = client.post(url, {"mode": "all_or_nothing", "warning_reason": "再来一次"}, follow=True)
+    assert "已于批次" in again.content.decode() and Case.objects.count() == 2
+
+
+def test_all_or_nothing_with_an_invalid_row_imports_nothing(client, preview):
+    batch = preview([full_row(), person(3, 集中培训学时=8)])
+    client.post(reverse("imports:confirm", args=[batch.pk]), {"mode": "all_or_nothing"})
+    done = ImportBatch.objects.get(preview_of=batch)
+    assert done.status == ImportStatus.FAILED and not Case.objects.exists()
+    client.post(reverse("imports:confirm", args=[batch.pk]), {"mode": "valid_only"})
+    assert Case.objects.count() == 1
+
+
+def test_the_stored_file_is_what_gets_imported(client, preview):
+    batch = preview([full_row()])
+    Path(batch.stored_path).write_bytes(b"tampered")
+    response = client.post(reverse("imports:confirm", args=[batch.pk]), {"mode": "valid_only"}, follow=True)
+    assert "已不存在或已被改动" in response.content.decode()
+    assert not Case.objects.exists()
+    os.remove(batch.stored_path)
+
+
+def test_another_users_batch_is_404(client, officer, outsider, preview):
+    batch = preview([full_row()])
+    for user in (officer, outsider):
+        client.force_login(user)
+        assert client.get(reverse("imports:batch", args=[batch.pk])).status_code == 404
+        assert client.post(reverse("imports:confirm", args=[batch.pk]), {"mode": "valid_only"}).status_code == 404
+    assert not Case.objects.exists()
+
+
+def test_reviewer_cannot_see_batches(client, reviewer, preview):
+    batch = preview([full_row()])
+    client.force_login(reviewer)
+    assert client.get(reverse("imports:batch", args=[batch.pk])).status_code == 403
+
+
+def test_the_blank_template_has_the_exact_headers_and_instructions(client, secretary):
+    client.force_login(secretary)
+    book = workbook(client.get(reverse("imports:template")))
+    assert book.sheetnames == ["导入模板", "填写说明"]
+    assert [c for c in next(book["导入模板"].iter_rows(values_only=True))] == list(HEADERS)
+    notes = [r[0] for r in book["填写说明"].iter_rows(values_only=True)]
+    assert set(HEADERS) <= set(notes)
+    assert "第5步 指定培养联系人" in notes and "第18步 再上一级党委组织部门备案" in notes
+
+
+def test_stage_rosters_and_the_case_list_export(client, secretary, auditor, book, today, preview):
+    batch = preview([until("积极分子备案日期"), person(2), until("确定发展对象日期", **{k: person(3)[k] for k in ("姓名", "公民身份号码")})])
+    client.post(reverse("imports:confirm", args=[batch.pk]), {"mode": "all_or_nothing"})
+    assert Case.objects.count() == 3
+
+    roster = workbook(client.get(reverse("imports:export_roster", args=["activist"])))
+    rows = list(roster.worksheets[0].iter_rows(values_only=True))
+    assert roster.sheetnames == ["入党积极分子花名册"] and [r[1] for r in rows[1:]] == ["张建国"]
+    assert rows[1][5] == full_row()["公民身份号码"]  # the secretary sees it in full
+
+    client.force_login(auditor)
+    listing = workbook(client.get(reverse("imports:export_cases"), {"outcome": "all", "stage": "target"}))
+    rows = list(listing.worksheets[0].iter_rows(values_only=True))
+    assert [r[0] for r in rows[1:]] == [person(3)["姓名"]]
+    assert "*" in rows[1][2]  # masked for the department
+    log = ExportLog.objects.filter(user=auditor).get()
+    assert (log.kind, log.row_count, log.full_id_numbers, log.filters["stage"]) == (ExportKind.CASE_LIST, 1, False, "target")
+
+    assert client.get(reverse("imports:export_roster", args=["nonsense"])).status_code == 404
+
+
+def test_the_template_export_and_member_roster_are_scoped(client, outsider, preview):
+    batch = preview([full_row()])
+    client.post(reverse("imports:confirm", args=[batch.pk]), {"mode": "all_or_nothing"})
+    client.force_login(outsider)
+    rows = list(workbook(client.get(reverse("imports:export_template"))).worksheets[0].iter_rows(values_only=True))
+    assert rows == [tuple(HEADERS)]
+    members = list(workbook(client.get(reverse("imports:export_members"))).worksheets[0].iter_rows(values_only=True))
+    assert {r[0] for r in members[1:]} == {"河口镇第一党支部"}
+    assert ExportLog.objects.filter(user=outsider).count() == 2
+
+
+def test_the_case_list_has_an_export_button(client, secretary):
+    client.force_login(secretary)
+    page = client.get(reverse("cases:list"), {"stage": "activist"}).content.decode()
+    assert reverse("imports:export_cases") + "?stage=activist" in page
