@@ -1649,7 +1649,19 @@ class BulkGenerator:
                 totals = self._generate(n)
         if self.writer.pg:
             with connection.cursor() as cursor:  # fresh planner statistics after a big load
-                for model in (Person, Case, StepRecord, CaseEvent, Meeting, Vote, Submission, Publicity):
+                for model in (
+                    Person,
+                    Person.history.model,
+                    Case,
+                    Case.history.model,
+                    StepRecord,
+                    StepRecord.people.through,
+                    CaseEvent,
+                    Meeting,
+                    Vote,
+                    Submission,
+                    Publicity,
+                ):
                     cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
         return totals
 

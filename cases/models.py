@@ -450,6 +450,8 @@ class ImportMode(models.TextChoices):
 class ImportStatus(models.TextChoices):
     REJECTED = "rejected", "文件无法导入"
     CHECKED = "checked", "已检查（未写入）"
+    QUEUED = "queued", "排队等待导入"
+    RUNNING = "running", "导入中"
     IMPORTED = "imported", "已导入"
     FAILED = "failed", "未导入（整批未写入）"
 
@@ -498,6 +500,7 @@ class ImportBatch(models.Model):
     warning_reason = models.TextField("预警说明", blank=True)
     error = models.TextField("错误", blank=True)
     report = models.JSONField("逐行报告", default=list, blank=True)
+    ip = models.GenericIPAddressField("IP", null=True, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 

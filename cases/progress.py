@@ -26,7 +26,9 @@ def available_steps(facts: CaseFacts) -> list[steps.Step]:
     return [s for s in steps.STEPS if s.code not in facts.done and all(r in facts.done for r in s.requires)]
 
 
-def due_date(code: str, facts: CaseFacts, rules_2026: callable) -> dt.date | None:
+def due_date(
+    code: str, facts: CaseFacts, rules_2026: callable, today: dt.date | None = None
+) -> dt.date | None:
     done = facts.done
     if code == "initial_talk" and "application" in done:
         return add_months(done["application"], 1)
@@ -41,7 +43,7 @@ def due_date(code: str, facts: CaseFacts, rules_2026: callable) -> dt.date | Non
     if code in ("conversion_application", "conversion_meeting") and facts.probation_end:
         return facts.probation_end
     if code == "activist_cultivation" and "activist_selection" in done:
-        return next_assessment_due(done["activist_selection"], dt.date.today())
+        return next_assessment_due(done["activist_selection"], today or dt.date.today())
     return None
 
 
@@ -80,27 +82,31 @@ def step_statuses(
                 )
             )
             continue
-        attempt = Attempt(
-            step=step,
-            on=today,
-            case=facts,
-            today=today,
-            rule_set=rule_set_on(today),
-            rules_2026_confirmed=confirmed,
-            data={"resolution": "convert"},
-            is_2026_date=lambda d: rule_set_on(d) == "2026",
-            workdays_between=workdays_between,
-        )
-        timing = [f for f in evaluate(attempt) if f.code in _TIMING_CODES and f.blocks]
-        earliest = max((f.date for f in timing if f.date), default=earliest_date(step.code, facts))
-        due = due_date(step.code, facts, lambda d: rule_set_on(d) == "2026")
-        statuses.append(
-            StepStatus(
-                step,
-                "locked" if timing else "open",
-                reasons=tuple(f.message for f in timing),
-                earliest=earliest,
-                due=due,
-            )
-        )
+        statuses.append(open_status(step, facts, today, rule_set_on, workdays_between, confirmed))
     return statuses
+
+
+def open_status(
+    step, facts: CaseFacts, today: dt.date, rule_set_on, workdays_between, confirmed: bool
+) -> StepStatus:
+    """A step whose prerequisites are done: open now, or locked until a date (and why)."""
+    attempt = Attempt(
+        step=step,
+        on=today,
+        case=facts,
+        today=today,
+        rule_set=rule_set_on(today),
+        rules_2026_confirmed=confirmed,
+        data={"resolution": "convert"},
+        is_2026_date=lambda d: rule_set_on(d) == "2026",
+        workdays_between=workdays_between,
+    )
+    timing = [f for f in evaluate(attempt) if f.code in _TIMING_CODES and f.blocks]
+    earliest = max((f.date for f in timing if f.date), default=earliest_date(step.code, facts))
+    return StepStatus(
+        step,
+        "locked" if timing else "open",
+        reasons=tuple(f.message for f in timing),
+        earliest=earliest,
+        due=due_date(step.code, facts, lambda d: rule_set_on(d) == "2026", today),
+    )

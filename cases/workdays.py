@@ -20,9 +20,13 @@ class WorkdayCalendar:
     """Loads the overrides once; use one instance per request, import or rule evaluation."""
 
     def __init__(self, overrides: dict[dt.date, bool] | None = None):
-        self.overrides = (
-            overrides if overrides is not None else dict(Holiday.objects.values_list("date", "is_workday"))
-        )
+        self._overrides = overrides
+
+    @property
+    def overrides(self) -> dict[dt.date, bool]:
+        if self._overrides is None:  # loaded on first use: most rule evaluations never need it
+            self._overrides = dict(Holiday.objects.values_list("date", "is_workday"))
+        return self._overrides
 
     def is_workday(self, day: dt.date) -> bool:
         if day in self.overrides:

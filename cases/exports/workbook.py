@@ -38,8 +38,12 @@ def write_workbook(sheets: list[Sheet], stream=None):
 
 def _write_sheet(worksheet, sheet: Sheet) -> None:
     for index, header in enumerate(sheet.headers, start=1):
-        width = WIDTHS.get(header, max(10, len(header) * 2 + 2))
-        worksheet.column_dimensions[get_column_letter(index)].width = width
+        column = worksheet.column_dimensions[get_column_letter(index)]
+        column.width = WIDTHS.get(header, max(10, len(header) * 2 + 2))
+        if header in TEXT_COLUMNS:  # typed numbers stay text: an 18-digit number would lose digits
+            column.number_format = "@"
+        elif header.endswith("日期"):
+            column.number_format = "yyyy-mm-dd"
     worksheet.freeze_panes = "A2"
     worksheet.append([_header_cell(worksheet, h) for h in sheet.headers])
     text_indexes = {i for i, h in enumerate(sheet.headers) if h in TEXT_COLUMNS}

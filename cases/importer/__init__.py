@@ -1,14 +1,15 @@
 """Excel import of cases already under way (product.md §6).
 
 reader (file → typed rows) → plan (row → person, branch, steps) → checker (plan → E/W codes through
-cases.rules) → writer (plan → the one write path). batches keeps the file and audits each run.
+cases.rules) → writer (plan → the one write path). batches keeps the file and audits each run;
+tasks runs the browser's real imports in a worker.
 """
 
 from cases.importer.batches import (
     AlreadyConfirmed,
     check_batch,
-    confirm_preview,
     import_batch,
+    queue_import,
     store_path,
     store_upload,
 )
@@ -24,8 +25,8 @@ __all__ = [
     "UnreadableFile",
     "check_batch",
     "check_file",
-    "confirm_preview",
     "import_batch",
+    "queue_import",
     "store_path",
     "store_upload",
 ]

@@ -119,70 +119,102 @@ def import_batch(
     preview_of: ImportBatch | None = None,
     ip=None,
 ) -> tuple[ImportBatch, CheckResult | None]:
-    """Check the file again (the database may have changed since the preview), then write."""
-    mode = ImportMode(mode)
+    """A real import, here and now (the command line): check the file, then write."""
     batch = _new_batch(
         stored,
         user=user,
         source=source,
         dry_run=False,
         default_branch=default_branch,
-        mode=mode,
+        mode=ImportMode(mode),
         preview_of=preview_of,
         warning_reason=warning_reason.strip(),
+        ip=ip,
+        status=ImportStatus.RUNNING,
     )
+    batch.save()  # the audit row exists even if the writes are rolled back
+    return run_import(batch)
+
+
+def run_import(batch: ImportBatch) -> tuple[ImportBatch, CheckResult | None]:
+    """Check the batch's stored file again (the database may have changed since any preview),
+    then write the importable rows in one transaction."""
     try:
-        result = check_file(stored.path, user=user, default_branch=default_branch)
+        result = check_file(batch.stored_path, user=batch.user, default_branch=batch.default_branch)
     except UnreadableFile as exc:
         return _finish(batch, None, ImportStatus.REJECTED, str(exc)), None
     counts = result.counts
-    if mode == ImportMode.ALL_OR_NOTHING and counts.invalid:
+    if batch.mode == ImportMode.ALL_OR_NOTHING and counts.invalid:
         error = f"有 {counts.invalid} 行存在错误；按「全部导入或全部不导入」，未导入任何一行"
         return _finish(batch, result, ImportStatus.FAILED, error), result
-    if counts.warned and not warning_reason.strip():
+    if counts.warned and not batch.warning_reason:
         error = f"有 {counts.warned} 行存在预警，须填写一条预警说明（记录在每个被预警的步骤上）后才能导入"
         return _finish(batch, result, ImportStatus.FAILED, error), result
     if not counts.valid:
         if counts.invalid:
             return _finish(batch, result, ImportStatus.FAILED, "没有可导入的行"), result
         return _finish(batch, result, ImportStatus.IMPORTED), result  # every row imported before
-    batch.status = ImportStatus.CHECKED
-    batch.save()  # the audit row exists even if the writes below are rolled back
     written = write_rows(
         result.rows,
-        user=user,
-        mode=mode,
-        warning_reason=warning_reason.strip(),
-        label=f"{stored.name}（批次 #{batch.pk}）",
-        ip=ip,
+        user=batch.user,
+        mode=batch.mode,
+        warning_reason=batch.warning_reason,
+        label=f"{batch.file_name}（批次 #{batch.pk}）",
+        ip=batch.ip,
     )
     if written.aborted is not None:
-        return _finish(
-            batch, result, ImportStatus.FAILED, f"第{written.aborted.row}行写入被拒绝，整批已回滚"
-        ), result
+        error = f"第{written.aborted.row}行写入被拒绝，整批已回滚"
+        return _finish(batch, result, ImportStatus.FAILED, error), result
     return _finish(batch, result, ImportStatus.IMPORTED), result
 
 
-def confirm_preview(preview: ImportBatch, *, user, mode: str, warning_reason: str, ip=None):
-    """The browser's confirm step: import the file a preview checked, once."""
+def queue_import(preview: ImportBatch, *, user, mode: str, warning_reason: str, ip=None) -> ImportBatch:
+    """The browser's confirm step: queue the import of the file a preview checked, once. A worker
+    runs it (cases.importer.tasks), so a long import never hits the web server's request timeout."""
+    from cases.importer.tasks import import_batch_task
+
     with transaction.atomic():
         preview = ImportBatch.objects.select_for_update().get(pk=preview.pk)
-        done = preview.imports.filter(status=ImportStatus.IMPORTED).first()
-        if done is not None:
-            raise AlreadyConfirmed(f"该文件已于批次 #{done.pk} 导入，未重复导入")
+        earlier = preview.imports.filter(
+            status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING, ImportStatus.IMPORTED)
+        ).first()
+        if earlier is not None:
+            raise AlreadyConfirmed(f"该文件已于批次 #{earlier.pk} {earlier.get_status_display()}，未重复导入")
         stored = StoredFile(Path(preview.stored_path), preview.file_name, preview.size, preview.sha256)
         if not stored.path.is_file() or _sha256(stored.path) != preview.sha256:
             raise UnreadableFile("预览时上传的文件已不存在或已被改动，请重新上传")
-        return import_batch(
+        batch = _new_batch(
             stored,
             user=user,
-            mode=mode,
-            warning_reason=warning_reason,
             source=preview.source,
+            dry_run=False,
             default_branch=preview.default_branch,
+            mode=ImportMode(mode),
             preview_of=preview,
+            warning_reason=warning_reason.strip(),
             ip=ip,
+            status=ImportStatus.QUEUED,
         )
+        batch.save()
+        import_batch_task.delay_on_commit(batch.pk)
+    return batch
+
+
+def run_queued_import(batch_id: int) -> None:
+    """Claim a queued batch (compare-and-set, so a redelivered message never imports twice) and run it."""
+    claimed = ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.RUNNING
+    )
+    if claimed == 1:
+        run_import(ImportBatch.objects.select_related("user", "default_branch").get(pk=batch_id))
+
+
+def mark_failed(batch_id: int, error: str) -> None:
+    ImportBatch.objects.filter(pk=batch_id, status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING)).update(
+        status=ImportStatus.FAILED,
+        error=f"导入过程中出错，整批已回滚：{error}"[:2000],
+        finished_at=timezone.now(),
+    )
 
 
 def _sha256(path: Path) -> str:

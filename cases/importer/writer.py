@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from cases import services, steps
+from cases import services
 from cases.importer.plan import PlannedStep, RowPlan
 from cases.importer.report import RowReport, RowStatus
-from cases.models import EventSource, ImportMode
+from cases.models import Case, EventSource, ImportMode
 from cases.rules import VoteFacts
 
 logger = logging.getLogger(__name__)
@@ -93,6 +93,10 @@ def _write_or_abort(plan, actor, reason, label) -> None:
 def write_row(plan: RowPlan, actor: services.Actor, warning_reason: str, label: str):
     note = f"导入：{label} 第{plan.row}行" if label else f"导入：第{plan.row}行"
     application, later = plan.steps[0], plan.steps[1:]
+    if Case.objects.filter(person__id_number=plan.id_number).exists():  # written since the check
+        raise services.StepNotAllowed(
+            f"公民身份号码 {plan.id_number} 已有案例（可能刚由另一批导入写入），未重复导入"
+        )
     case = services.open_case(
         branch=plan.branch,
         person=plan.person,
@@ -138,4 +142,4 @@ def describe(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-__all__ = ["write_rows", "write_row", "WriteResult", "RowRefused", "steps"]
+__all__ = ["write_rows", "write_row", "WriteResult", "RowRefused"]

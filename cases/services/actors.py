@@ -20,12 +20,14 @@ def as_actor(actor) -> Actor:
     return actor if isinstance(actor, Actor) else Actor(user=actor)
 
 
-def acting_grant(user, branch: Organization, roles) -> RoleGrant:
-    """The nearest grant of one of `roles` that covers the branch, or 403."""
+def acting_grant(user, branch: Organization, roles, prefer: Organization | None = None) -> RoleGrant:
+    """The grant of one of `roles` covering the branch held on `prefer` (e.g. where a report waits),
+    else the nearest one; 403 when there is none."""
     grants = grants_covering(user, branch, roles=set(roles))
     if not grants:
         raise PermissionDenied("您的角色无权办理此事项。")
-    return max(grants, key=lambda g: len(g.org.path))
+    preferred = [g for g in grants if prefer is not None and g.org.pk == prefer.pk]
+    return preferred[0] if preferred else max(grants, key=lambda g: len(g.org.path))
 
 
 def require_role(user, branch: Organization, *roles: Role) -> RoleGrant:

@@ -146,7 +146,8 @@ def perform_step(*, case: Case, step_code: str, given: StepInput, actor) -> Step
         grant = acting_grant(actor.user, case.branch, IMPORT_ROLES)
         acting_org = None
     else:
-        grant = acting_grant(actor.user, case.branch, step.roles)
+        waiting = _pending_submission(case, step) if step.submitted else None
+        grant = acting_grant(actor.user, case.branch, step.roles, prefer=waiting.at_org if waiting else None)
         acting_org = grant.org
     submission = _check_submission(case, step, grant.org, actor)
     if given.meeting is not None and given.meeting.held_on != given.on:

@@ -5,6 +5,7 @@ from django.utils import timezone
 from cases import progress, steps
 from cases.facts import case_facts, rule_set_on, rule_settings
 from cases.models import Case, Stage
+from cases.workdays import WorkdayCalendar
 
 
 def refresh_summary(case: Case, user, reason: str) -> None:
@@ -28,10 +29,17 @@ def refresh_summary(case: Case, user, reason: str) -> None:
     open_steps = progress.available_steps(facts) if case.is_open else []
     nxt = open_steps[0].code if open_steps else ""
     case.next_step = nxt
-    case.next_due = (
-        progress.due_date(nxt, facts, lambda d: rule_set_on(d, settings_row) == "2026") if nxt else None
-    )
-    case.next_earliest = progress.earliest_date(nxt, facts) if nxt else None
+    case.next_due = case.next_earliest = None
+    if nxt:
+        status = progress.open_status(
+            steps.get(nxt),
+            facts,
+            timezone.localdate(),
+            lambda d: rule_set_on(d, settings_row),
+            WorkdayCalendar().count,
+            settings_row.rules_2026_confirmed,
+        )
+        case.next_due, case.next_earliest = status.due, status.earliest
     if not nxt and "archiving" in done and case.is_open:
         case.outcome, case.outcome_on = "archived", facts.done["archiving"]
     case._history_user = user

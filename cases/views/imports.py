@@ -4,7 +4,6 @@ Importing needs a 党支部书记 or 党委组织委员 grant (403 otherwise); a
 user who uploaded it (404 otherwise). Exports are scoped by the selectors and logged.
 """
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -19,47 +18,15 @@ from branches.permissions import role_grants
 from branches.selectors import branches_visible_to
 from cases import exports, importer, selectors, steps
 from cases.exports.sheets import ROSTER_STAGES, roster_title
+from cases.importer.forms import ConfirmForm, UploadForm
 from cases.importer.report import RowStatus
 from cases.importer.template import MAX_FILE_BYTES, MAX_ROWS
-from cases.models import ImportBatch, ImportMode, ImportStatus, Outcome, Stage
+from cases.models import ImportBatch, ImportStatus, Outcome, Stage
 from cases.services.step_service import IMPORT_ROLES
 from cases.views.helpers import client_ip
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROWS_PER_PAGE = 100
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label="导入文件（.xlsx，不超过 10 MB、10000 行）",
-        error_messages={"required": "请选择要导入的 Excel 文件", "empty": "文件是空的"},
-    )
-
-
-class ConfirmForm(forms.Form):
-    mode = forms.ChoiceField(
-        label="导入方式",
-        choices=ImportMode.choices,
-        widget=forms.RadioSelect,
-        initial=ImportMode.ALL_OR_NOTHING,
-        error_messages={"required": "请选择导入方式"},
-    )
-    warning_reason = forms.CharField(
-        label="预警说明（记录在每个被预警的步骤上）",
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-    def __init__(self, *args, needs_reason: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.needs_reason = needs_reason
-
-    def clean(self):
-        data = super().clean()
-        if self.needs_reason and not (data.get("warning_reason") or "").strip():
-            self.add_error("warning_reason", "有预警的行须填写一条预警说明后才能导入")
-        return data
 
 
 def may_import(user) -> bool:
@@ -144,7 +111,13 @@ def _batch_context(request, item: ImportBatch, form) -> dict:
     wanted = request.GET.get("status", "")
     wanted = wanted if wanted in STATUS_FILTERS else ""
     rows = [r for r in item.report if not wanted or r["status"] == wanted]
-    imported = item.imports.filter(status=ImportStatus.IMPORTED).first() if item.dry_run else None
+    imported = (
+        item.imports.filter(
+            status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING, ImportStatus.IMPORTED)
+        ).first()
+        if item.dry_run
+        else None
+    )
     page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = [
         {**r, "status_label": RowStatus.LABELS.get(r["status"], "")} for r in page.object_list
@@ -157,6 +130,7 @@ def _batch_context(request, item: ImportBatch, form) -> dict:
         "form": form,
         "imported_by": imported,
         "can_confirm": item.dry_run and item.status == ImportStatus.CHECKED and imported is None,
+        "in_progress": item.status in (ImportStatus.QUEUED, ImportStatus.RUNNING),
     }
 
 
@@ -165,30 +139,25 @@ def confirm(request, pk):
     preview = _own_batch(request, pk)
     if not preview.dry_run:
         raise Http404
+    if preview.status != ImportStatus.CHECKED:
+        messages.error(request, "该文件未通过检查，不能导入，请修改后重新上传。")
+        return redirect("imports:batch", pk=preview.pk)
     form = _confirm_form(preview, request.POST)
-    if form.is_valid():
-        try:
-            done, _ = importer.confirm_preview(
-                preview,
-                user=request.user,
-                mode=form.cleaned_data["mode"],
-                warning_reason=form.cleaned_data["warning_reason"],
-                ip=client_ip(request),
-            )
-        except (importer.AlreadyConfirmed, importer.UnreadableFile) as exc:
-            messages.error(request, str(exc))
-            return redirect("imports:batch", pk=preview.pk)
-        _announce(request, done)
-        url = reverse("imports:batch", args=[done.pk])
-        return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-    return render(request, "imports/batch.html", _batch_context(request, preview, form))
-
-
-def _announce(request, done: ImportBatch) -> None:
-    if done.status == ImportStatus.IMPORTED:
-        messages.success(request, f"已导入 {done.rows_imported} 行（批次 #{done.pk}）。")
-    else:
-        messages.error(request, f"未导入：{done.error}")
+    if not form.is_valid():
+        return render(request, "imports/batch.html", _batch_context(request, preview, form))
+    try:
+        queued = importer.queue_import(
+            preview,
+            user=request.user,
+            mode=form.cleaned_data["mode"],
+            warning_reason=form.cleaned_data["warning_reason"],
+            ip=client_ip(request),
+        )
+    except (importer.AlreadyConfirmed, importer.UnreadableFile) as exc:
+        messages.error(request, str(exc))
+        return redirect("imports:batch", pk=preview.pk)
+    url = reverse("imports:batch", args=[queued.pk])
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 @require_GET
