@@ -84,9 +84,21 @@ def main():
     file = Path(env["DJANGO_VAR_DIR"]) / f"import-{args.rows}.xlsx"
     results = {"rows": args.rows, "database": urlparse(env["DATABASE_URL"]).path.lstrip("/")}
     for phase in ("setup", "dry", "import"):
-        command = [PYTHON, __file__, "--phase", phase, "--file", str(file), "--rows", str(args.rows),
-                   "--seed", str(args.seed)]
-        done = subprocess.run(command, cwd=ROOT, env=env, check=True, timeout=3600, capture_output=True, text=True)
+        command = [
+            PYTHON,
+            __file__,
+            "--phase",
+            phase,
+            "--file",
+            str(file),
+            "--rows",
+            str(args.rows),
+            "--seed",
+            str(args.seed),
+        ]
+        done = subprocess.run(
+            command, cwd=ROOT, env=env, check=True, timeout=3600, capture_output=True, text=True
+        )
         results[phase] = json.loads(done.stdout.strip().splitlines()[-1])
         print(phase, results[phase], flush=True)
     OUT.mkdir(parents=True, exist_ok=True)
@@ -102,7 +114,11 @@ def recreate_database(url: str) -> None:
     parts = urlparse(url)
     name = parts.path.lstrip("/")
     admin = psycopg2.connect(
-        host=parts.hostname, port=parts.port or 5432, user=parts.username, password=parts.password, dbname="postgres"
+        host=parts.hostname,
+        port=parts.port or 5432,
+        user=parts.username,
+        password=parts.password,
+        dbname="postgres",
     )
     admin.autocommit = True
     with admin.cursor() as cursor:
@@ -119,32 +135,48 @@ def run_phase(args) -> None:
     summary = {"setup": setup, "dry": dry_run, "import": real_import}[args.phase](args)
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": round(seconds, 2), "peak_mb": round(peak_mb, 1), "summary": summary},
-                     ensure_ascii=False))
+    print(
+        json.dumps(
+            {"seconds": round(seconds, 2), "peak_mb": round(peak_mb, 1), "summary": summary},
+            ensure_ascii=False,
+        )
+    )
 
 
 def setup(args) -> str:
+    from django.contrib.auth import get_user_model
+
     from branches.models import MemberStatus, OrgKind, PartyMember, Role
     from branches.services import create_organization, grant_role
     from cases.workdays import seed_from_package
-    from django.contrib.auth import get_user_model
 
     dept = create_organization(name="基准县委组织部", code="BDEPT", kind=OrgKind.DEPARTMENT)
-    town = create_organization(name="基准镇党委", code="BTOWN", kind=OrgKind.COMMITTEE, parent=dept, can_approve=True)
+    town = create_organization(
+        name="基准镇党委", code="BTOWN", kind=OrgKind.COMMITTEE, parent=dept, can_approve=True
+    )
     branches = []
     for b in range(BRANCHES):
-        branch = create_organization(name=f"基准镇第{b + 1}党支部", code=f"B{b + 1:02d}", kind=OrgKind.BRANCH, parent=town)
+        branch = create_organization(
+            name=f"基准镇第{b + 1}党支部", code=f"B{b + 1:02d}", kind=OrgKind.BRANCH, parent=town
+        )
         PartyMember.objects.bulk_create(
-            [PartyMember(branch=branch, name=f"支{b + 1}党员{m}", status=MemberStatus.FULL) for m in range(FULL_MEMBERS)]
-            + [PartyMember(branch=branch, name=f"支{b + 1}预备{m}", status=MemberStatus.PROBATIONARY)
-               for m in range(PROBATIONARY_MEMBERS)]
+            [
+                PartyMember(branch=branch, name=f"支{b + 1}党员{m}", status=MemberStatus.FULL)
+                for m in range(FULL_MEMBERS)
+            ]
+            + [
+                PartyMember(branch=branch, name=f"支{b + 1}预备{m}", status=MemberStatus.PROBATIONARY)
+                for m in range(PROBATIONARY_MEMBERS)
+            ]
         )
         branches.append(branch)
     user = get_user_model().objects.create_user(IMPORTER, password="bench-123456", first_name="基准组织委员")
     grant_role(user=user, role=Role.COMMITTEE_OFFICER, org=town)
     holidays = seed_from_package(range(2013, 2027))
     write_file(Path(args.file), args.rows, args.seed)
-    return f"{BRANCHES} 党支部, {holidays} 节假日/调休, 文件 {Path(args.file).stat().st_size / 1048576:.1f} MB"
+    return (
+        f"{BRANCHES} 党支部, {holidays} 节假日/调休, 文件 {Path(args.file).stat().st_size / 1048576:.1f} MB"
+    )
 
 
 def write_file(path: Path, rows: int, seed: int) -> None:
@@ -223,7 +255,10 @@ def real_import(args) -> str:
 
     user = get_user_model().objects.get(username=IMPORTER)
     batch, result = import_batch(
-        store_path(args.file), user=user, mode="all_or_nothing", warning_reason="基准测试：按原始档案补录",
+        store_path(args.file),
+        user=user,
+        mode="all_or_nothing",
+        warning_reason="基准测试：按原始档案补录",
         source="command",
     )
     if batch.status != "imported":

@@ -50,8 +50,11 @@ OFFICER = "zuzhi_chengguan"  # 城关镇党委 组织委员: two-thirds of the c
 DEMO_PASSWORD = "demo12345"
 
 
+STARTED = time.monotonic()
+
+
 def log(message: str) -> None:
-    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+    print(f"[bench {time.monotonic() - STARTED:6.1f}s] {message}", flush=True)
 
 
 def run(cmd: list[str], env: dict, timeout: int, what: str) -> str:
@@ -104,12 +107,13 @@ def prepare_data(env: dict, target_cases: int) -> None:
         print(out, flush=True)
     count = case_count(env)
     if count < target_cases:
-        run(
+        out = run(
             [str(PYTHON), "manage.py", "seed_demo", "--cases", str(target_cases - count)],
             env,
             1800,
             f"seed_demo --cases {target_cases - count} (to {target_cases} cases)",
         )
+        print("\n".join(line for line in out.splitlines() if "批量生成完成" in line), flush=True)
     else:
         log(f"{count} cases present, no bulk data needed")
 

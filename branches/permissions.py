@@ -68,5 +68,6 @@ def has_role(user, role: Role) -> bool:
 
 
 def forget_cached_grants(user) -> None:
-    if hasattr(user, "_role_grants"):
-        del user._role_grants
+    for attribute in ("_role_grants", "_visible_branch_ids"):
+        if hasattr(user, attribute):
+            delattr(user, attribute)

@@ -126,6 +126,9 @@ class Case(models.Model):
             models.Index(
                 fields=["next_step", "next_due"], condition=Q(outcome=""), name="open_case_next_due"
             ),
+            # The case list: newest first within an outcome (and stage), 50 rows at a time.
+            models.Index(fields=["outcome", "stage", "-updated_at", "-id"], name="case_list_by_stage"),
+            models.Index(fields=["outcome", "-updated_at", "-id"], name="case_list_recent"),
         ]
 
     def __str__(self):
