@@ -967,12 +967,13 @@ class _EventRow:
         "note",
         "prev_hash",
         "hash",
+        "created_at",
     )
     payload = CaseEvent.payload
     compute_hash = CaseEvent.compute_hash
 
-    def row(self, now) -> dict:
-        return {name: getattr(self, name) for name in self.__slots__} | {"created_at": now}
+    def row(self) -> dict:
+        return {name: getattr(self, name) for name in self.__slots__}
 
 
 _NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]")
@@ -1549,7 +1550,7 @@ class BulkGenerator:
                         else [],
                     }
                 )
-            events += [e.row(now) for e in self._events(p, step_events.get(p.case_id, []))]
+            events += [e.row() for e in self._events(p, step_events.get(p.case_id, []), now)]
         w.insert(Publicity, publicities, now, with_pk=False)
         w.insert(Submission, submissions, now, with_pk=False)
         w.insert(CaseEvent, events, now, with_pk=False)
@@ -1565,7 +1566,7 @@ class BulkGenerator:
             publicities=len(publicities),
         )
 
-    def _events(self, p: _Planned, step_events: list) -> list[_EventRow]:
+    def _events(self, p: _Planned, step_events: list, now) -> list[_EventRow]:
         info = self.info[p.branch.pk]
         secretary = info["secretary"]
         chain: list[_EventRow] = []
@@ -1576,6 +1577,7 @@ class BulkGenerator:
             event.occurred_on, event.actor_id, event.role, event.org_id = occurred_on, actor_id, role, org_id
             event.ip, event.source, event.warnings, event.note = None, EventSource.COMMAND.value, [], note
             event.prev_hash = chain[-1].hash if chain else ""
+            event.created_at = now
             event.hash = event.compute_hash()
             chain.append(event)
 

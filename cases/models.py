@@ -7,6 +7,7 @@ import json
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from branches.models import Organization, PartyMember
@@ -330,7 +331,9 @@ class CaseEvent(models.Model):
     source = models.CharField("来源", max_length=20, choices=EventSource.choices, default=EventSource.WEB)
     warnings = models.JSONField("预警及说明", default=list, blank=True)
     note = models.TextField("说明", blank=True)
-    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+    created_at = models.DateTimeField(
+        "记录时间", default=timezone.now, editable=False
+    )  # hashed: set before save
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64, editable=False)
 
@@ -358,6 +361,7 @@ class CaseEvent(models.Model):
             "warnings": self.warnings,
             "note": self.note,
             "prev": self.prev_hash,
+            "at": self.created_at.isoformat() if self.created_at else None,
         }
         return json.dumps(fields, ensure_ascii=False, sort_keys=True)
 
