@@ -1,6 +1,5 @@
 import os
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -16,8 +15,3 @@ urlpatterns = [
 
 if os.environ.get("DJANGO_BENCH_BARE") == "1":  # benchmark baseline page, never in production
     urlpatterns.append(path("bench/", include("bench.bare_urls")))
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -5,9 +5,12 @@ Rendering reads only the letter's stored snapshot (number, wording, entries), ne
 so a letter rendered again says exactly what it said when it was issued.
 """
 
+import threading
+
 import segno
 from django.template.loader import render_to_string
 from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
 
 from reviews.models import Letter, LetterKind
 from reviews.wording import cn_date
@@ -61,9 +64,20 @@ def context(letter: Letter) -> dict:
     }
 
 
+_local = threading.local()
+
+
+def font_config() -> FontConfiguration:
+    """One font configuration per thread, reused across letters (saves ~10% of a render); not
+    shared between threads, as Pango's font map is not thread-safe."""
+    if getattr(_local, "fonts", None) is None:
+        _local.fonts = FontConfiguration()
+    return _local.fonts
+
+
 def _pdf(template: str, letter: Letter) -> bytes:
     html = render_to_string(template, context(letter))
-    return HTML(string=html, base_url=None).write_pdf()
+    return HTML(string=html, base_url=None).write_pdf(font_config=font_config())
 
 
 def render_admission(letter: Letter) -> bytes:

@@ -85,6 +85,7 @@ class Letter(models.Model):
     title = models.CharField("标题", max_length=300)
     body = models.TextField("正文（名单前）")
     closing = models.TextField("正文（名单后）", blank=True)
+    lists_names = models.BooleanField("正文附名单表", default=False)
     code = models.CharField("验证码", max_length=16, unique=True)
     verify_url = models.CharField("核验网址", max_length=300)
     status = models.CharField(

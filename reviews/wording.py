@@ -138,7 +138,8 @@ def conversion(persons: list[PersonFacts], issuer: str, meeting_on: dt.date | No
     }
     title = titles[order[0]] if len(order) == 1 else f"关于{who}预备党员转正问题的批复"
     sentences = [_conversion_sentence(r, groups[r]) for r in order]
-    if len(persons) > 1:
+    listed = any(len(group) > 1 for group in groups.values())  # a person alone is named in full above
+    if listed:
         sentences[-1] += "名单如下："
     closing = []
     if "convert" in groups:
@@ -153,7 +154,7 @@ def conversion(persons: list[PersonFacts], issuer: str, meeting_on: dt.date | No
         body=[_intro(f"关于{who}预备党员转正问题的决议", issuer, meeting_on), *sentences],
         closing=closing,
         decisions=[(RESOLUTION_DECISIONS[p.resolution], _conversion_detail(p)) for p in persons],
-        show_table=len(persons) > 1,
+        show_table=listed,
     )
 
 

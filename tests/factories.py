@@ -35,9 +35,16 @@ GIVEN = [
 ]
 
 
+MIDDLE = "晓建国志春海玉秀金立文明德思永红"
+
+
 def name(n: int | None = None) -> str:
+    """Distinct, realistic names (no digits: the forms and the importer refuse those)."""
     n = next(_seq) if n is None else n
-    return SURNAMES[n % len(SURNAMES)] + GIVEN[n % len(GIVEN)] + ("" if n < 100 else str(n))
+    surname = SURNAMES[n % len(SURNAMES)]
+    given = GIVEN[(n // len(SURNAMES)) % len(GIVEN)]
+    middle = MIDDLE[(n // (len(SURNAMES) * len(GIVEN))) % len(MIDDLE)]
+    return surname + middle + given
 
 
 def org(name, kind, parent=None, can_approve=False, code=None, **extra) -> Organization:

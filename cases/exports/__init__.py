@@ -6,6 +6,7 @@ Each function writes the workbook to `stream` (a spooled temporary file by defau
 """
 
 from cases.exports import sheets
+from cases.exports.case_rows import template_cases
 from cases.exports.workbook import write_workbook
 from cases.models import ExportKind, ExportLog
 from cases.selectors import cases_visible_to
@@ -30,10 +31,13 @@ def _log(user, kind, tally: sheets.Tally, filters=None, source="web", ip=None) -
 
 
 def export_template(user, *, stream=None, source="web", ip=None):
-    """Every case in the user's scope (all cases without a user) in the import template."""
+    """Every case in the user's scope (all cases without a user) in the import template — those
+    the template can express: open and archived; the count of the others is logged."""
+    scoped = _scoped_cases(user)
     tally = sheets.Tally()
-    stream = write_workbook([sheets.template_sheet(_scoped_cases(user), user, tally)], stream)
-    return stream, _log(user, ExportKind.TEMPLATE, tally, source=source, ip=ip)
+    stream = write_workbook([sheets.template_sheet(scoped, user, tally)], stream)
+    left_out = scoped.exclude(pk__in=template_cases(scoped).values("pk")).count()
+    return stream, _log(user, ExportKind.TEMPLATE, tally, {"closed_cases_left_out": left_out}, source, ip)
 
 
 def export_stage_roster(user, stage: str, *, stream=None, source="web", ip=None):

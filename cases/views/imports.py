@@ -56,7 +56,9 @@ def _index_context(request, form) -> dict:
     return {
         "form": form,
         "can_import": can_import,
-        "batches": ImportBatch.objects.filter(user=request.user).order_by("-pk")[:10] if can_import else [],
+        "batches": ImportBatch.objects.filter(user=request.user).defer("report").order_by("-pk")[:10]
+        if can_import
+        else [],
         "roster_stages": [(s, roster_title(s)) for s in ROSTER_STAGES],
         "max_mb": MAX_FILE_BYTES // 1048576,
         "max_rows": MAX_ROWS,
@@ -112,9 +114,9 @@ def _batch_context(request, item: ImportBatch, form) -> dict:
     wanted = wanted if wanted in STATUS_FILTERS else ""
     rows = [r for r in item.report if not wanted or r["status"] == wanted]
     imported = (
-        item.imports.filter(
-            status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING, ImportStatus.IMPORTED)
-        ).first()
+        item.imports.filter(status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING, ImportStatus.IMPORTED))
+        .defer("report")
+        .first()
         if item.dry_run
         else None
     )

@@ -26,12 +26,6 @@ def dashboard(request):
         "due_soon": visible.filter(next_due__gte=today, next_due__lte=today + timezone.timedelta(days=14))
         .select_related("person", "branch")
         .order_by("next_due")[:20],
-        "inbox_count": selectors.inbox_for(user).count()
-        if has_role(user, Role.COMMITTEE_OFFICER) or has_role(user, Role.REVIEWER)
-        else None,
-        "filings_count": selectors.filings_due_for(user).count()
-        if has_role(user, Role.DEPARTMENT_AUDITOR)
-        else None,
         "grants": role_grants(user),
         "today": today,
     }

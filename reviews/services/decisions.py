@@ -29,6 +29,9 @@ ITEM_ERRORS = (
 )
 
 
+NOT_IN_QUEUE = "不在本队列的待办事项中（可能已被他人办理，或不在您的职责范围内）"
+
+
 @dataclass
 class MeetingSpec:
     """A 党委会 to record with the batch: date, members entitled to vote, members present."""
@@ -71,6 +74,13 @@ class BatchResult:
     @property
     def failed(self) -> list[ItemResult]:
         return [i for i in self.items if not i.ok]
+
+    def report_missing(self, pks) -> None:
+        """Ids asked for but not in the user's queue: decided meanwhile, or never theirs to see."""
+        for pk in pks:
+            self.items.append(
+                ItemResult(pk=pk, case_id=0, name="（未找到）", branch="", ok=False, message=NOT_IN_QUEUE)
+            )
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -121,23 +131,62 @@ def _meeting(items, meeting: Meeting | None, spec: MeetingSpec | None, actor) ->
     )
 
 
-def _decide_one(
-    queue: Queue, action: str, item, *, actor, on, meeting, vote, reason, warning_reason, talker, opinion
-):
+@dataclass
+class _Decision:
+    """What a batch decides, the same for every item in it."""
+
+    queue: Queue
+    action: str
+    actor: object
+    on: dt.date | None = None
+    meeting: Meeting | None = None
+    reason: str = ""
+    warning_reason: str = ""
+    talker: str = ""
+    opinion: str = ""
+
+
+def _decide_one(decision: _Decision, item, vote: VoteFacts | None):
     """Perform one item through the write path; returns the StepRecord a letter may answer."""
+    action, actor = decision.action, decision.actor
     if action == Action.RETURN:
-        case_services.return_submission(submission=item, actor=actor, reason=reason)
+        case_services.return_submission(submission=item, actor=actor, reason=decision.reason)
         return None
     if action == Action.FORWARD:
-        case_services.forward(submission=item, actor=actor, opinion=opinion, on=on)
+        case_services.forward(submission=item, actor=actor, opinion=decision.opinion, on=decision.on)
         return None
-    step = queue.step_for(action)
-    given = case_services.StepInput(on=on, warning_reason=warning_reason)
+    given = case_services.StepInput(on=decision.on, warning_reason=decision.warning_reason)
     if action == Action.TALK:
-        given.data = {"talker": talker}
+        given.data = {"talker": decision.talker}
     if action == Action.APPROVE:
-        given.on, given.meeting, given.vote = meeting.held_on, meeting, vote
+        given.on, given.meeting, given.vote = decision.meeting.held_on, decision.meeting, vote
+    step = decision.queue.step_for(action)
     return case_services.perform_step(case=_case_of(item), step_code=step, given=given, actor=actor)
+
+
+def _attempt(decision: _Decision, item, vote: VoteFacts | None) -> tuple[ItemResult, object]:
+    """One item in its own nested transaction: a refusal rolls back this item alone."""
+    case = _case_of(item)
+    outcome = ItemResult(
+        pk=item.pk,
+        case_id=case.pk,
+        name=case.person.name,
+        branch=case.branch.name,
+        ok=False,
+        vote=[vote.yes, vote.no, vote.abstain] if vote else None,
+    )
+    try:
+        with transaction.atomic():
+            record = _decide_one(decision, item, vote)
+    except (case_services.StepBlocked, case_services.WarningsNeedReason) as exc:
+        outcome.findings = [{"code": f.code, "message": f.message} for f in exc.findings]
+        outcome.needs_reason = isinstance(exc, case_services.WarningsNeedReason)
+        return outcome, None
+    except ITEM_ERRORS as exc:
+        outcome.message = str(exc) or "您的角色无权办理此事项。"
+        return outcome, None
+    outcome.ok, outcome.done = True, DONE_WORDS[decision.action]
+    return outcome, record
 
 
 def decide_batch(
@@ -159,7 +208,8 @@ def decide_batch(
     """Decide `items` (submissions, or cases in the department's queue) with one action.
 
     Raises InvalidInput / PermissionDenied only for the batch as a whole (e.g. the 党委会 cannot be
-    recorded); everything about one item is reported in its ItemResult."""
+    recorded); everything about one item is reported in its ItemResult. For 党委会 approvals a
+    person without a tally in `votes` counts as a unanimous yes of the members present."""
     if action not in queue.actions:
         raise case_services.InvalidInput("该队列不能办理此操作")
     if action == Action.RETURN and not (reason or "").strip():
@@ -168,51 +218,19 @@ def decide_batch(
     result = BatchResult(queue=queue.slug, action=action, on=on.isoformat() if on else "")
     if not items:
         return result
+    decision = _Decision(queue, action, actor, on, meeting, reason, warning_reason, talker, opinion)
     with transaction.atomic():
         if action == Action.APPROVE:
-            meeting = _meeting(items, meeting, new_meeting, actor)
-            result.meeting_id = meeting.pk
-            result.on = meeting.held_on.isoformat()
+            decision.meeting = meeting = _meeting(items, meeting, new_meeting, actor)
+            result.meeting_id, result.on = meeting.pk, meeting.held_on.isoformat()
             result.meeting_label = f"{meeting.org.name} 党委会：{meeting.held_on}，应到{meeting.entitled}人，实到{meeting.present}人"
         decided = []
         for item in items:
-            case = _case_of(item)
-            vote = votes.get(item.pk) or (
-                VoteFacts(yes=meeting.present) if action == Action.APPROVE else None
-            )
-            outcome = ItemResult(
-                pk=item.pk,
-                case_id=case.pk,
-                name=case.person.name,
-                branch=case.branch.name,
-                ok=False,
-                vote=[vote.yes, vote.no, vote.abstain] if vote else None,
-            )
-            try:
-                with transaction.atomic():
-                    record = _decide_one(
-                        queue,
-                        action,
-                        item,
-                        actor=actor,
-                        on=on,
-                        meeting=meeting,
-                        vote=vote,
-                        reason=reason,
-                        warning_reason=warning_reason,
-                        talker=talker,
-                        opinion=opinion,
-                    )
-            except (case_services.StepBlocked, case_services.WarningsNeedReason) as exc:
-                outcome.findings = [{"code": f.code, "message": f.message} for f in exc.findings]
-                outcome.needs_reason = isinstance(exc, case_services.WarningsNeedReason)
-            except ITEM_ERRORS as exc:
-                outcome.message = str(exc) or "您的角色无权办理此事项。"
-            else:
-                outcome.ok, outcome.done = True, DONE_WORDS[action]
-                if record is not None:
-                    decided.append((outcome, record))
+            default = VoteFacts(yes=meeting.present) if action == Action.APPROVE else None
+            outcome, record = _attempt(decision, item, votes.get(item.pk) or default)
             result.items.append(outcome)
+            if record is not None:
+                decided.append((outcome, record))
         if not result.succeeded and not any(i.needs_reason for i in result.items):
             transaction.set_rollback(True)  # nothing decided: no orphan 党委会 record either
             result.meeting_id = None

@@ -124,6 +124,7 @@ def issue_letter(
         title=text.title,
         body="\n".join(text.body),
         closing="\n".join(text.closing),
+        lists_names=text.show_table,
         code=code,
         verify_url=verify_url(code, site_url),
         created_by=actor.user,

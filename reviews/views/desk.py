@@ -152,18 +152,7 @@ def decide(request, slug):
         except (case_services.InvalidInput, PermissionDenied) as exc:
             form.add_error(None, str(exc) or "您的角色无权办理此事项。")
         else:
-            for pk in data["ids"]:
-                if pk not in found:
-                    result.items.append(
-                        services.ItemResult(
-                            pk=pk,
-                            case_id=0,
-                            name="（未找到）",
-                            branch="",
-                            ok=False,
-                            message="不在本队列的待办事项中（可能已被他人办理，或不在您的职责范围内）",
-                        )
-                    )
+            result.report_missing([pk for pk in data["ids"] if pk not in found])
             return redirect("reviews:result", key=_keep(request, result))
     from_item = request.POST.get("from_item", "")
     if from_item.isdigit():
@@ -188,7 +177,9 @@ def result(request, key):
     outcome = services.BatchResult.from_dict(data)
     queue = _queue(request, outcome.queue)
     retry = [i for i in outcome.items if i.needs_reason]
+    remaining = selectors.queue_rows(request.user, queue, today=timezone.localdate())
     context = {
+        "next_row": remaining[0] if remaining else None,
         "queue": queue,
         "result": outcome,
         "action_label": ACTION_LABELS[outcome.action],

@@ -79,7 +79,7 @@ BIRTH = d(1995, 3, 15)
 def person(n: int, birth=BIRTH, gender="M", **changes) -> dict:
     """full_row for the n-th distinct person."""
     return full_row(
-        姓名=f"张{'甲乙丙丁戊己庚辛壬癸'[n % 10]}{n}" if n >= 10 else f"张{'甲乙丙丁戊己庚辛壬癸'[n]}",
+        姓名="张" + "甲乙丙丁戊己庚辛壬癸"[n % 10] + ("" if n < 10 else "子丑寅卯辰巳午未申酉"[n // 10 % 10]),
         出生日期=birth,
         公民身份号码=idcard.make("330102", birth, n, gender),
         性别="男" if gender == "M" else "女",

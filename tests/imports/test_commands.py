@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from cases.models import Case, ExportKind, ExportLog, ImportBatch, ImportStatus
-from tests.imports.conftest import full_row, person
+from tests.imports.conftest import full_row, person, until
 
 pytestmark = pytest.mark.django_db
 d = dt.date
@@ -34,9 +34,18 @@ def test_dry_run_json_prints_the_report_and_exits_0(county, book, today):
 
 
 def test_dry_run_without_a_user_checks_every_branch(county, secretary, book, today):
-    row = person(1, 所在党支部="HK01", 培养联系人="河口一党员0", 入党介绍人="河口一党员1、河口一党员2",
-                 接收大会应到人数=4, 接收大会实到人数=4, 接收大会赞成票数=4,
-                 转正大会应到人数=4, 转正大会实到人数=4, 转正大会赞成票数=4)
+    row = person(
+        1,
+        所在党支部="HK01",
+        培养联系人="河口一党员0",
+        入党介绍人="河口一党员1、河口一党员2",
+        接收大会应到人数=4,
+        接收大会实到人数=4,
+        接收大会赞成票数=4,
+        转正大会应到人数=4,
+        转正大会实到人数=4,
+        转正大会赞成票数=4,
+    )
     path = str(book([row]))
     assert json.loads(command("import_cases", path, "--dry-run", "--json"))[0]["messages"] == []
     scoped = json.loads(command("import_cases", path, "--dry-run", "--json", "--as", "secretary"))
@@ -55,7 +64,12 @@ def test_a_real_import_with_a_default_branch(county, secretary, book, today):
     assert "实际导入 2 行" in out
     assert Case.objects.filter(branch=county.branch).count() == 2
     batch = ImportBatch.objects.get()
-    assert (batch.user, batch.default_branch, batch.dry_run, batch.mode) == (secretary, county.branch, False, "all_or_nothing")
+    assert (batch.user, batch.default_branch, batch.dry_run, batch.mode) == (
+        secretary,
+        county.branch,
+        False,
+        "all_or_nothing",
+    )
 
 
 def test_an_import_refused_for_errors_exits_non_zero_after_the_report(county, secretary, book, today):
@@ -130,11 +144,28 @@ def test_export_as_a_user_is_scoped_and_masked(county, secretary, auditor, outsi
 
 
 def test_export_a_stage_roster(county, secretary, book, tmp_path, today):
-    from tests.imports.conftest import until
-
     command("import_cases", str(book([until("积极分子备案日期"), person(2)])), "--as", "secretary")
     path = tmp_path / "activists.xlsx"
     command("export_cases", str(path), "--stage", "activist")
     rows = sheet_rows(path)
     assert rows[0][:3] == ["序号", "姓名", "性别"] and "培养联系人" in rows[0]
     assert [r[1] for r in rows[1:]] == ["张建国"]
+
+
+def test_closed_cases_are_left_out_of_the_template_export_and_counted(
+    county, secretary, book, tmp_path, today
+):
+    from cases import services
+
+    command(
+        "import_cases",
+        str(book([person(1), until("谈话日期", **{k: person(2)[k] for k in ("姓名", "公民身份号码")})])),
+        "--as",
+        "secretary",
+    )
+    withdrawn = Case.objects.get(person__name=person(2)["姓名"])
+    services.close_case(
+        case=withdrawn, outcome="withdrawn", on=d(2021, 3, 1), reason="本人撤回", actor=secretary
+    )
+    out = command("export_cases", str(tmp_path / "all.xlsx"))
+    assert "已导出 1 行" in out and "另有 1 个已结束的案例" in out

@@ -1,7 +1,6 @@
 """Bad files: each gets a clear Chinese message, and nothing is written."""
 
 import datetime as dt
-import io
 import os
 import zipfile
 
@@ -41,7 +40,12 @@ def test_an_old_xls_file(importer, tmp_path):
 
 def test_a_password_protected_file(importer, tmp_path):
     path = tmp_path / "secret.xlsx"  # Excel encrypts an .xlsx into an OLE file with an EncryptionInfo stream
-    body = b"\x00" * 1000 + "EncryptionInfo".encode("utf-16-le") + b"\x00" * 1000 + "EncryptedPackage".encode("utf-16-le")
+    body = (
+        b"\x00" * 1000
+        + "EncryptionInfo".encode("utf-16-le")
+        + b"\x00" * 1000
+        + "EncryptedPackage".encode("utf-16-le")
+    )
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + body)
     assert "设置了打开密码" in rejected(path, importer)
 
@@ -107,7 +111,9 @@ def test_an_empty_header_row(importer, tmp_path):
 
 def test_columns_may_come_in_another_order(importer, tmp_path):
     path = write_xlsx(tmp_path / "f.xlsx", [full_row()], headers=list(reversed(HEADERS)))
-    assert check_file(path, user=importer).as_json() == [{"row": 2, "errors": [], "warnings": [], "messages": []}]
+    assert check_file(path, user=importer).as_json() == [
+        {"row": 2, "errors": [], "warnings": [], "messages": []}
+    ]
 
 
 def test_merged_cells_are_named(importer, tmp_path):
@@ -132,13 +138,15 @@ def test_twenty_thousand_rows(importer, tmp_path):
 
 
 def test_empty_rows_are_skipped_and_row_numbers_kept(importer, tmp_path):
-    path = write_xlsx(tmp_path / "f.xlsx", [full_row(), {}, {"姓名": "  "}, person(2, 谈话日期=d(2021, 2, 6))])
+    path = write_xlsx(
+        tmp_path / "f.xlsx", [full_row(), {}, {"姓名": "  "}, person(2, 谈话日期=d(2021, 2, 6))]
+    )
     reports = check_file(path, user=importer).as_json()
     assert [r["row"] for r in reports] == [2, 5]
     assert reports[1]["warnings"] == ["W01"] and reports[1]["messages"][0].startswith("第5行「谈话日期」")
 
 
-def bad_cell(importer, tmp_path, header, value, **sheet_tweaks):
+def bad_cell(importer, tmp_path, header, value):
     path = write_xlsx(tmp_path / "f.xlsx", [full_row(**{header: value})])
     report = check_file(path, user=importer).reports[0]
     assert report.invalid or report.messages
@@ -171,7 +179,9 @@ def test_an_impossible_date_is_refused(importer, tmp_path):
 def test_excel_serial_numbers_in_a_date_column_are_read_with_a_notice(importer, tmp_path):
     report = bad_cell(importer, tmp_path, "谈话日期", 44216)  # 2021-01-20 as Excel counts days
     assert not report.invalid
-    assert report.messages == ["第2行「谈话日期」（单元格 K2）：提示 数字 44216 已按 Excel 日期序列号读作 2021-01-20，请核对（建议改为日期格式）"]
+    assert report.messages == [
+        "第2行「谈话日期」（单元格 K2）：提示 数字 44216 已按 Excel 日期序列号读作 2021-01-20，请核对（建议改为日期格式）"
+    ]
 
 
 def test_yyyymmdd_numbers_are_read_with_a_notice(importer, tmp_path):
@@ -210,7 +220,10 @@ def test_bad_values_are_named(importer, tmp_path, header, value, says):
 
 def test_common_spellings_are_understood(importer, tmp_path):
     row = full_row(学历="大学本科", 是否团员="否", 性别="男", 集中培训学时="24")
-    assert check_file(write_xlsx(tmp_path / "f.xlsx", [row]), user=importer).reports[0].as_json()["messages"] == []
+    assert (
+        check_file(write_xlsx(tmp_path / "f.xlsx", [row]), user=importer).reports[0].as_json()["messages"]
+        == []
+    )
 
 
 def test_required_columns(importer, tmp_path):
@@ -225,10 +238,3 @@ def test_the_dry_run_writes_only_its_audit_row(importer, tmp_path):
     assert (batch.rows_total, batch.rows_valid, batch.size) == (1, 1, path.stat().st_size)
     assert len(batch.sha256) == 64 and batch.user == importer
     assert not Case.objects.exists() and ImportBatch.objects.count() == 1
-
-
-def test_a_file_handle_in_memory_is_not_needed(importer, tmp_path):
-    """The reader works on the stored file's path: uploads are saved first, never trusted twice."""
-    buffer = io.BytesIO()
-    openpyxl.Workbook().save(buffer)
-    assert buffer.getvalue().startswith(b"PK")

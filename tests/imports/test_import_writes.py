@@ -44,7 +44,9 @@ def run(book, today):
 
 
 def nothing_written():
-    return not any(m.objects.exists() for m in (Case, Person, CaseEvent, StepRecord, Meeting, Vote, Publicity))
+    return not any(
+        m.objects.exists() for m in (Case, Person, CaseEvent, StepRecord, Meeting, Vote, Publicity)
+    )
 
 
 def test_a_converted_person_is_imported_to_archiving(county, secretary, run):
@@ -89,7 +91,9 @@ def test_people_meetings_votes_and_data_are_recorded(county, secretary, run):
     assert StepRecord.objects.get(step="political_review").data == {"conclusion": "合格"}
     assert StepRecord.objects.get(step="intensive_training").data == {"days": 0, "hours": 24}
     assert StepRecord.objects.get(step="conversion_meeting").data == {"resolution": "convert"}
-    assert StepRecord.objects.get(step="admission_approval").meeting is None  # no 党委会 tally in the template
+    assert (
+        StepRecord.objects.get(step="admission_approval").meeting is None
+    )  # no 党委会 tally in the template
 
 
 def test_a_2026_row_records_its_publicity_and_dates_introducers_after_it(county, secretary, run):
@@ -198,7 +202,17 @@ def test_a_repeated_id_number_within_the_file(county, secretary, run):
 
 
 def test_a_secretary_cannot_import_into_another_branch(county, secretary, run):
-    batch = run([person(1, 所在党支部="河口镇第一党支部", 培养联系人="河口一党员0", 入党介绍人="河口一党员1、河口一党员2")], secretary)
+    batch = run(
+        [
+            person(
+                1,
+                所在党支部="河口镇第一党支部",
+                培养联系人="河口一党员0",
+                入党介绍人="河口一党员1、河口一党员2",
+            )
+        ],
+        secretary,
+    )
     assert batch.status == ImportStatus.FAILED
     assert "「河口镇第一党支部」不在您的管理范围内" in batch.report[0]["messages"][0]
     assert nothing_written()
@@ -212,15 +226,26 @@ def test_an_unknown_branch(county, secretary, run):
 def test_branch_by_code_or_short_name_and_the_default_branch(county, secretary, run):
     rows = [person(1, 所在党支部="CG01"), person(2, 所在党支部="城关一"), person(3, 所在党支部=None)]
     batch = run(rows, secretary, default_branch=county.branch, source="command")
-    assert batch.rows_imported == 3 and set(Case.objects.values_list("branch", flat=True)) == {county.branch.pk}
+    assert batch.rows_imported == 3 and set(Case.objects.values_list("branch", flat=True)) == {
+        county.branch.pk
+    }
 
 
 def test_a_committee_officer_imports_for_the_branches_below(county, officer, run):
     rows = [
         person(1),
-        person(2, 所在党支部="CG02", 培养联系人="社区二党员0", 入党介绍人="社区二党员1、社区二党员2",
-               接收大会应到人数=5, 接收大会实到人数=5, 接收大会赞成票数=5, 转正大会应到人数=5,
-               转正大会实到人数=5, 转正大会赞成票数=5),
+        person(
+            2,
+            所在党支部="CG02",
+            培养联系人="社区二党员0",
+            入党介绍人="社区二党员1、社区二党员2",
+            接收大会应到人数=5,
+            接收大会实到人数=5,
+            接收大会赞成票数=5,
+            转正大会应到人数=5,
+            转正大会实到人数=5,
+            转正大会赞成票数=5,
+        ),
         person(3, 所在党支部="HK01"),
     ]
     batch = run(rows, officer, mode="valid_only")
@@ -236,8 +261,30 @@ def test_roles_without_import_rights_import_nothing(county, request, run, person
 
 
 def test_a_closed_case_counts_as_already_imported(county, secretary, run, today):
-    case = f.new_case(county.branch, secretary, applied_on=d(2021, 1, 5), **{
-        "name": "张建国", "id_number": full_row()["公民身份号码"], "birth": d(1995, 3, 15)})
+    case = f.new_case(
+        county.branch,
+        secretary,
+        applied_on=d(2021, 1, 5),
+        **{"name": "张建国", "id_number": full_row()["公民身份号码"], "birth": d(1995, 3, 15)},
+    )
     services.close_case(case=case, outcome="withdrawn", on=d(2021, 2, 1), reason="本人撤回", actor=secretary)
     batch = run([full_row()], secretary)
     assert batch.rows_skipped == 1 and Case.objects.count() == 1
+
+
+def test_a_crashed_worker_task_marks_the_batch_failed(county, secretary, book, monkeypatch, today):
+    from cases.importer import batches
+    from cases.importer.tasks import import_batch_task
+
+    stored = store_path(book([person(1)]))
+    queued = batches._new_batch(
+        stored, user=secretary, source="web", dry_run=False, mode="valid_only", status=ImportStatus.QUEUED
+    )
+    queued.save()
+    monkeypatch.setattr(
+        batches, "run_import", lambda batch: (_ for _ in ()).throw(MemoryError("out of memory"))
+    )
+    import_batch_task.apply(args=[queued.pk], throw=False)  # as a worker runs it: errors not re-raised
+    queued.refresh_from_db()
+    assert queued.status == ImportStatus.FAILED and "MemoryError" in queued.error
+    assert nothing_written()

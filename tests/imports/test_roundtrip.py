@@ -38,14 +38,37 @@ def snapshot() -> dict:
     for case in Case.objects.select_related("person", "branch"):
         p = case.person
         records = {
-            r.step: (r.on, r.data, r.rule_set, sorted(m.name for m in r.people.all()),
-                     (r.meeting.entitled, r.meeting.present) if r.meeting else None)
+            r.step: (
+                r.on,
+                r.data,
+                r.rule_set,
+                sorted(m.name for m in r.people.all()),
+                (r.meeting.entitled, r.meeting.present) if r.meeting else None,
+            )
             for r in StepRecord.objects.filter(case=case, is_current=True).select_related("meeting")
         }
         state[p.id_number] = {
-            "person": (p.name, p.gender, p.ethnicity, p.birth_date, p.education, p.is_league_member, p.is_frontline),
-            "case": (case.branch.code, case.stage, case.outcome, case.outcome_on, case.steps_done, case.next_step,
-                     case.probation_start, case.probation_end, case.full_member_on, case.league_recommended_on),
+            "person": (
+                p.name,
+                p.gender,
+                p.ethnicity,
+                p.birth_date,
+                p.education,
+                p.is_league_member,
+                p.is_frontline,
+            ),
+            "case": (
+                case.branch.code,
+                case.stage,
+                case.outcome,
+                case.outcome_on,
+                case.steps_done,
+                case.next_step,
+                case.probation_start,
+                case.probation_end,
+                case.full_member_on,
+                case.league_recommended_on,
+            ),
             "records": records,
             "votes": sorted(Vote.objects.filter(case=case).values_list("step", "yes")),
             "publicity": list(Publicity.objects.filter(case=case).values_list("start_on", "end_on")),
@@ -75,7 +98,9 @@ def test_cases_brought_in_by_import_roundtrip_exactly(county, secretary, book, t
     ]
 
     def make_cases():
-        batch, _ = import_batch(store_path(book(rows)), user=secretary, mode="all_or_nothing", warning_reason="")
+        batch, _ = import_batch(
+            store_path(book(rows)), user=secretary, mode="all_or_nothing", warning_reason=""
+        )
         assert batch.rows_imported == 6, batch.report
 
     before, first, after, second = roundtrip(tmp_path, make_cases, secretary)
@@ -84,11 +109,15 @@ def test_cases_brought_in_by_import_roundtrip_exactly(county, secretary, book, t
     assert len(first) == 7 and first[0][0] == "姓名"
 
 
-def test_cases_recorded_through_the_screens_roundtrip_in_the_template(county, secretary, officer, auditor, tmp_path, today):
+def test_cases_recorded_through_the_screens_roundtrip_in_the_template(
+    county, secretary, officer, auditor, tmp_path, today
+):
     def make_cases():
         crew = Crew(secretary, officer, auditor)
         advance(f.new_case(county.branch, secretary, applied_on=d(2022, 1, 10)), crew)
-        advance(f.new_case(county.branch, secretary, applied_on=d(2023, 2, 1)), crew, until="political_review")
+        advance(
+            f.new_case(county.branch, secretary, applied_on=d(2023, 2, 1)), crew, until="political_review"
+        )
         advance(f.new_case(county.branch, secretary, applied_on=d(2023, 3, 1)), crew, until="initial_talk")
 
     before, first, after, second = roundtrip(tmp_path, make_cases, secretary)

@@ -117,7 +117,9 @@ def test_e05_an_introducer_not_on_the_roster_has_its_own_message(judge):
 
 
 def test_e05_a_probationary_member_cannot_introduce(judge, county, secretary_under_reviewer, book):
-    row = full_row(所在党支部="社区第二党支部", 入党介绍人="社区二党员0、社区二预备0", 培养联系人="社区二党员1")
+    row = full_row(
+        所在党支部="社区第二党支部", 入党介绍人="社区二党员0、社区二预备0", 培养联系人="社区二党员1"
+    )
     report = check_file(book([row]), user=secretary_under_reviewer).reports[0]
     assert "E05" in report.errors
     row["入党介绍人"] = "社区二党员0、社区二党员2"
@@ -250,7 +252,11 @@ def test_e14_the_next_step_dated_inside_the_publicity(judge):
 
 
 def test_w04_branch_meeting_within_a_month_of_the_pre_review(judge):
-    lacks(judge, row_2026(接收大会日期=d(2026, 7, 10), 党委谈话日期=d(2026, 7, 12), 党委审批日期=d(2026, 7, 15)), "W04")
+    lacks(
+        judge,
+        row_2026(接收大会日期=d(2026, 7, 10), 党委谈话日期=d(2026, 7, 12), 党委审批日期=d(2026, 7, 15)),
+        "W04",
+    )
     has(
         judge,
         row_2026(接收大会日期=d(2026, 7, 11), 党委谈话日期=d(2026, 7, 12), 党委审批日期=d(2026, 7, 15)),
@@ -265,7 +271,11 @@ def test_w05_oath_within_a_month_of_the_approval(judge):
 
 
 def test_w04_and_w05_do_not_apply_under_the_2014_rules(judge):
-    lacks(judge, full_row(接收大会日期=d(2022, 6, 30), 党委谈话日期=d(2022, 7, 1), 党委审批日期=d(2022, 7, 5)), "W04")
+    lacks(
+        judge,
+        full_row(接收大会日期=d(2022, 6, 30), 党委谈话日期=d(2022, 7, 1), 党委审批日期=d(2022, 7, 5)),
+        "W04",
+    )
     lacks(judge, full_row(入党宣誓日期=d(2022, 8, 1)), "W05")
 
 

@@ -20,7 +20,9 @@ d = dt.date
 
 def upload_file(path_or_bytes, name="导入.xlsx"):
     content = Path(path_or_bytes).read_bytes() if isinstance(path_or_bytes, (str, Path)) else path_or_bytes
-    return SimpleUploadedFile(name, content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return SimpleUploadedFile(
+        name, content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
 
 
 @pytest.fixture
@@ -32,6 +34,18 @@ def preview(client, secretary, book, today):
         response = client.post(reverse("imports:upload"), {"file": upload_file(book(rows))})
         assert response.status_code == 302, response.content.decode()[:500]
         return ImportBatch.objects.filter(user=secretary, dry_run=True).latest("pk")
+
+    return go
+
+
+@pytest.fixture
+def confirm(client, django_capture_on_commit_callbacks):
+    """POST the confirm form; the queued import runs when the request's transaction commits
+    (eagerly in the tests, in a Celery worker in production)."""
+
+    def go(batch, data, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(reverse("imports:confirm", args=[batch.pk]), data, **kwargs)
 
     return go
 
@@ -66,13 +80,17 @@ def test_upload_shows_a_preview_and_writes_nothing(client, preview):
     page = client.get(reverse("imports:batch", args=[batch.pk])).content.decode()
     assert "尚未写入任何数据" in page and "确认导入" in page
     assert "W01" in page and "E08" in page and "第4行「集中培训学时」" in page
-    only_errors = client.get(reverse("imports:batch", args=[batch.pk]), {"status": "invalid"}).content.decode()
+    only_errors = client.get(
+        reverse("imports:batch", args=[batch.pk]), {"status": "invalid"}
+    ).content.decode()
     assert "第4行" in only_errors and "第3行「谈话日期」" not in only_errors
 
 
 def test_htmx_upload_redirects_the_client(client, secretary, book, today):
     client.force_login(secretary)
-    response = client.post(reverse("imports:upload"), {"file": upload_file(book([full_row()]))}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("imports:upload"), {"file": upload_file(book([full_row()]))}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200 and response["HX-Redirect"].startswith("/io/batches/")
 
 
@@ -95,39 +113,70 @@ def test_bad_uploads_get_a_clear_message(client, secretary, name, content, says,
     assert not Case.objects.exists()
 
 
-def test_confirm_imports_with_a_reason_for_the_warnings(client, secretary, preview):
+def test_confirm_imports_with_a_reason_for_the_warnings(client, secretary, preview, confirm):
     batch = preview([full_row(), person(2, 谈话日期=d(2021, 2, 6))])
-    url = reverse("imports:confirm", args=[batch.pk])
-    refused = client.post(url, {"mode": "all_or_nothing", "warning_reason": ""})
+    refused = confirm(batch, {"mode": "all_or_nothing", "warning_reason": ""})
     assert refused.status_code == 200 and "须填写一条预警说明" in refused.content.decode()
-    assert not Case.objects.exists()
+    assert not Case.objects.exists() and not ImportBatch.objects.filter(preview_of=batch).exists()
 
-    response = client.post(url, {"mode": "all_or_nothing", "warning_reason": "按原始档案补录"})
+    response = confirm(batch, {"mode": "all_or_nothing", "warning_reason": "按原始档案补录"})
     done = ImportBatch.objects.get(preview_of=batch)
     assert response.status_code == 302 and response["Location"] == reverse("imports:batch", args=[done.pk])
-    assert (done.status, done.rows_imported, done.user) == (ImportStatus.IMPORTED, 2, secretary)
+    assert (done.status, done.rows_imported, done.user, done.ip) == (
+        ImportStatus.IMPORTED,
+        2,
+        secretary,
+        "127.0.0.1",
+    )
     assert Case.objects.count() == 2
     assert set(CaseEvent.objects.values_list("source", flat=True)) == {EventSource.IMPORT}
+    assert set(CaseEvent.objects.values_list("ip", flat=True)) == {"127.0.0.1"}
     result = client.get(response["Location"]).content.decode()
     assert "已导入 2 行" in result
 
-    again = client.post(url, {"mode": "all_or_nothing", "warning_reason": "再来一次"}, follow=True)
-    assert "已于批次" in again.content.decode() and Case.objects.count() == 2
+    again = confirm(batch, {"mode": "all_or_nothing", "warning_reason": "再来一次"}, follow=True)
+    assert "未重复导入" in again.content.decode() and Case.objects.count() == 2
 
 
-def test_all_or_nothing_with_an_invalid_row_imports_nothing(client, preview):
+def test_a_queued_import_shows_that_it_is_in_progress(client, preview):
+    batch = preview([full_row()])
+    client.post(
+        reverse("imports:confirm", args=[batch.pk]), {"mode": "valid_only"}
+    )  # not committed: still queued
+    queued = ImportBatch.objects.get(preview_of=batch)
+    assert queued.status == ImportStatus.QUEUED and not Case.objects.exists()
+    page = client.get(reverse("imports:batch", args=[queued.pk])).content.decode()
+    assert "处理中（排队等待导入）" in page and 'hx-trigger="every 2s"' in page
+    preview_page = client.get(reverse("imports:batch", args=[batch.pk])).content.decode()
+    assert "确认导入</button>" not in preview_page
+
+
+def test_a_task_delivered_twice_imports_once(client, preview, django_capture_on_commit_callbacks):
+    from cases.importer.tasks import import_batch_task
+
+    batch = preview([full_row()])
+    client.post(reverse("imports:confirm", args=[batch.pk]), {"mode": "valid_only"})
+    queued = ImportBatch.objects.get(preview_of=batch)
+    import_batch_task.apply(args=[queued.pk])
+    import_batch_task.apply(args=[queued.pk])
+    assert Case.objects.count() == 1 and ImportBatch.objects.get(pk=queued.pk).rows_imported == 1
+
+
+def test_all_or_nothing_with_an_invalid_row_imports_nothing(client, preview, confirm):
     batch = preview([full_row(), person(3, 集中培训学时=8)])
-    client.post(reverse("imports:confirm", args=[batch.pk]), {"mode": "all_or_nothing"})
+    confirm(batch, {"mode": "all_or_nothing"})
     done = ImportBatch.objects.get(preview_of=batch)
     assert done.status == ImportStatus.FAILED and not Case.objects.exists()
-    client.post(reverse("imports:confirm", args=[batch.pk]), {"mode": "valid_only"})
+    page = client.get(reverse("imports:batch", args=[done.pk])).content.decode()
+    assert "有 1 行存在错误" in page
+    confirm(batch, {"mode": "valid_only"})  # a failed attempt may be followed by another choice
     assert Case.objects.count() == 1
 
 
-def test_the_stored_file_is_what_gets_imported(client, preview):
+def test_the_stored_file_is_what_gets_imported(client, preview, confirm):
     batch = preview([full_row()])
     Path(batch.stored_path).write_bytes(b"tampered")
-    response = client.post(reverse("imports:confirm", args=[batch.pk]), {"mode": "valid_only"}, follow=True)
+    response = confirm(batch, {"mode": "valid_only"}, follow=True)
     assert "已不存在或已被改动" in response.content.decode()
     assert not Case.objects.exists()
     os.remove(batch.stored_path)
@@ -138,7 +187,10 @@ def test_another_users_batch_is_404(client, officer, outsider, preview):
     for user in (officer, outsider):
         client.force_login(user)
         assert client.get(reverse("imports:batch", args=[batch.pk])).status_code == 404
-        assert client.post(reverse("imports:confirm", args=[batch.pk]), {"mode": "valid_only"}).status_code == 404
+        assert (
+            client.post(reverse("imports:confirm", args=[batch.pk]), {"mode": "valid_only"}).status_code
+            == 404
+        )
     assert not Case.objects.exists()
 
 
@@ -158,9 +210,15 @@ def test_the_blank_template_has_the_exact_headers_and_instructions(client, secre
     assert "第5步 指定培养联系人" in notes and "第18步 再上一级党委组织部门备案" in notes
 
 
-def test_stage_rosters_and_the_case_list_export(client, secretary, auditor, book, today, preview):
-    batch = preview([until("积极分子备案日期"), person(2), until("确定发展对象日期", **{k: person(3)[k] for k in ("姓名", "公民身份号码")})])
-    client.post(reverse("imports:confirm", args=[batch.pk]), {"mode": "all_or_nothing"})
+def test_stage_rosters_and_the_case_list_export(client, secretary, auditor, book, today, preview, confirm):
+    batch = preview(
+        [
+            until("积极分子备案日期"),
+            person(2),
+            until("确定发展对象日期", **{k: person(3)[k] for k in ("姓名", "公民身份号码")}),
+        ]
+    )
+    confirm(batch, {"mode": "all_or_nothing"})
     assert Case.objects.count() == 3
 
     roster = workbook(client.get(reverse("imports:export_roster", args=["activist"])))
@@ -174,18 +232,27 @@ def test_stage_rosters_and_the_case_list_export(client, secretary, auditor, book
     assert [r[0] for r in rows[1:]] == [person(3)["姓名"]]
     assert "*" in rows[1][2]  # masked for the department
     log = ExportLog.objects.filter(user=auditor).get()
-    assert (log.kind, log.row_count, log.full_id_numbers, log.filters["stage"]) == (ExportKind.CASE_LIST, 1, False, "target")
+    assert (log.kind, log.row_count, log.full_id_numbers, log.filters["stage"]) == (
+        ExportKind.CASE_LIST,
+        1,
+        False,
+        "target",
+    )
 
     assert client.get(reverse("imports:export_roster", args=["nonsense"])).status_code == 404
 
 
-def test_the_template_export_and_member_roster_are_scoped(client, outsider, preview):
+def test_the_template_export_and_member_roster_are_scoped(client, outsider, preview, confirm):
     batch = preview([full_row()])
-    client.post(reverse("imports:confirm", args=[batch.pk]), {"mode": "all_or_nothing"})
+    confirm(batch, {"mode": "all_or_nothing"})
     client.force_login(outsider)
-    rows = list(workbook(client.get(reverse("imports:export_template"))).worksheets[0].iter_rows(values_only=True))
+    rows = list(
+        workbook(client.get(reverse("imports:export_template"))).worksheets[0].iter_rows(values_only=True)
+    )
     assert rows == [tuple(HEADERS)]
-    members = list(workbook(client.get(reverse("imports:export_members"))).worksheets[0].iter_rows(values_only=True))
+    members = list(
+        workbook(client.get(reverse("imports:export_members"))).worksheets[0].iter_rows(values_only=True)
+    )
     assert {r[0] for r in members[1:]} == {"河口镇第一党支部"}
     assert ExportLog.objects.filter(user=outsider).count() == 2
 

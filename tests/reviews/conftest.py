@@ -8,7 +8,6 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
-from django.conf import settings
 
 from cases import services
 from cases.journey import Crew, advance
@@ -96,6 +95,3 @@ def scene():
         waiting_at_step=waiting_at_step,
         meeting_on=meeting_on,
     )
-
-
-__all__ = ["settings"]

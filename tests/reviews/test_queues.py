@@ -206,3 +206,32 @@ def test_the_old_inbox_address_leads_to_the_desk(client, officer):
     client.force_login(officer)
     response = client.get(reverse("cases:queue"))
     assert response.status_code == 302 and response["Location"] == reverse("reviews:desk")
+
+
+@pytest.mark.parametrize(("persona", "status"), [("secretary", 403), ("auditor", 403), ("reviewer", 403)])
+def test_a_role_that_may_not_decide_gets_403_and_nothing_changes(
+    client, personas, waiting, officer, persona, status
+):
+    [row] = selectors.queue_rows(officer, BY_SLUG["admission_approval"], today=dt.date.today())[:1]
+    client.force_login(personas[persona])
+    response = client.post(
+        reverse("reviews:decide", args=["admission_approval"]),
+        {"action": "return", "ids": [row.pk], "reason": "x"},
+    )
+    assert response.status_code == status
+    row.submission.refresh_from_db()
+    assert row.submission.status == "pending"
+
+
+def test_a_letter_is_issued_once_per_decision(waiting, officer):
+    letter = Letter.objects.get()
+    assert services.issue_letters_for_meeting(meeting=letter.meeting, actor=officer) == []
+    assert Letter.objects.count() == 1
+
+
+def test_downloading_a_letter_not_yet_rendered_explains_instead_of_failing(client, waiting, officer):
+    letter = Letter.objects.get()
+    Letter.objects.filter(pk=letter.pk).update(status="pending", pdf="")
+    client.force_login(officer)
+    response = client.get(reverse("reviews:letter_pdf", args=[letter.pk]), follow=True)
+    assert response.status_code == 200 and "尚未生成" in response.content.decode()

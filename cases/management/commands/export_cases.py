@@ -52,5 +52,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"已导出 {log.row_count} 行到 {path}（{log.get_kind_display()}{suffix}，导出记录 #{log.pk}）"
         )
+        if left_out := log.filters.get("closed_cases_left_out"):
+            self.stdout.write(f"另有 {left_out} 个已结束的案例（撤回、转出等）无法用导入模板表示，未导出。")
         if not roster and not stage and user is not None and log.row_count and not log.full_id_numbers:
             self.stderr.write("注意：号码已遮挡的导出文件不能再导入（公民身份号码无效）。")
