@@ -116,6 +116,9 @@ def prepare_data(env: dict, target_cases: int) -> None:
         print("\n".join(line for line in out.splitlines() if "批量生成完成" in line), flush=True)
     else:
         log(f"{count} cases present, no bulk data needed")
+    # Bulk COPY leaves the visibility map and statistics stale; production has autovacuum for that.
+    code = "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')"
+    run([str(PYTHON), "manage.py", "shell", "-c", code], env, 600, "vacuum analyze")
 
 
 def case_count(env: dict) -> int:

@@ -68,6 +68,6 @@ def has_role(user, role: Role) -> bool:
 
 
 def forget_cached_grants(user) -> None:
-    for attribute in ("_role_grants", "_visible_branch_ids"):
+    for attribute in ("_role_grants", "_visible_branches"):
         if hasattr(user, attribute):
             delattr(user, attribute)

@@ -130,6 +130,8 @@ class Case(models.Model):
             # The case list: newest first within an outcome (and stage), 50 rows at a time.
             models.Index(fields=["outcome", "stage", "-updated_at", "-id"], name="case_list_by_stage"),
             models.Index(fields=["outcome", "-updated_at", "-id"], name="case_list_recent"),
+            # 工作台 and reminders: open cases by due date.
+            models.Index(fields=["next_due"], condition=Q(outcome=""), name="open_case_due"),
         ]
 
     def __str__(self):

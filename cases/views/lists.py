@@ -7,10 +7,10 @@ from django.views.decorators.http import require_GET
 
 from branches.models import Role
 from branches.permissions import has_role, role_grants
-from branches.selectors import branches_visible_to
 from cases import selectors, steps
 from cases.models import Outcome, Stage
 from cases.views.helpers import paginate
+from cases.views.rows import case_rows
 
 
 @require_GET
@@ -35,7 +35,7 @@ def dashboard(request):
 @require_GET
 def case_list(request):
     user = request.user
-    branches = list(branches_visible_to(user).order_by("path"))
+    branches = selectors.visible_branches(user)
     branch = next((b for b in branches if str(b.pk) == request.GET.get("branch")), None)
     stage = request.GET.get("stage", "") if request.GET.get("stage") in Stage.values else ""
     step = request.GET.get("step", "") if request.GET.get("step") in steps.BY_CODE else ""
@@ -55,6 +55,7 @@ def case_list(request):
     page = paginate(request, qs)
     context = {
         "page": page,
+        "rows": case_rows(page, timezone.localdate()),
         "branches": branches,
         "stages": Stage.choices,
         "step_choices": steps.CHOICES,
