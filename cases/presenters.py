@@ -1,7 +1,7 @@
 """Assemble what the case page shows, in a fixed number of queries whatever the case holds."""
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 
@@ -24,6 +24,7 @@ class StepRow:
     pending: object = None  # the pending submission, if any
     can_review: bool = False  # a reviewer organization may forward/return it now
     can_return: bool = False
+    materials: list = field(default_factory=list)
 
     @property
     def step(self):
@@ -55,10 +56,19 @@ def case_page(case, user, today: dt.date | None = None) -> dict:
     from branches.permissions import grants_covering
 
     my_orgs = {g.org.pk for g in grants_covering(user, case.branch)}
+    materials = selectors.case_materials(case)
+    materials_by_step = {}
+    for item in materials:
+        materials_by_step.setdefault(item.step, []).append(item)
     rows = []
     for status in statuses:
         step = status.step
-        row = StepRow(status=status, record=by_step.get(step.code), warnings=warnings_by_step.get(step.code))
+        row = StepRow(
+            status=status,
+            record=by_step.get(step.code),
+            warnings=warnings_by_step.get(step.code),
+            materials=materials_by_step.get(step.code, []),
+        )
         if status.state != "done" and case.is_open:
             allowed = permissions.can_perform(user, case, step, roles)
             if step.submitted:
@@ -101,7 +111,7 @@ def case_page(case, user, today: dt.date | None = None) -> dict:
         else [],
         "is_committee": Role.COMMITTEE_OFFICER in roles,
         "events": events,
-        "materials": selectors.case_materials(case),
+        "loose_materials": materials_by_step.get("", []),
         "publicities": publicities,
         "needs_publicity": _needs_publicity(facts, settings_row),
         "returned": selectors.returned_submissions(case, submissions),
