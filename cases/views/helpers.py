@@ -14,5 +14,9 @@ def actor_for(request):
     return Actor(user=request.user, ip=client_ip(request))
 
 
-def paginate(request, queryset, size: int = PAGE_SIZE):
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
+def paginate(request, queryset, size: int = PAGE_SIZE, count_from=None):
+    """A page of `queryset`; `count_from` counts without the joins a values() list needs."""
+    paginator = Paginator(queryset, size)
+    if count_from is not None:
+        paginator.__dict__["count"] = count_from.count()  # Paginator.count is a cached_property
+    return paginator.get_page(request.GET.get("page"))

@@ -10,7 +10,7 @@ from branches.permissions import has_role, role_grants
 from cases import selectors, steps
 from cases.models import Outcome, Stage
 from cases.views.helpers import paginate
-from cases.views.rows import case_rows
+from cases.views.rows import ROW_FIELDS, case_rows
 
 
 @require_GET
@@ -52,7 +52,7 @@ def case_list(request):
         outcome="" if outcome == "all" else outcome,
         today=timezone.localdate(),
     )
-    page = paginate(request, qs)
+    page = paginate(request, qs.values(*ROW_FIELDS), count_from=qs.select_related(None))
     context = {
         "page": page,
         "rows": case_rows(page, timezone.localdate()),

@@ -23,7 +23,7 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 # Measured ceilings (session, user, grants, scope, then the page's own reads).
-LIST_QUERIES = {"secretary": 9, "officer": 9, "auditor": 9}  # + visible branch ids (one short list)
+LIST_QUERIES = {"secretary": 8, "officer": 8, "auditor": 8}
 DASHBOARD_QUERIES = {"secretary": 9, "officer": 14, "auditor": 10}  # + the desk queue counts
 DETAIL_QUERIES = {"secretary": 19, "officer": 18, "auditor": 18}  # + transfer branches for the branch
 
