@@ -278,6 +278,7 @@ class SubmissionStatus(models.TextChoices):
     PENDING = "pending", "待办理"
     RETURNED = "returned", "已退回"
     DONE = "done", "已办结"
+    WITHDRAWN = "withdrawn", "已撤销（案例已结束）"
 
 
 class Submission(models.Model):

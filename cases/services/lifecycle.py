@@ -3,11 +3,12 @@
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from pypinyin import Style, lazy_pinyin
 
 from branches.models import Organization, OrgKind, Role
 from cases import idcard
-from cases.models import Case, EventSource, Outcome, Person, Publicity, StepRecord
+from cases.models import Case, EventSource, Outcome, Person, Publicity, StepRecord, SubmissionStatus
 from cases.rules.checks import identity_findings
 from cases.services.actors import Actor, acting_grant, as_actor
 from cases.services.errors import InvalidInput, StepNotAllowed
@@ -27,6 +28,13 @@ PERSON_FIELDS = (
     "phone",
     "workplace",
 )
+
+
+def withdraw_pending_submissions(case: Case) -> None:
+    """A closed case has nothing left to decide: its reports leave every inbox."""
+    case.submissions.filter(status=SubmissionStatus.PENDING).update(
+        status=SubmissionStatus.WITHDRAWN, closed_at=timezone.now()
+    )
 
 
 def name_initials(name: str) -> str:
@@ -153,6 +161,7 @@ def close_case(*, case: Case, outcome: str, on: dt.date, reason: str, actor) -> 
     if outcome not in CLOSABLE or case.stage not in CLOSABLE[outcome]:
         raise StepNotAllowed(f"{case.get_stage_display()}阶段不能登记为「{outcome.label}」")
     case.outcome, case.outcome_on, case.outcome_reason = outcome, on, reason.strip()
+    withdraw_pending_submissions(case)
     refresh_summary(case, actor.user, reason=outcome.label)
     record_event(
         case=case,
@@ -179,6 +188,7 @@ def transfer_case(*, case: Case, to_branch: Organization, on: dt.date, reason: s
         raise InvalidInput("请选择另一个党支部作为转入支部")
     grant = acting_grant(actor.user, case.branch, (Role.BRANCH_SECRETARY,))
     case.outcome, case.outcome_on, case.outcome_reason = Outcome.TRANSFERRED_OUT, on, reason
+    withdraw_pending_submissions(case)
     refresh_summary(case, actor.user, reason="组织关系转出")
     record_event(
         case=case,

@@ -420,3 +420,23 @@ def test_it_counts_a_vote_only_at_the_meeting_that_decides_the_step(
             services.perform_step(case=case, step_code="admission_meeting", given=given, actor=crew.secretary)
     kit.do(case, "admission_meeting", on, crew)
     assert case.records.get(step="admission_meeting").meeting.body == steps.Body.BRANCH_ASSEMBLY
+
+
+def test_closing_a_case_withdraws_its_pending_reports(county, secretary, officer, auditor):
+    import datetime as dt
+
+    from cases import services
+    from cases.journey import Crew, advance
+    from cases.models import SubmissionStatus
+    from tests.factories import new_case
+
+    case = new_case(county.branch, secretary, applied_on=dt.date(2023, 1, 10))
+    advance(case, Crew(secretary, officer, auditor), until="activist_selection")
+    submission = services.submit(
+        case=case, step_code="activist_filing", on=dt.date(2023, 3, 25), actor=secretary
+    )
+    services.close_case(
+        case=case, outcome="withdrawn", on=dt.date(2023, 4, 1), reason="本人书面申请撤回", actor=secretary
+    )
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.WITHDRAWN
