@@ -76,9 +76,17 @@ def lock_case(case: Case) -> Case:
 
 
 def build_attempt(
-    *, case: Case, step: steps.Step, given: StepInput, acting_org, facts=None, today=None, historical=False
+    *,
+    case: Case,
+    step: steps.Step,
+    given: StepInput,
+    acting_org,
+    facts=None,
+    today=None,
+    historical=False,
+    settings_row=None,
 ) -> Attempt:
-    settings_row = rule_settings()
+    settings_row = settings_row or rule_settings()
     calendar = WorkdayCalendar()
     facts = facts or case_facts(case)
     meeting = given.meeting or given.new_meeting
@@ -156,12 +164,14 @@ def perform_step(*, case: Case, step_code: str, given: StepInput, actor) -> Step
         _check_meeting_decides(case, step, given.meeting, grant.org)
 
     _validate_meeting_input(given)
+    settings_row = rule_settings()
     attempt = build_attempt(
         case=case,
         step=step,
         given=given,
         acting_org=acting_org,
         historical=actor.source == EventSource.IMPORT,
+        settings_row=settings_row,
     )
     findings = evaluate(attempt)
     if blocked := blocks(findings):
@@ -198,7 +208,7 @@ def perform_step(*, case: Case, step_code: str, given: StepInput, actor) -> Step
         submission.closed_at = timezone.now()
         submission.save(update_fields=["status", "closed_at"])
 
-    refresh_summary(case, actor.user, reason=f"办理：{step.name}")
+    refresh_summary(case, actor.user, reason=f"办理：{step.name}", settings_row=settings_row)
     record_event(
         case=case,
         actor=actor,

@@ -8,11 +8,11 @@ from cases.models import Case, Stage
 from cases.workdays import WorkdayCalendar
 
 
-def refresh_summary(case: Case, user, reason: str) -> None:
+def refresh_summary(case: Case, user, reason: str, settings_row=None) -> None:
     records = list(case.records.filter(is_current=True))
     facts = case_facts(case, records=records)
     done = set(facts.done)
-    settings_row = rule_settings()
+    settings_row = settings_row or rule_settings()
 
     stage = Stage.APPLICANT
     for code, status in steps.STATUS_STEPS.items():
