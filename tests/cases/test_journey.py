@@ -43,3 +43,25 @@ def test_it_routes_through_the_general_branch_for_review(
     )
     assert case.records.filter(step="activist_filing").exists()
     assert CaseEvent.objects.filter(case=case, kind="review").count() == 1
+
+
+def test_the_whole_journey_also_runs_under_the_2026_rules_with_the_publicity(
+    county, secretary, officer, auditor
+):
+    """With the 2026 revision in force from the start, the listing needs 同意 and a 公示 of five
+    working days before the next step; the journey records it and still reaches 归档."""
+    from cases.models import Publicity, RuleSettings
+
+    from tests.factories import new_case
+
+    RuleSettings.objects.update(rules_2026_effective=dt.date(2020, 1, 1))
+    case = advance(
+        new_case(county.branch, secretary, applied_on=dt.date(2023, 1, 10)), Crew(secretary, officer, auditor)
+    )
+
+    assert case.outcome == Outcome.ARCHIVED
+    assert set(StepRecord.objects.filter(case=case).values_list("rule_set", flat=True)) == {"2026"}
+    publicity = Publicity.objects.get(case=case)
+    agreed = case.records.get(step="target_filing").on
+    next_step = case.records.get(step="introducers_assigned").on
+    assert agreed < publicity.start_on <= publicity.end_on < next_step
