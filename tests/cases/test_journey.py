@@ -51,7 +51,6 @@ def test_the_whole_journey_also_runs_under_the_2026_rules_with_the_publicity(
     """With the 2026 revision in force from the start, the listing needs 同意 and a 公示 of five
     working days before the next step; the journey records it and still reaches 归档."""
     from cases.models import Publicity, RuleSettings
-
     from tests.factories import new_case
 
     RuleSettings.objects.update(rules_2026_effective=dt.date(2020, 1, 1))
