@@ -1,6 +1,6 @@
 """Reads of the organization tree, always scoped to a user."""
 
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from branches.models import COMMITTEE_THRESHOLD, MemberStatus, Organization, OrgKind, PartyMember
 from branches.permissions import role_grants
@@ -36,12 +36,6 @@ def has_branch_committee(branch: Organization) -> bool:
     return full_member_count(branch) >= COMMITTEE_THRESHOLD
 
 
-def branches_with_member_counts(qs):
-    return qs.annotate(
-        full_members=Count("members", filter=Q(members__status=MemberStatus.FULL, members__active=True))
-    )
-
-
 def approving_committee(branch: Organization) -> Organization | None:
     """The nearest ancestor with approval authority (product.md §2)."""
     for org in branch.ancestors()[1:]:
@@ -63,7 +57,3 @@ def review_chain(branch: Organization) -> list[Organization]:
 
 def roster(branch: Organization):
     return PartyMember.objects.filter(branch=branch, active=True).order_by("status", "name")
-
-
-def find_members_by_name(branch: Organization, names: list[str]) -> dict[str, PartyMember]:
-    return {m.name: m for m in PartyMember.objects.filter(branch=branch, name__in=names, active=True)}

@@ -4,7 +4,7 @@ import re
 
 from django import forms
 
-from branches.models import MemberStatus, Organization, OrgKind
+from branches.models import Organization, OrgKind
 from branches.selectors import roster
 from cases import steps
 from cases.models import Education, Gender, Meeting, Outcome
@@ -382,6 +382,3 @@ class OpinionForm(StyledForm):
 
 class SubmitForm(StyledForm):
     on = date_field("报送日期")
-
-
-__all__ = ["MemberStatus"]

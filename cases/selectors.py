@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 
 from branches.models import Organization, OrgKind, Role
 from branches.permissions import role_grants
@@ -135,7 +135,7 @@ def filings_due_for(user):
     return (
         cases_visible_to(user)
         .filter(outcome="", records__step="admission_approval", records__is_current=True)
-        .exclude(records__step="admission_filing", records__is_current=True)
+        .exclude(pk__in=StepRecord.objects.filter(step="admission_filing", is_current=True).values("case"))
         .select_related("person", "branch")
         .distinct()
     )
@@ -152,6 +152,3 @@ def returned_submissions(case: Case, submissions: list[Submission]) -> list[Subm
 def pending_submission(submissions: list[Submission], code: str) -> Submission | None:
     kind = steps.SUBMISSION_TARGET.get(code)
     return next((s for s in submissions if s.step == kind and s.status == SubmissionStatus.PENDING), None)
-
-
-__all__ = ["cases_visible_to", "case_list", "inbox_for", "filings_due_for", "Prefetch"]

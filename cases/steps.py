@@ -403,7 +403,3 @@ def data_display(data: dict) -> list[tuple[str, str]]:
 
 def get(code: str) -> Step:
     return BY_CODE[code]
-
-
-def dependants(code: str) -> list[Step]:
-    return [step for step in STEPS if code in step.requires]

@@ -15,7 +15,7 @@ from branches.selectors import scope_filter
 from cases import steps
 from cases.dates import add_months
 from cases.models import Case, Meeting, StepRecord, Submission, SubmissionStatus, Vote
-from cases.selectors import cases_visible_to
+from cases.selectors import cases_visible_to, filings_due_for
 from reviews.models import Letter, LetterEntry
 from reviews.queues import QUEUES, Queue
 
@@ -85,17 +85,7 @@ def committees_of(user) -> list[Organization]:
 def queue_items(user, queue: Queue):
     """The queue's base queryset: pending submissions at my organizations, or (department) cases."""
     if queue.by_case:
-        if not role_orgs(user, queue.role):
-            return Case.objects.none()
-        return (
-            cases_visible_to(user)
-            .filter(outcome="", records__step="admission_approval", records__is_current=True)
-            .exclude(
-                pk__in=StepRecord.objects.filter(step="admission_filing", is_current=True).values("case")
-            )
-            .select_related("person", "branch")
-            .distinct()
-        )
+        return filings_due_for(user)
     orgs = committees_of(user) if queue.role == Role.COMMITTEE_OFFICER else role_orgs(user, queue.role)
     qs = Submission.objects.filter(
         status=SubmissionStatus.PENDING, at_org__in=orgs, case__in=cases_visible_to(user)

@@ -4,16 +4,11 @@ transaction; views, the admin, commands, tasks and the importer call these and n
 from cases.services.actors import Actor
 from cases.services.errors import InvalidInput, StepBlocked, StepNotAllowed, WarningsNeedReason
 from cases.services.lifecycle import close_case, open_case, transfer_case, update_person
-from cases.services.records import (
-    record_meeting,
-    record_publicity,
-    reveal_id_number,
-    upload_material,
-    validate_upload,
-    validate_vote,
-)
+from cases.services.meetings import record_meeting
+from cases.services.records import record_publicity, reveal_id_number, upload_material
 from cases.services.step_service import NewMeeting, StepInput, meeting_body, perform_step
 from cases.services.submissions import forward, return_submission, submit
+from cases.services.uploads import validate_upload
 
 __all__ = [
     "Actor",
@@ -37,5 +32,4 @@ __all__ = [
     "update_person",
     "upload_material",
     "validate_upload",
-    "validate_vote",
 ]

@@ -8,7 +8,7 @@ from pypinyin import Style, lazy_pinyin
 
 from branches.models import Organization, OrgKind, Role
 from cases import idcard
-from cases.models import Case, EventSource, Outcome, Person, Publicity, StepRecord, SubmissionStatus
+from cases.models import Case, EventSource, Outcome, Person, StepRecord, SubmissionStatus
 from cases.rules.checks import identity_findings
 from cases.services.actors import Actor, acting_grant, as_actor
 from cases.services.errors import InvalidInput, StepNotAllowed
@@ -213,7 +213,7 @@ def transfer_case(*, case: Case, to_branch: Organization, on: dt.date, reason: s
     new._history_user = actor.user
     new.save()
     for old in case.records.filter(is_current=True).prefetch_related("people"):
-        copy = StepRecord.objects.create(
+        copy = StepRecord(
             case=new,
             step=old.step,
             on=old.on,
@@ -224,10 +224,13 @@ def transfer_case(*, case: Case, to_branch: Organization, on: dt.date, reason: s
             note=old.note,
             rule_set=old.rule_set,
         )
+        copy._history_user = actor.user
+        copy.save()
         copy.people.set(old.people.all())
     for pub in case.publicities.all():
         pub.pk = None
         pub.case = new
+        pub._history_user = actor.user
         pub.save()
     refresh_summary(new, actor.user, reason="组织关系转入")
     transfer_actor = Actor(user=actor.user, ip=actor.ip, source="transfer")
@@ -242,6 +245,3 @@ def transfer_case(*, case: Case, to_branch: Organization, on: dt.date, reason: s
         note=reason,
     )
     return new
-
-
-__all__ = ["open_case", "update_person", "close_case", "transfer_case", "name_initials", "Publicity"]

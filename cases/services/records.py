@@ -1,71 +1,17 @@
 """Meetings, 公示 and materials: the records steps lean on, each written once, audited."""
 
 import datetime as dt
-import hashlib
 
-from django.conf import settings
 from django.db import transaction
 
-from branches.models import Organization, Role
-from branches.permissions import grants_covering
+from branches.models import Role
 from cases import steps
-from cases.models import Case, EventSource, Material, Meeting, Publicity, SensitiveAccess
+from cases.models import Case, EventSource, Material, Publicity, SensitiveAccess
 from cases.services.actors import acting_grant, as_actor
 from cases.services.errors import InvalidInput
 from cases.services.events import record_event
 from cases.services.step_service import IMPORT_ROLES, lock_case
-
-BODY_ROLES = {
-    steps.Body.BRANCH_COMMITTEE: Role.BRANCH_SECRETARY,
-    steps.Body.BRANCH_ASSEMBLY: Role.BRANCH_SECRETARY,
-    steps.Body.PARTY_COMMITTEE: Role.COMMITTEE_OFFICER,
-}
-
-
-@transaction.atomic
-def record_meeting(
-    *,
-    org: Organization,
-    body: str,
-    held_on: dt.date,
-    entitled: int,
-    present: int,
-    actor,
-    note="",
-    minutes=None,
-) -> Meeting:
-    """One record per meeting; a 党委会 record can then decide several cases."""
-    actor = as_actor(actor)
-    role = BODY_ROLES[steps.Body(body)]
-    if not grants_covering(actor.user, org, roles={role}):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied("您无权为该组织登记会议。")
-    if entitled <= 0:
-        raise InvalidInput("应到会有表决权人数须大于零")
-    if present > entitled:
-        raise InvalidInput(f"实到人数 {present} 不能多于应到人数 {entitled}")
-    if minutes is not None:
-        validate_upload(minutes)
-    meeting = Meeting(
-        org=org,
-        body=body,
-        held_on=held_on,
-        entitled=entitled,
-        present=present,
-        note=note,
-        created_by=actor.user,
-    )
-    if minutes is not None:
-        meeting.minutes = minutes
-    meeting._history_user = actor.user
-    meeting.save()
-    return meeting
-
-
-def validate_vote(meeting: Meeting, yes: int, no: int, abstain: int) -> None:
-    if yes + no + abstain > meeting.present:
-        raise InvalidInput(f"赞成、反对、弃权合计 {yes + no + abstain} 票，多于实到人数 {meeting.present}")
+from cases.services.uploads import validate_upload
 
 
 @transaction.atomic
@@ -114,34 +60,6 @@ def record_publicity(
         note=note,
     )
     return publicity
-
-
-ALLOWED_UPLOADS = {".pdf": b"%PDF-", ".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff"}
-
-
-def _size(n: int) -> str:
-    return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{n / 1024:.1f} KB"
-
-
-def validate_upload(upload) -> str:
-    """PDF or JPG scans only, within the size limit; returns the SHA-256 of the content."""
-    name = upload.name or ""
-    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    limit = settings.MAX_UPLOAD_BYTES
-    if upload.size > limit:
-        raise InvalidInput(f"文件「{name}」大小 {_size(upload.size)}，超过上限 {_size(limit)}")
-    if suffix not in ALLOWED_UPLOADS:
-        raise InvalidInput(f"文件「{name}」格式不支持：只能上传 PDF 或 JPG 扫描件")
-    upload.seek(0)
-    head = upload.read(8)
-    if not head.startswith(ALLOWED_UPLOADS[suffix]):
-        raise InvalidInput(f"文件「{name}」内容与扩展名不符，不是有效的 {suffix[1:].upper()} 文件")
-    upload.seek(0)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
 
 
 @transaction.atomic

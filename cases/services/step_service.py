@@ -23,6 +23,7 @@ from cases.rules import Attempt, MeetingFacts, MemberFacts, VoteFacts, blocks, e
 from cases.services.actors import Actor, acting_grant, as_actor
 from cases.services.errors import InvalidInput, StepBlocked, StepNotAllowed, WarningsNeedReason
 from cases.services.events import record_event
+from cases.services.meetings import check_counts, save_meeting
 from cases.services.summary import refresh_summary
 from cases.workdays import WorkdayCalendar
 
@@ -237,10 +238,7 @@ def _validate_meeting_input(given: StepInput) -> None:
     meeting = given.meeting or given.new_meeting
     if meeting is None:
         return
-    if meeting.entitled <= 0:
-        raise InvalidInput("应到会有表决权人数须大于零")
-    if meeting.present > meeting.entitled:
-        raise InvalidInput(f"实到人数 {meeting.present} 不能多于应到人数 {meeting.entitled}")
+    check_counts(meeting.entitled, meeting.present)
     if given.vote is not None:
         v = given.vote
         if v.yes + v.no + v.abstain > meeting.present:
@@ -254,24 +252,16 @@ def _validate_meeting_input(given: StepInput) -> None:
 def _create_meeting(case: Case, step: steps.Step, given: StepInput, acting_org, actor: Actor) -> Meeting:
     spec = given.new_meeting
     body = meeting_body(case, step)
-    org = acting_org if body == steps.Body.PARTY_COMMITTEE else case.branch
-    meeting = Meeting(
+    return save_meeting(
+        org=acting_org if body == steps.Body.PARTY_COMMITTEE else case.branch,
         body=body,
-        org=org,
         held_on=given.on,
         entitled=spec.entitled,
         present=spec.present,
+        user=actor.user,
         note=spec.note,
-        created_by=actor.user,
+        minutes=spec.minutes,
     )
-    if spec.minutes is not None:
-        from cases.services.records import validate_upload
-
-        validate_upload(spec.minutes)
-        meeting.minutes = spec.minutes
-    meeting._history_user = actor.user
-    meeting.save()
-    return meeting
 
 
 def _summary_suffix(step, given: StepInput) -> str:

@@ -1,0 +1,79 @@
+"""Meetings (支委会, 支部大会, 党委会): one record each, checked once, whoever records it."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from branches.models import Organization, Role
+from branches.permissions import grants_covering
+from cases import steps
+from cases.models import Meeting
+from cases.services.actors import as_actor
+from cases.services.errors import InvalidInput
+from cases.services.uploads import validate_upload
+
+BODY_ROLES = {
+    steps.Body.BRANCH_COMMITTEE: Role.BRANCH_SECRETARY,
+    steps.Body.BRANCH_ASSEMBLY: Role.BRANCH_SECRETARY,
+    steps.Body.PARTY_COMMITTEE: Role.COMMITTEE_OFFICER,
+}
+
+
+def check_counts(entitled: int, present: int) -> None:
+    if entitled <= 0:
+        raise InvalidInput("应到会有表决权人数须大于零")
+    if present > entitled:
+        raise InvalidInput(f"实到人数 {present} 不能多于应到人数 {entitled}")
+
+
+def save_meeting(
+    *,
+    org: Organization,
+    body: str,
+    held_on: dt.date,
+    entitled: int,
+    present: int,
+    user,
+    note="",
+    minutes=None,
+) -> Meeting:
+    """Write a meeting the caller has authorised (record_meeting, or perform_step for its own step)."""
+    check_counts(entitled, present)
+    meeting = Meeting(
+        org=org, body=body, held_on=held_on, entitled=entitled, present=present, note=note, created_by=user
+    )
+    if minutes is not None:
+        validate_upload(minutes)
+        meeting.minutes = minutes
+    meeting._history_user = user
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def record_meeting(
+    *,
+    org: Organization,
+    body: str,
+    held_on: dt.date,
+    entitled: int,
+    present: int,
+    actor,
+    note="",
+    minutes=None,
+) -> Meeting:
+    """One record per meeting; a 党委会 record can then decide several cases."""
+    actor = as_actor(actor)
+    if not grants_covering(actor.user, org, roles={BODY_ROLES[steps.Body(body)]}):
+        raise PermissionDenied("您无权为该组织登记会议。")
+    return save_meeting(
+        org=org,
+        body=body,
+        held_on=held_on,
+        entitled=entitled,
+        present=present,
+        user=actor.user,
+        note=note,
+        minutes=minutes,
+    )
