@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from branches.models import MemberStatus, Role
-from branches.selectors import has_branch_committee, review_chain
+from branches.selectors import approving_committee, has_branch_committee, review_chain
 from cases import services, steps
 from cases.dates import add_months
 from cases.facts import rule_set_on, rule_settings
@@ -64,8 +64,6 @@ def planned_date(case: Case, code: str, done: dict[str, dt.date], publicity_end:
 
 def _vote_meeting(case: Case, step: steps.Step, on: dt.date, crew: Crew):
     if step.body == steps.Body.PARTY_COMMITTEE:
-        from branches.selectors import approving_committee
-
         meeting = services.record_meeting(
             org=approving_committee(case.branch),
             body=step.body,

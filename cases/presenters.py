@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from branches.models import Organization, OrgKind, Role
+from branches.permissions import grants_covering
 from branches.selectors import review_chain
 from cases import permissions, progress, selectors, steps
 from cases.facts import case_facts, rule_set_on, rule_settings
@@ -53,8 +54,6 @@ def case_page(case, user, today: dt.date | None = None) -> dict:
     for event in events:
         if event.kind == "step" and event.warnings and event.step not in warnings_by_step:
             warnings_by_step[event.step] = event.warnings
-    from branches.permissions import grants_covering
-
     my_orgs = {g.org.pk for g in grants_covering(user, case.branch)}
     materials = selectors.case_materials(case)
     materials_by_step = {}

@@ -11,6 +11,7 @@ from cases.services.actors import acting_grant, as_actor
 from cases.services.errors import InvalidInput
 from cases.services.events import record_event
 from cases.services.step_service import IMPORT_ROLES, lock_case
+from cases.services.summary import refresh_summary
 from cases.services.uploads import validate_upload
 
 
@@ -44,8 +45,6 @@ def record_publicity(
     )
     publicity._history_user = actor.user
     publicity.save()
-    from cases.services.summary import refresh_summary
-
     refresh_summary(case, actor.user, reason="登记公示")
     record_event(
         case=case,

@@ -7,7 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from branches.models import MemberStatus, OrgKind, PartyMember, Role
+from branches.selectors import has_branch_committee
 from cases import steps
+from cases.dates import add_months, add_years
 from cases.facts import case_facts, rule_set_on, rule_settings
 from cases.models import (
     Case,
@@ -55,8 +57,6 @@ class StepInput:
 
 def meeting_body(case: Case, step: steps.Step) -> str:
     """A branch without a 支部委员会 (<7 full members) decides at the 支部大会 (细则第八条)."""
-    from branches.selectors import has_branch_committee
-
     if step.body == steps.Body.BRANCH_COMMITTEE and not has_branch_committee(case.branch):
         return steps.Body.BRANCH_ASSEMBLY
     return step.body
@@ -277,8 +277,6 @@ def _apply_consequences(case: Case, step: steps.Step, record: StepRecord) -> Non
     """What a step changes on the case beyond its own record."""
     if step.code == "admission_meeting":
         # 党章第七条: probation runs one year from the branch meeting's resolution.
-        from cases.dates import add_years
-
         case.probation_start = record.on
         case.probation_end = add_years(record.on, 1)
     elif step.code == "conversion_approval":
@@ -287,8 +285,6 @@ def _apply_consequences(case: Case, step: steps.Step, record: StepRecord) -> Non
         if resolution == "convert":
             case.full_member_on = case.probation_end  # 党龄 from the probation end, not the approval
         elif resolution == "extend":
-            from cases.dates import add_months
-
             months = int(meeting.data["extension_months"])
             case.extension_months = months
             case.probation_end = add_months(case.probation_end, months)
