@@ -1,9 +1,15 @@
-"""Build the rule facts of a case from the database (the importer builds them from a row)."""
+"""The facts the rules read about a case (from the database; the importer builds them from a row),
+and the context every evaluation of one write shares: settings, working-day calendar, today."""
 
 import datetime as dt
+from dataclasses import dataclass, field
 
+from django.utils import timezone
+
+from branches.selectors import has_branch_committee
 from cases.models import Case, Publicity, RuleSettings, StepRecord
 from cases.rules import CaseFacts, PublicityFacts
+from cases.workdays import WorkdayCalendar
 
 
 def rule_settings() -> RuleSettings:
@@ -13,6 +19,28 @@ def rule_settings() -> RuleSettings:
 
 def rule_set_on(day: dt.date, settings_row: RuleSettings) -> str:
     return "2026" if day >= settings_row.rules_2026_effective else "2014"
+
+
+@dataclass
+class RuleContext:
+    """What every decision of one write reads besides the case: settings, calendar, today."""
+
+    settings_row: RuleSettings
+    calendar: WorkdayCalendar
+    today: dt.date
+    _committees: dict[int, bool] = field(default_factory=dict)
+
+    @classmethod
+    def current(cls) -> "RuleContext":
+        return cls(rule_settings(), WorkdayCalendar(), timezone.localdate())
+
+    def rule_set_on(self, day: dt.date) -> str:
+        return rule_set_on(day, self.settings_row)
+
+    def has_committee(self, branch) -> bool:
+        if branch.pk not in self._committees:
+            self._committees[branch.pk] = has_branch_committee(branch)
+        return self._committees[branch.pk]
 
 
 def case_facts(case: Case, records: list[StepRecord] | None = None, publicities=None) -> CaseFacts:

@@ -13,7 +13,7 @@ from cases.importer.report import RowReport
 from cases.importer.template import CODE_COLUMNS, VOTE_COLUMNS
 from cases.rules import Attempt, CaseFacts, MeetingFacts, MemberFacts, PublicityFacts, VoteFacts, evaluate
 from cases.rules.checks import identity_findings
-from cases.services.step_service import member_facts
+from cases.services.step_decision import member_facts
 
 
 def check_plan(plan: RowPlan, ctx: ImportContext) -> RowReport:

@@ -8,6 +8,9 @@ from branches.models import Organization, Role
 from branches.permissions import RoleGrant, grants_covering
 from cases.models import EventSource
 
+# Who may backfill a branch's history by import (every step, as the branch and its committee did).
+IMPORT_ROLES = (Role.BRANCH_SECRETARY, Role.COMMITTEE_OFFICER)
+
 
 @dataclass(frozen=True)
 class Actor:

@@ -4,7 +4,7 @@ from cases.models import Case, CaseEvent
 from cases.services.actors import Actor
 
 
-def record_event(
+def build_event(
     *,
     case: Case,
     actor: Actor,
@@ -17,9 +17,8 @@ def record_event(
     warnings: list[dict] | None = None,
     note: str = "",
 ) -> CaseEvent:
-    """Call inside the transaction that holds the case lock, so the chain has no forks."""
-    previous = CaseEvent.objects.filter(case=case).order_by("-pk").values_list("hash", flat=True).first()
-    event = CaseEvent(
+    """An unsaved event, not yet linked into its case's chain."""
+    return CaseEvent(
         case=case,
         kind=kind,
         step=step,
@@ -32,8 +31,22 @@ def record_event(
         source=actor.source,
         warnings=warnings or [],
         note=note,
-        prev_hash=previous or "",
     )
+
+
+def seal(events: list[CaseEvent], previous: str = "") -> list[CaseEvent]:
+    """Link unsaved events of one case after `previous` (the hash of its latest saved event)."""
+    for event in events:
+        event.prev_hash = previous
+        event.hash = previous = event.compute_hash()
+    return events
+
+
+def record_event(*, case: Case, actor: Actor, **fields) -> CaseEvent:
+    """Call inside the transaction that holds the case lock, so the chain has no forks."""
+    previous = CaseEvent.objects.filter(case=case).order_by("-pk").values_list("hash", flat=True).first()
+    event = build_event(case=case, actor=actor, **fields)
+    event.prev_hash = previous or ""
     event.save()
     return event
 

@@ -41,6 +41,27 @@ def name_initials(name: str) -> str:
     return "".join(part[0] for part in lazy_pinyin(name, style=Style.FIRST_LETTER) if part).lower()
 
 
+def opening_grant(branch: Organization, actor: Actor):
+    """Who may open a case at `branch`: its secretary, or an importer backfilling its history."""
+    if branch.kind != OrgKind.BRANCH:
+        raise InvalidInput("案例只能建在党支部")
+    roles = IMPORT_ROLES if actor.source == EventSource.IMPORT else (Role.BRANCH_SECRETARY,)
+    return acting_grant(actor.user, branch, roles)
+
+
+def person_values(person: dict) -> dict:
+    """The person's fields as given, the 公民身份号码 normalized and checked against birth date
+    and gender (E02)."""
+    id_number = idcard.normalize(person.get("id_number") or "")
+    problems = identity_findings(id_number, person.get("birth_date"), person.get("gender", ""))
+    if problems:
+        raise InvalidInput("E02 " + "；".join(problems))
+    values = {k: person[k] for k in PERSON_FIELDS if k in person}
+    values["id_number"] = id_number
+    values["name_initials"] = name_initials(values.get("name", ""))
+    return values
+
+
 @transaction.atomic
 def open_case(
     *,
@@ -54,27 +75,19 @@ def open_case(
 ) -> Case:
     """Register a written application: the person, the case and step 1 in one transaction."""
     actor = as_actor(actor)
-    if branch.kind != OrgKind.BRANCH:
-        raise InvalidInput("案例只能建在党支部")
-    acting_grant(
-        actor.user, branch, IMPORT_ROLES if actor.source == EventSource.IMPORT else (Role.BRANCH_SECRETARY,)
-    )
-    id_number = idcard.normalize(person.get("id_number") or "")
-    problems = identity_findings(id_number, person.get("birth_date"), person.get("gender", ""))
-    if problems:
-        raise InvalidInput("E02 " + "；".join(problems))
-    existing = Person.objects.filter(id_number=id_number).first()
+    opening_grant(branch, actor)
+    values = person_values(person)
+    existing = Person.objects.filter(id_number=values["id_number"]).first()
     if existing and existing.cases.filter(outcome=Outcome.OPEN).exists():
-        raise InvalidInput(f"公民身份号码 {id_number} 已有进行中的案例（{existing.name}），不能重复建档")
-    values = {k: person[k] for k in PERSON_FIELDS if k in person}
-    values["id_number"] = id_number
+        raise InvalidInput(
+            f"公民身份号码 {values['id_number']} 已有进行中的案例（{existing.name}），不能重复建档"
+        )
     if existing:
         for key, value in values.items():
             setattr(existing, key, value)
         subject = existing
     else:
         subject = Person(**values)
-    subject.name_initials = name_initials(subject.name)
     subject._history_user = actor.user
     subject.save()
     try:

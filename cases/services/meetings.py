@@ -27,7 +27,7 @@ def check_counts(entitled: int, present: int) -> None:
         raise InvalidInput(f"实到人数 {present} 不能多于应到人数 {entitled}")
 
 
-def save_meeting(
+def build_meeting(
     *,
     org: Organization,
     body: str,
@@ -38,7 +38,7 @@ def save_meeting(
     note="",
     minutes=None,
 ) -> Meeting:
-    """Write a meeting the caller has authorised (record_meeting, or perform_step for its own step)."""
+    """A checked, unsaved meeting (a step may bring its own; the writer saves it with the step)."""
     check_counts(entitled, present)
     meeting = Meeting(
         org=org, body=body, held_on=held_on, entitled=entitled, present=present, note=note, created_by=user
@@ -47,6 +47,12 @@ def save_meeting(
         validate_upload(minutes)
         meeting.minutes = minutes
     meeting._history_user = user
+    return meeting
+
+
+def save_meeting(**spec) -> Meeting:
+    """Write a meeting the caller has authorised (record_meeting)."""
+    meeting = build_meeting(**spec)
     meeting.save()
     return meeting
 

@@ -15,22 +15,18 @@ from cases.services.summary import refresh_summary
 from cases.services.uploads import validate_upload
 
 
-@transaction.atomic
-def record_publicity(
+def build_publicity(
     *,
     case: Case,
     start_on: dt.date,
     end_on: dt.date,
-    actor,
+    user,
     venue="",
     objections=0,
     objections_resolved=True,
     note="",
 ) -> Publicity:
-    actor = as_actor(actor)
-    lock_case(case)
-    roles = IMPORT_ROLES if actor.source == EventSource.IMPORT else (Role.BRANCH_SECRETARY,)
-    grant = acting_grant(actor.user, case.branch, roles)
+    """A checked, unsaved 公示 record."""
     if end_on < start_on:
         raise InvalidInput("公示结束日期不能早于开始日期")
     publicity = Publicity(
@@ -41,23 +37,37 @@ def record_publicity(
         objections=objections,
         objections_resolved=objections_resolved,
         note=note,
-        recorded_by=actor.user,
+        recorded_by=user,
     )
-    publicity._history_user = actor.user
+    publicity._history_user = user
+    return publicity
+
+
+def publicity_event(publicity: Publicity, grant) -> dict:
+    """The fields of the CaseEvent that records a 公示."""
+    return {
+        "kind": "publicity",
+        "step": "target_filing",
+        "summary": f"发展对象公示 {publicity.start_on} 至 {publicity.end_on}，异议 {publicity.objections} 件"
+        + ("" if publicity.objections_resolved else "（未处理完毕）"),
+        "occurred_on": publicity.start_on,
+        "role": grant.role.value,
+        "org": grant.org,
+        "note": publicity.note,
+    }
+
+
+@transaction.atomic
+def record_publicity(*, case: Case, start_on: dt.date, end_on: dt.date, actor, **details) -> Publicity:
+    """details: venue, objections, objections_resolved, note."""
+    actor = as_actor(actor)
+    lock_case(case)
+    roles = IMPORT_ROLES if actor.source == EventSource.IMPORT else (Role.BRANCH_SECRETARY,)
+    grant = acting_grant(actor.user, case.branch, roles)
+    publicity = build_publicity(case=case, start_on=start_on, end_on=end_on, user=actor.user, **details)
     publicity.save()
     refresh_summary(case, actor.user, reason="登记公示")
-    record_event(
-        case=case,
-        actor=actor,
-        kind="publicity",
-        step="target_filing",
-        summary=f"发展对象公示 {start_on} 至 {end_on}，异议 {objections} 件"
-        + ("" if objections_resolved else "（未处理完毕）"),
-        occurred_on=start_on,
-        role=grant.role.value,
-        org=grant.org,
-        note=note,
-    )
+    record_event(case=case, actor=actor, **publicity_event(publicity, grant))
     return publicity
 
 

@@ -3,17 +3,14 @@
 from django.utils import timezone
 
 from cases import progress, steps
-from cases.facts import case_facts, rule_set_on, rule_settings
+from cases.facts import RuleContext, case_facts
 from cases.models import Case, Stage
-from cases.workdays import WorkdayCalendar
+from cases.rules import CaseFacts
 
 
-def refresh_summary(case: Case, user, reason: str, settings_row=None) -> None:
-    records = list(case.records.filter(is_current=True))
-    facts = case_facts(case, records=records)
+def summarize(case: Case, facts: CaseFacts, rules: RuleContext) -> None:
+    """Set the summary columns from the facts of the case's current records (nothing saved)."""
     done = set(facts.done)
-    settings_row = settings_row or rule_settings()
-
     stage = Stage.APPLICANT
     for code, status in steps.STATUS_STEPS.items():
         if code in done:
@@ -34,14 +31,21 @@ def refresh_summary(case: Case, user, reason: str, settings_row=None) -> None:
         status = progress.open_status(
             steps.get(nxt),
             facts,
-            timezone.localdate(),
-            lambda d: rule_set_on(d, settings_row),
-            WorkdayCalendar().count,
-            settings_row.rules_2026_confirmed,
+            rules.today,
+            rules.rule_set_on,
+            rules.calendar.count,
+            rules.settings_row.rules_2026_confirmed,
         )
         case.next_due, case.next_earliest = status.due, status.earliest
     if not nxt and "archiving" in done and case.is_open:
         case.outcome, case.outcome_on = "archived", facts.done["archiving"]
+
+
+def refresh_summary(
+    case: Case, user, reason: str, rules: RuleContext | None = None, facts: CaseFacts | None = None
+) -> None:
+    """Recompute and save the summary (with a field-history row by `user`, for `reason`)."""
+    summarize(case, facts or case_facts(case), rules or RuleContext.current())
     case._history_user = user
     case._change_reason = reason
     case.updated_at = timezone.now()

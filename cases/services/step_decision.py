@@ -1,0 +1,299 @@
+"""What recording a step means, decided in memory: the checks (state, meeting, rules E01–E14 /
+W01–W08), the record, meeting and vote it writes, what it changes on the case, and the event.
+
+Both writers persist exactly what is decided here: `perform_step` (one step of a case locked in
+the database) and `backfill_cases` (a whole imported history at once, written in bulk). Nothing
+here touches the database except, lazily, the roster count behind `RuleContext.has_committee` (cases.facts).
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from branches.models import MemberStatus, OrgKind, PartyMember
+from branches.selectors import has_branch_committee
+from cases import steps
+from cases.dates import add_months, add_years
+from cases.facts import RuleContext, case_facts
+from cases.models import Case, Meeting, Outcome, Publicity, StepRecord, Vote
+from cases.rules import Attempt, CaseFacts, MeetingFacts, MemberFacts, VoteFacts, blocks, evaluate, warnings
+from cases.services.actors import Actor
+from cases.services.errors import InvalidInput, StepBlocked, StepNotAllowed, WarningsNeedReason
+from cases.services.meetings import build_meeting, check_counts
+
+
+@dataclass
+class NewMeeting:
+    """A meeting recorded together with the step it decides (held on the step's date)."""
+
+    entitled: int
+    present: int
+    minutes: object = None
+    note: str = ""
+
+
+@dataclass
+class StepInput:
+    on: dt.date
+    note: str = ""
+    data: dict = field(default_factory=dict)
+    contacts: list[PartyMember] | None = None
+    introducers: list[PartyMember] | None = None
+    meeting: Meeting | None = None
+    new_meeting: NewMeeting | None = None
+    vote: VoteFacts | None = None
+    warning_reason: str = ""
+
+
+@dataclass
+class CaseState:
+    """A case as a decision sees it: the row, its current records by step, its 公示, its facts."""
+
+    case: Case
+    records: dict[str, StepRecord]
+    publicities: list[Publicity]
+    facts: CaseFacts = None
+
+    def __post_init__(self):
+        if self.facts is None:
+            self.refresh_facts()
+
+    @classmethod
+    def load(cls, case: Case) -> "CaseState":
+        records = case.records.filter(is_current=True)
+        return cls(case, {r.step: r for r in records}, list(case.publicities.all()))
+
+    def refresh_facts(self) -> None:
+        self.facts = case_facts(self.case, records=list(self.records.values()), publicities=self.publicities)
+
+
+@dataclass
+class StepWrite:
+    """Everything one step writes, not yet saved."""
+
+    record: StepRecord
+    people: list[PartyMember]
+    meeting: Meeting | None  # unsaved when the step brings its own meeting (new_meeting)
+    vote: Vote | None
+    reopened: list[StepRecord]  # records the step makes no longer current (延长预备期)
+    event: dict  # the fields of its CaseEvent
+
+    @property
+    def meeting_is_new(self) -> bool:
+        return self.meeting is not None and self.meeting.pk is None
+
+
+def meeting_body(case: Case, step: steps.Step, rules: RuleContext | None = None) -> str:
+    """A branch without a 支部委员会 (<7 full members) decides at the 支部大会 (细则第八条)."""
+    if step.body == steps.Body.BRANCH_COMMITTEE:
+        has_committee = rules.has_committee(case.branch) if rules else has_branch_committee(case.branch)
+        if not has_committee:
+            return steps.Body.BRANCH_ASSEMBLY
+    return step.body
+
+
+def member_facts(member: PartyMember, on: dt.date, branch_id: int) -> MemberFacts:
+    return MemberFacts(
+        name=member.name,
+        is_full=member.status == MemberStatus.FULL,
+        under_party_probation=member.is_under_party_probation(on),
+        on_roster=member.active and member.branch_id == branch_id,
+    )
+
+
+def refuse_if_recorded(state: CaseState, step: steps.Step) -> None:
+    case = state.case
+    if not case.is_open:
+        raise StepNotAllowed(f"案例已结束（{case.get_outcome_display()}），不能继续办理")
+    existing = state.records.get(step.code)
+    if existing is not None:
+        who = existing.recorded_by.get_full_name() or existing.recorded_by.username
+        raise StepNotAllowed(f"「{step.name}」已于 {existing.on} 由 {who} 记录，未重复办理")
+
+
+def build_attempt(
+    *,
+    case: Case,
+    step: steps.Step,
+    given: StepInput,
+    acting_org,
+    rules: RuleContext,
+    facts: CaseFacts,
+    historical=False,
+) -> Attempt:
+    meeting = given.meeting or given.new_meeting
+    return Attempt(
+        step=step,
+        on=given.on,
+        case=facts,
+        today=rules.today,
+        rule_set=rules.rule_set_on(given.on),
+        rules_2026_confirmed=rules.settings_row.rules_2026_confirmed,
+        acting_org_can_approve=acting_org.can_approve if acting_org is not None else None,
+        acting_org_is_department=(acting_org.kind == OrgKind.DEPARTMENT) if acting_org is not None else None,
+        contacts=[member_facts(m, given.on, case.branch_id) for m in given.contacts]
+        if given.contacts is not None
+        else None,
+        introducers=[member_facts(m, given.on, case.branch_id) for m in given.introducers]
+        if given.introducers is not None
+        else None,
+        meeting=MeetingFacts(meeting.entitled, meeting.present, given.on) if meeting else None,
+        vote=given.vote,
+        data=given.data,
+        is_2026_date=lambda d: rules.rule_set_on(d) == "2026",
+        workdays_between=rules.calendar.count,
+        historical=historical,
+    )
+
+
+def decide_step(
+    state: CaseState,
+    step: steps.Step,
+    given: StepInput,
+    *,
+    actor: Actor,
+    grant,
+    acting_org,
+    rules: RuleContext,
+    historical: bool = False,
+) -> StepWrite:
+    """Check the step and say what it writes; `state` moves on as if it were written.
+
+    `grant` is the role the actor acts in (its org is the record's); `acting_org` is the
+    organization whose authority E13 judges (None for a historical import)."""
+    case = state.case
+    refuse_if_recorded(state, step)
+    if given.meeting is not None:
+        if given.meeting.held_on != given.on:
+            raise StepNotAllowed(f"会议日期 {given.meeting.held_on} 与「{step.name}」日期 {given.on} 不一致")
+        _check_meeting_decides(case, step, given.meeting, grant.org, rules)
+    _validate_meeting_input(given)
+
+    attempt = build_attempt(
+        case=case,
+        step=step,
+        given=given,
+        acting_org=acting_org,
+        rules=rules,
+        facts=state.facts,
+        historical=historical,
+    )
+    findings = evaluate(attempt)
+    if blocked := blocks(findings):
+        raise StepBlocked(blocked)
+    warned = warnings(findings)
+    reason = given.warning_reason.strip()
+    if warned and not reason:
+        raise WarningsNeedReason(warned)
+
+    meeting = given.meeting
+    if given.new_meeting is not None:
+        meeting = _new_meeting(case, step, given, grant.org, actor, rules)
+    record = StepRecord(
+        case=case,
+        step=step.code,
+        on=given.on,
+        recorded_by=actor.user,
+        org=grant.org,
+        meeting=meeting,
+        data=dict(given.data),
+        note=given.note,
+        rule_set=attempt.rule_set,
+    )
+    record._history_user = actor.user
+    vote = None
+    if given.vote is not None and meeting is not None:
+        vote = Vote(meeting=meeting, case=case, step=step.code, **given.vote.__dict__)
+        vote._history_user = actor.user
+    reopened = _apply_consequences(state, step, record)
+    if record.is_current:
+        state.records[step.code] = record
+    state.refresh_facts()
+    event = {
+        "kind": "step",
+        "step": step.code,
+        "summary": f"{step.number}. {step.name}（{given.on}）" + _summary_suffix(step, given, meeting),
+        "occurred_on": given.on,
+        "role": grant.role.value,
+        "org": grant.org,
+        "warnings": [{**f.as_dict(), "reason": reason} for f in warned],
+        "note": given.note,
+    }
+    people = (given.contacts or []) + (given.introducers or [])
+    return StepWrite(record, people, meeting, vote, reopened, event)
+
+
+def _check_meeting_decides(case: Case, step: steps.Step, meeting: Meeting, acting_org, rules) -> None:
+    """A vote counts only at the body that decides the step (E09 judges N of that body), held by
+    the case's branch, or for a 党委会 by the committee acting."""
+    body = meeting_body(case, step, rules)
+    org_id = acting_org.pk if body == steps.Body.PARTY_COMMITTEE else case.branch_id
+    if meeting.body != body or meeting.org_id != org_id:
+        raise StepNotAllowed(f"所选会议（{meeting}）不是办理「{step.name}」的会议")
+
+
+def _validate_meeting_input(given: StepInput) -> None:
+    meeting = given.meeting or given.new_meeting
+    if meeting is None:
+        return
+    check_counts(meeting.entitled, meeting.present)
+    if given.vote is not None:
+        v = given.vote
+        if v.yes + v.no + v.abstain > meeting.present:
+            raise InvalidInput(
+                f"赞成、反对、弃权合计 {v.yes + v.no + v.abstain} 票，多于实到人数 {meeting.present}"
+            )
+        if v.written_yes + v.written_no > meeting.entitled - meeting.present:
+            raise InvalidInput("书面意见只能来自因故未到会的有表决权党员，人数不能多于未到会人数")
+
+
+def _new_meeting(case: Case, step: steps.Step, given: StepInput, acting_org, actor: Actor, rules) -> Meeting:
+    spec = given.new_meeting
+    body = meeting_body(case, step, rules)
+    return build_meeting(
+        org=acting_org if body == steps.Body.PARTY_COMMITTEE else case.branch,
+        body=body,
+        held_on=given.on,
+        entitled=spec.entitled,
+        present=spec.present,
+        user=actor.user,
+        note=spec.note,
+        minutes=spec.minutes,
+    )
+
+
+def _summary_suffix(step, given: StepInput, meeting) -> str:
+    if given.vote is not None and meeting is not None:
+        v = given.vote
+        return f"：应到{meeting.entitled}人，实到{meeting.present}人，赞成{v.yes}票（书面{v.written_yes}）"
+    if step.code == "conversion_meeting":
+        return f"：{steps.RESOLUTION_LABELS.get(given.data.get('resolution', 'convert'))}"
+    return ""
+
+
+def _apply_consequences(state: CaseState, step: steps.Step, record: StepRecord) -> list[StepRecord]:
+    """What a step changes on the case beyond its own record; returns the records it reopens."""
+    case = state.case
+    if step.code == "admission_meeting":
+        # 党章第七条: probation runs one year from the branch meeting's resolution.
+        case.probation_start = record.on
+        case.probation_end = add_years(record.on, 1)
+    elif step.code == "conversion_approval":
+        meeting = state.records["conversion_meeting"]
+        resolution = meeting.data.get("resolution", "convert")
+        if resolution == "convert":
+            case.full_member_on = case.probation_end  # 党龄 from the probation end, not the approval
+        elif resolution == "extend":
+            months = int(meeting.data["extension_months"])
+            case.extension_months = months
+            case.probation_end = add_months(case.probation_end, months)
+            record.data = {**record.data, "resolution": "extend", "extension_months": months}
+            reopened = [state.records.pop(c) for c in steps.REOPENED_BY_EXTENSION if c in state.records]
+            for old in reopened:
+                old.is_current = False
+            record.is_current = False  # the approval of the extension is itself one of them
+            return reopened
+        elif resolution == "cancel":
+            case.outcome = Outcome.PROBATION_CANCELLED
+            case.outcome_on = record.on
+            case.outcome_reason = meeting.note or "支部大会决议取消预备党员资格，经上级党委批准"
+    return []
