@@ -12,8 +12,10 @@ migrated, and given a county: one 乡镇党委 with 20 党支部 of 14 members e
 Each phase runs in its own process, so its peak memory (ru_maxrss) is its own:
   dry run   — cases.importer.check_batch: read, plan, check every step with cases.rules
   import    — cases.importer.import_batch, all_or_nothing: the same check, then every row
-              through services.open_case / perform_step / record_publicity in one transaction
-Target (issue 3): under 60 s and under 500 MB each. Results: stdout and bench/out/import.json.
+              through services.backfill_cases (the write path for histories, saved in bulk)
+              in one transaction
+Target (issue 3): under 60 s and under 500 MB each. Results: stdout and bench/out/import.json;
+with BENCH_PROFILE=1 also a cProfile of each phase in bench/out/import-<phase>.prof (slower).
 """
 
 import argparse
@@ -131,8 +133,17 @@ def run_phase(args) -> None:
     import django
 
     django.setup()
+    phase = {"setup": setup, "dry": dry_run, "import": real_import}[args.phase]
     started = time.perf_counter()
-    summary = {"setup": setup, "dry": dry_run, "import": real_import}[args.phase](args)
+    if os.environ.get("BENCH_PROFILE") and args.phase != "setup":
+        import cProfile
+
+        OUT.mkdir(parents=True, exist_ok=True)
+        profile = cProfile.Profile()
+        summary = profile.runcall(phase, args)
+        profile.dump_stats(OUT / f"import-{args.phase}.prof")
+    else:
+        summary = phase(args)
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(

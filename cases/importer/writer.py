@@ -1,9 +1,9 @@
-"""The real import: each importable row becomes a case through the one write path
-(services.open_case, perform_step, record_publicity), every step an event marked 导入 with its
-historical date, by the importing user — in one transaction for the whole batch.
+"""The real import: each importable row becomes a case through the write path for histories
+(services.backfill_cases: the same decisions as every form, saved in bulk), every step an event
+marked 导入 with its historical date, by the importing user — in one transaction for the batch.
 
 all_or_nothing: the first row the write path refuses rolls the whole batch back.
-valid_only: each row in its own savepoint; a refused row is rolled back alone and reported.
+valid_only: a refused row is left out and reported; the other rows are written.
 """
 
 import logging
@@ -15,8 +15,9 @@ from django.db import transaction
 from cases import services
 from cases.importer.plan import PlannedStep, RowPlan
 from cases.importer.report import RowReport, RowStatus
-from cases.models import Case, EventSource, ImportMode
+from cases.models import EventSource, ImportMode
 from cases.rules import VoteFacts
+from cases.services.backfill import Backfill, backfill_cases
 
 logger = logging.getLogger(__name__)
 
@@ -46,73 +47,54 @@ def write_rows(
 ) -> WriteResult:
     actor = services.Actor(user=user, ip=ip, source=EventSource.IMPORT)
     todo = [(plan, report) for plan, report in rows if report.importable]
+    reports = {plan.row: report for plan, report in todo}
     result = WriteResult()
+
+    def refused(item: Backfill, exc: Exception) -> None:
+        if mode != ImportMode.VALID_ONLY:
+            logger.info("import row %s refused, batch rolled back: %s", item.ref, exc)
+            raise RowRefused(item.ref, describe(exc)) from exc
+        logger.info("import row %s refused: %s", item.ref, exc)
+        report = reports[item.ref]
+        report.outcome = RowStatus.FAILED
+        report.messages.append(f"第{item.ref}行：写入时被拒绝，本行未导入：{describe(exc)}")
+        result.failed += 1
+
     try:
         with transaction.atomic():
-            for plan, report in todo:
-                if mode == ImportMode.VALID_ONLY:
-                    _write_alone(plan, report, actor, warning_reason, label, result)
-                else:
-                    _write_or_abort(plan, actor, warning_reason, label)
-                    report.outcome = RowStatus.IMPORTED
-                    result.imported += 1
-    except RowRefused as refused:
-        for _, report in todo:
+            backfill_cases(
+                [backfill(plan, warning_reason, label) for plan, _ in todo], actor=actor, refused=refused
+            )
+    except RowRefused as aborted:
+        for report in reports.values():
             report.outcome = ""
-        failing = next(report for plan, report in todo if plan.row == refused.row)
+        failing = reports[aborted.row]
         failing.outcome = RowStatus.FAILED
         failing.messages.append(
-            f"第{refused.row}行：写入时被拒绝，整批已回滚，未导入任何一行：{refused.message}"
+            f"第{aborted.row}行：写入时被拒绝，整批已回滚，未导入任何一行：{aborted.message}"
         )
-        return WriteResult(aborted=refused)
+        return WriteResult(aborted=aborted)
+    for report in reports.values():
+        if report.outcome != RowStatus.FAILED:
+            report.outcome = RowStatus.IMPORTED
+            result.imported += 1
     return result
 
 
-def _write_alone(plan, report, actor, reason, label, result: WriteResult) -> None:
-    try:
-        with transaction.atomic():
-            write_row(plan, actor, reason, label)
-    except Exception as exc:  # the savepoint is rolled back; the other rows go on
-        logger.info("import row %s refused: %s", plan.row, exc)
-        report.outcome = RowStatus.FAILED
-        report.messages.append(f"第{plan.row}行：写入时被拒绝，本行未导入：{describe(exc)}")
-        result.failed += 1
-    else:
-        report.outcome = RowStatus.IMPORTED
-        result.imported += 1
-
-
-def _write_or_abort(plan, actor, reason, label) -> None:
-    try:
-        write_row(plan, actor, reason, label)
-    except Exception as exc:
-        logger.info("import row %s refused, batch rolled back: %s", plan.row, exc)
-        raise RowRefused(plan.row, describe(exc)) from exc
-
-
-def write_row(plan: RowPlan, actor: services.Actor, warning_reason: str, label: str):
+def backfill(plan: RowPlan, warning_reason: str, label: str) -> Backfill:
+    """What the write path is asked to record for a row: exactly the steps the checker judged."""
     note = f"导入：{label} 第{plan.row}行" if label else f"导入：第{plan.row}行"
     application, later = plan.steps[0], plan.steps[1:]
-    if Case.objects.filter(person__id_number=plan.id_number).exists():  # written since the check
-        raise services.StepNotAllowed(
-            f"公民身份号码 {plan.id_number} 已有案例（可能刚由另一批导入写入），未重复导入"
-        )
-    case = services.open_case(
+    return Backfill(
+        ref=plan.row,
         branch=plan.branch,
         person=plan.person,
-        applied_on=application.on,
-        actor=actor,
+        application=step_input(application, note, warning_reason),
+        later=[(planned.code, step_input(planned, note, warning_reason)) for planned in later],
         league_recommended_on=plan.league_recommended_on,
+        publicity=plan.publicity,
         note=note,
     )
-    for planned in later:
-        services.perform_step(
-            case=case, step_code=planned.code, given=step_input(planned, note, warning_reason), actor=actor
-        )
-        if planned.code == "target_filing" and plan.publicity:
-            start, end = plan.publicity
-            services.record_publicity(case=case, start_on=start, end_on=end, actor=actor, note=note)
-    return case
 
 
 def step_input(planned: PlannedStep, note: str, warning_reason: str) -> services.StepInput:
@@ -142,4 +124,4 @@ def describe(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-__all__ = ["write_rows", "write_row", "WriteResult", "RowRefused"]
+__all__ = ["write_rows", "backfill", "WriteResult", "RowRefused"]

@@ -2,6 +2,7 @@
 transaction; views, the admin, commands, tasks and the importer call these and nothing else."""
 
 from cases.services.actors import Actor
+from cases.services.backfill import Backfill, backfill_cases
 from cases.services.errors import InvalidInput, StepBlocked, StepNotAllowed, WarningsNeedReason
 from cases.services.lifecycle import close_case, open_case, transfer_case, update_person
 from cases.services.meetings import record_meeting
@@ -12,6 +13,8 @@ from cases.services.uploads import validate_upload
 
 __all__ = [
     "Actor",
+    "Backfill",
+    "backfill_cases",
     "InvalidInput",
     "NewMeeting",
     "meeting_body",

@@ -23,6 +23,7 @@ from cases.models import (
     Vote,
 )
 from cases.selectors import filings_due_for
+from cases.services import backfill
 from cases.services.events import verify_chain
 from tests import factories as f
 from tests.imports.conftest import full_row, person, until
@@ -152,15 +153,15 @@ def test_only_valid_rows_skips_the_rows_with_errors(county, secretary, run):
 @pytest.fixture
 def third_row_fails(monkeypatch):
     """The write path refuses the 3rd data row half-way through its steps."""
-    original = services.perform_step
+    original = backfill.decide_step
     doomed = person(3)["公民身份号码"]
 
-    def perform_step(*, case, step_code, **kwargs):
-        if case.person.id_number == doomed and step_code == "target_selection":
+    def decide_step(state, step, given, **kwargs):
+        if state.case.person.id_number == doomed and step.code == "target_selection":
             raise RuntimeError("磁盘已满")
-        return original(case=case, step_code=step_code, **kwargs)
+        return original(state, step, given, **kwargs)
 
-    monkeypatch.setattr(services, "perform_step", perform_step)
+    monkeypatch.setattr(backfill, "decide_step", decide_step)
 
 
 def test_all_or_nothing_rolls_back_everything_on_a_failure_mid_batch(county, secretary, run, third_row_fails):
@@ -179,6 +180,40 @@ def test_only_valid_rows_rolls_back_only_the_failing_row(county, secretary, run,
     assert (batch.status, batch.rows_imported) == (ImportStatus.IMPORTED, 3)
     assert not Person.objects.filter(id_number=person(3)["公民身份号码"]).exists()
     assert Case.objects.count() == 3 and Case.objects.filter(outcome=Outcome.ARCHIVED).count() == 3
+
+
+@pytest.fixture
+def written_meanwhile(monkeypatch):
+    """Between the check and the bulk save, someone else writes the person of the 3rd data row:
+    the last-moment lookup misses it (as in a race), so only the database's unique key stops it."""
+    doomed = person(3)["公民身份号码"]
+    original = backfill.decide_history
+
+    def decide_history(item, actor, rules):
+        if item.person["id_number"] == doomed and not Person.objects.filter(id_number=doomed).exists():
+            Person.objects.create(**{**f.person(name="另一人"), "id_number": doomed})
+        return original(item, actor, rules)
+
+    monkeypatch.setattr(backfill, "decide_history", decide_history)
+    monkeypatch.setattr(backfill, "_drop_taken_ids", lambda decided, refused: decided)
+    return doomed
+
+
+def test_only_valid_rows_leaves_out_a_person_written_meanwhile(county, secretary, run, written_meanwhile):
+    batch = run([person(1), person(2), person(3), person(4)], secretary, mode="valid_only")
+    assert (batch.status, batch.rows_imported) == (ImportStatus.IMPORTED, 3)
+    refused = next(r for r in batch.report if r["row"] == 4)
+    assert refused["status"] == "failed" and any("已有案例" in m for m in refused["messages"])
+    assert Person.objects.get(id_number=written_meanwhile).name == "另一人"  # theirs, untouched
+    assert Case.objects.count() == 3 and all(verify_chain(c) == [] for c in Case.objects.all())
+
+
+def test_all_or_nothing_rolls_back_when_a_person_was_written_meanwhile(
+    county, secretary, run, written_meanwhile
+):
+    batch = run([person(1), person(2), person(3), person(4)], secretary)
+    assert batch.status == ImportStatus.FAILED and "第4行写入被拒绝，整批已回滚" in batch.error
+    assert not Case.objects.exists() and not StepRecord.objects.exists() and not CaseEvent.objects.exists()
 
 
 def test_reimporting_the_same_file_creates_no_duplicates(county, secretary, run):

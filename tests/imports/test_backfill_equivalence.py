@@ -1,0 +1,182 @@
+"""The bulk writer for imported histories writes what the step-by-step write path writes: the
+same records, meetings, votes, people, 公示, summary columns, events (hash-chained) and history
+rows — for a full 25-step row, a 2026 row with 公示 and a probation extended and then converted."""
+
+import copy
+import dataclasses
+import datetime as dt
+
+import pytest
+from django.apps import apps
+
+from cases import services
+from cases.importer.pipeline import check_file
+from cases.importer.writer import backfill
+from cases.models import Case, CaseEvent, EventSource, StepRecord
+from cases.services.backfill import Backfill, backfill_cases
+from cases.services.events import verify_chain
+from tests.imports.conftest import full_row, person
+from tests.imports.test_rule_codes import ROW_2026
+
+pytestmark = pytest.mark.django_db
+d = dt.date
+SUMMARY = (
+    "stage",
+    "outcome",
+    "outcome_on",
+    "next_step",
+    "next_due",
+    "next_earliest",
+    "steps_done",
+    "applied_on",
+    "activist_on",
+    "target_on",
+    "probation_start",
+    "probation_end",
+    "extension_months",
+    "full_member_on",
+    "league_recommended_on",
+)
+
+
+def planned(book, row: dict, user) -> Backfill:
+    (plan, report), *_ = check_file(book([row]), user=user).rows
+    assert report.importable, report.messages
+    return backfill(plan, warning_reason="旧台账补录", label="equivalence.xlsx")
+
+
+def step_by_step(item: Backfill, actor) -> Case:
+    """The way imports were written before the bulk writer: open_case, then perform_step each."""
+    case = services.open_case(
+        branch=item.branch,
+        person=item.person,
+        applied_on=item.application.on,
+        actor=actor,
+        league_recommended_on=item.league_recommended_on,
+        note=item.note,
+    )
+    for code, given in item.later:
+        services.perform_step(case=case, step_code=code, given=copy.copy(given), actor=actor)
+        if code == "target_filing" and item.publicity:
+            start, end = item.publicity
+            services.record_publicity(case=case, start_on=start, end_on=end, actor=actor, note=item.note)
+    return case
+
+
+def as_other_person(item: Backfill, n: int) -> Backfill:
+    twin = person(n)
+    return dataclasses.replace(
+        item,
+        person={**item.person, "name": twin["姓名"], "id_number": twin["公民身份号码"]},
+        later=[(code, copy.copy(given)) for code, given in item.later],
+    )
+
+
+def extended_then_converted(item: Backfill) -> Backfill:
+    """The 转正 meeting extends probation by 6 months; then 转正 is applied for, voted and approved."""
+    later = [(code, copy.copy(given)) for code, given in item.later if code != "archiving"]
+    meeting = next(given for code, given in later if code == "conversion_meeting")
+    meeting.data = {"resolution": "extend", "extension_months": 6}
+    again = [
+        ("conversion_application", d(2023, 11, 1)),
+        ("conversion_meeting", d(2023, 11, 25)),
+        ("conversion_approval", d(2023, 12, 10)),
+        ("archiving", d(2023, 12, 20)),
+    ]
+    for code, on in again:
+        template = copy.copy(next(given for c, given in item.later if c == code))
+        template.on, template.data = on, {"resolution": "convert"} if code == "conversion_meeting" else {}
+        later.append((code, template))
+    return dataclasses.replace(item, later=later)
+
+
+def snapshot(case: Case) -> dict:
+    """What both writers must agree on (ids, times and names of the person aside)."""
+    case.refresh_from_db()
+    records = StepRecord.objects.filter(case=case).order_by("pk")
+    people_history = apps.get_model("cases", "HistoricalStepRecord_people")
+    return {
+        "summary": {f: getattr(case, f) for f in SUMMARY},
+        "records": [
+            (
+                r.step,
+                r.on,
+                r.data,
+                r.note,
+                r.rule_set,
+                r.is_current,
+                r.org_id,
+                r.recorded_by_id,
+                (r.meeting.body, r.meeting.org_id, r.meeting.held_on, r.meeting.entitled, r.meeting.present)
+                if r.meeting
+                else None,
+                sorted(r.people.values_list("pk", flat=True)),
+            )
+            for r in records
+        ],
+        "votes": sorted(case.votes.values_list("step", "yes", "no", "abstain", "meeting__entitled")),
+        "publicities": list(case.publicities.values_list("start_on", "end_on", "note")),
+        "events": [
+            (
+                e.kind,
+                e.step,
+                e.summary.replace(case.person.name, "某"),
+                e.occurred_on,
+                e.role,
+                e.org_id,
+                e.source,
+            )
+            + (e.warnings, e.note, e.actor_id)
+            for e in CaseEvent.objects.filter(case=case).order_by("pk")
+        ],
+        "chain_intact": verify_chain(case) == [],
+        "record_history": sorted(
+            set(StepRecord.history.filter(case_id=case.pk).values_list("step", "is_current"))
+        ),
+        "people_history": sorted(
+            set(
+                people_history.objects.filter(steprecord__case=case).values_list(
+                    "history__step", "partymember_id"
+                )
+            )
+        ),
+        "person_history": case.person.history.count() >= 1,
+        "case_history": case.history.exists(),
+    }
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        pytest.param(lambda item: item, id="full-25-steps-2014"),
+        pytest.param(extended_then_converted, id="probation-extended-then-converted"),
+    ],
+)
+def test_bulk_and_step_by_step_write_the_same_history(county, secretary, book, today, shape):
+    actor = services.Actor(user=secretary, source=EventSource.IMPORT)
+    item = shape(planned(book, full_row(), secretary))
+    twin = as_other_person(item, 77)
+
+    (bulk,) = backfill_cases([item], actor=actor, refused=lambda item, exc: pytest.fail(str(exc)))
+    single = step_by_step(twin, actor)
+
+    assert snapshot(bulk) == snapshot(single)
+
+
+def test_bulk_and_step_by_step_agree_on_a_2026_row_with_publicity_and_warnings(
+    county, secretary, book, today
+):
+    actor = services.Actor(user=secretary, source=EventSource.IMPORT)
+    row = dict(ROW_2026, 谈话日期=ROW_2026["申请入党日期"] + dt.timedelta(days=45))  # W01: talk late
+    item = planned(book, row, secretary)
+    twin = as_other_person(item, 78)
+
+    (bulk,) = backfill_cases([item], actor=actor, refused=lambda item, exc: pytest.fail(str(exc)))
+    single = step_by_step(twin, actor)
+
+    bulk_snapshot = snapshot(bulk)
+    assert bulk_snapshot == snapshot(single)
+    assert bulk_snapshot["publicities"]
+    assert any(
+        w["code"] == "W01" and w["reason"] == "旧台账补录" for e in bulk_snapshot["events"] for w in e[7]
+    )
