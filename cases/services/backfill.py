@@ -3,8 +3,8 @@
 Each history is decided in memory by the same code as every other write — `opening_grant` and
 `person_values` for the person and case, `decide_step` for each step in order (the rules of each
 step's own date), `build_publicity`, `summarize`, hash-chained events — and then a chunk of cases
-is saved with a handful of bulk inserts (rows and their simple-history rows) instead of ~20
-queries per step. Call it inside a transaction: the caller decides what one batch is.
+is saved with a handful of bulk inserts (cases.bulk_rows: COPY on PostgreSQL) of the rows and
+their simple-history rows, instead of ~20 queries per step. Call it inside a transaction: the caller decides what one batch is.
 """
 
 import datetime as dt
@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from simple_history.utils import bulk_create_with_history
+from django.utils import timezone
 
 from cases import steps
+from cases.bulk_rows import RowWriter
 from cases.facts import RuleContext
 from cases.models import Case, CaseEvent, Meeting, Person, Publicity, StepRecord, Vote
 from cases.services.actors import Actor
@@ -163,51 +164,85 @@ def _taken_message(id_number: str) -> str:
 
 
 def _save(decided: list[_Decided], actor: Actor) -> None:
-    """Insert a chunk of decided histories: rows first, then what refers to them."""
+    """Insert a chunk of decided histories — rows first, then what refers to them — each with the
+    simple-history row its save() would have written (type "+", by the importing user)."""
     if not decided:
         return
-    user = actor.user
-    bulk_create_with_history([d.person for d in decided], Person, default_user=user)
-    bulk_create_with_history([d.case for d in decided], Case, default_user=user)
+    writer, now = RowWriter(), timezone.now()
+    history = {"history_date": now, "history_type": "+", "history_user_id": actor.user.pk}
     writes = [w for d in decided for w in d.writes]
-    meetings = [w.meeting for w in writes if w.meeting_is_new]
-    if meetings:
-        bulk_create_with_history(meetings, Meeting, default_user=user)
-    _save_records(writes, user)
-    votes = [w.vote for w in writes if w.vote is not None]
-    if votes:
-        bulk_create_with_history(votes, Vote, default_user=user)
-    publicities = [d.publicity for d in decided if d.publicity is not None]
-    if publicities:
-        bulk_create_with_history(publicities, Publicity, default_user=user)
+    records = [w.record for w in writes]
+    tables = (
+        (Person, [d.person for d in decided]),
+        (Case, [d.case for d in decided]),
+        (Meeting, [w.meeting for w in writes if w.meeting_is_new]),
+        (StepRecord, records),
+        (Vote, [w.vote for w in writes if w.vote is not None]),
+        (Publicity, [d.publicity for d in decided if d.publicity is not None]),
+    )
+    record_history_ids = []
+    for model, objs in tables:
+        for obj, pk in zip(objs, writer.ids(model, len(objs)), strict=True):
+            obj.pk = pk
+        rows = _rows(objs)
+        writer.insert(model, rows, now)
+        reasons = [getattr(obj, "_change_reason", None) for obj in objs]
+        past = [
+            row | history | {"history_change_reason": why} for row, why in zip(rows, reasons, strict=True)
+        ]
+        if model is StepRecord:
+            record_history_ids = writer.ids(model.history.model, len(past))
+            past = [row | {"history_id": pk} for row, pk in zip(past, record_history_ids, strict=True)]
+        writer.insert(model.history.model, past, now, with_pk=model is StepRecord)
+        _mark_saved(objs)
+    _save_people(writer, writes, record_history_ids, now)
     for d in decided:
         for event in d.events:
-            event.case = d.case  # re-assigned: fills case_id now that the case has one
+            event.case = d.case  # re-assigned: fills case_id, which the hash covers
         seal(d.events)
-    CaseEvent.objects.bulk_create([e for d in decided for e in d.events])
+    writer.insert(CaseEvent, _rows([e for d in decided for e in d.events]), now, with_pk=False)
 
 
-def _save_records(writes: list[StepWrite], user) -> None:
-    """Step records, their people, and simple-history rows for both (as record.people.set would)."""
-    records = [w.record for w in writes]
-    StepRecord.objects.bulk_create(records)
-    history = StepRecord.history.bulk_history_create(records, default_user=user)
+def _save_people(writer: RowWriter, writes: list[StepWrite], record_history_ids: list[int], now) -> None:
+    """Contacts and introducers of the records, and their m2m history rows (as people.set would)."""
     through = StepRecord.people.through
-    links, owners = [], []
-    for write, historical in zip(writes, history, strict=True):
-        for member in write.people:
-            links.append(through(steprecord_id=write.record.pk, partymember_id=member.pk))
-            owners.append(historical)
-    if not links:
-        return
-    through.objects.bulk_create(links)
-    people_history = apps.get_model("cases", "HistoricalStepRecord_people")
-    people_history.objects.bulk_create(
-        people_history(
-            history=historical,
-            id=link.pk,
-            steprecord_id=link.steprecord_id,
-            partymember_id=link.partymember_id,
-        )
-        for link, historical in zip(links, owners, strict=True)
+    links = [
+        (write.record.pk, member.pk, history_id)
+        for write, history_id in zip(writes, record_history_ids, strict=True)
+        for member in write.people
+    ]
+    link_ids = writer.ids(through, len(links))
+    writer.insert(
+        through,
+        [
+            {"id": pk, "steprecord_id": record_id, "partymember_id": member_id}
+            for (record_id, member_id, _), pk in zip(links, link_ids, strict=True)
+        ],
+        now,
     )
+    writer.insert(
+        apps.get_model("cases", "HistoricalStepRecord_people"),
+        [
+            {"history_id": history_id, "id": pk, "steprecord_id": record_id, "partymember_id": member_id}
+            for (record_id, member_id, history_id), pk in zip(links, link_ids, strict=True)
+        ],
+        now,
+        with_pk=False,
+    )
+
+
+def _rows(objs: list) -> list[dict]:
+    """Each object's columns as an INSERT takes them: related ids filled in, auto_now set."""
+    if not objs:
+        return []
+    fields = objs[0]._meta.concrete_fields
+    rows = []
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+        rows.append({f.attname: f.pre_save(obj, add=True) for f in fields})
+    return rows
+
+
+def _mark_saved(objs: list) -> None:
+    for obj in objs:
+        obj._state.adding, obj._state.db = False, "default"

@@ -1,0 +1,182 @@
+"""Many rows at once, fast: dicts keyed by attname go into a table by PostgreSQL's COPY (ids taken
+from the table's sequence beforehand), or by bulk_create on other databases. Used where thousands
+of rows are written together: the benchmark fixture (`seed_demo --cases`) and imported histories
+(services.backfill). Nothing here checks anything; callers write what their own code decided."""
+
+import io
+import json
+import queue
+import re
+import threading
+
+from django.db import connection, transaction
+
+_NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]")
+
+
+def _text(value) -> str:
+    value = str(value)
+    if _NEEDS_ESCAPE.search(value):
+        value = value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return value
+
+
+def _json(value) -> str:
+    if not value:
+        return "{}" if isinstance(value, dict) else "[]"
+    return _text(json.dumps(value, ensure_ascii=False))
+
+
+_INTEGER_TYPES = {
+    "AutoField",
+    "BigAutoField",
+    "SmallAutoField",
+    "IntegerField",
+    "BigIntegerField",
+    "SmallIntegerField",
+    "PositiveIntegerField",
+    "PositiveBigIntegerField",
+    "PositiveSmallIntegerField",
+}
+
+
+def _converter(field):
+    """COPY text format for one column (None becomes \\N before this is called)."""
+    kind = (field.target_field if field.is_relation else field).get_internal_type()
+    if kind == "BooleanField":
+        return lambda v: "t" if v else "f"
+    if kind == "JSONField":
+        return _json
+    if kind in ("DateField", "DateTimeField"):
+        return lambda v: v.isoformat()
+    if kind in _INTEGER_TYPES:
+        return str
+    return _text
+
+
+class RowWriter:
+    """Rows as dicts keyed by attname; a missing column gets the field's default.
+
+    PostgreSQL: ids come from the sequences and rows go in with COPY. Outside a transaction (the
+    management command), the COPYs run in a writer thread on its own connection and transaction,
+    with constraints checked immediately, so the database works while Python builds the next batch;
+    all or nothing still holds. Inside a transaction (an import, the tests) the COPYs run right
+    away in it. Other databases: bulk_create of the same dicts, synchronously."""
+
+    QUEUE = 3
+
+    def __init__(self):
+        self.pg = connection.vendor == "postgresql"
+        self.threaded = self.pg and not connection.in_atomic_block
+        self._layouts: dict = {}
+        self._reserved: dict = {}
+        self._thread = self._queue = self._error = None
+
+    # -- ids --
+
+    def ids(self, model, n: int) -> list[int]:
+        if n <= 0:
+            return []
+        table, pk = model._meta.db_table, model._meta.pk.column
+        with connection.cursor() as cursor:
+            if self.pg:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [table, pk, n],
+                )
+                return [row[0] for row in cursor.fetchall()]
+            cursor.execute(f"SELECT COALESCE(MAX({connection.ops.quote_name(pk)}), 0) FROM {table}")
+            start = max(cursor.fetchone()[0] + 1, self._reserved.get(table, 0))
+            self._reserved[table] = start + n
+            return list(range(start, start + n))
+
+    # -- rows --
+
+    def _layout(self, model, with_pk: bool):
+        key = (model, with_pk)
+        if key not in self._layouts:
+            fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+            self._layouts[key] = (fields, [_converter(f) for f in fields])
+        return self._layouts[key]
+
+    def insert(self, model, rows: list[dict], now, with_pk: bool = True) -> None:
+        if not rows:
+            return
+        fields, converters = self._layout(model, with_pk)
+        defaults = {}
+        for f in fields:
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                defaults[f.attname] = now if f.get_internal_type() == "DateTimeField" else now.date()
+            else:
+                defaults[f.attname] = f.get_default()
+        names = [f.attname for f in fields]
+        if not self.pg:
+            objs = [model(**{name: row.get(name, defaults[name]) for name in names}) for row in rows]
+            model.objects.bulk_create(objs, batch_size=500)
+            return
+        pairs = list(zip(names, converters, strict=True))
+        lines = []
+        for row in rows:
+            values = []
+            for name, convert in pairs:
+                value = row.get(name, defaults[name])
+                values.append("\\N" if value is None else convert(value))
+            lines.append("\t".join(values))
+        lines.append("")
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
+        self._submit(sql, "\n".join(lines))
+
+    # -- COPY, here or in the writer thread --
+
+    def _submit(self, sql: str, text: str) -> None:
+        if not self.threaded:
+            self._copy(sql, text)
+            return
+        if self._thread is None:
+            self._queue = queue.Queue(maxsize=self.QUEUE)
+            self._thread = threading.Thread(target=self._run, name="seed-demo-writer", daemon=True)
+            self._thread.start()
+        if self._error is not None:
+            raise RuntimeError("写入线程出错") from self._error
+        self._queue.put((sql, text))
+
+    @staticmethod
+    def _copy(sql: str, text: str) -> None:
+        with connection.cursor() as cursor, connection.wrap_database_errors:  # → django.db errors
+            raw = cursor.cursor
+            if hasattr(raw, "copy_expert"):  # psycopg2
+                raw.copy_expert(sql, io.StringIO(text), size=1 << 20)
+            else:  # psycopg 3
+                with raw.copy(sql) as copy:
+                    copy.write(text)
+
+    _ABORT = object()
+
+    def _run(self) -> None:
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                while (task := self._queue.get()) is not None:
+                    if task is self._ABORT:
+                        raise RuntimeError("批量生成中止，已回滚")
+                    self._copy(*task)
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread in finish()
+            self._error = exc
+            while self._queue.get() is not None:  # keep draining so the producer never blocks
+                pass
+        finally:
+            connection.close()
+
+    def finish(self, ok: bool = True) -> None:
+        """Commit (or, when not ok, roll back) what the writer thread wrote; raise its error."""
+        if self._thread is None:
+            return
+        if not ok:
+            self._queue.put(self._ABORT)
+        self._queue.put(None)
+        self._thread.join()
+        self._thread = None
+        if ok and self._error is not None:
+            raise RuntimeError("写入线程出错，已回滚") from self._error
