@@ -179,7 +179,9 @@ def queue_import(preview: ImportBatch, *, user, mode: str, warning_reason: str, 
             status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING, ImportStatus.IMPORTED)
         ).first()
         if earlier is not None:
-            raise AlreadyConfirmed(f"该文件已于批次 #{earlier.pk} {earlier.get_status_display()}，未重复导入")
+            raise AlreadyConfirmed(
+                f"该文件已确认导入（批次 #{earlier.pk}，{earlier.get_status_display()}），未重复导入"
+            )
         stored = StoredFile(Path(preview.stored_path), preview.file_name, preview.size, preview.sha256)
         if not stored.path.is_file() or _sha256(stored.path) != preview.sha256:
             raise UnreadableFile("预览时上传的文件已不存在或已被改动，请重新上传")

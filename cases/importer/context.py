@@ -13,7 +13,7 @@ from branches.permissions import role_grants
 from cases.facts import rule_set_on, rule_settings
 from cases.models import Case, RuleSettings
 from cases.selectors import cases_visible_to
-from cases.services.step_service import IMPORT_ROLES
+from cases.services.actors import IMPORT_ROLES
 from cases.workdays import WorkdayCalendar
 
 ID_CHUNK = 500  # stay well under SQLite's limit on query parameters

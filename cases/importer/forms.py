@@ -26,14 +26,11 @@ class ConfirmForm(forms.Form):
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        error_messages={"required": "有预警的行须填写一条预警说明后才能导入"},
     )
 
-    def __init__(self, *args, needs_reason: bool = False, **kwargs):
+    def __init__(self, *args, needs_reason: bool = False, has_invalid_rows: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.needs_reason = needs_reason
-
-    def clean(self):
-        data = super().clean()
-        if self.needs_reason and not (data.get("warning_reason") or "").strip():
-            self.add_error("warning_reason", "有预警的行须填写一条预警说明后才能导入")
-        return data
+        self.fields["warning_reason"].required = needs_reason
+        if has_invalid_rows:  # "all or nothing" would import nothing: offer the mode that does something
+            self.fields["mode"].initial = ImportMode.VALID_ONLY

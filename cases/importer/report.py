@@ -20,7 +20,7 @@ class RowStatus:
         VALID: "可导入",
         WARNED: "有预警",
         INVALID: "有错误",
-        SKIPPED: "已导入过，跳过",
+        SKIPPED: "已导入过（跳过）",
         IMPORTED: "已导入",
         FAILED: "写入失败",
     }

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 
 from branches.models import Organization, Role
-from branches.permissions import RoleGrant, grants_covering
+from branches.permissions import RoleGrant, grants_covering, role_grants
 from cases.models import EventSource
 
 # Who may backfill a branch's history by import (every step, as the branch and its committee did).
@@ -31,6 +31,10 @@ def acting_grant(user, branch: Organization, roles, prefer: Organization | None 
         raise PermissionDenied("您的角色无权办理此事项。")
     preferred = [g for g in grants if prefer is not None and g.org.pk == prefer.pk]
     return preferred[0] if preferred else max(grants, key=lambda g: len(g.org.path))
+
+
+def may_import(user) -> bool:
+    return any(g.role in IMPORT_ROLES for g in role_grants(user))
 
 
 def require_role(user, branch: Organization, *roles: Role) -> RoleGrant:

@@ -10,10 +10,11 @@ from branches.models import Organization, OrgKind, Role
 from cases import idcard
 from cases.models import Case, EventSource, Outcome, Person, StepRecord, SubmissionStatus
 from cases.rules.checks import identity_findings
-from cases.services.actors import Actor, acting_grant, as_actor
+from cases.services.actors import IMPORT_ROLES, Actor, acting_grant, as_actor
 from cases.services.errors import InvalidInput, StepNotAllowed
 from cases.services.events import record_event
-from cases.services.step_service import IMPORT_ROLES, StepInput, lock_case, perform_step
+from cases.services.step_decision import StepInput
+from cases.services.step_service import lock_case, perform_step
 from cases.services.summary import refresh_summary
 
 PERSON_FIELDS = (

@@ -7,10 +7,10 @@ from django.db import transaction
 from branches.models import Role
 from cases import steps
 from cases.models import Case, EventSource, Material, Publicity, SensitiveAccess
-from cases.services.actors import acting_grant, as_actor
+from cases.services.actors import IMPORT_ROLES, acting_grant, as_actor
 from cases.services.errors import InvalidInput
 from cases.services.events import record_event
-from cases.services.step_service import IMPORT_ROLES, lock_case
+from cases.services.step_service import lock_case
 from cases.services.summary import refresh_summary
 from cases.services.uploads import validate_upload
 

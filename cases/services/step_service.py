@@ -12,12 +12,9 @@ from cases.services.errors import StepNotAllowed
 from cases.services.events import record_event
 from cases.services.step_decision import (
     CaseState,
-    NewMeeting,
     StepInput,
     StepWrite,
-    build_attempt,
     decide_step,
-    meeting_body,
     refuse_if_recorded,
 )
 from cases.services.summary import refresh_summary
@@ -104,12 +101,4 @@ def _save(write: StepWrite) -> None:
         write.vote.save()
 
 
-__all__ = [
-    "IMPORT_ROLES",
-    "NewMeeting",
-    "StepInput",
-    "perform_step",
-    "build_attempt",
-    "lock_case",
-    "meeting_body",
-]
+__all__ = ["lock_case", "perform_step"]

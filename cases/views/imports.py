@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from branches.permissions import role_grants
 from branches.selectors import branches_visible_to
 from cases import exports, importer, selectors, steps
 from cases.exports.sheets import ROSTER_STAGES, roster_title
@@ -22,15 +21,11 @@ from cases.importer.forms import ConfirmForm, UploadForm
 from cases.importer.report import RowStatus
 from cases.importer.template import MAX_FILE_BYTES, MAX_ROWS
 from cases.models import ImportBatch, ImportStatus, Outcome, Stage
-from cases.services.step_service import IMPORT_ROLES
+from cases.services.actors import may_import
 from cases.views.helpers import client_ip
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROWS_PER_PAGE = 100
-
-
-def may_import(user) -> bool:
-    return any(g.role in IMPORT_ROLES for g in role_grants(user))
 
 
 def _require_importer(request) -> None:
@@ -93,7 +88,7 @@ STATUS_FILTERS = {
     RowStatus.INVALID: "有错误",
     RowStatus.WARNED: "有预警",
     RowStatus.VALID: "无错误无预警",
-    RowStatus.SKIPPED: "已导入过",
+    RowStatus.SKIPPED: "已导入过（跳过）",
     RowStatus.IMPORTED: "已导入",
     RowStatus.FAILED: "写入失败",
 }
@@ -106,7 +101,7 @@ def batch(request, pk):
 
 
 def _confirm_form(item: ImportBatch, data=None) -> ConfirmForm:
-    return ConfirmForm(data, needs_reason=item.rows_warned > 0)
+    return ConfirmForm(data, needs_reason=item.rows_warned > 0, has_invalid_rows=item.rows_invalid > 0)
 
 
 def _batch_context(request, item: ImportBatch, form) -> dict:
@@ -143,7 +138,7 @@ def confirm(request, pk):
         raise Http404
     if preview.status != ImportStatus.CHECKED:
         messages.error(request, "该文件未通过检查，不能导入，请修改后重新上传。")
-        return redirect("imports:batch", pk=preview.pk)
+        return _go(request, reverse("imports:batch", args=[preview.pk]))
     form = _confirm_form(preview, request.POST)
     if not form.is_valid():
         return render(request, "imports/batch.html", _batch_context(request, preview, form))
@@ -157,8 +152,13 @@ def confirm(request, pk):
         )
     except (importer.AlreadyConfirmed, importer.UnreadableFile) as exc:
         messages.error(request, str(exc))
-        return redirect("imports:batch", pk=preview.pk)
-    url = reverse("imports:batch", args=[queued.pk])
+        return _go(request, reverse("imports:batch", args=[preview.pk]))
+    return _go(request, reverse("imports:batch", args=[queued.pk]))
+
+
+def _go(request, url: str):
+    """The confirm form posts by htmx: leave the page as a whole, so its messages are shown on
+    the page that follows (an ordinary redirect would be swapped into the form and lost)."""
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 

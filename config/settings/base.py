@@ -66,6 +66,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "branches.context_processors.roles",
+                "cases.context_processors.imports",
             ],
             "builtins": ["template_partials.templatetags.partials"],
         },

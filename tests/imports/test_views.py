@@ -3,6 +3,7 @@
 import datetime as dt
 import io
 import os
+import re
 from pathlib import Path
 
 import openpyxl
@@ -84,6 +85,18 @@ def test_upload_shows_a_preview_and_writes_nothing(client, preview):
         reverse("imports:batch", args=[batch.pk]), {"status": "invalid"}
     ).content.decode()
     assert "第4行" in only_errors and "第3行「谈话日期」" not in only_errors
+
+
+def test_the_confirm_form_offers_the_mode_that_imports_something(client, preview):
+    clean = preview([full_row()])
+    page = client.get(reverse("imports:batch", args=[clean.pk])).content.decode()
+    assert re.search(r'value="all_or_nothing"[^>]*checked', page)
+    assert "<legend" in page and "导入方式" in page  # the radio group is named for screen readers
+
+    with_errors = preview([person(1), person(2, 集中培训学时=8)])
+    page = client.get(reverse("imports:batch", args=[with_errors.pk])).content.decode()
+    assert re.search(r'value="valid_only"[^>]*checked', page)
+    assert not re.search(r'value="all_or_nothing"[^>]*checked', page)
 
 
 def test_htmx_upload_redirects_the_client(client, secretary, book, today):
