@@ -16,25 +16,12 @@ from playwright.sync_api import Page, expect
 
 from cases import idcard
 from cases.models import Case, CaseEvent, StepRecord
+from tests.e2e.browser import PASSWORD, label, login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "pw-123456"  # tests/factories.py
 NAME = "欧阳晓明"
 BIRTH = dt.date(1995, 3, 15)
-
-
-def label(text: str) -> re.Pattern:
-    """A form label exactly, ignoring the required marker " *" drawn after it."""
-    return re.compile(rf"^{re.escape(text)}\s*\*?$")
-
-
-def login(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", name="工作台")).to_be_visible()
 
 
 def fill_step_form(form, on: str, fill=None, check=(), select=None) -> None:

@@ -28,26 +28,13 @@ from playwright.sync_api import Page, expect
 
 from cases.importer.template import HEADERS
 from cases.models import Case, CaseEvent, EventSource, ImportBatch, ImportStatus
+from tests.e2e.browser import label, login
 from tests.imports.conftest import TODAY, person, until, write_xlsx
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "pw-123456"  # tests/factories.py
 IDENTITY = ("姓名", "性别", "出生日期", "公民身份号码")
 REASON = "按原始档案补录，谈话记录见档案第3页"
-
-
-def label(text: str) -> re.Pattern:
-    """A form label exactly, ignoring the required marker " *" drawn after it."""
-    return re.compile(rf"^{re.escape(text)}\s*\*?$")
-
-
-def login(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", name="工作台")).to_be_visible()
 
 
 def under_way(n: int, **changes) -> dict:

@@ -15,28 +15,12 @@ from cases.importer.writer import backfill
 from cases.models import Case, CaseEvent, EventSource, StepRecord
 from cases.services.backfill import Backfill, backfill_cases
 from cases.services.events import verify_chain
+from tests.cases.conftest import SUMMARY_FIELDS
 from tests.imports.conftest import full_row, person
 from tests.imports.test_rule_codes import ROW_2026
 
 pytestmark = pytest.mark.django_db
 d = dt.date
-SUMMARY = (
-    "stage",
-    "outcome",
-    "outcome_on",
-    "next_step",
-    "next_due",
-    "next_earliest",
-    "steps_done",
-    "applied_on",
-    "activist_on",
-    "target_on",
-    "probation_start",
-    "probation_end",
-    "extension_months",
-    "full_member_on",
-    "league_recommended_on",
-)
 
 
 def planned(book, row: dict, user) -> Backfill:
@@ -96,7 +80,7 @@ def snapshot(case: Case) -> dict:
     records = StepRecord.objects.filter(case=case).order_by("pk")
     people_history = apps.get_model("cases", "HistoricalStepRecord_people")
     return {
-        "summary": {f: getattr(case, f) for f in SUMMARY},
+        "summary": {f: getattr(case, f) for f in (*SUMMARY_FIELDS, "league_recommended_on")},
         "records": [
             (
                 r.step,

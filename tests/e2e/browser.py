@@ -1,0 +1,20 @@
+"""What every browser test does: log in, and find a form field by its label."""
+
+import re
+
+from playwright.sync_api import Page, expect
+
+PASSWORD = "pw-123456"  # tests/factories.py
+
+
+def label(text: str) -> re.Pattern:
+    """A form label exactly, ignoring the required marker " *" drawn after it."""
+    return re.compile(rf"^{re.escape(text)}\s*\*?$")
+
+
+def login(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("heading", name="工作台")).to_be_visible()
