@@ -82,10 +82,6 @@ class Organization(models.Model):
         by_id = Organization.objects.in_bulk(self.ancestor_ids)
         return [by_id[pk] for pk in reversed(self.ancestor_ids) if pk in by_id]
 
-    @property
-    def is_branch(self) -> bool:
-        return self.kind == OrgKind.BRANCH
-
 
 class MemberStatus(models.TextChoices):
     FULL = "full", "正式党员"

@@ -59,10 +59,6 @@ def grants_covering(user, org: Organization, roles=None) -> list[RoleGrant]:
     return [g for g in role_grants(user) if g.covers(org) and (roles is None or g.role in roles)]
 
 
-def can_see(user, org: Organization) -> bool:
-    return user.is_superuser or bool(grants_covering(user, org))
-
-
 def has_role(user, role: Role) -> bool:
     return any(g.role == role for g in role_grants(user))
 

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from guardian.shortcuts import assign_perm, remove_perm
+from guardian.shortcuts import assign_perm
 
 from branches.models import Organization, OrgKind, Role
 from branches.permissions import forget_cached_grants
@@ -36,9 +36,4 @@ def grant_role(*, user, role: Role, org: Organization) -> None:
     if org.kind not in ROLE_ORG_KINDS[role]:
         raise ValidationError(f"{role.label}不能设在{org.get_kind_display()}上。")
     assign_perm(f"branches.{role.permission}", user, org)
-    forget_cached_grants(user)
-
-
-def revoke_role(*, user, role: Role, org: Organization) -> None:
-    remove_perm(f"branches.{Role(role).permission}", user, org)
     forget_cached_grants(user)

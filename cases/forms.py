@@ -184,14 +184,19 @@ class StepForm(StyledForm):
         if F.MEETING in step.fields:
             if body == steps.Body.PARTY_COMMITTEE:
                 # One 党委会 decides several cases: pick the meeting already recorded, or record it here.
+                recent = Meeting.objects.filter(body=body, org__in=committee_orgs or []).order_by("-held_on")
+                # A choice field looks its value up in the queryset, which a slice would forbid.
                 self.fields["existing_meeting"] = forms.ModelChoiceField(
                     label="已登记的党委会（同一次会议研究多名同志时选择）",
-                    queryset=Meeting.objects.filter(body=body, org__in=committee_orgs or []).order_by(
-                        "-held_on"
-                    )[:30],
+                    queryset=Meeting.objects.filter(pk__in=list(recent.values_list("pk", flat=True)[:30]))
+                    .select_related("org")
+                    .order_by("-held_on", "-pk"),
                     required=False,
                     empty_label="— 新登记本次党委会 —",
                     error_messages={"invalid_choice": "所选会议不存在或不属于本级党委"},
+                )
+                self.fields["existing_meeting"].label_from_instance = lambda m: (
+                    f"{m.held_on} {m.org.name}党委会（应到{m.entitled}，实到{m.present}）"
                 )
             required = body != steps.Body.PARTY_COMMITTEE
             self.fields["meeting_entitled"] = count_field("应到会有表决权人数", required=required)
@@ -297,7 +302,9 @@ class StepForm(StyledForm):
         given = StepInput(
             on=d["on"], note=d.get("note", ""), data=data, warning_reason=d.get("warning_reason", "")
         )
-        if F.MEETING in self.step.fields:
+        if d.get("existing_meeting"):
+            given.meeting = d["existing_meeting"]
+        elif F.MEETING in self.step.fields:
             given.new_meeting = NewMeeting(
                 entitled=d["meeting_entitled"], present=d["meeting_present"], minutes=d.get("minutes")
             )

@@ -75,34 +75,7 @@ def font_config() -> FontConfiguration:
     return _local.fonts
 
 
-def _pdf(template: str, letter: Letter) -> bytes:
-    html = render_to_string(template, context(letter))
-    return HTML(string=html, base_url=None).write_pdf(font_config=font_config())
-
-
-def render_admission(letter: Letter) -> bytes:
-    return _pdf("letters/admission.html", letter)
-
-
-def render_conversion(letter: Letter) -> bytes:
-    return _pdf("letters/conversion.html", letter)
-
-
-def render_filing(letter: Letter) -> bytes:
-    return _pdf("letters/filing.html", letter)
-
-
-def render_pre_review(letter: Letter) -> bytes:
-    return _pdf("letters/pre_review.html", letter)
-
-
-RENDERERS = {
-    LetterKind.ADMISSION: render_admission,
-    LetterKind.CONVERSION: render_conversion,
-    LetterKind.FILING: render_filing,
-    LetterKind.PRE_REVIEW: render_pre_review,
-}
-
-
 def render(letter: Letter) -> bytes:
-    return RENDERERS[LetterKind(letter.kind)](letter)
+    """Each kind of letter has its template, letters/<kind>.html."""
+    html = render_to_string(f"letters/{LetterKind(letter.kind).value}.html", context(letter))
+    return HTML(string=html, base_url=None).write_pdf(font_config=font_config())

@@ -119,10 +119,6 @@ class Letter(models.Model):
         return f"{self.code[:5]}-{self.code[5:]}"
 
     @property
-    def is_rendered(self) -> bool:
-        return self.status == LetterStatus.RENDERED and bool(self.pdf)
-
-    @property
     def filename(self) -> str:
         return f"{self.number} {self.title}.pdf"
 

@@ -95,7 +95,7 @@ def queue_items(user, queue: Queue):
     return qs.select_related("case__person", "case__branch", "at_org")
 
 
-def queue_rows(user, queue: Queue, *, today: dt.date, branch=None, since=None, until=None) -> list[QueueRow]:
+def queue_rows(user, queue: Queue, *, today: dt.date) -> list[QueueRow]:
     """Rows in desk order: overdue first, then by due date, then oldest submission first."""
     items = queue_items(user, queue)
     if queue.by_case:
@@ -114,7 +114,6 @@ def queue_rows(user, queue: Queue, *, today: dt.date, branch=None, since=None, u
             row.due = add_months(meeting.on, rule[1])
             row.hard_due = add_months(meeting.on, rule[2]) if rule[2] else None
         row.overdue = bool(row.due and row.due < today)
-    rows = filter_rows(rows, branch=branch, since=since, until=until)
     return sorted(
         rows, key=lambda r: (not r.overdue, r.due or dt.date.max, r.submitted_on or dt.date.max, r.pk)
     )

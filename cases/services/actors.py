@@ -35,7 +35,3 @@ def acting_grant(user, branch: Organization, roles, prefer: Organization | None 
 
 def may_import(user) -> bool:
     return any(g.role in IMPORT_ROLES for g in role_grants(user))
-
-
-def require_role(user, branch: Organization, *roles: Role) -> RoleGrant:
-    return acting_grant(user, branch, roles)

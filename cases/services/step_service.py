@@ -32,19 +32,20 @@ def _pending_submission(case: Case, step: steps.Step) -> Submission | None:
     return Submission.objects.filter(case=case, step=target, status=SubmissionStatus.PENDING).first()
 
 
-def _check_submission(case, step, acting_org, actor: Actor) -> Submission | None:
+def _check_submission(step, waiting: Submission | None, acting_org, actor: Actor) -> Submission | None:
+    """The report a committee step answers: it must wait at the acting organization (an import
+    or a transfer records what was decided back then, report or not)."""
     if not step.submitted:
         return None
-    submission = _pending_submission(case, step)
     if actor.source in (EventSource.IMPORT, EventSource.TRANSFER):
-        return submission
-    if submission is None:
+        return waiting
+    if waiting is None:
         raise StepNotAllowed(
             f"党支部尚未报送「{steps.get(steps.SUBMISSION_TARGET[step.code]).name}」，不能办理"
         )
-    if submission.at_org_id != acting_org.pk:
-        raise StepNotAllowed(f"该事项正在「{submission.at_org.name}」审议，尚未报送至本级党委")
-    return submission
+    if waiting.at_org_id != acting_org.pk:
+        raise StepNotAllowed(f"该事项正在「{waiting.at_org.name}」审议，尚未报送至本级党委")
+    return waiting
 
 
 @transaction.atomic
@@ -55,16 +56,16 @@ def perform_step(*, case: Case, step_code: str, given: StepInput, actor) -> Step
     state = CaseState.load(case)
     refuse_if_recorded(state, step)
 
+    waiting = _pending_submission(case, step) if step.submitted else None
     if actor.source == EventSource.IMPORT:
         # Backfilling history: whoever may import into the branch records what the branch and
         # its committee did back then; authority (E13) was exercised at the time, not now.
         grant = acting_grant(actor.user, case.branch, IMPORT_ROLES)
         acting_org = None
     else:
-        waiting = _pending_submission(case, step) if step.submitted else None
         grant = acting_grant(actor.user, case.branch, step.roles, prefer=waiting.at_org if waiting else None)
         acting_org = grant.org
-    submission = _check_submission(case, step, grant.org, actor)
+    submission = _check_submission(step, waiting, grant.org, actor)
 
     rules = RuleContext.current()
     write = decide_step(

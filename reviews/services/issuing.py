@@ -177,13 +177,3 @@ def issue_letters(*, records: list[StepRecord], actor, site_url: str = "") -> li
         issue_letter(records=group, actor=actor, meeting=group[0].meeting, site_url=site_url)
         for group in groups.values()
     ]
-
-
-def issue_letters_for_meeting(*, meeting: Meeting, actor, site_url: str = "") -> list[Letter]:
-    """Answer every decision of a 党委会 that has no letter yet (safe to call again)."""
-    records = list(
-        StepRecord.objects.filter(meeting=meeting, step__in=KIND_BY_STEP)
-        .select_related("case__branch", "org", "meeting")
-        .order_by("pk")
-    )
-    return issue_letters(records=records, actor=actor, site_url=site_url)
