@@ -11,7 +11,6 @@ from branches.selectors import review_chain
 from cases import permissions, progress, selectors, steps
 from cases.facts import case_facts, rule_set_on, rule_settings
 from cases.idcard import mask
-from cases.models import SubmissionStatus
 from cases.workdays import WorkdayCalendar
 
 
@@ -87,9 +86,7 @@ def case_page(case, user, today: dt.date | None = None) -> dict:
     return {
         "case": case,
         "person": case.person,
-        "roles": roles,
         "rows": rows,
-        "open_rows": [r for r in rows if r.status.state == "open"],
         "stages": [
             (
                 n,
@@ -113,13 +110,11 @@ def case_page(case, user, today: dt.date | None = None) -> dict:
         "loose_materials": materials_by_step.get("", []),
         "publicities": publicities,
         "needs_publicity": _needs_publicity(facts, settings_row),
-        "returned": selectors.returned_submissions(case, submissions),
-        "submissions": submissions,
+        "returned": selectors.returned_submissions(submissions),
         "history": selectors.field_history(case),
         "review_chain": review_chain(case.branch),
         "rules_2026_confirmed": settings_row.rules_2026_confirmed,
         "today": today,
-        "pending_statuses": SubmissionStatus,
     }
 
 

@@ -141,7 +141,7 @@ def filings_due_for(user):
     )
 
 
-def returned_submissions(case: Case, submissions: list[Submission]) -> list[Submission]:
+def returned_submissions(submissions: list[Submission]) -> list[Submission]:
     """Returns still relevant to the branch: the latest of each kind, when nothing newer followed."""
     latest = {}
     for sub in submissions:  # newest first

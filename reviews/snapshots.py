@@ -33,18 +33,30 @@ def basis_records(case: Case, decision: StepRecord) -> dict[str, StepRecord]:
 
 def take(case: Case, record_ids: dict[str, int]) -> dict:
     """The snapshot of `case` for the given records (step code → record id), read fresh."""
-    records = {r.pk: r for r in StepRecord.objects.filter(pk__in=record_ids.values())}
-    meetings = [r.meeting_id for r in records.values() if r.meeting_id]
-    votes = {(v.meeting_id, v.step): v for v in Vote.objects.filter(case=case, meeting__in=meetings)}
-    state = {}
-    for code, pk in record_ids.items():
-        record = records.get(pk)
-        state[code] = _record_state(record, votes) if record else None
-    return {"name": case.person.name, "records": state}
+    return take_many([(case, record_ids)])[0]
+
+
+def take_many(wanted: list[tuple[Case, dict[str, int]]]) -> list[dict]:
+    """Snapshots of several cases (a letter's entries) in two queries."""
+    ids = [pk for _, record_ids in wanted for pk in record_ids.values()]
+    records = {r.pk: r for r in StepRecord.objects.filter(pk__in=ids)}
+    meetings = {r.meeting_id for r in records.values() if r.meeting_id}
+    votes = {
+        (v.case_id, v.meeting_id, v.step): v
+        for v in Vote.objects.filter(case__in=[case for case, _ in wanted], meeting__in=meetings)
+    }
+    snapshots = []
+    for case, record_ids in wanted:
+        state = {}
+        for code, pk in record_ids.items():
+            record = records.get(pk)
+            state[code] = _record_state(record, votes) if record else None
+        snapshots.append({"name": case.person.name, "records": state})
+    return snapshots
 
 
 def _record_state(record: StepRecord, votes: dict) -> dict:
-    vote = votes.get((record.meeting_id, record.step))
+    vote = votes.get((record.case_id, record.meeting_id, record.step))
     return {
         "id": record.pk,
         "on": record.on.isoformat(),

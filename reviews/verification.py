@@ -38,9 +38,10 @@ def file_state(letter: Letter) -> str:
 
 
 def verify(letter: Letter) -> Verification:
+    entries = list(letter.entries.select_related("case__person"))
+    fresh = snapshots.take_many([(e.case, snapshots.record_ids(e.snapshot)) for e in entries])
     checks = []
-    for entry in letter.entries.select_related("case__person"):
-        now = snapshots.take(entry.case, snapshots.record_ids(entry.snapshot))
+    for entry, now in zip(entries, fresh, strict=True):
         changes = []
         if snapshots.fingerprint(entry.snapshot) != entry.fingerprint:
             changes.append("发文登记的记录快照与其校验值不一致")

@@ -6,6 +6,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from branches.models import Role
@@ -97,6 +98,7 @@ def case_edit(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")  # the same address answers htmx with a partial
 def step_form(request, pk, code):
     case = _visible_case(request, pk)
     step = steps.BY_CODE.get(code)

@@ -4,9 +4,10 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
 from branches.models import Role
-from branches.permissions import has_role, role_grants
+from branches.permissions import has_role
 from cases import selectors, steps
 from cases.models import Outcome, Stage
 from cases.views.helpers import paginate
@@ -26,13 +27,13 @@ def dashboard(request):
         "due_soon": visible.filter(next_due__gte=today, next_due__lte=today + timezone.timedelta(days=14))
         .select_related("person", "branch")
         .order_by("next_due")[:20],
-        "grants": role_grants(user),
         "today": today,
     }
     return render(request, "cases/dashboard.html", context)
 
 
 @require_GET
+@vary_on_headers("HX-Request")  # the same address answers htmx with a partial
 def case_list(request):
     user = request.user
     branches = selectors.visible_branches(user)
@@ -68,13 +69,10 @@ def case_list(request):
             "overdue": request.GET.get("overdue") == "1",
             "outcome": outcome,
         },
-        "today": timezone.localdate(),
         "can_create": has_role(user, Role.BRANCH_SECRETARY),
     }
     template = "cases/case_list.html#rows" if request.htmx else "cases/case_list.html"
-    response = render(request, template, context)
-    response["Vary"] = "HX-Request"
-    return response
+    return render(request, template, context)
 
 
 @require_GET

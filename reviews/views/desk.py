@@ -36,13 +36,14 @@ def _decision_form(request, queue, data=None):
 
 
 def _filtered(request, queue):
+    """The whole queue, the rows the current filters keep, and the filter form."""
     rows = selectors.queue_rows(request.user, queue, today=timezone.localdate())
     filter_form = QueueFilterForm(
         request.GET or None,
         branches=selectors.queue_branches(rows),
         date_label="审批日期" if queue.by_case else "报送日期",
     )
-    return selectors.filter_rows(rows, **filter_form.filters()), filter_form
+    return rows, selectors.filter_rows(rows, **filter_form.filters()), filter_form
 
 
 def _query(request) -> str:
@@ -71,7 +72,7 @@ def desk(request):
 
 
 def _queue_page(request, queue, form=None):
-    rows, filter_form = _filtered(request, queue)
+    _, rows, filter_form = _filtered(request, queue)
     context = {
         "queue": queue,
         "page": paginate(request, rows),
@@ -79,11 +80,9 @@ def _queue_page(request, queue, form=None):
         "overdue": sum(r.overdue for r in rows),
         "filter_form": filter_form,
         "form": form or _decision_form(request, queue),
-        "action_labels": ACTION_LABELS,
         "counts": selectors.queue_counts(request.user, timezone.localdate()),
         "query": _query(request),
         "selected": _selected(form),
-        "today": timezone.localdate(),
     }
     return render(request, "reviews/queue.html", context)
 
@@ -94,10 +93,10 @@ def queue(request, slug):
 
 
 def _item_page(request, queue, pk, form=None):
-    rows, _ = _filtered(request, queue)
+    whole, rows, _ = _filtered(request, queue)
     before, after, position = selectors.neighbours(rows, pk)
     if not position:  # outside the current filters: navigate the whole queue instead
-        rows = selectors.queue_rows(request.user, queue, today=timezone.localdate())
+        rows = whole
         before, after, position = selectors.neighbours(rows, pk)
     if not position:
         decided = None if queue.by_case else selectors.submission_visible_to(request.user, pk)
@@ -116,7 +115,6 @@ def _item_page(request, queue, pk, form=None):
         "form": form or _decision_form(request, queue),
         "letters": selectors.letters_for_case(row.case),
         "query": _query(request),
-        "today": timezone.localdate(),
     }
     return render(request, "reviews/item.html", context)
 

@@ -64,3 +64,12 @@ def test_it_says_when_the_stored_pdf_was_altered(client, letter):
         handle.write(b"%tampered")
     page = client.get(reverse("reviews:verify", args=[letter.code])).content.decode()
     assert "存档PDF与登记的 SHA-256 不一致" in page
+
+
+def test_the_page_costs_the_same_queries_for_any_number_of_people(
+    client, letter, django_assert_max_num_queries
+):
+    # letter, its entries, their records, their votes (two people here; a letter may list fifty)
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("reviews:verify", args=[letter.code]))
+    assert "张三" in response.content.decode() and "李四" in response.content.decode()
