@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from cases import steps
 from cases.dates import add_months, add_years
 from cases.rules import Attempt, CaseFacts, evaluate
+from cases.rules.deadlines import APPROVAL_DEADLINES
 
 # Codes whose findings describe *when* a step becomes possible, without any user input.
 _TIMING_CODES = {"E03", "E04", "E10", "E14"}
@@ -32,10 +33,9 @@ def due_date(
     done = facts.done
     if code == "initial_talk" and "application" in done:
         return add_months(done["application"], 1)
-    if code in ("committee_talk", "admission_approval") and "admission_meeting" in done:
-        return add_months(done["admission_meeting"], 3)
-    if code == "conversion_approval" and "conversion_meeting" in done:
-        return add_months(done["conversion_meeting"], 3)
+    approval = APPROVAL_DEADLINES.get("admission_approval" if code == "committee_talk" else code)
+    if approval and approval.meeting in done:  # the talk comes before the approval it prepares
+        return add_months(done[approval.meeting], approval.due_months)
     if code == "admission_meeting" and "pre_review" in done and rules_2026(done["pre_review"]):
         return add_months(done["pre_review"], 1)
     if code == "oath" and "admission_approval" in done and rules_2026(done["admission_approval"]):

@@ -15,6 +15,7 @@ from branches.selectors import scope_filter
 from cases import steps
 from cases.dates import add_months
 from cases.models import Case, Meeting, StepRecord, Submission, SubmissionStatus, Vote
+from cases.rules.deadlines import APPROVAL_DEADLINES
 from cases.selectors import cases_visible_to, filings_due_for
 from reviews.models import Letter, LetterEntry
 from reviews.queues import QUEUES, Queue
@@ -28,12 +29,6 @@ CONTEXT_STEPS = {
     "conversion_approval": ("conversion_meeting", "admission_meeting"),
     "admission_filing": ("admission_approval", "admission_meeting"),
     "review": (),
-}
-
-# Due dates the 细则 sets: (meeting step, months to the due date, months to the hard limit).
-DUE_RULES = {
-    "admission_approval": ("admission_meeting", 3, 6),  # W03 / E12
-    "conversion_approval": ("conversion_meeting", 3, None),  # W03
 }
 
 
@@ -108,11 +103,11 @@ def queue_rows(user, queue: Queue, *, today: dt.date) -> list[QueueRow]:
             approval = row.records.get("admission_approval")
             row.submitted_on = approval.on if approval else None
         _attach_letters(rows)
-    rule = DUE_RULES.get(queue.slug)
+    rule = APPROVAL_DEADLINES.get(queue.slug)
     for row in rows:
-        if rule and (meeting := row.records.get(rule[0])):
-            row.due = add_months(meeting.on, rule[1])
-            row.hard_due = add_months(meeting.on, rule[2]) if rule[2] else None
+        if rule and (meeting := row.records.get(rule.meeting)):
+            row.due = add_months(meeting.on, rule.due_months)
+            row.hard_due = add_months(meeting.on, rule.limit_months) if rule.limit_months else None
         row.overdue = bool(row.due and row.due < today)
     return sorted(
         rows, key=lambda r: (not r.overdue, r.due or dt.date.max, r.submitted_on or dt.date.max, r.pk)
@@ -166,12 +161,12 @@ def queue_counts(user, today: dt.date) -> list[tuple[Queue, int, int]]:
         items = queue_items(user, queue)
         total = items.count()
         overdue = 0
-        rule = DUE_RULES.get(queue.slug)
+        rule = APPROVAL_DEADLINES.get(queue.slug)
         if rule and total and not queue.by_case:
             overdue = items.filter(
-                case__records__step=rule[0],
+                case__records__step=rule.meeting,
                 case__records__is_current=True,
-                case__records__on__lte=last_date_overdue(today, rule[1]),
+                case__records__on__lte=last_date_overdue(today, rule.due_months),
             ).count()
         counts.append((queue, total, overdue))
     return counts

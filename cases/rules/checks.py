@@ -8,6 +8,7 @@ import datetime as dt
 from cases import idcard, steps
 from cases.dates import add_months, add_years, age_on
 from cases.rules.articles import cite
+from cases.rules.deadlines import APPROVAL_DEADLINES
 from cases.rules.facts import Attempt
 from cases.rules.findings import Finding
 
@@ -217,14 +218,14 @@ def check_conversion_meeting(a: Attempt) -> list[Finding]:
 
 
 def check_approval_deadline(a: Attempt) -> list[Finding]:
-    meeting_code = "admission_meeting" if a.step.code == "admission_approval" else "conversion_meeting"
-    met = a.case.done.get(meeting_code)
+    deadline = APPROVAL_DEADLINES[a.step.code]
+    met = a.case.done.get(deadline.meeting)
     if met is None:
         return []
     found = []
-    if a.step.code == "admission_approval" and a.on > (hard := add_months(met, 6)):
+    if deadline.limit_months and a.on > (hard := add_months(met, deadline.limit_months)):
         found.append(_f(a, "E12", f"支部大会（{met}）通过后审批最长不得超过六个月：应于 {hard} 前审批", hard))
-    elif a.on > (due := add_months(met, 3)):
+    elif a.on > (due := add_months(met, deadline.due_months)):
         special = "，特殊情况须说明理由" if a.step.code == "admission_approval" else ""
         found.append(_f(a, "W03", f"应在支部大会（{met}）后三个月内审批：应于 {due} 前审批{special}", due))
     return found
