@@ -31,11 +31,14 @@ class RuleContext:
     _committees: dict[int, bool] = field(default_factory=dict)
 
     @classmethod
-    def current(cls) -> "RuleContext":
-        return cls(rule_settings(), WorkdayCalendar(), timezone.localdate())
+    def current(cls, today: dt.date | None = None) -> "RuleContext":
+        return cls(rule_settings(), WorkdayCalendar(), today or timezone.localdate())
 
     def rule_set_on(self, day: dt.date) -> str:
         return rule_set_on(day, self.settings_row)
+
+    def is_2026(self, day: dt.date) -> bool:
+        return self.rule_set_on(day) == "2026"
 
     def has_committee(self, branch) -> bool:
         if branch.pk not in self._committees:

@@ -8,10 +8,9 @@ from branches.models import MemberStatus, Role
 from branches.selectors import approving_committee, has_branch_committee, review_chain
 from cases import services, steps
 from cases.dates import add_months
-from cases.facts import rule_set_on, rule_settings
+from cases.facts import RuleContext
 from cases.models import Case, Submission, SubmissionStatus
 from cases.rules import VoteFacts
-from cases.workdays import WorkdayCalendar
 
 GAP_DAYS = {
     "initial_talk": 20,
@@ -121,8 +120,7 @@ def _submit_and_forward(case: Case, code: str, on: dt.date, crew: Crew) -> None:
 
 def advance(case: Case, crew: Crew, until: str = "archiving", warning_reason: str = "") -> Case:
     """Perform every step up to and including `until`, dated in a plausible rhythm."""
-    settings_row = rule_settings()
-    calendar = WorkdayCalendar()
+    rules = RuleContext.current()
     last = steps.get(until).number
     for step in steps.STEPS:
         if step.number > last:
@@ -141,12 +139,12 @@ def advance(case: Case, crew: Crew, until: str = "archiving", warning_reason: st
         given = _inputs(case, step, on, crew)
         given.warning_reason = warning_reason
         services.perform_step(case=case, step_code=step.code, given=given, actor=actor)
-        if step.code == "target_filing" and rule_set_on(on, settings_row) == "2026":
+        if step.code == "target_filing" and rules.is_2026(on):
             start = on + dt.timedelta(days=1)
             services.record_publicity(
                 case=case,
                 start_on=start,
-                end_on=calendar.add(start, 5),
+                end_on=rules.calendar.add(start, 5),
                 actor=crew.secretary,
                 venue="村务公开栏",
             )

@@ -9,9 +9,8 @@ from branches.models import Organization, OrgKind, Role
 from branches.permissions import grants_covering
 from branches.selectors import review_chain
 from cases import permissions, progress, selectors, steps
-from cases.facts import case_facts, rule_set_on, rule_settings
+from cases.facts import RuleContext, case_facts
 from cases.idcard import mask
-from cases.workdays import WorkdayCalendar
 
 
 @dataclass
@@ -38,16 +37,9 @@ def case_page(case, user, today: dt.date | None = None) -> dict:
     publicities = selectors.case_publicities(case)
     submissions = selectors.case_submissions(case)
     events = selectors.case_events(case)
-    settings_row = rule_settings()
+    rules = RuleContext.current(today)
     facts = case_facts(case, records=records, publicities=publicities)
-    calendar = WorkdayCalendar()
-    statuses = progress.step_statuses(
-        facts,
-        today,
-        lambda d: rule_set_on(d, settings_row),
-        calendar.count,
-        settings_row.rules_2026_confirmed,
-    )
+    statuses = progress.step_statuses(facts, rules)
     by_step = {r.step: r for r in records}
     warnings_by_step = {}
     for event in events:
@@ -109,29 +101,21 @@ def case_page(case, user, today: dt.date | None = None) -> dict:
         "events": events,
         "loose_materials": materials_by_step.get("", []),
         "publicities": publicities,
-        "needs_publicity": _needs_publicity(facts, settings_row),
+        "needs_publicity": _needs_publicity(facts, rules),
         "returned": selectors.returned_submissions(submissions),
         "history": selectors.field_history(case),
         "review_chain": review_chain(case.branch),
-        "rules_2026_confirmed": settings_row.rules_2026_confirmed,
+        "rules_2026_confirmed": rules.settings_row.rules_2026_confirmed,
         "today": today,
     }
 
 
-def _needs_publicity(facts, settings_row) -> bool:
+def _needs_publicity(facts, rules: RuleContext) -> bool:
     agreed = facts.done.get("target_filing")
-    return bool(agreed and rule_set_on(agreed, settings_row) == "2026")
+    return bool(agreed and rules.is_2026(agreed))
 
 
 def step_status(case, step) -> progress.StepStatus:
     """When one step is due or becomes possible, for the hint above its form."""
-    settings_row = rule_settings()
-    facts = case_facts(case)
-    statuses = progress.step_statuses(
-        facts,
-        timezone.localdate(),
-        lambda d: rule_set_on(d, settings_row),
-        WorkdayCalendar().count,
-        settings_row.rules_2026_confirmed,
-    )
+    statuses = progress.step_statuses(case_facts(case), RuleContext.current())
     return next(s for s in statuses if s.step.code == step.code)

@@ -65,9 +65,8 @@ def earliest_date(code: str, facts: CaseFacts) -> dt.date | None:
     return max(candidates) if candidates else None
 
 
-def step_statuses(
-    facts: CaseFacts, today: dt.date, rule_set_on, workdays_between, confirmed: bool
-) -> list[StepStatus]:
+def step_statuses(facts: CaseFacts, rules) -> list[StepStatus]:
+    """Every step's status on `rules.today` (rules: cases.facts.RuleContext)."""
     statuses = []
     for step in steps.STEPS:
         if step.code in facts.done:
@@ -82,24 +81,22 @@ def step_statuses(
                 )
             )
             continue
-        statuses.append(open_status(step, facts, today, rule_set_on, workdays_between, confirmed))
+        statuses.append(open_status(step, facts, rules))
     return statuses
 
 
-def open_status(
-    step, facts: CaseFacts, today: dt.date, rule_set_on, workdays_between, confirmed: bool
-) -> StepStatus:
+def open_status(step, facts: CaseFacts, rules) -> StepStatus:
     """A step whose prerequisites are done: open now, or locked until a date (and why)."""
     attempt = Attempt(
         step=step,
-        on=today,
+        on=rules.today,
         case=facts,
-        today=today,
-        rule_set=rule_set_on(today),
-        rules_2026_confirmed=confirmed,
+        today=rules.today,
+        rule_set=rules.rule_set_on(rules.today),
+        rules_2026_confirmed=rules.settings_row.rules_2026_confirmed,
         data={"resolution": "convert"},
-        is_2026_date=lambda d: rule_set_on(d) == "2026",
-        workdays_between=workdays_between,
+        is_2026_date=rules.is_2026,
+        workdays_between=rules.calendar.count,
     )
     timing = [f for f in evaluate(attempt) if f.code in _TIMING_CODES and f.blocks]
     earliest = max((f.date for f in timing if f.date), default=earliest_date(step.code, facts))
@@ -108,5 +105,5 @@ def open_status(
         "locked" if timing else "open",
         reasons=tuple(f.message for f in timing),
         earliest=earliest,
-        due=due_date(step.code, facts, lambda d: rule_set_on(d) == "2026", today),
+        due=due_date(step.code, facts, rules.is_2026, rules.today),
     )

@@ -72,9 +72,9 @@ def _attempt(planned: PlannedStep, facts: CaseFacts, plan: RowPlan, ctx: ImportC
         step=planned.step,
         on=planned.on,
         case=facts,
-        today=ctx.today,
-        rule_set=ctx.rule_set_on(planned.on),
-        rules_2026_confirmed=ctx.settings_row.rules_2026_confirmed,
+        today=ctx.rules.today,
+        rule_set=ctx.rules.rule_set_on(planned.on),
+        rules_2026_confirmed=ctx.rules.settings_row.rules_2026_confirmed,
         acting_org_can_approve=None,  # E13: authority was exercised back then, not judged now
         acting_org_is_department=None,
         contacts=_member_facts(planned.contacts, planned, branch_id),
@@ -82,8 +82,8 @@ def _attempt(planned: PlannedStep, facts: CaseFacts, plan: RowPlan, ctx: ImportC
         meeting=MeetingFacts(*planned.meeting, planned.on) if planned.meeting else None,
         vote=VoteFacts(yes=planned.yes) if planned.meeting else None,
         data=planned.data,
-        is_2026_date=ctx.is_2026_date,
-        workdays_between=ctx.calendar.count,
+        is_2026_date=ctx.rules.is_2026,
+        workdays_between=ctx.rules.calendar.count,
         historical=True,
     )
 
@@ -103,7 +103,7 @@ def _take(planned: PlannedStep, facts: CaseFacts, plan: RowPlan, ctx: ImportCont
     """Record the step in the facts, as the write path would, for the steps after it."""
     facts.done[planned.code] = planned.on
     facts.data[planned.code] = planned.data
-    facts.rule_sets[planned.code] = ctx.rule_set_on(planned.on)
+    facts.rule_sets[planned.code] = ctx.rules.rule_set_on(planned.on)
     if planned.code == "admission_meeting":
         facts.probation_end = add_years(planned.on, 1)  # 党章第七条, as _apply_consequences does
     if planned.code == "target_filing" and plan.publicity:

@@ -2,19 +2,15 @@
 user's scope, the cases that already exist for the file's 公民身份号码, rule settings and the
 working-day calendar. Rows are then planned and checked without further queries."""
 
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.utils import timezone
-
 from branches.models import Organization, OrgKind, PartyMember
 from branches.permissions import role_grants
-from cases.facts import rule_set_on, rule_settings
-from cases.models import Case, RuleSettings
+from cases.facts import RuleContext
+from cases.models import Case
 from cases.selectors import cases_visible_to
 from cases.services.actors import IMPORT_ROLES
-from cases.workdays import WorkdayCalendar
 
 ID_CHUNK = 500  # stay well under SQLite's limit on query parameters
 
@@ -29,9 +25,7 @@ class ExistingCase:
 
 @dataclass
 class ImportContext:
-    today: dt.date
-    settings_row: RuleSettings
-    calendar: WorkdayCalendar
+    rules: RuleContext  # settings, working-day calendar and today, shared by every row
     branches: dict[str, list[Organization]]  # code, name or short name → branches
     allowed_branch_ids: set[int] | None  # None: every branch (a dry run without a user)
     default_branch: Organization | None = None
@@ -52,19 +46,11 @@ class ImportContext:
             self._rosters[branch.pk] = dict(by_name)
         return self._rosters[branch.pk]
 
-    def rule_set_on(self, day: dt.date) -> str:
-        return rule_set_on(day, self.settings_row)
-
-    def is_2026_date(self, day: dt.date) -> bool:
-        return self.rule_set_on(day) == "2026"
-
 
 def build_context(*, user=None, default_branch=None, id_numbers=(), today=None) -> ImportContext:
     all_branches = list(Organization.objects.filter(kind=OrgKind.BRANCH))
     return ImportContext(
-        today=today or timezone.localdate(),
-        settings_row=rule_settings(),
-        calendar=WorkdayCalendar(),
+        rules=RuleContext.current(today),
         branches=_branch_index(all_branches),
         allowed_branch_ids=None if user is None else importable_branch_ids(user, all_branches),
         default_branch=default_branch,

@@ -139,7 +139,7 @@ def build_attempt(
         meeting=MeetingFacts(meeting.entitled, meeting.present, given.on) if meeting else None,
         vote=given.vote,
         data=given.data,
-        is_2026_date=lambda d: rules.rule_set_on(d) == "2026",
+        is_2026_date=rules.is_2026,
         workdays_between=rules.calendar.count,
         historical=historical,
     )

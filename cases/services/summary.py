@@ -28,14 +28,7 @@ def summarize(case: Case, facts: CaseFacts, rules: RuleContext) -> None:
     case.next_step = nxt
     case.next_due = case.next_earliest = None
     if nxt:
-        status = progress.open_status(
-            steps.get(nxt),
-            facts,
-            rules.today,
-            rules.rule_set_on,
-            rules.calendar.count,
-            rules.settings_row.rules_2026_confirmed,
-        )
+        status = progress.open_status(steps.get(nxt), facts, rules)
         case.next_due, case.next_earliest = status.due, status.earliest
     if not nxt and "archiving" in done and case.is_open:
         case.outcome, case.outcome_on = "archived", facts.done["archiving"]
