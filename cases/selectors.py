@@ -79,7 +79,7 @@ def case_publicities(case: Case) -> list[Publicity]:
 
 
 # Derived columns the write path refreshes: their changes are the steps themselves, not edits.
-SUMMARY_FIELDS = {
+HISTORY_HIDDEN_FIELDS = {
     "updated_at",
     "name_initials",
     "next_step",
@@ -103,7 +103,7 @@ def field_history(case: Case, limit: int = 40) -> list[dict]:
             changes = [
                 (obj._meta.get_field(c.field).verbose_name, c.old, c.new)
                 for c in delta.changes
-                if c.field not in SUMMARY_FIELDS
+                if c.field not in HISTORY_HIDDEN_FIELDS
             ]
             if changes:
                 entries.append(

@@ -7,6 +7,21 @@ from cases.facts import RuleContext, case_facts
 from cases.models import Case, Stage
 from cases.rules import CaseFacts
 
+# The columns summarize() sets (the case's consequences — probation dates, 党龄 — are set by the
+# steps themselves, in step_decision).
+SUMMARY_COLUMNS = (
+    "stage",
+    "outcome",
+    "outcome_on",
+    "next_step",
+    "next_due",
+    "next_earliest",
+    "steps_done",
+    "applied_on",
+    "activist_on",
+    "target_on",
+)
+
 
 def summarize(case: Case, facts: CaseFacts, rules: RuleContext) -> None:
     """Set the summary columns from the facts of the case's current records (nothing saved)."""

@@ -14,21 +14,14 @@ from cases import services, steps
 from cases.journey import Crew
 from cases.models import Case, CaseEvent, StepRecord, Submission, Vote
 from cases.rules import VoteFacts
+from cases.services.summary import SUMMARY_COLUMNS
 
 # A fixed "today" after every date the service tests use (the package calendar ends in 2026).
 PINNED_TODAY = dt.date(2026, 11, 25)
 
+# What the write path keeps on the case row beside the records.
 SUMMARY_FIELDS = (
-    "stage",
-    "outcome",
-    "outcome_on",
-    "next_step",
-    "next_due",
-    "next_earliest",
-    "steps_done",
-    "applied_on",
-    "activist_on",
-    "target_on",
+    *SUMMARY_COLUMNS,
     "probation_start",
     "probation_end",
     "extension_months",

@@ -40,24 +40,9 @@ from cases.models import (
 )
 from cases.services.events import verify_chain
 from cases.services.summary import refresh_summary
+from tests.cases.conftest import SUMMARY_FIELDS
 
 pytestmark = pytest.mark.django_db
-
-SUMMARY_FIELDS = (
-    "stage",
-    "outcome",
-    "outcome_on",
-    "next_step",
-    "next_due",
-    "next_earliest",
-    "steps_done",
-    "applied_on",
-    "activist_on",
-    "target_on",
-    "probation_start",
-    "probation_end",
-    "full_member_on",
-)
 
 
 def seed(**options) -> str:
