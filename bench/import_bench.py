@@ -33,6 +33,9 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.pg import admin_cursor  # noqa: E402
+
 PYTHON = ROOT / ".venv" / "bin" / "python"
 OUT = ROOT / "bench" / "out"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/dangyuan_bench_import"
@@ -111,22 +114,9 @@ def main():
 
 
 def recreate_database(url: str) -> None:
-    import psycopg2
-
-    parts = urlparse(url)
-    name = parts.path.lstrip("/")
-    admin = psycopg2.connect(
-        host=parts.hostname,
-        port=parts.port or 5432,
-        user=parts.username,
-        password=parts.password,
-        dbname="postgres",
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
+    with admin_cursor(url) as (cursor, name):
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
         cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
 
 
 def run_phase(args) -> None:
@@ -194,6 +184,7 @@ def write_file(path: Path, rows: int, seed: int) -> None:
     import openpyxl
 
     from cases import idcard
+    from cases.demo import Names
     from cases.importer.template import HEADERS
 
     rng = random.Random(seed)
@@ -201,19 +192,20 @@ def write_file(path: Path, rows: int, seed: int) -> None:
     sheet = workbook.create_sheet("导入模板")
     sheet.append(list(HEADERS))
     stages, weights = zip(*STAGES, strict=True)
+    names = Names(rng, unique=False)
     for i in range(rows):
-        values = generated_row(i, rng, rng.choices(stages, weights)[0], idcard)
+        values = generated_row(i, rng, rng.choices(stages, weights)[0], idcard, names)
         sheet.append([values.get(h) for h in HEADERS])
     workbook.save(path)
 
 
-def generated_row(i: int, rng: random.Random, last: str, idcard) -> dict:
+def generated_row(i: int, rng: random.Random, last: str, idcard, names) -> dict:
     gender = rng.choice("MF")
     birth = dt.date(1966, 1, 1) + dt.timedelta(days=rng.randrange(0, 30 * 365))  # 18+ by 2015
     applied = dt.date(2015, 1, 1) + dt.timedelta(days=rng.randrange(0, 9 * 365))
     branch = i % BRANCHES + 1
     row = {
-        "姓名": f"{'王李张刘陈杨黄赵吴周'[i % 10]}{'伟芳娜敏静磊洋艳勇军'[i // 10 % 10]}{'一二三四五六七八九十'[i // 100 % 10]}",
+        "姓名": names.make(gender),
         "性别": "男" if gender == "M" else "女",
         "民族": "汉族",
         "出生日期": birth,

@@ -29,28 +29,6 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-NAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
-GIVEN = [
-    "伟",
-    "芳",
-    "娜",
-    "敏",
-    "静",
-    "磊",
-    "洋",
-    "艳",
-    "勇",
-    "军",
-    "杰",
-    "娟",
-    "涛",
-    "明",
-    "超",
-    "秀英",
-    "建国",
-    "海燕",
-]
-
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -81,17 +59,19 @@ def make_world(people: int):
     """A committee, a branch, an officer and `people` admitted cases (rows written directly: this
     measures rendering, not the write path), with their admission_approval records."""
     import itertools
+    import random
 
     from django.contrib.auth import get_user_model
 
-    from branches.models import Organization, OrgKind, Role
-    from branches.services import grant_role
+    from branches.models import OrgKind, Role
+    from branches.services import create_organization, grant_role
     from cases import idcard
     from cases.dates import add_years
+    from cases.demo import Names
     from cases.models import Case, Meeting, Person, StepRecord
 
-    dept = Organization.objects.create(name="某县委组织部", code="DEPT", kind=OrgKind.DEPARTMENT)
-    town = Organization.objects.create(
+    dept = create_organization(name="某县委组织部", code="DEPT", kind=OrgKind.DEPARTMENT)
+    town = create_organization(
         name="城关镇党委",
         code="CG",
         kind=OrgKind.COMMITTEE,
@@ -99,9 +79,7 @@ def make_world(people: int):
         can_approve=True,
         letter_prefix="城组",
     )
-    branch = Organization.objects.create(
-        name="城关镇第一党支部", code="CG01", kind=OrgKind.BRANCH, parent=town
-    )
+    branch = create_organization(name="城关镇第一党支部", code="CG01", kind=OrgKind.BRANCH, parent=town)
     officer = get_user_model().objects.create_user(username="bench-officer", password="x")
     grant_role(user=officer, role=Role.COMMITTEE_OFFICER, org=town)
     met = dt.date(2025, 10, 13)
@@ -114,12 +92,13 @@ def make_world(people: int):
         created_by=officer,
     )
     counter = itertools.count(1)
+    names = Names(random.Random(7))
     records = []
     for i in range(people):
         n = next(counter)
         birth = dt.date(1990 + n % 10, 1 + n % 12, 1 + n % 28)
         person = Person.objects.create(
-            name=NAMES[n % len(NAMES)] + GIVEN[n % len(GIVEN)] + (str(n) if n > 99 else ""),
+            name=names.make("M" if n % 2 else "F"),
             gender="M" if n % 2 else "F",
             birth_date=birth,
             id_number=idcard.make("330102", birth, n % 900, "M" if n % 2 else "F"),

@@ -30,6 +30,10 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.pg import admin_cursor  # noqa: E402
+
 OUT = ROOT / "bench" / "out"
 LUA = ROOT / "bench" / "report.lua"
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -75,29 +79,11 @@ def run(cmd: list[str], env: dict, timeout: int, what: str) -> str:
 
 
 def ensure_database(url: str) -> None:
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("postgres", "postgresql", "pgsql"):
-        raise SystemExit(f"DATABASE_URL must point to PostgreSQL, not {parts.scheme}://")
-    if parts.hostname not in (LOOPBACK, "localhost", "::1"):
-        raise SystemExit("DATABASE_URL must point to a database on this machine (127.0.0.1)")
-    import psycopg2  # noqa: PLC0415 - only this script needs it directly
-
-    name = parts.path.lstrip("/")
-    admin = psycopg2.connect(
-        host=parts.hostname,
-        port=parts.port or 5432,
-        user=urllib.parse.unquote(parts.username or "postgres"),
-        password=urllib.parse.unquote(parts.password) if parts.password else None,
-        dbname="postgres",
-        connect_timeout=10,
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
+    with admin_cursor(url) as (cursor, name):
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         if cursor.fetchone() is None:
             log(f"creating database {name}")
             cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
 
 
 def prepare_data(env: dict, target_cases: int) -> None:
@@ -130,7 +116,6 @@ def case_count(env: dict) -> int:
 def django_setup(env: dict) -> None:
     """Read the database from this process too (pick the detail case; a session if /login/ fails)."""
     os.environ.update({k: env[k] for k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_DEBUG")})
-    sys.path.insert(0, str(ROOT))
     import django  # noqa: PLC0415
 
     django.setup()
