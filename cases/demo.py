@@ -40,7 +40,7 @@ from branches.services import create_organization, grant_role
 from cases import idcard, journey, progress, services, steps, workdays
 from cases.bulk_rows import RowWriter
 from cases.dates import add_months, add_years
-from cases.facts import rule_set_on, rule_settings
+from cases.facts import RuleContext, rule_set_on, rule_settings
 from cases.journey import Crew
 from cases.models import (
     Case,
@@ -60,6 +60,7 @@ from cases.models import (
 from cases.rules import CaseFacts, PublicityFacts
 from cases.services.errors import StepBlocked
 from cases.services.lifecycle import name_initials
+from cases.services.summary import summarize
 
 DEMO_PASSWORD = "demo12345"
 DEPARTMENT_CODE = "QX-ZZB"
@@ -1002,7 +1003,8 @@ class BulkGenerator:
         self.batch_size = batch_size
         self.log = log
         self.today = timezone.localdate()
-        self.settings_row = rule_settings()
+        self.rules = RuleContext.current(self.today)
+        self.settings_row = self.rules.settings_row
         self.effective = self.settings_row.rules_2026_effective
         self.calendar = workdays.WorkdayCalendar()
         self.names = Names(self.rng, unique=False)
@@ -1140,7 +1142,7 @@ class BulkGenerator:
         return planned
 
     def _summary(self, p: _Planned) -> dict:
-        """The summary columns exactly as cases.services.summary.refresh_summary computes them."""
+        """The summary columns exactly as the write path computes them (services.summarize)."""
         done, person = p.done, p.person
         facts = CaseFacts(
             birth_date=person["birth_date"],
@@ -1153,28 +1155,27 @@ class BulkGenerator:
             publicities=[PublicityFacts(*p.publicity)] if p.publicity else [],
             probation_end=p.probation_end,
         )
-        full_member_on = p.probation_end if "conversion_approval" in done else None
-        stage = _stage(done)
-        if stage == Stage.FULL_MEMBER and not full_member_on:
-            stage = Stage.PROBATIONARY
-        # refresh_summary runs while the case is still open when archiving is recorded, and after
-        # the outcome is set for side outcomes (then there is no next step).
-        still_open = p.outcome in (Outcome.OPEN, Outcome.ARCHIVED)
-        open_steps = progress.available_steps(facts) if still_open else []
-        nxt = open_steps[0].code if open_steps else ""
-        is_2026 = lambda d: rule_set_on(d, self.settings_row) == "2026"  # noqa: E731
-        return {
-            "stage": str(stage),
-            "steps_done": len(done),
-            "applied_on": done.get("application"),
-            "activist_on": done.get("activist_selection"),
-            "target_on": done.get("target_selection"),
-            "next_step": nxt,
-            "next_due": progress.due_date(nxt, facts, is_2026) if nxt else None,
-            "next_earliest": progress.earliest_date(nxt, facts) if nxt else None,
+        # The write path summarizes while the case is still open when archiving is recorded, and
+        # after the outcome is set for side outcomes (then there is no next step).
+        case = Case(
+            outcome=Outcome.OPEN if p.outcome in (Outcome.OPEN, Outcome.ARCHIVED) else p.outcome,
+            full_member_on=p.probation_end if "conversion_approval" in done else None,
+        )
+        summarize(case, facts, self.rules)
+        columns = (
+            "steps_done",
+            "applied_on",
+            "activist_on",
+            "target_on",
+            "next_step",
+            "next_due",
+            "next_earliest",
+        )
+        return {name: getattr(case, name) for name in columns} | {
+            "stage": str(case.stage),
             "probation_start": done.get("admission_meeting"),
             "probation_end": p.probation_end,
-            "full_member_on": full_member_on,
+            "full_member_on": case.full_member_on,
         }
 
     def _meeting(
