@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from branches.models import MemberStatus, Role
-from branches.selectors import approving_committee, has_branch_committee, review_chain
+from branches.selectors import approving_committee, full_member_count, review_chain
 from cases import services, steps
 from cases.dates import add_months
 from cases.facts import RuleContext
@@ -72,11 +72,8 @@ def _vote_meeting(case: Case, step: steps.Step, on: dt.date, crew: Crew):
             actor=crew.officer,
         )
         return meeting, VoteFacts(yes=7)
-    full = case.branch.members.filter(status=MemberStatus.FULL, active=True).count()
-    body = step.body
-    if body == steps.Body.BRANCH_COMMITTEE and not has_branch_committee(case.branch):
-        body = steps.Body.BRANCH_ASSEMBLY
-    entitled = 5 if body == steps.Body.BRANCH_COMMITTEE else max(full, 1)
+    body = services.meeting_body(case, step)
+    entitled = 5 if body == steps.Body.BRANCH_COMMITTEE else max(full_member_count(case.branch), 1)
     meeting = services.record_meeting(
         org=case.branch, body=body, held_on=on, entitled=entitled, present=entitled, actor=crew.secretary
     )
