@@ -17,6 +17,7 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from branches.models import OrgKind, Role  # noqa: E402
+from cases.journey import Crew  # noqa: E402
 from tests import factories as f  # noqa: E402
 
 BROWSER_ARGS = [
@@ -111,6 +112,18 @@ def personas(secretary, secretary_under_reviewer, reviewer, officer, officer_b, 
         "auditor": auditor,
         "outsider": outsider,
     }
+
+
+@pytest.fixture
+def crew(secretary, officer, auditor):
+    """城关一支部's secretary, the township officer and the county auditor: no 党总支 between."""
+    return Crew(secretary, officer, auditor)
+
+
+@pytest.fixture
+def general_crew(secretary_under_reviewer, reviewer, officer, auditor):
+    """社区二支部's secretary, under the 党总支 whose reviewer forwards every report upward."""
+    return Crew(secretary_under_reviewer, officer, auditor, reviewers=(reviewer,))
 
 
 @pytest.fixture

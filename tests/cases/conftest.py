@@ -1,5 +1,5 @@
-"""Helpers for the rule and write-path tests: a crew, typical step inputs, and a snapshot that
-proves a refused write changed nothing."""
+"""Helpers for the rule and write-path tests: typical step inputs, and a snapshot that proves a
+refused write changed nothing. The crews acting on a case are in tests/conftest.py."""
 
 import datetime as dt
 from contextlib import contextmanager
@@ -28,11 +28,6 @@ SUMMARY_FIELDS = (
     "full_member_on",
     "leaving_unit_on",
 )
-
-
-@pytest.fixture
-def crew(secretary, officer, auditor):
-    return Crew(secretary, officer, auditor)
 
 
 @pytest.fixture

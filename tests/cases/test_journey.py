@@ -5,15 +5,15 @@ import datetime as dt
 import pytest
 
 from cases import steps
-from cases.journey import Crew, advance
+from cases.journey import advance
 from cases.models import CaseEvent, Outcome, Stage, StepRecord
 from cases.services.events import verify_chain
 
 pytestmark = pytest.mark.django_db
 
 
-def test_it_takes_one_case_through_all_25_steps_to_archiving(case, secretary, officer, auditor):
-    advance(case, Crew(secretary, officer, auditor))
+def test_it_takes_one_case_through_all_25_steps_to_archiving(case, crew):
+    advance(case, crew)
 
     assert case.outcome == Outcome.ARCHIVED
     assert case.stage == Stage.FULL_MEMBER
@@ -32,31 +32,23 @@ def test_it_takes_one_case_through_all_25_steps_to_archiving(case, secretary, of
     assert verify_chain(case) == []
 
 
-def test_it_routes_through_the_general_branch_for_review(
-    county, secretary_under_reviewer, reviewer, officer, auditor
-):
+def test_it_routes_through_the_general_branch_for_review(county, secretary_under_reviewer, general_crew):
     from tests.factories import new_case
 
     case = new_case(county.branch_under_reviewer, secretary_under_reviewer, applied_on=dt.date(2023, 2, 1))
-    advance(
-        case, Crew(secretary_under_reviewer, officer, auditor, reviewers=(reviewer,)), until="activist_filing"
-    )
+    advance(case, general_crew, until="activist_filing")
     assert case.records.filter(step="activist_filing").exists()
     assert CaseEvent.objects.filter(case=case, kind="review").count() == 1
 
 
-def test_the_whole_journey_also_runs_under_the_2026_rules_with_the_publicity(
-    county, secretary, officer, auditor
-):
+def test_the_whole_journey_also_runs_under_the_2026_rules_with_the_publicity(county, secretary, crew):
     """With the 2026 revision in force from the start, the listing needs 同意 and a 公示 of five
     working days before the next step; the journey records it and still reaches 归档."""
     from cases.models import Publicity, RuleSettings
     from tests.factories import new_case
 
     RuleSettings.objects.update(rules_2026_effective=dt.date(2020, 1, 1))
-    case = advance(
-        new_case(county.branch, secretary, applied_on=dt.date(2023, 1, 10)), Crew(secretary, officer, auditor)
-    )
+    case = advance(new_case(county.branch, secretary, applied_on=dt.date(2023, 1, 10)), crew)
 
     assert case.outcome == Outcome.ARCHIVED
     assert set(StepRecord.objects.filter(case=case).values_list("rule_set", flat=True)) == {"2026"}

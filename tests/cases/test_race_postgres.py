@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 
 from cases import services
-from cases.journey import Crew, advance, planned_date
+from cases.journey import advance, planned_date
 from cases.models import Case, CaseEvent, Meeting, StepRecord, Submission, Vote
 from cases.rules import VoteFacts
 from cases.services import step_service
@@ -67,11 +67,6 @@ def race(*calls):
         t.join(timeout=30)
     assert not any(t.is_alive() for t in threads), "a thread is still waiting (deadlock?)"
     return results, errors, seconds
-
-
-@pytest.fixture
-def crew(secretary, officer, auditor):
-    return Crew(secretary, officer, auditor)
 
 
 def dates_done(case: Case) -> dict[str, dt.date]:

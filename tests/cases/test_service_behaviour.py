@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 
 from cases import services, steps
 from cases.dates import add_months, add_years
-from cases.journey import Crew, advance
+from cases.journey import advance
 from cases.models import CaseEvent, Outcome, Stage, StepRecord, Submission, SubmissionStatus
 from cases.rules import VoteFacts
 from cases.services import InvalidInput, StepBlocked, StepNotAllowed
@@ -29,11 +29,6 @@ def last_event(case) -> CaseEvent:
 
 
 @pytest.fixture
-def general_crew(secretary_under_reviewer, reviewer, officer, auditor):
-    return Crew(secretary_under_reviewer, officer, auditor, reviewers=(reviewer,))
-
-
-@pytest.fixture
 def general_case(county, secretary_under_reviewer, general_crew):
     """A case at a branch under the 党总支, at activist_selection, its filing submitted to the 党总支."""
     case = f.new_case(county.branch_under_reviewer, secretary_under_reviewer, applied_on=d(2023, 2, 1))
@@ -47,7 +42,7 @@ def general_case(county, secretary_under_reviewer, general_crew):
 # ---- double submit and closed cases --------------------------------------------------------------
 
 
-def test_it_is_idempotent_under_double_submit(case, crew, kit, unchanged):
+def test_a_step_recorded_twice_is_refused_naming_the_first_record(case, crew, kit, unchanged):
     kit.do(case, "initial_talk", d(2023, 1, 20), crew)
     with unchanged(case), pytest.raises(StepNotAllowed) as exc:
         kit.do(case, "initial_talk", d(2023, 1, 21), crew)
@@ -422,16 +417,16 @@ def test_it_counts_a_vote_only_at_the_meeting_that_decides_the_step(
     assert case.records.get(step="admission_meeting").meeting.body == steps.Body.BRANCH_ASSEMBLY
 
 
-def test_closing_a_case_withdraws_its_pending_reports(county, secretary, officer, auditor):
+def test_closing_a_case_withdraws_its_pending_reports(county, secretary, crew):
     import datetime as dt
 
     from cases import services
-    from cases.journey import Crew, advance
+    from cases.journey import advance
     from cases.models import SubmissionStatus
     from tests.factories import new_case
 
     case = new_case(county.branch, secretary, applied_on=dt.date(2023, 1, 10))
-    advance(case, Crew(secretary, officer, auditor), until="activist_selection")
+    advance(case, crew, until="activist_selection")
     submission = services.submit(
         case=case, step_code="activist_filing", on=dt.date(2023, 3, 25), actor=secretary
     )

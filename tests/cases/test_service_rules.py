@@ -10,7 +10,7 @@ from branches.models import MemberStatus, PartyMember, Role, Sanction
 from branches.services import grant_role
 from cases import services
 from cases.dates import add_months, add_years
-from cases.journey import Crew, advance
+from cases.journey import advance
 from cases.models import Case, CaseEvent, Person, Publicity, RuleSettings, StepRecord
 from cases.rules import VoteFacts
 from cases.services import InvalidInput, StepBlocked, WarningsNeedReason
@@ -305,16 +305,12 @@ def test_it_blocks_approval_more_than_6_months_after_the_meeting_and_warns_after
 
 
 def test_it_blocks_a_committee_step_by_an_officer_of_a_general_branch(
-    county, secretary_under_reviewer, reviewer, officer, auditor, unchanged
+    county, secretary_under_reviewer, reviewer, officer, general_crew, unchanged
 ):
     general_officer = f.user("general_officer", first_name="冯委员")
     grant_role(user=general_officer, role=Role.COMMITTEE_OFFICER, org=county.general)  # allowed on purpose
     case = f.new_case(county.branch_under_reviewer, secretary_under_reviewer, applied_on=d(2023, 2, 1))
-    advance(
-        case,
-        Crew(secretary_under_reviewer, officer, auditor, reviewers=(reviewer,)),
-        until="activist_selection",
-    )
+    advance(case, general_crew, until="activist_selection")
     on = case.activist_on + dt.timedelta(days=5)
     submission = services.submit(
         case=case, step_code="activist_filing", on=on, actor=secretary_under_reviewer

@@ -13,7 +13,6 @@ from django.urls import reverse
 from cases import idcard
 from cases.journey import advance
 from cases.models import Case, CaseEvent, Material, Meeting, Person, StepRecord, Vote
-from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -82,20 +81,24 @@ def test_a_malformed_date_is_refused_on_case_creation(secretary_client, county, 
         (VALID_ID[:17], "应为18位"),
         (VALID_ID + "1", "应为18位"),
         ("33010219950315ABCD", "前17位为数字，末位为数字或X"),
-        ("３３０１０２" + VALID_ID[6:], None),  # full-width digits from a Chinese IME are fine
     ],
-    ids=["checksum", "17-digits", "19-digits", "letters", "full-width"],
+    ids=["checksum", "17-digits", "19-digits", "letters"],
 )
 def test_a_malformed_id_number_is_refused_with_e02(secretary_client, county, id_number, reason):
     response = secretary_client.post(reverse("cases:create"), create_data(county, id_number=id_number))
-    if reason is None:
-        assert response.status_code == 302
-        assert Person.objects.get().id_number == VALID_ID
-        return
     assert response.status_code == 200
     body = html(response)
     assert "E02" in body and reason in body
     assert not Case.objects.exists()
+
+
+def test_an_id_number_typed_in_full_width_digits_is_accepted_and_stored_in_ascii(secretary_client, county):
+    """Full-width digits from a Chinese IME are the same number, not a malformed one."""
+    response = secretary_client.post(
+        reverse("cases:create"), create_data(county, id_number="３３０１０２" + VALID_ID[6:])
+    )
+    assert response.status_code == 302
+    assert Person.objects.get().id_number == VALID_ID
 
 
 def test_an_id_number_that_contradicts_the_birth_date_or_gender_is_refused(secretary_client, county):
@@ -121,6 +124,50 @@ def test_an_id_number_with_an_open_case_is_not_registered_twice(secretary_client
     assert f"公民身份号码 {VALID_ID} 已有进行中的案例（陈志远），不能重复建档" in html(response)
     assert Case.objects.count() == 1
     assert Person.objects.get().name == "陈志远"  # the saved person is untouched
+
+
+# ---- the person edit form -----------------------------------------------------------------------
+
+
+def test_the_edit_form_hands_update_person_only_fields_it_may_change(secretary_client, case):
+    """case_edit (cases/views/detail.py) passes every field of PersonFields to update_person as
+    `changes`, which refuses a key outside PERSON_FIELDS («不能修改字段»); the edit form's other
+    fields go as `case_changes`, which update_person accepts only for these two case dates."""
+    from cases.forms import PersonEditForm, PersonFields
+    from cases.services.lifecycle import PERSON_FIELDS
+
+    person_side = tuple(PersonFields.base_fields)
+    assert set(person_side) <= set(PERSON_FIELDS), set(person_side) - set(PERSON_FIELDS)
+    case_side = set(PersonEditForm.base_fields) - set(person_side)
+    assert case_side == {"league_recommended_on", "leaving_unit_on"}
+
+    person = case.person
+    data = {
+        "name": person.name,
+        "gender": person.gender,
+        "ethnicity": person.ethnicity,
+        "birth_date": person.birth_date.isoformat(),
+        "id_number": person.id_number,
+        "education": person.education,
+        "is_league_member": "on",
+        "is_frontline": "on",
+        "phone": "0571-8888 1234",
+        "workplace": "城关镇农技站站长",
+        "league_recommended_on": "2023-01-05",
+        "leaving_unit_on": "",
+    }
+    assert set(data) == set(PersonEditForm.base_fields)  # the post fills every field of the form
+    response = secretary_client.post(reverse("cases:edit", args=[case.pk]), data)
+    assert response.status_code == 302, html(response)
+    person.refresh_from_db()
+    case.refresh_from_db()
+    assert (person.phone, person.workplace, person.is_league_member) == (
+        "0571-8888 1234",
+        "城关镇农技站站长",
+        True,
+    )
+    assert case.league_recommended_on == dt.date(2023, 1, 5) and case.leaving_unit_on is None
+    assert CaseEvent.objects.filter(case=case, kind="edit").count() == 1
 
 
 # ---- free text is stored as typed, rendered escaped everywhere ----------------------------------
@@ -176,11 +223,6 @@ def test_markup_in_free_text_is_stored_but_rendered_escaped_on_every_page(
 
 
 # ---- step forms ---------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def case(county, secretary):
-    return f.new_case(county.branch, secretary, applied_on=dt.date(2023, 1, 10))
 
 
 def step_url(case, code: str) -> str:

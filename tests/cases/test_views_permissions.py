@@ -4,7 +4,6 @@ An invisible case is a 404; a visible case the role may not act on is a 403.
 """
 
 import datetime as dt
-import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -110,10 +109,10 @@ ACTIONS = [
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize(("name", "method", "url", "data", "allowed"), ACTIONS, ids=[a[0] for a in ACTIONS])
 def test_it_scopes_every_case_view_by_role(
-    client, personas, county, secretary, officer, auditor, persona, name, method, url, data, allowed
+    client, personas, county, secretary, crew, persona, name, method, url, data, allowed
 ):
     case = f.new_case(county.branch, secretary, applied_on=dt.date(2023, 1, 10))
-    advance(case, Crew(secretary, officer, auditor), until="activist_selection")
+    advance(case, crew, until="activist_selection")
     client.force_login(personas[persona])
     response = getattr(client, method)(url(case), data() if data else None)
     assert response.status_code in expect(persona, allowed), (name, persona, response.status_code)
@@ -171,6 +170,3 @@ def test_forged_submission_ids_of_another_township_are_404(
     client.force_login(officer)
     assert client.post(reverse("cases:return", args=[submission.pk]), {"reason": "x"}).status_code == 404
     assert not CaseEvent.objects.filter(case=case, kind="return").exists()
-
-
-__all__ = ["io"]

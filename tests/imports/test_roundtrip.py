@@ -11,7 +11,7 @@ from django.db import transaction
 
 from cases import exports
 from cases.importer import import_batch, store_path
-from cases.journey import Crew, advance
+from cases.journey import advance
 from cases.models import Case, ImportStatus, Meeting, Publicity, StepRecord, Vote
 from tests import factories as f
 from tests.imports.conftest import person, until
@@ -110,10 +110,9 @@ def test_cases_brought_in_by_import_roundtrip_exactly(county, secretary, book, t
 
 
 def test_cases_recorded_through_the_screens_roundtrip_in_the_template(
-    county, secretary, officer, auditor, tmp_path, today
+    county, secretary, crew, tmp_path, today
 ):
     def make_cases():
-        crew = Crew(secretary, officer, auditor)
         advance(f.new_case(county.branch, secretary, applied_on=d(2022, 1, 10)), crew)
         advance(
             f.new_case(county.branch, secretary, applied_on=d(2023, 2, 1)), crew, until="political_review"
@@ -122,6 +121,7 @@ def test_cases_recorded_through_the_screens_roundtrip_in_the_template(
 
     before, first, after, second = roundtrip(tmp_path, make_cases, secretary)
     assert second == first  # every column of the template survives
+    assert len(before) == len(after) == 3  # the three cases made above, none lost, none added
     for id_number, state in before.items():
         kept = after[id_number]
         assert kept["person"] == state["person"]

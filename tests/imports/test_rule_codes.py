@@ -9,10 +9,23 @@ import datetime as dt
 
 import pytest
 
-from branches.models import PartyMember, Sanction
-from cases import idcard
-from cases.importer import check_file
-from cases.importer.template import HEADERS
+from branches.models import PartyMember, Role, Sanction
+from branches.services import grant_role
+from cases import idcard, services, steps
+from cases.importer import check_file, import_batch, store_path
+from cases.importer.template import (
+    BY_HEADER,
+    CODE_COLUMNS,
+    COLUMNS,
+    HEADERS,
+    PUBLICITY_COLUMNS,
+    STEP_SOURCES,
+    VOTE_COLUMNS,
+)
+from cases.journey import advance
+from cases.models import Case, ImportStatus, StepRecord
+from cases.services import StepBlocked
+from tests import factories as f
 from tests.imports.conftest import full_row, until
 
 pytestmark = pytest.mark.django_db
@@ -172,16 +185,86 @@ def test_e12_approval_within_six_months_of_the_meeting(judge):
     has(judge, full_row(党委审批日期=d(2022, 11, 21), **late), "E12", "党委审批日期")
 
 
-def test_e13_authority_is_not_judged_for_historical_imports(judge):
-    """The secretary records the committee's approvals as history: no E13 (product decision)."""
+def test_e13_authority_is_not_judged_for_historical_imports(
+    judge, county, secretary_under_reviewer, general_crew, book
+):
+    """The committee's steps are recorded as history: their authority was exercised back then, so
+    no E13 (product decision) — even when the importer's own organization could not approve them."""
     errors, warnings, _ = judge(full_row())
     assert "E13" not in errors
 
+    # An officer of the 党总支, which may review but not approve (granted on purpose).
+    general_officer = f.user("general_officer", first_name="冯委员")
+    grant_role(user=general_officer, role=Role.COMMITTEE_OFFICER, org=county.general)
+    # On the web path this officer is refused a committee step with E13 …
+    web = f.new_case(county.branch_under_reviewer, secretary_under_reviewer, applied_on=d(2023, 2, 1))
+    advance(web, general_crew, until="activist_selection")
+    services.submit(case=web, step_code="activist_filing", on=web.activist_on, actor=secretary_under_reviewer)
+    with pytest.raises(StepBlocked) as blocked:
+        services.perform_step(
+            case=web,
+            step_code="activist_filing",
+            given=services.StepInput(on=web.activist_on),
+            actor=general_officer,
+        )
+    assert [finding.code for finding in blocked.value.findings] == ["E13"]
+
+    # … yet imports a 社区二支部 member whose every committee step (备案, 预审, 审批) is in the row.
+    row = full_row(
+        所在党支部="社区第二党支部", 入党介绍人="社区二党员0、社区二党员2", 培养联系人="社区二党员1"
+    )
+    path = book([row])
+    report = check_file(path, user=general_officer).reports[0]
+    assert (set(report.errors), set(report.warnings), report.messages) == (set(), set(), [])
+    batch, _ = import_batch(store_path(path), user=general_officer, mode="all_or_nothing")
+    assert batch.status == ImportStatus.IMPORTED and batch.rows_imported == 1, batch.report
+    imported = Case.objects.get(person__id_number=row["公民身份号码"])
+    assert imported.outcome == "archived" and imported.steps_done == 25
+    committee = [s.code for s in steps.STEPS if s.is_committee_step]
+    assert committee and set(
+        StepRecord.objects.filter(case=imported, step__in=committee).values_list("recorded_by", flat=True)
+    ) == {general_officer.pk}
+    assert StepRecord.objects.filter(case=imported, step__in=committee).count() == len(committee)
+
 
 def test_codes_the_template_cannot_reach():
-    """E11 (extension), W07 (training exemption) and W08 (leaving the unit) need data the §6
-    template has no column for; E13 is not judged for imports."""
-    assert not {"延长预备期", "培训天数", "豁免理由", "预计离开单位日期"} & set(HEADERS)
+    """E11 (extension: a resolution and 6–12 months), W07 (training exemption: days and a reason)
+    and W08 (leaving the unit: a date) need data the §6 template has no column for: every column
+    is mapped to a person field, a step's date or data, a meeting tally or the 公示, and none of
+    those mappings carries it. E13 is not judged for imports (test above)."""
+    person = {"姓名", "性别", "民族", "出生日期", "公民身份号码", "学历", "是否团员", "是否生产工作一线"}
+    step_dates = {h for source in STEP_SOURCES if not source.implied for h in source.dated_by}
+    names = {source.label for source in STEP_SOURCES if source.label}
+    tallies = {h for headers in VOTE_COLUMNS.values() for h in headers}
+    by_kind = {}
+    for column in COLUMNS:
+        by_kind.setdefault(column.kind, set()).add(column.header)
+
+    # Every column has a known destination: a new column must first be added to one of these.
+    assert (
+        person
+        | {"所在党支部", "团组织推优日期"}
+        | step_dates
+        | names
+        | tallies
+        | set(PUBLICITY_COLUMNS)
+        | set(CODE_COLUMNS.values())
+    ) == set(HEADERS)
+    # W08: the dates are the steps', the 公示's, the birth date and the league recommendation — no
+    # date of leaving the unit.
+    assert by_kind["date"] == step_dates | set(PUBLICITY_COLUMNS) | {"出生日期", "团组织推优日期"}
+    # E11: the only counts are the two branch meetings' tallies — no months of an extension; the
+    # conversion meeting is fed its date and its tally, nothing that could say "extend".
+    assert by_kind["count"] == tallies
+    conversion_meeting = ("转正大会日期", *VOTE_COLUMNS["conversion_meeting"])
+    assert {BY_HEADER[h].kind for h in conversion_meeting} == {"date", "count"}
+    # W07: the training has its hours only — no days, and no free text that could hold a reason.
+    assert by_kind["hours"] == {"集中培训学时"} and CODE_COLUMNS["E08"] == "集中培训学时"
+    assert by_kind["text"] == {"姓名", "民族"}
+    # … and no other kind of column exists that could carry them (enumerations, names, an ID).
+    closed = {"gender", "id_number", "education", "yes_no", "branch", "names", "conclusion"}
+    assert set(by_kind) == {"date", "count", "hours", "text"} | closed
+    assert not {"E11", "W07", "W08", "E13"} & set(CODE_COLUMNS)
 
 
 def test_w01_talk_within_a_month(judge):

@@ -164,7 +164,7 @@ def test_a_queued_import_shows_that_it_is_in_progress(client, preview):
     assert "确认导入</button>" not in preview_page
 
 
-def test_a_task_delivered_twice_imports_once(client, preview, django_capture_on_commit_callbacks):
+def test_a_task_delivered_twice_imports_once(client, preview):
     from cases.importer.tasks import import_batch_task
 
     batch = preview([full_row()])

@@ -23,11 +23,6 @@ def _media(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture
-def crew(secretary, officer, auditor):
-    return Crew(secretary, officer, auditor)
-
-
 def meeting_on(case: Case, code: str) -> dt.date:
     return case.records.get(step=code, is_current=True).on
 

@@ -79,7 +79,7 @@ def test_an_officer_of_another_township_sees_nothing_of_these_branches(client, w
         ("officer_b", ("reviews:desk", ()), 200),
     ],
 )
-def test_a_role_that_may_not_work_a_queue_gets_403(client, personas, persona, url, status):
+def test_each_role_gets_its_status_on_the_desk_and_the_queues(client, personas, persona, url, status):
     client.force_login(personas[persona])
     assert client.get(reverse(url[0], args=url[1])).status_code == status
 
@@ -112,39 +112,55 @@ def test_rows_show_due_dates_from_the_branch_meeting_overdue_first(officer, wait
 
 
 def test_overdue_items_come_first(county, secretary, officer, crew, scene):
-    late, fresh = scene.new_cases(county, secretary, 2, names=["旧甲", "新乙"])
-    scene.waiting_for_admission(late, crew)
+    # The fresh case is opened first (the lower id) but applied two months later.
+    [fresh] = scene.new_cases(county, secretary, 1, applied_on=dt.date(2024, 8, 5), names=["新乙"])
+    [late] = scene.new_cases(county, secretary, 1, names=["旧甲"])
     scene.waiting_for_admission(fresh, crew)
+    scene.waiting_for_admission(late, crew)
     late_due = add_months(scene.meeting_on(late, "admission_meeting"), 3)
-    # Judged on the day after the first due date: exactly the first is overdue and leads.
-    rows = selectors.queue_rows(officer, BY_SLUG["admission_approval"], today=late_due + dt.timedelta(days=1))
-    assert rows[0].overdue
-    assert sum(r.overdue for r in rows) >= 1
+    fresh_due = add_months(scene.meeting_on(fresh, "admission_meeting"), 3)
+    judged_on = late_due + dt.timedelta(days=1)
+    assert fresh_due > judged_on
+    # Judged on the day after the first due date: exactly the late case is overdue, and it leads.
+    rows = selectors.queue_rows(officer, BY_SLUG["admission_approval"], today=judged_on)
+    assert [r.overdue for r in rows] == [True, False]
+    assert rows[0].case == late and rows[1].case == fresh
+    assert [r.due for r in rows] == [late_due, fresh_due]
 
 
 def test_filters_by_branch_and_date(
-    client, county, secretary, secretary_under_reviewer, reviewer, officer, auditor, crew, scene
+    client, county, secretary, secretary_under_reviewer, officer, crew, general_crew, scene
 ):
-    from cases.journey import Crew
-
     [here] = scene.new_cases(county, secretary, 1, names=["本支甲"])
     scene.waiting_at_step(here, crew, "activist_filing")
-    [there] = scene.new_cases(
-        county, secretary_under_reviewer, 1, branch=county.branch_under_reviewer, names=["社区乙"]
+    [there] = scene.new_cases(  # applied a month later: its report goes up on a later day
+        county,
+        secretary_under_reviewer,
+        1,
+        applied_on=dt.date(2024, 7, 3),
+        branch=county.branch_under_reviewer,
+        names=["社区乙"],
     )
-    scene.waiting_at_step(
-        there, Crew(secretary_under_reviewer, officer, auditor, reviewers=(reviewer,)), "activist_filing"
-    )
+    scene.waiting_at_step(there, general_crew, "activist_filing")
     client.force_login(officer)
     url = reverse("reviews:queue", args=["activist_filing"])
 
     names = lambda r: [row.person.name for row in r.context["page"].object_list]  # noqa: E731
     assert sorted(names(client.get(url))) == ["本支甲", "社区乙"]
     assert names(client.get(url, {"branch": county.branch.pk})) == ["本支甲"]
-    submitted = selectors.queue_rows(officer, BY_SLUG["activist_filing"], today=dt.date.today())[
-        0
-    ].submitted_on
-    assert len(names(client.get(url, {"since": submitted.isoformat(), "until": submitted.isoformat()}))) >= 1
+    rows = selectors.queue_rows(officer, BY_SLUG["activist_filing"], today=dt.date.today())
+    submitted = {row.person.name: row.submitted_on for row in rows}
+    early, later = submitted["本支甲"], submitted["社区乙"]
+    assert early < later
+    on = lambda day: {"since": day.isoformat(), "until": day.isoformat()}  # noqa: E731
+    assert names(client.get(url, on(early))) == ["本支甲"]  # 社区乙, reported later, is left out
+    assert names(client.get(url, on(later))) == ["社区乙"]  # 本支甲, reported earlier, is left out
+    assert names(client.get(url, {"since": later.isoformat()})) == ["社区乙"]
+    assert names(client.get(url, {"until": early.isoformat()})) == ["本支甲"]
+    assert sorted(names(client.get(url, {"since": early.isoformat(), "until": later.isoformat()}))) == [
+        "本支甲",
+        "社区乙",
+    ]
     assert names(client.get(url, {"since": "2030-01-01"})) == []
 
 
