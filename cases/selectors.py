@@ -9,6 +9,7 @@ from branches.permissions import role_grants
 from branches.selectors import scope_filter
 from cases import steps
 from cases.models import Case, CaseEvent, Material, Publicity, StepRecord, Submission, SubmissionStatus
+from cases.services.summary import DERIVED_COLUMNS
 
 
 def visible_branches(user) -> list[Organization]:
@@ -79,17 +80,7 @@ def case_publicities(case: Case) -> list[Publicity]:
 
 
 # Derived columns the write path refreshes: their changes are the steps themselves, not edits.
-HISTORY_HIDDEN_FIELDS = {
-    "updated_at",
-    "name_initials",
-    "next_step",
-    "next_due",
-    "next_earliest",
-    "steps_done",
-    "applied_on",
-    "activist_on",
-    "target_on",
-}
+HISTORY_HIDDEN_FIELDS = {"updated_at", "name_initials", *DERIVED_COLUMNS}
 
 
 def field_history(case: Case, limit: int = 40) -> list[dict]:

@@ -7,12 +7,8 @@ from cases.facts import RuleContext, case_facts
 from cases.models import Case, Stage
 from cases.rules import CaseFacts
 
-# The columns summarize() sets (the case's consequences — probation dates, 党龄 — are set by the
-# steps themselves, in step_decision).
-SUMMARY_COLUMNS = (
-    "stage",
-    "outcome",
-    "outcome_on",
+# Columns that only repeat what the records say (so a change to them is never an edit).
+DERIVED_COLUMNS = (
     "next_step",
     "next_due",
     "next_earliest",
@@ -21,6 +17,9 @@ SUMMARY_COLUMNS = (
     "activist_on",
     "target_on",
 )
+# The columns summarize() sets (the case's consequences — probation dates, 党龄 — are set by the
+# steps themselves, in step_decision).
+SUMMARY_COLUMNS = ("stage", "outcome", "outcome_on", *DERIVED_COLUMNS)
 
 
 def summarize(case: Case, facts: CaseFacts, rules: RuleContext) -> None:
