@@ -154,3 +154,12 @@ def _erase_event_trail_after_transactional_test(request):
         cursor.execute("DROP TRIGGER IF EXISTS cases_event_no_delete")
         cursor.execute("DELETE FROM cases_caseevent")
         cursor.execute(append_only.SQLITE[1])
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate limits and lockouts live in the cache: every test starts without any."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -146,6 +146,19 @@ else:
     }
     for folder in ("queue", "processed", "control"):
         (CELERY_QUEUE_DIR / folder).mkdir(parents=True, exist_ok=True)
+# One cache shared by every process (rate limits, login lockouts): Redis when REDIS_URL is set,
+# otherwise files under VAR_DIR, which web, worker and beat on one machine all see.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
+    # django-ratelimit calls a file cache "not shared"; on one machine it is.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

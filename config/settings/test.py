@@ -16,3 +16,6 @@ DEBUG = False
 # Serve static files from the finders: tests never run collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Each test starts with an empty cache (tests/conftest.py clears it): no rate limit carries over.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
