@@ -7,6 +7,7 @@ from django import forms
 from branches.models import Organization, OrgKind
 from branches.selectors import roster
 from cases import steps
+from cases.idcard import mask
 from cases.models import Education, Gender, Meeting, Outcome
 from cases.rules import VoteFacts
 from cases.rules.checks import identity_findings
@@ -156,8 +157,33 @@ class CaseCreateForm(PersonFields):
 
 
 class PersonEditForm(PersonFields):
+    """The stored 公民身份号码 is never put into the page: the field starts empty (its masked form
+    as a hint) and is changed only when a new number is typed."""
+
     league_recommended_on = date_field("团组织推优日期", required=False)
     leaving_unit_on = date_field("预计离开工作学习单位日期", required=False)
+
+    def __init__(self, *args, current_id_number: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.current_id_number = current_id_number
+        field = self.fields["id_number"]
+        field.required = False
+        field.initial = ""
+        field.help_text = f"当前：{mask(current_id_number)}。不修改请留空；如需更正，请输入完整的18位号码。"
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("id_number") and data.get("birth_date") and data.get("gender"):
+            problems = identity_findings(self.current_id_number, data["birth_date"], data["gender"])
+            if problems:
+                self.add_error(None, "E02 " + "；".join(problems))
+        return data
+
+    def person_changes(self) -> dict:
+        changes = {k: self.cleaned_data[k] for k in PersonFields.base_fields}
+        if not changes["id_number"]:
+            del changes["id_number"]
+        return changes
 
 
 def roster_label(member) -> str:

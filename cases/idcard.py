@@ -39,11 +39,12 @@ def parse(raw: str) -> IdNumber:
 
 
 def mask(value: str) -> str:
-    """Shown to roles that may not see the full number: the first 3 and last 4 characters stay,
-    the rest of the region code and the whole birth date are hidden."""
+    """Shown to roles that may not see the full number: only the region code (the first 6) stays.
+    The birth date, the sequence code and the check digit are hidden, so that with the birth date
+    and gender shown beside it about 500 numbers remain possible."""
     if len(value) != 18:
         return "*" * len(value)
-    return f"{value[:3]}***********{value[-4:]}"
+    return f"{value[:6]}{'*' * 12}"
 
 
 def make(region: str, birth: dt.date, sequence: int, gender: str) -> str:

@@ -5,6 +5,7 @@ import hashlib
 import json
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -54,6 +55,21 @@ SIDE_OUTCOMES = (
     Outcome.ADMISSION_REJECTED,
     Outcome.PROBATION_CANCELLED,
     Outcome.TRANSFERRED_OUT,
+)
+
+
+# The person's data as the case file keeps it (entered by the branch, frozen on a transfer).
+PERSON_FIELDS = (
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "id_number",
+    "education",
+    "is_league_member",
+    "is_frontline",
+    "phone",
+    "workplace",
 )
 
 
@@ -107,6 +123,11 @@ class Case(models.Model):
     transferred_from = models.ForeignKey(
         "self", verbose_name="转入自", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Set when the case is transferred out: from then on the receiving branch keeps the person's
+    # data, and this file shows the person as they stood at the transfer.
+    person_at_transfer = models.JSONField(
+        "转出时的人员信息", null=True, blank=True, editable=False, encoder=DjangoJSONEncoder
+    )
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -141,6 +162,15 @@ class Case(models.Model):
         from django.urls import reverse
 
         return reverse("cases:detail", args=[self.pk])
+
+    @property
+    def person_on_file(self) -> Person:
+        """The person as this case file shows them: live data, or as they stood at a transfer out."""
+        if not self.person_at_transfer:
+            return self.person
+        values = dict(self.person_at_transfer)
+        values["birth_date"] = dt.date.fromisoformat(values["birth_date"])
+        return Person(pk=self.person_id, **values)
 
     @property
     def is_open(self) -> bool:
@@ -439,11 +469,25 @@ class RuleSettings(models.Model):
         return "规则设置"
 
 
+class AccessPurpose(models.TextChoices):
+    REVEAL = "reveal", "查看完整号码"
+    EXPORT = "export", "导出完整号码"
+
+
 class SensitiveAccess(models.Model):
-    """Every unmasked view of a 公民身份号码."""
+    """Every unmasked rendering of a 公民身份号码: a reveal on the case page, or a row of an export
+    (user empty for an export from the command line without --as)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    purpose = models.CharField(
+        "用途", max_length=10, choices=AccessPurpose.choices, default=AccessPurpose.REVEAL
+    )
+    export = models.ForeignKey(
+        "ExportLog", null=True, blank=True, on_delete=models.PROTECT, related_name="unmasked_rows"
+    )
     ip = models.GenericIPAddressField(null=True, blank=True)
     at = models.DateTimeField(auto_now_add=True)
 

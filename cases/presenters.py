@@ -33,6 +33,7 @@ class StepRow:
 def case_page(case, user, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
     roles = permissions.roles_on(user, case)
+    person = case.person_on_file
     records = selectors.case_records(case)
     publicities = selectors.case_publicities(case)
     submissions = selectors.case_submissions(case)
@@ -77,7 +78,7 @@ def case_page(case, user, today: dt.date | None = None) -> dict:
     can_edit = permissions.can_edit_branch_side(user, case, roles) and case.is_open
     return {
         "case": case,
-        "person": case.person,
+        "person": person,
         "rows": rows,
         "stages": [
             (
@@ -89,7 +90,7 @@ def case_page(case, user, today: dt.date | None = None) -> dict:
             )
             for n, name in steps.STAGE_NAMES.items()
         ],
-        "masked_id": mask(case.person.id_number),
+        "masked_id": mask(person.id_number),
         "can_see_full_id": permissions.can_see_full_id(user, case, roles),
         "can_edit": can_edit,
         "transfer_branches": list(
@@ -103,7 +104,7 @@ def case_page(case, user, today: dt.date | None = None) -> dict:
         "publicities": publicities,
         "needs_publicity": _needs_publicity(facts, rules),
         "returned": selectors.returned_submissions(submissions),
-        "history": selectors.field_history(case),
+        "history": selectors.field_history(case, user),
         "review_chain": review_chain(case.branch),
         "rules_2026_confirmed": rules.settings_row.rules_2026_confirmed,
         "today": today,

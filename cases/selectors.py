@@ -80,15 +80,39 @@ def case_publicities(case: Case) -> list[Publicity]:
 
 
 # Derived columns the write path refreshes: their changes are the steps themselves, not edits.
-HISTORY_HIDDEN_FIELDS = {"updated_at", "name_initials", *DERIVED_COLUMNS}
+HISTORY_HIDDEN_FIELDS = {"updated_at", "name_initials", "person_at_transfer", *DERIVED_COLUMNS}
+# open_case saves the person just before its case, in the same transaction.
+_OPENING_GRACE = dt.timedelta(seconds=5)
 
 
-def field_history(case: Case, limit: int = 40) -> list[dict]:
-    """Field changes of the person and the case (simple-history), newest first."""
+def field_history(case: Case, user, limit: int = 40) -> list[dict]:
+    """Field changes of the person and the case (simple-history), newest first — of the person,
+    only the edits made for cases the user may see.
+
+    A person's edits belong to the case that was open when they were made: at most one case per
+    person is open at a time, and only an open case's person can be edited, so each edit falls
+    to the latest case created before it. After a transfer, the edits of the receiving branch
+    belong to its case, which the old branch does not see."""
+    owners = list(
+        Case.objects.filter(person_id=case.person_id)
+        .order_by("created_at")
+        .values_list("pk", "created_at", "branch_id")
+    )
+    branches = None if user.is_superuser else set(visible_branch_ids(user))
+    visible = {pk for pk, _, branch in owners if branches is None or branch in branches}
+
+    def person_edit_visible(at) -> bool:
+        owner = next(
+            (pk for pk, created, _ in reversed(owners) if created <= at + _OPENING_GRACE), owners[0][0]
+        )
+        return owner in visible
+
     entries = []
-    for obj in (case.person, case):
+    for obj, shown in ((case.person, person_edit_visible), (case, lambda at: True)):
         rows = list(obj.history.select_related("history_user").order_by("-history_date")[: limit + 1])
         for newer, older in zip(rows, rows[1:], strict=False):
+            if not shown(newer.history_date):
+                continue
             delta = newer.diff_against(older)
             # obj._meta, not newer.instance._meta: .instance re-reads excluded fields (a query per row).
             changes = [

@@ -5,11 +5,14 @@ Each function writes the workbook to `stream` (a spooled temporary file by defau
 (cases.permissions.can_see_full_id); everyone else gets it masked.
 """
 
+from django.db import transaction
+
 from cases.exports import sheets
 from cases.exports.case_rows import template_cases
 from cases.exports.workbook import write_workbook
 from cases.models import ExportKind, ExportLog
 from cases.selectors import cases_visible_to
+from cases.services.records import record_unmasked_export
 
 
 def _scoped_cases(user):
@@ -18,8 +21,10 @@ def _scoped_cases(user):
     return Case.objects.all() if user is None else cases_visible_to(user)
 
 
+@transaction.atomic
 def _log(user, kind, tally: sheets.Tally, filters=None, source="web", ip=None) -> ExportLog:
-    return ExportLog.objects.create(
+    """The export, and each case whose full 公民身份号码 it carried (as a reveal on the page is)."""
+    log = ExportLog.objects.create(
         user=user,
         kind=kind,
         filters=filters or {},
@@ -28,6 +33,8 @@ def _log(user, kind, tally: sheets.Tally, filters=None, source="web", ip=None) -
         source=source,
         ip=ip,
     )
+    record_unmasked_export(export=log, case_ids=tally.unmasked_cases)
+    return log
 
 
 def export_template(user, *, stream=None, source="web", ip=None):

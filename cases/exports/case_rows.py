@@ -66,7 +66,7 @@ def _load(chunk: list[Case]):
 
 
 def case_values(case: Case, records: dict[str, StepRecord], publicity, votes) -> dict[str, object]:
-    person = case.person
+    person = case.person_on_file
     values: dict[str, object] = {
         "姓名": person.name,
         "性别": person.get_gender_display(),

@@ -11,11 +11,20 @@ from cases.models import Stage
 
 
 class Tally:
-    """Counts the rows a lazy sheet yields and whether any carried a full 公民身份号码."""
+    """Counts the rows a lazy sheet yields and notes the cases whose full 公民身份号码 it carried."""
 
     def __init__(self):
         self.rows = 0
-        self.full_ids = False
+        self.unmasked_cases: list[int] = []
+
+    def count(self, case, full: bool) -> None:
+        self.rows += 1
+        if full:
+            self.unmasked_cases.append(case.pk)
+
+    @property
+    def full_ids(self) -> bool:
+        return bool(self.unmasked_cases)
 
 
 def template_sheet(queryset, user, tally: Tally) -> Sheet:
@@ -24,8 +33,7 @@ def template_sheet(queryset, user, tally: Tally) -> Sheet:
     def rows():
         for case, values in iter_case_data(template_cases(queryset)):
             full = visible(case)
-            tally.rows += 1
-            tally.full_ids |= full
+            tally.count(case, full)
             yield template_row(values, full)
 
     return Sheet("导入模板", list(HEADERS), rows())
@@ -81,8 +89,7 @@ def stage_roster_sheet(queryset, stage: str, user, tally: Tally) -> Sheet:
             values["下一步"] = steps.get(case.next_step).name if case.next_step else ""
             if not full:
                 values["公民身份号码"] = mask(values["公民身份号码"])
-            tally.rows += 1
-            tally.full_ids |= full
+            tally.count(case, full)
             yield [values.get(h) for h in headers]
 
     return Sheet(roster_title(stage), headers, rows())
@@ -114,9 +121,8 @@ def case_list_sheet(queryset, user, tally: Tally) -> Sheet:
     def rows():
         for case in queryset.select_related("person", "branch").iterator(chunk_size=1000):
             full = visible(case)
-            person = case.person
-            tally.rows += 1
-            tally.full_ids |= full
+            person = case.person_on_file
+            tally.count(case, full)
             yield [
                 person.name,
                 person.get_gender_display(),

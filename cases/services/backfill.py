@@ -20,6 +20,7 @@ from django.utils import timezone
 from cases import steps
 from cases.bulk_rows import RowWriter
 from cases.facts import RuleContext
+from cases.idcard import mask
 from cases.models import Case, CaseEvent, Meeting, Person, Publicity, StepRecord, Vote
 from cases.services.actors import Actor
 from cases.services.errors import InvalidInput, StepBlocked, StepNotAllowed, WarningsNeedReason
@@ -160,7 +161,7 @@ def _drop_taken_ids(decided: list[_Decided], refused) -> list[_Decided]:
 
 
 def _taken_message(id_number: str) -> str:
-    return f"公民身份号码 {id_number} 已有案例（可能刚由另一批导入写入），未重复导入"
+    return f"公民身份号码 {mask(id_number)} 已在系统中登记（可能刚由另一批导入写入），未重复导入"
 
 
 def _save(decided: list[_Decided], actor: Actor) -> None:

@@ -7,8 +7,9 @@ from django.utils import timezone
 from pypinyin import Style, lazy_pinyin
 
 from branches.models import Organization, OrgKind, Role
+from branches.permissions import grants_covering
 from cases import idcard
-from cases.models import Case, EventSource, Outcome, Person, StepRecord, SubmissionStatus
+from cases.models import PERSON_FIELDS, Case, EventSource, Outcome, Person, StepRecord, SubmissionStatus
 from cases.rules.checks import identity_findings
 from cases.services.actors import IMPORT_ROLES, Actor, acting_grant, as_actor
 from cases.services.errors import InvalidInput, StepNotAllowed
@@ -16,19 +17,6 @@ from cases.services.events import record_event
 from cases.services.step_decision import StepInput
 from cases.services.step_service import lock_case, perform_step
 from cases.services.summary import refresh_summary
-
-PERSON_FIELDS = (
-    "name",
-    "gender",
-    "ethnicity",
-    "birth_date",
-    "id_number",
-    "education",
-    "is_league_member",
-    "is_frontline",
-    "phone",
-    "workplace",
-)
 
 
 def withdraw_pending_submissions(case: Case) -> None:
@@ -76,14 +64,11 @@ def open_case(
 ) -> Case:
     """Register a written application: the person, the case and step 1 in one transaction."""
     actor = as_actor(actor)
-    opening_grant(branch, actor)
+    grant = opening_grant(branch, actor)
     values = person_values(person)
     existing = Person.objects.filter(id_number=values["id_number"]).first()
-    if existing and existing.cases.filter(outcome=Outcome.OPEN).exists():
-        raise InvalidInput(
-            f"公民身份号码 {values['id_number']} 已有进行中的案例（{existing.name}），不能重复建档"
-        )
     if existing:
+        _refuse_unless_reusable(existing, actor, grant.role)
         for key, value in values.items():
             setattr(existing, key, value)
         subject = existing
@@ -108,11 +93,32 @@ def open_case(
     return case
 
 
+# Says that the number exists, and nothing of whom it belongs to or where.
+NUMBER_REGISTERED_ELSEWHERE = (
+    "该公民身份号码已在系统中登记，不在您的管理范围内，不能在此新建案例。"
+    "如本人组织关系已转入本支部，请联系上级党委办理案例转接。"
+)
+
+
+def _refuse_unless_reusable(existing: Person, actor: Actor, role: Role) -> None:
+    """A person already registered is taken up again only when every case of theirs lies where the
+    actor holds the same role (a re-application at the same branch); otherwise the data belongs to
+    another organization's file, and it is neither changed nor revealed."""
+    cases = list(existing.cases.select_related("branch"))
+    if not all(grants_covering(actor.user, c.branch, roles={role}) for c in cases):
+        raise InvalidInput(NUMBER_REGISTERED_ELSEWHERE)
+    if any(c.is_open for c in cases):
+        raise InvalidInput(f"该人员（{existing.name}）已有进行中的案例，不能重复建档")
+
+
 @transaction.atomic
 def update_person(*, case: Case, changes: dict, actor, case_changes: dict | None = None) -> Case:
     actor = as_actor(actor)
     lock_case(case)
     grant = acting_grant(actor.user, case.branch, (Role.BRANCH_SECRETARY,))
+    if not case.is_open:
+        # A closed file keeps the person as they were; after a transfer the data is another branch's.
+        raise StepNotAllowed(f"案例已结束（{case.get_outcome_display()}），人员信息不能再修改")
     person = case.person
     if "id_number" in changes:
         changes = {**changes, "id_number": idcard.normalize(changes["id_number"])}
@@ -202,6 +208,7 @@ def transfer_case(*, case: Case, to_branch: Organization, on: dt.date, reason: s
         raise InvalidInput("请选择另一个党支部作为转入支部")
     grant = acting_grant(actor.user, case.branch, (Role.BRANCH_SECRETARY,))
     case.outcome, case.outcome_on, case.outcome_reason = Outcome.TRANSFERRED_OUT, on, reason
+    case.person_at_transfer = {field: getattr(case.person, field) for field in PERSON_FIELDS}
     withdraw_pending_submissions(case)
     refresh_summary(case, actor.user, reason="组织关系转出")
     record_event(

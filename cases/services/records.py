@@ -6,7 +6,7 @@ from django.db import transaction
 
 from branches.models import Role
 from cases import steps
-from cases.models import Case, EventSource, Material, Publicity, SensitiveAccess
+from cases.models import AccessPurpose, Case, EventSource, ExportLog, Material, Publicity, SensitiveAccess
 from cases.services.actors import IMPORT_ROLES, acting_grant, as_actor
 from cases.services.errors import InvalidInput
 from cases.services.events import record_event
@@ -106,5 +106,19 @@ def reveal_id_number(*, case: Case, actor) -> str:
     """Only branch and committee officers see the full number, and every view is logged."""
     actor = as_actor(actor)
     acting_grant(actor.user, case.branch, (Role.BRANCH_SECRETARY, Role.COMMITTEE_OFFICER))
-    SensitiveAccess.objects.create(case=case, user=actor.user, ip=actor.ip)
-    return case.person.id_number
+    SensitiveAccess.objects.create(case=case, user=actor.user, ip=actor.ip, purpose=AccessPurpose.REVEAL)
+    return case.person_on_file.id_number
+
+
+def record_unmasked_export(*, export: ExportLog, case_ids: list[int]) -> None:
+    """One access row per case an export showed with the full number (who may is decided by the
+    export, through cases.permissions.can_see_full_id)."""
+    SensitiveAccess.objects.bulk_create(
+        (
+            SensitiveAccess(
+                case_id=pk, user=export.user, ip=export.ip, purpose=AccessPurpose.EXPORT, export=export
+            )
+            for pk in case_ids
+        ),
+        batch_size=1000,
+    )

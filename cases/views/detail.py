@@ -15,6 +15,7 @@ from branches.selectors import branches_visible_to
 from cases import forms, permissions, presenters, selectors, services, steps
 from cases.models import Material
 from cases.views.helpers import actor_for
+from cases.views.throttle import limit_id_lookups
 
 
 def _visible_case(request, pk):
@@ -37,6 +38,7 @@ def case_detail(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@limit_id_lookups
 def case_create(request):
     if not has_role(request.user, Role.BRANCH_SECRETARY):
         raise PermissionDenied
@@ -71,24 +73,24 @@ def case_create(request):
 
 
 @require_http_methods(["GET", "POST"])
+@limit_id_lookups
 def case_edit(request, pk):
     case = _visible_case(request, pk)
     if not permissions.can_edit_branch_side(request.user, case):
         raise PermissionDenied
     person = case.person
-    initial = {k: getattr(person, k) for k in forms.PersonFields.base_fields}
+    initial = {k: getattr(person, k) for k in forms.PersonFields.base_fields if k != "id_number"}
     initial.update(league_recommended_on=case.league_recommended_on, leaving_unit_on=case.leaving_unit_on)
-    form = forms.PersonEditForm(request.POST or None, initial=initial)
+    form = forms.PersonEditForm(request.POST or None, initial=initial, current_id_number=person.id_number)
     if request.method == "POST" and form.is_valid():
-        changes = {k: form.cleaned_data[k] for k in forms.PersonFields.base_fields}
         try:
             services.update_person(
                 case=case,
-                changes=changes,
+                changes=form.person_changes(),
                 actor=actor_for(request),
                 case_changes={k: form.cleaned_data[k] for k in ("league_recommended_on", "leaving_unit_on")},
             )
-        except services.InvalidInput as exc:
+        except (services.InvalidInput, services.StepNotAllowed) as exc:
             form.add_error(None, str(exc))
         else:
             return _done(request, case, "人员信息已保存。")

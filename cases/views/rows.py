@@ -42,6 +42,7 @@ ROW_FIELDS = (
     "next_due",
     "next_earliest",
     "applied_on",
+    "person_at_transfer",
 )
 
 
@@ -52,11 +53,15 @@ def case_rows(values, today) -> list[CaseRow]:
     for case in values:
         due, earliest, applied = case["next_due"], case["next_earliest"], case["applied_on"]
         earliest = earliest if earliest and earliest > today else None
+        person = case["person_at_transfer"] or {
+            "name": case["person__name"],
+            "gender": case["person__gender"],
+        }
         rows.append(
             CaseRow(
                 url=f"{prefix}{case['pk']}/",
-                name=case["person__name"],
-                gender=_GENDER.get(case["person__gender"], ""),
+                name=person["name"],
+                gender=_GENDER.get(person["gender"], ""),
                 branch=case["branch__short_name"] or case["branch__name"],
                 standing=_OUTCOME[case["outcome"]] if case["outcome"] else _STAGE.get(case["stage"], ""),
                 closed=bool(case["outcome"]),

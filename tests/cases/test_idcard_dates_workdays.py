@@ -67,11 +67,11 @@ def test_it_rejects_a_number_whose_birth_date_does_not_exist():
         idcard.parse(number)
 
 
-def test_it_masks_the_birth_date_and_keeps_the_length():
+def test_it_masks_the_birth_date_the_sequence_code_and_the_check_digit():
     number = "11010519491231002X"
     masked = idcard.mask(number)
-    assert masked == "110***********002X" and len(masked) == 18
-    assert "19491231" not in masked
+    assert masked == "110105************" and len(masked) == 18
+    assert "19491231" not in masked and "002X" not in masked
     assert idcard.mask("12345") == "*****"
 
 

@@ -203,7 +203,7 @@ def test_only_valid_rows_leaves_out_a_person_written_meanwhile(county, secretary
     batch = run([person(1), person(2), person(3), person(4)], secretary, mode="valid_only")
     assert (batch.status, batch.rows_imported) == (ImportStatus.IMPORTED, 3)
     refused = next(r for r in batch.report if r["row"] == 4)
-    assert refused["status"] == "failed" and any("已有案例" in m for m in refused["messages"])
+    assert refused["status"] == "failed" and any("已在系统中登记" in m for m in refused["messages"])
     assert Person.objects.get(id_number=written_meanwhile).name == "另一人"  # theirs, untouched
     assert Case.objects.count() == 3 and all(verify_chain(c) == [] for c in Case.objects.all())
 
