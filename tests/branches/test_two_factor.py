@@ -5,11 +5,12 @@ whoever enrolled is asked for the code at every login. Wrong codes are refused, 
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from branches import two_factor
+from branches import services, two_factor
 from tests.e2e.browser import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -126,8 +127,6 @@ def test_codes_right_after_a_wrong_one_wait_for_the_throttle(client, officer, re
 
 
 def test_a_used_code_cannot_be_replayed_in_another_session(client, officer, required):
-    from django.test import Client
-
     device = enrolled(officer)
     used = code(device)
     login(client, "officer")
@@ -163,3 +162,15 @@ def test_malformed_codes_are_refused_with_a_form_error(client, officer, required
     error = re.search(r'id="id_token_err">([^<]+)<', response.content.decode())[1]
     assert re.search(r"[\u4e00-\u9fff]", error), error  # a Chinese message on the field
     assert client.get(DASHBOARD).status_code == 302
+
+
+def test_the_code_comes_before_a_forced_password_change(client, officer, required):
+    device = enrolled(officer)
+    services.require_password_change(user=officer)
+    login(client, "officer")
+
+    assert client.get(reverse("account:password_change")).url.startswith(VERIFY)
+    client.post(VERIFY, {"token": code(device)})
+
+    assert client.get(DASHBOARD).url.startswith(reverse("account:password_change"))
+    assert client.get(reverse("account:password_change")).status_code == 200
