@@ -1,8 +1,20 @@
+"""Admin: organizations with their rosters and role grants, and users, whose passwords set here
+are temporary (the owner must replace them at the next login, branches/gate.py).
+
+Locked-out logins are unlocked by deleting their rows under Axes → Access attempts (django-axes'
+own admin) or with `manage.py axes_reset_username NAME`; a lost phone by deleting the user's
+TOTP device (django-otp's admin).
+"""
+
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from guardian.admin import GuardedModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from branches.models import Organization, PartyMember
+from branches import services
+from branches.models import AccountSecurity, Organization, PartyMember
 
 
 class PartyMemberInline(admin.TabularInline):
@@ -30,3 +42,40 @@ class PartyMemberAdmin(SimpleHistoryAdmin):
     list_filter = ("status", "sanction", "active")
     search_fields = ("name", "branch__name")
     autocomplete_fields = ("branch",)
+
+
+class AdminSetPasswordForm(AdminPasswordChangeForm):
+    """「修改密码」 on a user's admin page: the password set here must be replaced by its owner."""
+
+    def save(self, commit=True):
+        user = super().save(commit=commit)
+        if commit and user.has_usable_password():
+            services.require_password_change(user=user)
+        return user
+
+
+class AccountSecurityInline(admin.StackedInline):
+    model = AccountSecurity
+    can_delete = False
+    readonly_fields = ("must_change_password", "password_set_by_admin_at")
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class AccountAdmin(UserAdmin):
+    change_password_form = AdminSetPasswordForm
+
+    def get_inlines(self, request, obj):
+        return [AccountSecurityInline] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change and obj.has_usable_password():  # a new account: its first password is the admin's
+            services.require_password_change(user=obj)

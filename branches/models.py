@@ -1,5 +1,6 @@
 """The organization tree, branch rosters and the roles users hold on organizations."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -125,3 +126,21 @@ class PartyMember(models.Model):
         if self.sanction != Sanction.PROBATION_IN_PARTY:
             return False
         return self.sanction_until is None or self.sanction_until >= on
+
+
+class AccountSecurity(models.Model):
+    """Per-account security state: a password an admin set must be replaced by its owner at the next
+    login (branches/gate.py). No row means nothing is required (demo users, accounts made in code)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="security"
+    )
+    must_change_password = models.BooleanField("下次登录须修改密码", default=False)
+    password_set_by_admin_at = models.DateTimeField("管理员设置密码时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "账号安全状态"
+        verbose_name_plural = "账号安全状态"
+
+    def __str__(self):
+        return str(self.user)

@@ -1,10 +1,11 @@
-"""Writes to the organization tree and role grants."""
+"""Writes to the organization tree, role grants and accounts' security state."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
-from branches.models import Organization, OrgKind, Role
+from branches.models import AccountSecurity, Organization, OrgKind, Role
 from branches.permissions import forget_cached_grants
 
 # Which kinds of organization each role is held on.
@@ -37,3 +38,15 @@ def grant_role(*, user, role: Role, org: Organization) -> None:
         raise ValidationError(f"{role.label}不能设在{org.get_kind_display()}上。")
     assign_perm(f"branches.{role.permission}", user, org)
     forget_cached_grants(user)
+
+
+def require_password_change(*, user) -> None:
+    """An admin set this password: its owner must replace it at the next login."""
+    AccountSecurity.objects.update_or_create(
+        user=user, defaults={"must_change_password": True, "password_set_by_admin_at": timezone.now()}
+    )
+
+
+def record_own_password_change(*, user) -> None:
+    """The owner chose a new password: nothing more is required of them."""
+    AccountSecurity.objects.filter(user=user, must_change_password=True).update(must_change_password=False)

@@ -4,6 +4,7 @@ Without DATABASE_URL / REDIS_URL the product runs on SQLite and Celery's filesys
 transport, so a newcomer's laptop needs no services.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -32,6 +33,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "template_partials",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "branches",
     "cases",
     "reviews",
@@ -45,12 +49,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "branches.gate.AccountGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the Chinese lockout page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -85,6 +92,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out account or address
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -95,8 +103,31 @@ LOGIN_REDIRECT_URL = "cases:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "branches.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("DJANGO_PASSWORD_MIN_LENGTH", default=10)},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failures within the cool-off, the account
+# is locked from every address, and the address for every account, until the cool-off ends or an
+# admin deletes the attempts (管理后台 → Access attempts, or `manage.py axes_reset_username NAME`).
+# A success does not wipe the failures: that would let anyone with one valid account reset the
+# count of the address they share with an attack.
+AXES_FAILURE_LIMIT = env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("DJANGO_LOGIN_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_TEMPLATE = "account/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "cases.views.helpers.client_ip"  # the address the audit trail records
+AXES_RESET_ON_SUCCESS = False
+
+# Second factor (django-otp, TOTP). Anyone may enrol; with DJANGO_REQUIRE_2FA=1 committee officers,
+# the department and staff/superusers must, before they can use anything (branches/two_factor.py).
+REQUIRE_2FA = env.bool("DJANGO_REQUIRE_2FA", default=False)
+OTP_TOTP_ISSUER = "发展党员全程纪实"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
