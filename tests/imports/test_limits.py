@@ -3,6 +3,7 @@ streams, quickly, with a Chinese message naming the limit, and nothing is writte
 reader, the audited batch and manage.py import_cases alike (one place for the limits: settings)."""
 
 import io
+import struct
 import time
 import zipfile
 
@@ -102,6 +103,25 @@ def test_it_refuses_a_zip_bomb_before_unzipping_it(importer, tmp_path):
     message, took = refused(path, importer)
     assert "文件解压后 70 MB，超过上限 64 MB" in message
     assert took < QUICKLY
+
+
+def test_it_refuses_a_zip_bomb_that_hides_its_size(importer, tmp_path):
+    """A member declaring 1 KB that unzips to 70 MB: zipfile stops at the declared size and fails
+    the CRC, so the hidden bytes are never produced."""
+    path = tmp_path / "liar.xlsx"
+    strings = b"<sst>" + b" " * (70 * 1024 * 1024) + b"</sst>"  # well-formed: only its size is hidden
+    with_sheet_xml(path, b"", extra={"xl/sharedStrings.xml": strings})
+    data = bytearray(path.read_bytes())
+    name = b"xl/sharedStrings.xml"
+    for signature, size_at, name_at in ((b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)):  # local, central
+        start = 0
+        while (start := data.find(signature, start)) >= 0:
+            if data[start + name_at : start + name_at + len(name)] == name:
+                struct.pack_into("<I", data, start + size_at, 1024)  # the uncompressed size it declares
+            start += 4
+    path.write_bytes(bytes(data))
+    message, took = refused(path, importer)
+    assert "文件已损坏" in message and took < QUICKLY
 
 
 def test_it_refuses_a_cell_far_to_the_right(importer, tmp_path):
