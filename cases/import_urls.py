@@ -9,6 +9,7 @@ urlpatterns = [
     path("upload/", imports.upload, name="upload"),
     path("batches/<int:pk>/", imports.batch, name="batch"),
     path("batches/<int:pk>/confirm/", imports.confirm, name="confirm"),
+    path("batches/<int:pk>/retry/", imports.retry, name="retry"),
     path("export/template.xlsx", imports.export_template, name="export_template"),
     path("export/cases.xlsx", imports.export_case_list, name="export_cases"),
     path("export/roster/<str:stage>.xlsx", imports.export_roster, name="export_roster"),

@@ -502,12 +502,17 @@ class ImportMode(models.TextChoices):
 
 
 class ImportStatus(models.TextChoices):
+    PENDING = "pending", "排队等待检查"
+    CHECKING = "checking", "检查中"
     REJECTED = "rejected", "文件无法导入"
     CHECKED = "checked", "已检查（未写入）"
     QUEUED = "queued", "排队等待导入"
     RUNNING = "running", "导入中"
     IMPORTED = "imported", "已导入"
     FAILED = "failed", "未导入（整批未写入）"
+
+
+IMPORT_IN_PROGRESS = (ImportStatus.PENDING, ImportStatus.CHECKING, ImportStatus.QUEUED, ImportStatus.RUNNING)
 
 
 class ImportBatch(models.Model):
@@ -551,6 +556,10 @@ class ImportBatch(models.Model):
     rows_skipped = models.PositiveIntegerField("已导入过（跳过）行数", default=0)
     rows_warned = models.PositiveIntegerField("有预警行数", default=0)
     rows_imported = models.PositiveIntegerField("实际导入行数", default=0)
+    rows_checked = models.PositiveIntegerField("已检查行数", default=0)
+    alive_until = models.DateTimeField(
+        "最迟进展时间", null=True, blank=True, help_text="排队或处理中的批次过了此时仍无进展，即视为处理中断"
+    )
     warning_reason = models.TextField("预警说明", blank=True)
     error = models.TextField("错误", blank=True)
     report = models.JSONField("逐行报告", default=list, blank=True)
@@ -565,6 +574,15 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return f"导入批次 #{self.pk} {self.file_name}"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in IMPORT_IN_PROGRESS
+
+    @property
+    def stalled(self) -> bool:
+        """Still 排队/检查中/导入中, but its worker has missed the moment it promised progress by."""
+        return self.in_progress and self.alive_until is not None and self.alive_until < timezone.now()
 
 
 class ExportKind(models.TextChoices):

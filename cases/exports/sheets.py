@@ -6,7 +6,8 @@ from cases import steps
 from cases.exports.case_rows import id_visibility, iter_case_data, template_cases, template_row
 from cases.exports.workbook import Sheet
 from cases.idcard import mask
-from cases.importer.template import COLUMNS, GENERAL_NOTES, HEADERS, STEP_SOURCES
+from cases.importer import limits
+from cases.importer.template import COLUMNS, HEADERS, STEP_SOURCES, general_notes
 from cases.models import Stage
 
 
@@ -164,7 +165,9 @@ def member_roster_sheet(branches, tally: Tally) -> Sheet:
 
 def blank_template_sheets() -> list[Sheet]:
     """The empty template and a second sheet 「填写说明」 explaining every column and the mapping."""
-    notes = [["", "总体说明", "", ""]] + [[i, note, "", ""] for i, note in enumerate(GENERAL_NOTES, start=1)]
+    notes = [["", "总体说明", "", ""]] + [
+        [i, note, "", ""] for i, note in enumerate(general_notes(limits.current()), start=1)
+    ]
     notes.append(["", "", "", ""])
     notes.append(["", "各列说明", "", ""])
     notes += [[c.header, c.help, "必填" if c.required else "", c.example] for c in COLUMNS]

@@ -1,20 +1,20 @@
 """Excel import of cases already under way (product.md §6).
 
+limits + container (the file's size, zip, rows, columns and cells, refused before any work) →
 reader (file → typed rows) → plan (row → person, branch, steps) → checker (plan → E/W codes through
 cases.rules) → writer (plan → the one write path). batches keeps the file and audits each run;
-tasks runs the browser's real imports in a worker.
+background and tasks run the browser's checks and imports in a worker, with progress.
 """
 
-from cases.importer.batches import (
+from cases.importer.background import (
     AlreadyConfirmed,
-    check_batch,
-    import_batch,
+    queue_check,
     queue_import,
-    store_path,
-    store_upload,
+    retry_check,
 )
+from cases.importer.batches import check_batch, import_batch, store_path, store_upload
+from cases.importer.limits import UnreadableFile
 from cases.importer.pipeline import CheckResult, check_file
-from cases.importer.reader import UnreadableFile
 from cases.importer.report import RowReport, RowStatus
 
 __all__ = [
@@ -26,7 +26,9 @@ __all__ = [
     "check_batch",
     "check_file",
     "import_batch",
+    "queue_check",
     "queue_import",
+    "retry_check",
     "store_path",
     "store_upload",
 ]

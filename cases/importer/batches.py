@@ -1,6 +1,7 @@
 """Import batches: keep the uploaded file, run the dry run or the real import, and audit each run
 (ImportBatch: who, file name, size, SHA-256, counts, mode). The browser's confirm step re-reads
-the stored file by the batch id; the client never sends the data again."""
+the stored file by the batch id; the client never sends the data again. The browser's runs go
+through a worker (cases.importer.background); the command line runs them here and now."""
 
 import hashlib
 import tempfile
@@ -8,18 +9,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
+from cases.importer import limits
 from cases.importer.pipeline import CheckResult, check_file
+from cases.importer.progress import BatchProgress
 from cases.importer.reader import UnreadableFile
-from cases.importer.template import MAX_FILE_BYTES
 from cases.importer.writer import write_rows
 from cases.models import ImportBatch, ImportMode, ImportStatus
 
-
-class AlreadyConfirmed(Exception):
-    pass
+# Above the default task limit: 10,000 rows take about a minute on a quiet server, far longer on a
+# busy one; the limit only guards against a worker stuck for good.
+IMPORT_TIME_LIMIT = 60 * 60
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,9 @@ def store_upload(upload) -> StoredFile:
     name = (upload.name or "").strip()
     if not name.lower().endswith(".xlsx"):
         raise UnreadableFile(f"只接受 Excel 工作簿（.xlsx）文件，「{name}」不是 .xlsx 文件")
-    if upload.size > MAX_FILE_BYTES:
-        raise UnreadableFile(
-            f"文件大小 {upload.size / 1048576:.1f} MB，超过上限 {MAX_FILE_BYTES // 1048576} MB，请分成多个文件导入"
-        )
+    within = limits.current()
+    if upload.size > within.file_bytes:
+        raise within.file_too_big(upload.size)
     digest = hashlib.sha256()
     with tempfile.NamedTemporaryFile(dir=import_dir(), suffix=".part", delete=False) as temp:
         for chunk in upload.chunks():
@@ -65,7 +65,7 @@ def store_path(path: str | Path) -> StoredFile:
     return StoredFile(path, path.name[:255], path.stat().st_size, digest.hexdigest())
 
 
-def _new_batch(
+def new_batch(
     stored: StoredFile, *, user, source: str, dry_run: bool, default_branch=None, **extra
 ) -> ImportBatch:
     return ImportBatch(
@@ -86,6 +86,7 @@ def _finish(batch: ImportBatch, result: CheckResult | None, status: str, error: 
     if result is not None:
         counts = result.counts
         batch.rows_total, batch.rows_valid, batch.rows_invalid = counts.total, counts.valid, counts.invalid
+        batch.rows_checked = counts.total
         batch.rows_skipped, batch.rows_warned, batch.rows_imported = (
             counts.skipped,
             counts.warned,
@@ -99,10 +100,18 @@ def _finish(batch: ImportBatch, result: CheckResult | None, status: str, error: 
 def check_batch(
     stored: StoredFile, *, user, source="web", default_branch=None
 ) -> tuple[ImportBatch, CheckResult | None]:
-    """The dry run: nothing is written but its own audit row."""
-    batch = _new_batch(stored, user=user, source=source, dry_run=True, default_branch=default_branch)
+    """The dry run, here and now (the command line): nothing is written but its own audit row."""
+    batch = new_batch(stored, user=user, source=source, dry_run=True, default_branch=default_branch)
+    return run_check(batch)
+
+
+def run_check(
+    batch: ImportBatch, progress: BatchProgress | None = None
+) -> tuple[ImportBatch, CheckResult | None]:
     try:
-        result = check_file(stored.path, user=user, default_branch=default_branch)
+        result = check_file(
+            batch.stored_path, user=batch.user, default_branch=batch.default_branch, progress=progress
+        )
     except UnreadableFile as exc:
         return _finish(batch, None, ImportStatus.REJECTED, str(exc)), None
     return _finish(batch, result, ImportStatus.CHECKED), result
@@ -120,7 +129,7 @@ def import_batch(
     ip=None,
 ) -> tuple[ImportBatch, CheckResult | None]:
     """A real import, here and now (the command line): check the file, then write."""
-    batch = _new_batch(
+    batch = new_batch(
         stored,
         user=user,
         source=source,
@@ -136,11 +145,15 @@ def import_batch(
     return run_import(batch)
 
 
-def run_import(batch: ImportBatch) -> tuple[ImportBatch, CheckResult | None]:
+def run_import(
+    batch: ImportBatch, progress: BatchProgress | None = None
+) -> tuple[ImportBatch, CheckResult | None]:
     """Check the batch's stored file again (the database may have changed since any preview),
     then write the importable rows in one transaction."""
     try:
-        result = check_file(batch.stored_path, user=batch.user, default_branch=batch.default_branch)
+        result = check_file(
+            batch.stored_path, user=batch.user, default_branch=batch.default_branch, progress=progress
+        )
     except UnreadableFile as exc:
         return _finish(batch, None, ImportStatus.REJECTED, str(exc)), None
     counts = result.counts
@@ -154,6 +167,8 @@ def run_import(batch: ImportBatch) -> tuple[ImportBatch, CheckResult | None]:
         if counts.invalid:
             return _finish(batch, result, ImportStatus.FAILED, "没有可导入的行"), result
         return _finish(batch, result, ImportStatus.IMPORTED), result  # every row imported before
+    if progress:
+        progress.writing(IMPORT_TIME_LIMIT)
     written = write_rows(
         result.rows,
         user=batch.user,
@@ -168,56 +183,5 @@ def run_import(batch: ImportBatch) -> tuple[ImportBatch, CheckResult | None]:
     return _finish(batch, result, ImportStatus.IMPORTED), result
 
 
-def queue_import(preview: ImportBatch, *, user, mode: str, warning_reason: str, ip=None) -> ImportBatch:
-    """The browser's confirm step: queue the import of the file a preview checked, once. A worker
-    runs it (cases.importer.tasks), so a long import never hits the web server's request timeout."""
-    from cases.importer.tasks import import_batch_task
-
-    with transaction.atomic():
-        preview = ImportBatch.objects.select_for_update().get(pk=preview.pk)
-        earlier = preview.imports.filter(
-            status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING, ImportStatus.IMPORTED)
-        ).first()
-        if earlier is not None:
-            raise AlreadyConfirmed(
-                f"该文件已确认导入（批次 #{earlier.pk}，{earlier.get_status_display()}），未重复导入"
-            )
-        stored = StoredFile(Path(preview.stored_path), preview.file_name, preview.size, preview.sha256)
-        if not stored.path.is_file() or _sha256(stored.path) != preview.sha256:
-            raise UnreadableFile("预览时上传的文件已不存在或已被改动，请重新上传")
-        batch = _new_batch(
-            stored,
-            user=user,
-            source=preview.source,
-            dry_run=False,
-            default_branch=preview.default_branch,
-            mode=ImportMode(mode),
-            preview_of=preview,
-            warning_reason=warning_reason.strip(),
-            ip=ip,
-            status=ImportStatus.QUEUED,
-        )
-        batch.save()
-        import_batch_task.delay_on_commit(batch.pk)
-    return batch
-
-
-def run_queued_import(batch_id: int) -> None:
-    """Claim a queued batch (compare-and-set, so a redelivered message never imports twice) and run it."""
-    claimed = ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.QUEUED).update(
-        status=ImportStatus.RUNNING
-    )
-    if claimed == 1:
-        run_import(ImportBatch.objects.select_related("user", "default_branch").get(pk=batch_id))
-
-
-def mark_failed(batch_id: int, error: str) -> None:
-    ImportBatch.objects.filter(pk=batch_id, status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING)).update(
-        status=ImportStatus.FAILED,
-        error=f"导入过程中出错，整批已回滚：{error}"[:2000],
-        finished_at=timezone.now(),
-    )
-
-
-def _sha256(path: Path) -> str:
+def sha256_of(path: Path) -> str:
     return store_path(path).sha256

@@ -2,15 +2,20 @@
 
 from django import forms
 
+from cases.importer import limits
 from cases.models import ImportMode
 
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label="导入文件（.xlsx，不超过 10 MB、10000 行）",
         widget=forms.FileInput(attrs={"class": "form-control", "accept": ".xlsx"}),
         error_messages={"required": "请选择要导入的 Excel 文件", "empty": "文件是空的"},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        within = limits.current()
+        self.fields["file"].label = f"导入文件（.xlsx，不超过 {within.megabytes}、{within.rows} 行）"
 
 
 class ConfirmForm(forms.Form):

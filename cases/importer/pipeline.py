@@ -1,5 +1,6 @@
 """Read → plan → check, for a whole file: the dry run, and the first half of every real import."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,14 +27,24 @@ class CheckResult:
         return [report.as_json() for report in self.reports]
 
 
-def check_file(path: str | Path, *, user=None, default_branch=None, today=None) -> CheckResult:
-    """Raises reader.UnreadableFile for a file that cannot be imported at all."""
-    sheet_rows = read_workbook(path)
+def check_file(
+    path: str | Path,
+    *,
+    user=None,
+    default_branch=None,
+    today=None,
+    progress: Callable[[int, int], None] | None = None,
+) -> CheckResult:
+    """Raises reader.UnreadableFile for a file that cannot be imported at all. `progress(checked,
+    total)` hears how far the check has got (total 0 while the file is still being read)."""
+    sheet_rows = read_workbook(path, heartbeat=progress and (lambda: progress(0, 0)))
     ids = {row.get("公民身份号码", "") for row in sheet_rows}
     ctx = build_context(user=user, default_branch=default_branch, id_numbers=ids, today=today)
     seen: dict[str, int] = {}
     checked = []
-    for sheet_row in sheet_rows:
+    for number, sheet_row in enumerate(sheet_rows, start=1):
         plan = plan_row(sheet_row, ctx, seen)
         checked.append((plan, check_plan(plan, ctx)))
+        if progress:
+            progress(number, len(sheet_rows))
     return CheckResult(checked)

@@ -6,8 +6,6 @@ The headers are the contract with the counties' spreadsheets: never rename or re
 
 from dataclasses import dataclass
 
-MAX_FILE_BYTES = 10 * 1024 * 1024
-MAX_ROWS = 10_000
 NAME_SEPARATORS = "、，,；;"
 
 
@@ -286,7 +284,7 @@ CODE_COLUMNS = {
     "W02": "团组织推优日期",
 }
 
-GENERAL_NOTES = (
+_GENERAL_NOTES = (
     "第一行为表头，须与本模板完全一致（列的顺序可以不同，但不能改名、缺列或增加其他列）；每行一人。",
     "日期可填 Excel 日期，或文本 YYYY-MM-DD（如 2023-03-05，也接受 2023/3/5、2023年3月5日）；日期单元格里的纯数字"
     "按 Excel 日期序列号理解（20000–60000，即1954年至2064年），8位数字按年月日理解（如 20230305），"
@@ -297,8 +295,15 @@ GENERAL_NOTES = (
     "报告的错误、预警代码只列规则代码（E01–E14、W01–W08）；其他问题（单元格无法识别、党支部不存在或不在管理范围内、"
     "名册中找不到的姓名、文件内重复的公民身份号码等）只在说明中列出，同样使该行不能导入。",
     "导入方式：「全部导入或全部不导入」——任一行有错误则整批不导入；「仅导入无错误的行」——跳过有错误的行。",
-    "不要合并单元格，不要使用公式（请粘贴为数值）；每个文件最多 10000 行、不超过 10 MB，只接受 .xlsx。",
+    "不要合并单元格，不要使用公式（请粘贴为数值）；每个文件最多 {rows} 行（空白行也计算在内）、{columns} 列，"
+    "不超过 {megabytes}，只接受 .xlsx。",
     "导入的每个步骤都记为「导入」来源的事件，日期为表中的历史日期，办理人为导入操作人。",
     "模板没有的内容（党委会表决票数、培训天数、豁免理由、延长预备期、预计离开单位日期等）不能通过导入登记，"
     "请导入后在系统中补充。党委审批、转正审批按历史事实登记，不要求党委会表决票数；上级党委的办理权限（E13）不检查。",
 )
+
+
+def general_notes(limits) -> tuple[str, ...]:
+    """The notes of the template's 填写说明 sheet, with the limits in force (cases.importer.limits)."""
+    values = {"rows": limits.rows, "columns": limits.columns, "megabytes": limits.megabytes}
+    return tuple(note.format(**values) for note in _GENERAL_NOTES)

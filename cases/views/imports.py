@@ -1,6 +1,7 @@
 """导入导出: upload → preview (the dry run's report) → confirm; and the Excel exports.
 
-Importing needs a 党支部书记 or 党委组织委员 grant (403 otherwise); a batch is visible only to the
+The upload only stores the file and queues its check in a worker; the batch page polls (htmx) and
+shows the rows checked so far, then the preview. Importing needs a 党支部书记 or 党委组织委员 grant (403 otherwise); a batch is visible only to the
 user who uploaded it (404 otherwise). Exports are scoped by the selectors and logged.
 """
 
@@ -17,12 +18,13 @@ from django_htmx.http import HttpResponseClientRedirect
 from branches.selectors import branches_visible_to
 from cases import exports, importer, selectors, steps
 from cases.exports.sheets import ROSTER_STAGES, roster_title
+from cases.importer import limits
 from cases.importer.forms import ConfirmForm, UploadForm
 from cases.importer.report import RowStatus
-from cases.importer.template import MAX_FILE_BYTES, MAX_ROWS
 from cases.models import ImportBatch, ImportStatus, Outcome, Stage
 from cases.services.actors import may_import
 from cases.views.helpers import client_ip
+from cases.views.throttle import limit_import_uploads
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROWS_PER_PAGE = 100
@@ -55,12 +57,12 @@ def _index_context(request, form) -> dict:
         if can_import
         else [],
         "roster_stages": [(s, roster_title(s)) for s in ROSTER_STAGES],
-        "max_mb": MAX_FILE_BYTES // 1048576,
-        "max_rows": MAX_ROWS,
+        "limits": limits.current(),
     }
 
 
 @require_POST
+@limit_import_uploads
 def upload(request):
     _require_importer(request)
     form = UploadForm(request.POST, request.FILES)
@@ -70,7 +72,7 @@ def upload(request):
         except importer.UnreadableFile as exc:
             form.add_error("file", str(exc))
         else:
-            batch, _ = importer.check_batch(stored, user=request.user, source="web")
+            batch = importer.queue_check(stored, user=request.user, source="web")
             url = reverse("imports:batch", args=[batch.pk])
             return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     # 200 on purpose: htmx does not swap 4xx responses by default.
@@ -110,6 +112,7 @@ def _batch_context(request, item: ImportBatch, form) -> dict:
     rows = [r for r in item.report if not wanted or r["status"] == wanted]
     imported = (
         item.imports.filter(status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING, ImportStatus.IMPORTED))
+        .exclude(status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING), alive_until__lt=timezone.now())
         .defer("report")
         .first()
         if item.dry_run
@@ -127,8 +130,21 @@ def _batch_context(request, item: ImportBatch, form) -> dict:
         "form": form,
         "imported_by": imported,
         "can_confirm": item.dry_run and item.status == ImportStatus.CHECKED and imported is None,
-        "in_progress": item.status in (ImportStatus.QUEUED, ImportStatus.RUNNING),
+        "polling": item.in_progress and not item.stalled,
     }
+
+
+@require_POST
+def retry(request, pk):
+    """Check a failed or stalled dry run again, from the file already stored."""
+    item = _own_batch(request, pk)
+    if not item.dry_run:
+        raise Http404
+    if importer.retry_check(item):
+        messages.success(request, "已重新排队检查。")
+    else:
+        messages.error(request, "该批次正在检查或已检查完毕，无需重新检查。")
+    return _go(request, reverse("imports:batch", args=[item.pk]))
 
 
 @require_POST

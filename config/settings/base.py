@@ -152,7 +152,21 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # Forms that say whether a 公民身份号码 is registered (create, edit): POSTs per user.
 ID_LOOKUP_RATES = env.list("ID_LOOKUP_RATES", default=["10/m", "200/d"])
+# An import's check tells for each row whether its number is registered: uploads per user.
+IMPORT_UPLOAD_RATES = env.list("IMPORT_UPLOAD_RATES", default=["20/h", "60/d"])
 RATELIMIT_VIEW = "cases.views.throttle.ratelimited"
+
+# Excel import limits (cases.importer.limits reads them; the web check, the worker and
+# manage.py import_cases alike). Applied while the workbook streams, before any row is checked.
+IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=10 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=10_000)  # rows below the header, blank ones included
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=60)  # the template has 40
+IMPORT_MAX_CELLS = env.int("IMPORT_MAX_CELLS", default=600_000)  # cells in the sheet, styled blanks included
+# 10,000 full template rows unzip to about 17 MB of sheet XML; far more is a zip bomb.
+IMPORT_MAX_UNZIPPED_BYTES = env.int("IMPORT_MAX_UNZIPPED_BYTES", default=64 * 1024 * 1024)
+# A queued or running check/import that has not reported progress for this long has lost its worker:
+# its page says so and offers a retry.
+IMPORT_STALL_SECONDS = env.int("IMPORT_STALL_SECONDS", default=300)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=False)

@@ -245,3 +245,27 @@ def test_an_auditor_cannot_import(page: Page, live_server, auditor, pinned_today
     expect(page.get_by_role("heading", name="无权执行此操作")).to_be_visible()
     expect(page.get_by_text("原因：只有党支部书记（组织委员）和党委组织委员可以导入。")).to_be_visible()
     assert not Case.objects.exists()
+
+
+def test_the_batch_page_follows_a_check_running_in_the_worker(
+    page: Page, live_server, secretary, pinned_today, tmp_path
+):
+    """Without eager Celery's shortcut: the batch waits in the queue, its page polls by itself,
+    and turns into the preview once the worker (here: the test) has checked the file."""
+    from cases.importer import background, batches
+
+    stored = batches.store_path(write_xlsx(tmp_path / "两人.xlsx", [under_way(1), under_way(2)]))
+    waiting = batches.new_batch(
+        stored, user=secretary, source="web", dry_run=True, status=ImportStatus.PENDING
+    )
+    waiting.save()
+    page.set_default_timeout(10_000)
+    login(page, live_server.url, "secretary")
+    page.goto(f"{live_server.url}/io/batches/{waiting.pk}/")
+    expect(page.get_by_role("status").filter(has_text="处理中（排队等待检查）")).to_be_visible()
+
+    background.run_queued_check(waiting.pk)  # the worker takes the message
+    expect(page.get_by_role("status").filter(has_text="尚未写入任何数据")).to_be_visible()
+    expect(stat(page, "无错误（可导入）")).to_have_text("2")
+    expect(page.get_by_role("button", name="确认导入")).to_be_visible()
+    assert not Case.objects.exists()

@@ -308,16 +308,16 @@ def test_a_closed_case_counts_as_already_imported(county, secretary, run, today)
 
 
 def test_a_crashed_worker_task_marks_the_batch_failed(county, secretary, book, monkeypatch, today):
-    from cases.importer import batches
+    from cases.importer import background, batches
     from cases.importer.tasks import import_batch_task
 
     stored = store_path(book([person(1)]))
-    queued = batches._new_batch(
+    queued = batches.new_batch(
         stored, user=secretary, source="web", dry_run=False, mode="valid_only", status=ImportStatus.QUEUED
     )
     queued.save()
     monkeypatch.setattr(
-        batches, "run_import", lambda batch: (_ for _ in ()).throw(MemoryError("out of memory"))
+        background, "run_import", lambda batch, progress: (_ for _ in ()).throw(MemoryError("out of memory"))
     )
     import_batch_task.apply(args=[queued.pk], throw=False)  # as a worker runs it: errors not re-raised
     queued.refresh_from_db()

@@ -27,12 +27,14 @@ def upload_file(path_or_bytes, name="导入.xlsx"):
 
 
 @pytest.fixture
-def preview(client, secretary, book, today):
-    """Upload as the secretary; returns the preview batch."""
+def preview(client, secretary, book, today, django_capture_on_commit_callbacks):
+    """Upload as the secretary; the check queued on commit runs (eagerly in the tests, in a Celery
+    worker in production). Returns the preview batch."""
 
     def go(rows):
         client.force_login(secretary)
-        response = client.post(reverse("imports:upload"), {"file": upload_file(book(rows))})
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("imports:upload"), {"file": upload_file(book(rows))})
         assert response.status_code == 302, response.content.decode()[:500]
         return ImportBatch.objects.filter(user=secretary, dry_run=True).latest("pk")
 
@@ -115,9 +117,12 @@ def test_htmx_upload_redirects_the_client(client, secretary, book, today):
         ("导入.xlsx", b"PK\x03\x04" + b"\x00" * (10 * 1024 * 1024), "超过上限 10 MB"),
     ],
 )
-def test_bad_uploads_get_a_clear_message(client, secretary, name, content, says, today):
+def test_bad_uploads_get_a_clear_message(
+    client, secretary, name, content, says, today, django_capture_on_commit_callbacks
+):
     client.force_login(secretary)
-    response = client.post(reverse("imports:upload"), {"file": upload_file(content, name)})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("imports:upload"), {"file": upload_file(content, name)})
     page = response.content.decode()
     if response.status_code == 302:  # readable enough to store: the batch page says why
         page = client.get(response["Location"]).content.decode()
@@ -274,3 +279,19 @@ def test_the_case_list_has_an_export_button(client, secretary):
     client.force_login(secretary)
     page = client.get(reverse("cases:list"), {"stage": "activist"}).content.decode()
     assert reverse("imports:export_cases") + "?stage=activist" in page
+
+
+def test_uploads_are_rate_limited_per_user(client, secretary, officer, book, settings):
+    """Each row's check says whether its number is registered: a file is a batch of lookups."""
+    settings.IMPORT_UPLOAD_RATES = ["2/h"]
+    client.force_login(secretary)
+    answers = [
+        client.post(reverse("imports:upload"), {"file": upload_file(book([full_row()]))}).status_code
+        for _ in range(3)
+    ]
+    assert answers == [302, 302, 429]
+    assert ImportBatch.objects.filter(user=secretary).count() == 2  # the third was never stored
+    client.force_login(officer)
+    assert (
+        client.post(reverse("imports:upload"), {"file": upload_file(book([full_row()]))}).status_code == 302
+    )
