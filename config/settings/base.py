@@ -115,6 +115,8 @@ STORAGES = {
 
 # Uploads: materials are PDF/JPG scans; anything larger is refused with a Chinese message.
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+# A scanned JPG is decoded to check it: an A3 page at 600 dpi is about 70 million pixels; more is a bomb.
+MAX_UPLOAD_IMAGE_PIXELS = env.int("MAX_UPLOAD_IMAGE_PIXELS", default=80_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
