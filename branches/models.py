@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from cases.text import validate_single_line
+
 COMMITTEE_THRESHOLD = 7  # 支部工作条例: ≥7 正式党员 → 支部委员会
 
 
@@ -102,7 +104,7 @@ class PartyMember(models.Model):
     branch = models.ForeignKey(
         Organization, verbose_name="所在党支部", on_delete=models.PROTECT, related_name="members"
     )
-    name = models.CharField("姓名", max_length=50)
+    name = models.CharField("姓名", max_length=50, validators=[validate_single_line])
     status = models.CharField(
         "党员类别", max_length=20, choices=MemberStatus.choices, default=MemberStatus.FULL
     )

@@ -16,6 +16,7 @@ from cases.services.events import record_event
 from cases.services.step_decision import StepInput
 from cases.services.step_service import lock_case, perform_step
 from cases.services.summary import refresh_summary
+from cases.services.text_fields import require_single_line
 
 PERSON_FIELDS = (
     "name",
@@ -58,6 +59,7 @@ def person_values(person: dict) -> dict:
     if problems:
         raise InvalidInput("E02 " + "；".join(problems))
     values = {k: person[k] for k in PERSON_FIELDS if k in person}
+    require_single_line(values)
     values["id_number"] = id_number
     values["name_initials"] = name_initials(values.get("name", ""))
     return values
@@ -114,6 +116,7 @@ def update_person(*, case: Case, changes: dict, actor, case_changes: dict | None
     lock_case(case)
     grant = acting_grant(actor.user, case.branch, (Role.BRANCH_SECRETARY,))
     person = case.person
+    require_single_line(changes)
     if "id_number" in changes:
         changes = {**changes, "id_number": idcard.normalize(changes["id_number"])}
     before = {k: getattr(person, k) for k in changes}
