@@ -133,6 +133,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 # The public address printed in letters' QR codes (verification page); empty = the deciding request's host.
 SITE_URL = env.str("SITE_URL", default="")
+# The public verification page answers one address this often (django-ratelimit syntax), then 429.
+VERIFY_RATE_LIMIT = env.str("VERIFY_RATE_LIMIT", default="30/m")
 
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="noreply@dangjian.local")
