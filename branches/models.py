@@ -32,8 +32,8 @@ class Role(models.TextChoices):
 
 
 class Organization(models.Model):
-    name = models.CharField("名称", max_length=100)
-    short_name = models.CharField("简称", max_length=30, blank=True)
+    name = models.CharField("名称", max_length=100, validators=[validate_single_line])
+    short_name = models.CharField("简称", max_length=30, blank=True, validators=[validate_single_line])
     code = models.CharField("组织代码", max_length=40, unique=True)
     kind = models.CharField("类型", max_length=20, choices=OrgKind.choices)
     parent = models.ForeignKey(
@@ -47,7 +47,9 @@ class Organization(models.Model):
     can_approve = models.BooleanField("具有审批权限", default=False)
     # Materialized path "/1/5/12/": scope = path prefix, ancestors = ids in the path.
     path = models.CharField(max_length=255, editable=False, db_index=True)
-    letter_prefix = models.CharField("发文字号前缀", max_length=20, blank=True, help_text="例如：X组")
+    letter_prefix = models.CharField(
+        "发文字号前缀", max_length=20, blank=True, help_text="例如：X组", validators=[validate_single_line]
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -1,7 +1,9 @@
-"""A roster member's name is one line of visible text: the admin refuses a line break or an
-invisible character with a Chinese reason and saves nothing."""
+"""A roster member's name, and an organization's names printed in letters, are one line of visible
+text: the admin refuses a line break or an invisible character with a Chinese reason and saves
+nothing."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from branches.models import MemberStatus, PartyMember
@@ -27,3 +29,12 @@ def test_the_admin_saves_an_ordinary_member_name(admin_client, county):
         {"branch": county.branch.pk, "name": "王　五", "status": MemberStatus.FULL, "active": "on"},
     )
     assert PartyMember.objects.filter(branch=county.branch, name="王　五").exists()
+
+
+@pytest.mark.parametrize("field", ["name", "short_name", "letter_prefix"])
+def test_an_organization_name_printed_in_letters_is_one_line(county, field):
+    branch = county.branch
+    setattr(branch, field, "城关\n镇")
+    with pytest.raises(ValidationError) as refused:
+        branch.full_clean()
+    assert "只能填写一行文字" in refused.value.message_dict[field][0]
