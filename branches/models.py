@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from cases.text import validate_single_line
+
 COMMITTEE_THRESHOLD = 7  # 支部工作条例: ≥7 正式党员 → 支部委员会
 
 
@@ -31,8 +33,8 @@ class Role(models.TextChoices):
 
 
 class Organization(models.Model):
-    name = models.CharField("名称", max_length=100)
-    short_name = models.CharField("简称", max_length=30, blank=True)
+    name = models.CharField("名称", max_length=100, validators=[validate_single_line])
+    short_name = models.CharField("简称", max_length=30, blank=True, validators=[validate_single_line])
     code = models.CharField("组织代码", max_length=40, unique=True)
     kind = models.CharField("类型", max_length=20, choices=OrgKind.choices)
     parent = models.ForeignKey(
@@ -46,7 +48,9 @@ class Organization(models.Model):
     can_approve = models.BooleanField("具有审批权限", default=False)
     # Materialized path "/1/5/12/": scope = path prefix, ancestors = ids in the path.
     path = models.CharField(max_length=255, editable=False, db_index=True)
-    letter_prefix = models.CharField("发文字号前缀", max_length=20, blank=True, help_text="例如：X组")
+    letter_prefix = models.CharField(
+        "发文字号前缀", max_length=20, blank=True, help_text="例如：X组", validators=[validate_single_line]
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -103,7 +107,7 @@ class PartyMember(models.Model):
     branch = models.ForeignKey(
         Organization, verbose_name="所在党支部", on_delete=models.PROTECT, related_name="members"
     )
-    name = models.CharField("姓名", max_length=50)
+    name = models.CharField("姓名", max_length=50, validators=[validate_single_line])
     status = models.CharField(
         "党员类别", max_length=20, choices=MemberStatus.choices, default=MemberStatus.FULL
     )

@@ -12,9 +12,11 @@ from cases.models import Education, Gender, Meeting, Outcome
 from cases.rules import VoteFacts
 from cases.rules.checks import identity_findings
 from cases.services import NewMeeting, StepInput
+from cases.text import validate_single_line
 
 DATE_ERROR = "日期格式不正确，请按 YYYY-MM-DD 填写（例如 2025-03-05）"
-NAME_PATTERN = re.compile(r"^[\u3400-\u9fffA-Za-z·•\s]{1,50}$")
+NAME_PATTERN = re.compile(r"^[\u3400-\u9fffA-Za-z·• \u3000]{1,50}$")  # spaces, never line breaks
+ONE_LINE = [validate_single_line]  # cases/text.py: no line breaks, tabs or invisible characters
 
 
 class StyledForm(forms.Form):
@@ -75,9 +77,9 @@ def clean_person_name(value: str) -> str:
 
 
 class PersonFields(StyledForm):
-    name = forms.CharField(label="姓名", max_length=50)
+    name = forms.CharField(label="姓名", max_length=50, validators=ONE_LINE)
     gender = forms.ChoiceField(label="性别", choices=Gender.choices)
-    ethnicity = forms.CharField(label="民族", max_length=20, initial="汉族")
+    ethnicity = forms.CharField(label="民族", max_length=20, initial="汉族", validators=ONE_LINE)
     birth_date = date_field("出生日期")
     id_number = forms.CharField(
         label="公民身份号码",
@@ -94,7 +96,7 @@ class PersonFields(StyledForm):
         required=False,
         error_messages={"invalid": "联系电话只能包含数字、空格和“-”"},
     )
-    workplace = forms.CharField(label="工作单位及职务", max_length=100, required=False)
+    workplace = forms.CharField(label="工作单位及职务", max_length=100, required=False, validators=ONE_LINE)
 
     def clean_name(self):
         return clean_person_name(self.cleaned_data["name"])
@@ -264,14 +266,17 @@ class StepForm(StyledForm):
                 error_messages={"invalid": "编号只能包含字母、数字和“-”"},
             )
         if F.TALKER in step.fields:
-            self.fields["talker"] = forms.CharField(label="谈话人", max_length=50)
+            self.fields["talker"] = forms.CharField(label="谈话人", max_length=50, validators=ONE_LINE)
         if F.ASSESSMENTS in step.fields:
             self.fields["assessments"] = count_field("考察次数", max_value=50)
             self.fields["thought_reports"] = count_field("思想汇报篇数", max_value=200)
         if F.GROUP in step.fields:
             groups = Organization.objects.filter(parent=case.branch, kind=OrgKind.GROUP)
             self.fields["group"] = forms.CharField(
-                label="编入党小组", max_length=50, initial=groups[0].name if groups else ""
+                label="编入党小组",
+                max_length=50,
+                initial=groups[0].name if groups else "",
+                validators=ONE_LINE,
             )
         if F.RESOLUTION in step.fields:
             self.fields["resolution"] = forms.ChoiceField(
@@ -352,7 +357,7 @@ class StepForm(StyledForm):
 class PublicityForm(StyledForm):
     start_on = date_field("公示开始日期")
     end_on = date_field("公示结束日期")
-    venue = forms.CharField(label="公示范围/地点", max_length=200, required=False)
+    venue = forms.CharField(label="公示范围/地点", max_length=200, required=False, validators=ONE_LINE)
     objections = count_field("收到异议数", initial=0, max_value=999)
     objections_resolved = forms.BooleanField(
         label="异议均已核实处理（无异议也勾选）", required=False, initial=True
@@ -367,7 +372,7 @@ class PublicityForm(StyledForm):
 
 
 class MaterialForm(StyledForm):
-    title = forms.CharField(label="材料名称", max_length=100)
+    title = forms.CharField(label="材料名称", max_length=100, validators=ONE_LINE)
     step = forms.ChoiceField(label="所属步骤", choices=[("", "—")] + steps.CHOICES, required=False)
     file = forms.FileField(
         label="文件（PDF/JPG，不超过10 MB）", error_messages={"required": "请选择文件", "empty": "文件为空"}

@@ -5,6 +5,7 @@ from django import forms
 from cases.forms import count_field, date_field
 from cases.models import Meeting
 from cases.rules import VoteFacts
+from cases.text import validate_single_line
 from reviews.queues import ACTION_LABELS, Action, Queue
 from reviews.services import MeetingSpec
 
@@ -45,7 +46,9 @@ class DecisionForm(forms.Form):
     held_on = date_field("党委会日期", required=False)
     entitled = count_field("应到会党委委员人数", required=False, max_value=99)
     present = count_field("实到会党委委员人数", required=False, max_value=99)
-    talker = forms.CharField(label="谈话人（党委委员或组织员）", max_length=50, required=False)
+    talker = forms.CharField(
+        label="谈话人（党委委员或组织员）", max_length=50, required=False, validators=[validate_single_line]
+    )
     opinion = forms.CharField(label="审议意见", max_length=1000, required=False, initial="同意上报")
     reason = forms.CharField(
         label="退回理由（党支部可见）",

@@ -1,7 +1,13 @@
-"""The public verification of a letter: is it ours, what did it decide, has anything changed since?"""
+"""The public verification of a letter: is it ours, what did it decide, has anything changed since?
+
+What the page shows comes only from what was stored when the letter was issued (the letter's
+wording, and each entry's name, decision and detail as printed). The records as they stand now are
+read only to say *whether* something changed — never what it changed to: a person renamed, a date
+corrected or a decision withdrawn since the letter stays with the case file, out of a page that
+anyone holding the code can open."""
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from reviews import snapshots
 from reviews.models import Letter, LetterStatus
@@ -9,10 +15,10 @@ from reviews.models import Letter, LetterStatus
 
 @dataclass
 class EntryCheck:
-    name: str
+    name: str  # as printed
     decision: str
     detail: str
-    changes: list[str] = field(default_factory=list)
+    changed: bool = False
 
 
 @dataclass
@@ -23,7 +29,7 @@ class Verification:
 
     @property
     def unchanged(self) -> bool:
-        return not any(e.changes for e in self.entries)
+        return not any(e.changed for e in self.entries)
 
 
 def file_state(letter: Letter) -> str:
@@ -42,9 +48,8 @@ def verify(letter: Letter) -> Verification:
     fresh = snapshots.take_many([(e.case, snapshots.record_ids(e.snapshot)) for e in entries])
     checks = []
     for entry, now in zip(entries, fresh, strict=True):
-        changes = []
-        if snapshots.fingerprint(entry.snapshot) != entry.fingerprint:
-            changes.append("发文登记的记录快照与其校验值不一致")
-        changes += snapshots.differences(entry.snapshot, now)
-        checks.append(EntryCheck(entry.name, entry.decision, entry.detail, changes))
+        changed = snapshots.fingerprint(entry.snapshot) != entry.fingerprint or bool(
+            snapshots.differences(entry.snapshot, now)
+        )
+        checks.append(EntryCheck(entry.name, entry.decision, entry.detail, changed))
     return Verification(letter=letter, entries=checks, file_state=file_state(letter))

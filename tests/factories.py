@@ -97,3 +97,33 @@ def new_case(branch, secretary, applied_on=dt.date(2023, 1, 10), **person_extra)
 
 Kinds = OrgKind
 Roles = Role
+
+
+def pdf_upload(name: str = "scan.pdf", pages: int = 1, pad_to: int = 0):
+    """A real PDF (pypdf), optionally padded with a trailing comment to about pad_to bytes."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    content = buffer.getvalue()
+    if pad_to > len(content):
+        content += b"%" + b"0" * (pad_to - len(content) - 2) + b"\n"
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def jpg_upload(name: str = "scan.jpg", size: tuple[int, int] = (64, 48)):
+    """A real JPG (Pillow) of the given pixel size."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "white").save(buffer, "JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")

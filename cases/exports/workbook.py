@@ -1,5 +1,11 @@
 """Write .xlsx files with openpyxl's write-only mode, so big exports stream instead of piling up
-cells in memory. Dates get a date format and 公民身份号码 a text format, as a county expects."""
+cells in memory. Dates get a date format and 公民身份号码 a text format, as a county expects.
+
+Every exported cell passes `neutralised` (formula injection, OWASP "CSV injection"): text that
+begins with = + - @, a tab or a carriage return (or their full-width forms, which a Chinese input
+method types) is written with a leading single quote, so neither openpyxl nor Excel nor a later
+CSV copy reads it as a formula. Numbers stay numbers (a negative count is not text), and valid data
+never begins with those characters, so the import round trip is unchanged."""
 
 import datetime as dt
 import tempfile
@@ -14,6 +20,7 @@ from openpyxl.utils import get_column_letter
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="B71C1C")
 TEXT_COLUMNS = {"公民身份号码"}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 WIDTHS = {"公民身份号码": 21, "所在党支部": 22, "党支部": 22, "培养联系人": 16, "入党介绍人": 16, "说明": 90}
 
 
@@ -58,7 +65,16 @@ def _header_cell(worksheet, header: str) -> WriteOnlyCell:
     return cell
 
 
+def neutralised(value):
+    """The value as an exported cell may hold it: text that a spreadsheet would run as a formula
+    gets a protecting single quote in front; anything else is returned as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _cell(worksheet, value, as_text: bool):
+    value = neutralised(value)
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         cell = WriteOnlyCell(worksheet, value=value)
         cell.number_format = "yyyy-mm-dd"

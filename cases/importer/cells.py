@@ -11,6 +11,7 @@ from cases import idcard
 from cases.forms import NAME_PATTERN
 from cases.importer.template import NAME_SEPARATORS
 from cases.models import Education, Gender
+from cases.text import single_line_problem
 
 # Excel serial numbers read as dates when typed into a date column (1954-10-03 … 2064-04-09).
 SERIAL_RANGE = (20000, 60000)
@@ -54,7 +55,9 @@ class CellNotice(Exception):
 def _text(raw) -> str:
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
-    return str(raw).strip()
+    if problem := single_line_problem(value := str(raw).strip()):
+        raise CellProblem(problem)
+    return value
 
 
 def parse_text(raw) -> str:

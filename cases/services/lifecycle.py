@@ -17,6 +17,7 @@ from cases.services.events import record_event
 from cases.services.step_decision import StepInput
 from cases.services.step_service import lock_case, perform_step
 from cases.services.summary import refresh_summary
+from cases.services.text_fields import require_single_line
 
 
 def withdraw_pending_submissions(case: Case) -> None:
@@ -46,6 +47,7 @@ def person_values(person: dict) -> dict:
     if problems:
         raise InvalidInput("E02 " + "；".join(problems))
     values = {k: person[k] for k in PERSON_FIELDS if k in person}
+    require_single_line(values)
     values["id_number"] = id_number
     values["name_initials"] = name_initials(values.get("name", ""))
     return values
@@ -120,6 +122,7 @@ def update_person(*, case: Case, changes: dict, actor, case_changes: dict | None
         # A closed file keeps the person as they were; after a transfer the data is another branch's.
         raise StepNotAllowed(f"案例已结束（{case.get_outcome_display()}），人员信息不能再修改")
     person = case.person
+    require_single_line(changes)
     if "id_number" in changes:
         changes = {**changes, "id_number": idcard.normalize(changes["id_number"])}
     before = {k: getattr(person, k) for k in changes}

@@ -1,8 +1,17 @@
-"""Uploaded scans (materials, meeting minutes): PDF or JPG within the size limit, checked by content."""
+"""Uploaded scans (materials, meeting minutes): PDF or JPG within the size limit, checked by opening
+the file — a PDF must parse (pypdf) and have at least one page and no password, a JPG must decode
+(Pillow) within a pixel limit — not only by its first bytes.
+
+The one validator of every scan upload path (records.upload_material, meetings.build_meeting); a
+request whose body is too big never gets this far (config/upload_limit.py refuses it unread).
+"""
 
 import hashlib
+import warnings
 
 from django.conf import settings
+from PIL import Image
+from pypdf import PdfReader
 
 from cases.services.errors import InvalidInput
 
@@ -14,7 +23,7 @@ def _size(n: int) -> str:
 
 
 def validate_upload(upload) -> str:
-    """PDF or JPG scans only, within the size limit; returns the SHA-256 of the content."""
+    """PDF or JPG scans only, within the size limit, that open; returns the SHA-256 of the content."""
     name = upload.name or ""
     suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
     limit = settings.MAX_UPLOAD_BYTES
@@ -27,8 +36,60 @@ def validate_upload(upload) -> str:
     if not head.startswith(ALLOWED_UPLOADS[suffix]):
         raise InvalidInput(f"文件「{name}」内容与扩展名不符，不是有效的 {suffix[1:].upper()} 文件")
     upload.seek(0)
+    if suffix == ".pdf":
+        _open_pdf(upload, name)
+    else:
+        _decode_image(upload, name)
+    upload.seek(0)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
     return digest.hexdigest()
+
+
+def _open_pdf(upload, name: str) -> None:
+    try:
+        reader = PdfReader(upload)
+        encrypted = reader.is_encrypted
+        pages = 0 if encrypted else len(reader.pages)
+    except Exception as exc:  # pypdf raises many kinds (PdfReadError, ValueError, KeyError…) on damage
+        raise InvalidInput(
+            f"文件「{name}」无法作为 PDF 打开（文件已损坏或不完整），请重新扫描或另存为 PDF 后上传"
+        ) from exc
+    if encrypted:
+        raise InvalidInput(f"文件「{name}」设置了密码（已加密），无法查阅：请取消密码后重新上传")
+    if pages == 0:
+        raise InvalidInput(f"文件「{name}」是没有任何页面的 PDF，请上传扫描件本身")
+
+
+def _decode_image(upload, name: str) -> None:
+    """The header gives the size, checked against the pixel limit before any decoding; then a full
+    decode at 1/8 scale (JPEG draft mode): cheap, yet every byte of the compressed data is read, so a
+    truncated or damaged scan is refused. (Pillow's verify() checks nothing for JPEG: load() does.)"""
+    limit = settings.MAX_UPLOAD_IMAGE_PIXELS
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # our own limit is lower
+            with Image.open(upload) as image:
+                kind, (width, height) = image.format, image.size
+                if kind == "JPEG" and width * height <= limit:
+                    image.draft("RGB", (max(width // 8, 1), max(height // 8, 1)))
+                    image.load()
+    except Image.DecompressionBombError as exc:  # beyond twice Pillow's own limit: not even opened
+        raise InvalidInput(_too_many_pixels(name, "超过图像库的安全上限", limit)) from exc
+    except Exception as exc:  # Pillow raises OSError, SyntaxError, ValueError… on damaged data
+        raise InvalidInput(
+            f"文件「{name}」无法作为 JPG 图片打开（文件已损坏或不完整），请重新扫描后上传"
+        ) from exc
+    if kind != "JPEG":
+        raise InvalidInput(f"文件「{name}」内容与扩展名不符，不是有效的 JPG 文件")
+    if width * height > limit:
+        raise InvalidInput(_too_many_pixels(name, f"{width}×{height}", limit))
+
+
+def _too_many_pixels(name: str, pixels: str, limit: int) -> str:
+    return (
+        f"图片「{name}」像素过多（{pixels}），超过上限 {limit // 1_000_000} 百万像素："
+        "请以较低分辨率（如 300 dpi）重新扫描后上传"
+    )

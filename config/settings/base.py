@@ -43,6 +43,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cases.upload_limit.UploadSizeLimitMiddleware",  # before anything reads the body
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -147,6 +148,14 @@ STORAGES = {
 
 # Uploads: materials are PDF/JPG scans; anything larger is refused with a Chinese message.
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+# A scanned JPG is decoded to check it: an A3 page at 600 dpi is about 70 million pixels; more is a bomb.
+MAX_UPLOAD_IMAGE_PIXELS = env.int("MAX_UPLOAD_IMAGE_PIXELS", default=80_000_000)
+# A request body bigger than the largest file of any upload (a scan above, or an import workbook:
+# cases/importer/template.MAX_FILE_BYTES, 10 MB) plus the form around it is refused from its
+# Content-Length, unread (cases/upload_limit.py).
+MAX_UPLOAD_REQUEST_BYTES = env.int(
+    "MAX_UPLOAD_REQUEST_BYTES", default=max(MAX_UPLOAD_BYTES, 10 * 1024 * 1024) + 256 * 1024
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -174,6 +183,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 # The public address printed in letters' QR codes (verification page); empty = the deciding request's host.
 SITE_URL = env.str("SITE_URL", default="")
+# The public verification page answers one address this often (django-ratelimit syntax), then 429.
+VERIFY_RATE_LIMIT = env.str("VERIFY_RATE_LIMIT", default="30/m")
 
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="noreply@dangjian.local")

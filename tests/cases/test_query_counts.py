@@ -48,7 +48,7 @@ def assert_same(small: list[str], large: list[str], ceiling: int, what: str) -> 
 
 
 def pdf(i: int) -> SimpleUploadedFile:
-    return SimpleUploadedFile(f"scan{i}.pdf", b"%PDF-1.4\n" + str(i).encode(), content_type="application/pdf")
+    return f.pdf_upload(f"scan{i}.pdf", pages=i + 1)
 
 
 @pytest.fixture

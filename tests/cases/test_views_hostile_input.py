@@ -13,6 +13,7 @@ from django.urls import reverse
 from cases import idcard
 from cases.journey import advance
 from cases.models import Case, CaseEvent, Material, Meeting, Person, StepRecord, Vote
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -366,9 +367,8 @@ def test_the_report_button_works_without_a_date_and_on_the_talk_row(secretary_cl
 # ---- uploads ------------------------------------------------------------------------------------
 
 
-def pdf_file(name="scan.pdf", size=64) -> SimpleUploadedFile:
-    content = b"%PDF-1.4\n" + b"0" * max(size - 9, 0)
-    return SimpleUploadedFile(name, content, content_type="application/pdf")
+def pdf_file(name="scan.pdf", size=0) -> SimpleUploadedFile:
+    return f.pdf_upload(name, pad_to=size)
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,6 @@ An invisible case is a 404; a visible case the role may not act on is a 403.
 import datetime as dt
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cases.journey import Crew, advance
@@ -29,7 +28,7 @@ SEES = {"secretary", "officer", "auditor"}
 
 
 def pdf():
-    return SimpleUploadedFile("minutes.pdf", b"%PDF-1.4\n%test\n", content_type="application/pdf")
+    return f.pdf_upload("minutes.pdf")
 
 
 def expect(persona, allowed: set[str]) -> set[int]:

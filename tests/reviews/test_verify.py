@@ -1,11 +1,12 @@
-"""The public verification page: genuine, not found, and what changed since the letter."""
+"""The public verification page: genuine, not found, whether anything changed since the letter —
+showing only what the letter showed when issued — and a limit on how often one address may ask."""
 
 import datetime as dt
 
 import pytest
 from django.urls import reverse
 
-from cases.models import StepRecord
+from cases.models import Person, StepRecord
 from reviews import services
 from reviews.models import Letter
 from reviews.queues import BY_SLUG
@@ -51,12 +52,44 @@ def test_a_forged_code_is_not_found(client, letter):
     assert "未找到该发文" in response.content.decode() and "真实有效" not in response.content.decode()
 
 
-def test_it_says_what_changed_since_the_letter(client, letter):
+def test_it_says_that_a_record_changed_since_the_letter_but_not_what_it_is_now(client, letter):
     entry = letter.entries.get(name="张三")
     # Tampering below the write path (e.g. directly in the database) is what this must reveal.
     StepRecord.objects.filter(case=entry.case, step="admission_meeting").update(on=dt.date(2025, 1, 1))
     page = client.get(reverse("reviews:verify", args=[letter.code])).content.decode()
-    assert "部分记录发生了变化" in page and "支部大会讨论接收」日期由" in page
+    assert "部分记录发生了变化" in page and page.count("有变化，请向发文机关核实") == 1
+    assert "2025-01-01" not in page and "2025年1月1日" not in page
+
+
+def test_a_rename_after_issuing_shows_the_name_as_printed_and_never_the_new_one(client, letter):
+    entry = letter.entries.get(name="张三")
+    Person.objects.filter(pk=entry.case.person_id).update(name="张三丰")
+    page = client.get(reverse("reviews:verify", args=[letter.code])).content.decode()
+    assert "张三丰" not in page
+    assert "<td>张三</td>" in page and "有变化，请向发文机关核实" in page
+
+
+def test_one_address_is_answered_a_limited_number_of_times_then_told_in_chinese(client, letter, settings):
+    settings.VERIFY_RATE_LIMIT = "3/h"
+    url = reverse("reviews:verify", args=[letter.code])
+    pages = [client.get(url, REMOTE_ADDR="203.0.113.7") for _ in range(3)]
+    assert [p.status_code for p in pages] == [200, 200, 200]
+    # The lookup form shares the budget: a fourth request from that address, to either page, is refused.
+    for refused in (
+        client.get(url, REMOTE_ADDR="203.0.113.7"),
+        client.get(reverse("reviews:verify_lookup"), REMOTE_ADDR="203.0.113.7"),
+    ):
+        assert refused.status_code == 429 and refused["Retry-After"] == "60"
+        body = refused.content.decode()
+        assert "操作过于频繁" in body and "真实有效" not in body and letter.number not in body
+    assert client.get(url, REMOTE_ADDR="203.0.113.8").status_code == 200  # another address is not held up
+
+
+def test_guessed_codes_count_against_the_limit_too(client, letter, settings):
+    settings.VERIFY_RATE_LIMIT = "2/h"
+    guesses = [client.get(reverse("reviews:verify", args=[f"ABCDE2345{i}"])).status_code for i in range(3)]
+    assert guesses == [404, 404, 429]
+    assert client.get(reverse("reviews:verify", args=[letter.code])).status_code == 429
 
 
 def test_it_says_when_the_stored_pdf_was_altered(client, letter):

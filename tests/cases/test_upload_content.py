@@ -1,0 +1,119 @@
+"""Scans are checked by opening them: a PDF must parse and have a page and no password, a JPG must
+decode within the pixel limit. A file that only looks right in its first bytes is refused with a
+Chinese reason, and nothing is stored, on every upload path (materials and meeting minutes)."""
+
+import io
+import struct
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+from pypdf import PdfWriter
+
+from cases.journey import advance
+from cases.models import CaseEvent, Material, Meeting
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_bytes(pages=1, password="") -> bytes:
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    if password:
+        writer.encrypt(password)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def noisy_jpg() -> bytes:
+    buffer = io.BytesIO()
+    Image.effect_noise((400, 300), 60).convert("RGB").save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def jpg_claiming(width: int, height: int) -> bytes:
+    """A small JPG whose header (SOF0) claims another size: a decompression bomb's shape."""
+    data = noisy_jpg()
+    at = data.index(b"\xff\xc0")
+    return data[: at + 5] + struct.pack(">HH", height, width) + data[at + 9 :]
+
+
+def upload(name: str, content: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content)
+
+
+BAD_SCANS = {
+    "zero-page-pdf": (lambda: upload("blank.pdf", pdf_bytes(pages=0)), "没有任何页面"),
+    "encrypted-pdf": (lambda: upload("locked.pdf", pdf_bytes(password="123")), "设置了密码（已加密）"),
+    "truncated-pdf": (lambda: upload("cut.pdf", pdf_bytes()[:300]), "无法作为 PDF 打开"),
+    "pdf-header-only": (lambda: upload("fake.pdf", b"%PDF-1.7\n" + b"A" * 500), "无法作为 PDF 打开"),
+    "truncated-jpg": (lambda: upload("cut.jpg", noisy_jpg()[:20000]), "无法作为 JPG 图片打开"),
+    "jpg-header-only": (
+        lambda: upload("fake.jpg", b"\xff\xd8\xff\xe0" + b"A" * 500),
+        "无法作为 JPG 图片打开",
+    ),
+    "bomb-jpg": (lambda: upload("bomb.jpg", jpg_claiming(65000, 65000)), "像素过多"),
+    "too-many-pixels": (lambda: upload("huge.jpg", jpg_claiming(12000, 9000)), "像素过多（12000×9000）"),
+}
+
+
+@pytest.fixture
+def secretary_client(client, secretary):
+    client.force_login(secretary)
+    return client
+
+
+@pytest.mark.parametrize(("make", "reason"), BAD_SCANS.values(), ids=BAD_SCANS.keys())
+def test_it_refuses_a_material_that_does_not_open_and_stores_nothing(
+    secretary_client, case, unchanged, make, reason
+):
+    with unchanged(case):
+        response = secretary_client.post(
+            reverse("cases:upload", args=[case.pk]), {"title": "申请书", "file": make()}, follow=True
+        )
+    assert reason in response.content.decode()
+    assert not Material.objects.exists()
+    assert not CaseEvent.objects.filter(kind="material").exists()
+
+
+@pytest.mark.parametrize(
+    "make", [lambda: f.pdf_upload("scan.pdf", pages=3), lambda: f.jpg_upload("scan.jpg")]
+)
+def test_it_keeps_a_scan_that_opens(secretary_client, case, make):
+    response = secretary_client.post(
+        reverse("cases:upload", args=[case.pk]), {"title": "申请书", "file": make()}, follow=True
+    )
+    assert "材料已上传" in response.content.decode()
+    material = Material.objects.get(case=case)
+    assert material.file.read().startswith((b"%PDF-", b"\xff\xd8\xff"))
+
+
+def test_it_applies_the_configured_pixel_limit(secretary_client, case, settings):
+    settings.MAX_UPLOAD_IMAGE_PIXELS = 64 * 47
+    response = secretary_client.post(
+        reverse("cases:upload", args=[case.pk]),
+        {"title": "照片", "file": f.jpg_upload("photo.jpg", size=(64, 48))},
+        follow=True,
+    )
+    assert "像素过多（64×48）" in response.content.decode()
+    assert not Material.objects.exists()
+
+
+def test_it_refuses_encrypted_meeting_minutes_and_the_whole_step(secretary_client, case, crew, unchanged):
+    advance(case, crew, until="initial_talk")
+    meetings = Meeting.objects.count()
+    data = {
+        "on": "2023-03-11",
+        "meeting_entitled": "5",
+        "meeting_present": "5",
+        "minutes": upload("minutes.pdf", pdf_bytes(password="x")),
+    }
+    with unchanged(case):
+        response = secretary_client.post(reverse("cases:step", args=[case.pk, "activist_selection"]), data)
+    assert response.status_code == 200
+    assert "文件「minutes.pdf」设置了密码（已加密）" in response.content.decode()
+    assert Meeting.objects.count() == meetings and not Material.objects.exists()
