@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from guardian.shortcuts import assign_perm
 
-from branches.models import Organization, OrgKind, Role
+from branches.models import Organization, OrgKind, PartyMember, Role
 from branches.permissions import forget_cached_grants
 
 # Which kinds of organization each role is held on.
@@ -37,3 +37,18 @@ def grant_role(*, user, role: Role, org: Organization) -> None:
         raise ValidationError(f"{role.label}不能设在{org.get_kind_display()}上。")
     assign_perm(f"branches.{role.permission}", user, org)
     forget_cached_grants(user)
+
+
+@transaction.atomic
+def deactivate_members(members, *, actor) -> int:
+    """停用: the members leave the roster — no longer offered for new steps, not counted for the
+    支部委员会 — while every record that names them keeps showing them as recorded. Returns how
+    many were still active. Each save leaves a history row by the actor (no queryset update)."""
+    changed = 0
+    for member in PartyMember.objects.select_for_update().filter(pk__in=members.values("pk"), active=True):
+        member.active = False
+        member._history_user = actor
+        member._change_reason = "停用"
+        member.save(update_fields=["active"])
+        changed += 1
+    return changed

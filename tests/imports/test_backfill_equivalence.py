@@ -119,9 +119,7 @@ def snapshot(case: Case) -> dict:
             set(StepRecord.history.filter(case_id=case.pk).values_list("step", "is_current"))
         ),
         "people_history": sorted(
-            set(
-                people_history.objects.filter(record__case=case).values_list("history__step", *as_recorded)
-            )
+            set(people_history.objects.filter(record__case=case).values_list("history__step", *as_recorded))
         ),
         "person_history": case.person.history.count() >= 1,
         "case_history": case.history.exists(),
@@ -145,7 +143,10 @@ def test_bulk_and_step_by_step_write_the_same_history(county, secretary, book, t
 
     bulk_snapshot = snapshot(bulk)
     assert bulk_snapshot == snapshot(single)
-    assert {step for step, *_ in bulk_snapshot["people_history"]} == {"contacts_assigned", "introducers_assigned"}
+    assert {step for step, *_ in bulk_snapshot["people_history"]} == {
+        "contacts_assigned",
+        "introducers_assigned",
+    }
 
 
 def test_bulk_and_step_by_step_agree_on_a_2026_row_with_publicity_and_warnings(
