@@ -231,6 +231,8 @@ def test_the_case_page_export_and_admin_show_the_name_as_recorded(
 
     admin_page = root_client.get(reverse("admin:cases_steprecord_change", args=[record.pk])).content.decode()
     assert recorded_as in admin_page
+    history_page = root_client.get(reverse("admin:cases_steprecord_history", args=[record.pk]))
+    assert history_page.status_code == 200
 
 
 def test_a_transfer_copies_the_people_as_recorded_not_as_renamed(county, crew, introduced):
