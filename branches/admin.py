@@ -1,6 +1,9 @@
 """Admin: organizations with their rosters and role grants, and users, whose passwords set here
 are temporary (the owner must replace them at the next login, branches/gate.py).
 
+A roster member whom any step record names is never deleted — 停用 (deactivate) instead — and
+renaming one changes no past record (cases keep the people as recorded, cases.models.StepRecordPerson).
+
 Locked-out logins are unlocked by deleting their rows under Axes → Access attempts (django-axes'
 own admin) or with `manage.py axes_reset_username NAME`; a lost phone by deleting the user's
 TOTP device (django-otp's admin).
@@ -15,12 +18,17 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from branches import services
 from branches.models import AccountSecurity, Organization, PartyMember
+from branches.selectors import is_named_on_records
 
 
 class PartyMemberInline(admin.TabularInline):
+    """Members are added and edited here; untick 在册 to deactivate. No delete box: a member
+    named on a record can only be deactivated (the member's own page deletes unnamed ones)."""
+
     model = PartyMember
     extra = 0
     fields = ("name", "status", "sanction", "sanction_until", "active")
+    can_delete = False
 
 
 @admin.register(Organization)
@@ -42,6 +50,17 @@ class PartyMemberAdmin(SimpleHistoryAdmin):
     list_filter = ("status", "sanction", "active")
     search_fields = ("name", "branch__name")
     autocomplete_fields = ("branch",)
+    actions = ["deactivate"]
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and is_named_on_records(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.action(description="停用所选党员（已记录的步骤仍保留其姓名）", permissions=["change"])
+    def deactivate(self, request, queryset):
+        changed = services.deactivate_members(queryset, actor=request.user)
+        self.message_user(request, f"已停用 {changed} 名党员；他们不再出现在新步骤的候选名单中。")
 
 
 class AdminSetPasswordForm(AdminPasswordChangeForm):

@@ -57,3 +57,8 @@ def review_chain(branch: Organization) -> list[Organization]:
 
 def roster(branch: Organization):
     return PartyMember.objects.filter(branch=branch, active=True).order_by("status", "name")
+
+
+def is_named_on_records(member: PartyMember) -> bool:
+    """A member any step record names (as contact or introducer) is kept: deactivated, never deleted."""
+    return member.recorded_as.exists()

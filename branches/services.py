@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
-from branches.models import AccountSecurity, Organization, OrgKind, Role
+from branches.models import AccountSecurity, Organization, OrgKind, PartyMember, Role
 from branches.permissions import forget_cached_grants
 
 # Which kinds of organization each role is held on.
@@ -50,3 +50,18 @@ def require_password_change(*, user) -> None:
 def record_own_password_change(*, user) -> None:
     """The owner chose a new password: nothing more is required of them."""
     AccountSecurity.objects.filter(user=user, must_change_password=True).update(must_change_password=False)
+
+
+@transaction.atomic
+def deactivate_members(members, *, actor) -> int:
+    """停用: the members leave the roster — no longer offered for new steps, not counted for the
+    支部委员会 — while every record that names them keeps showing them as recorded. Returns how
+    many were still active. Each save leaves a history row by the actor (no queryset update)."""
+    changed = 0
+    for member in PartyMember.objects.select_for_update().filter(pk__in=members.values("pk"), active=True):
+        member.active = False
+        member._history_user = actor
+        member._change_reason = "停用"
+        member.save(update_fields=["active"])
+        changed += 1
+    return changed

@@ -13,6 +13,7 @@ from cases.models import (
     RuleSettings,
     SensitiveAccess,
     StepRecord,
+    StepRecordPerson,
 )
 
 
@@ -39,8 +40,26 @@ class CaseAdmin(ReadOnlyHistoryAdmin):
     list_select_related = ("person", "branch")
 
 
+class RecordedPeopleInline(admin.TabularInline):
+    """The contacts / introducers as the record keeps them (read-only, like the record)."""
+
+    model = StepRecordPerson
+    fields = readonly_fields = ("name", "status", "sanction", "sanction_until", "member")
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(StepRecord)
 class StepRecordAdmin(ReadOnlyHistoryAdmin):
+    inlines = [RecordedPeopleInline]
     list_display = ("case", "step", "on", "org", "recorded_by", "rule_set", "is_current")
     list_filter = ("step", "rule_set")
     list_select_related = ("case__person", "case__branch", "org", "recorded_by")

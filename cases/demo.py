@@ -53,6 +53,7 @@ from cases.models import (
     Publicity,
     Stage,
     StepRecord,
+    StepRecordPerson,
     Submission,
     SubmissionStatus,
     Vote,
@@ -1325,9 +1326,10 @@ class BulkGenerator:
             record["meeting_id"] = meeting["id"] if meeting else None
         w.insert(StepRecord, [record for record, _meeting in records], now)
         w.insert(
-            StepRecord.people.through,
+            StepRecordPerson,
             [
-                {"steprecord_id": record["id"], "partymember_id": m.pk}
+                {"record_id": record["id"], "member_id": m.pk}
+                | {f: getattr(m, f) for f in StepRecordPerson.SNAPSHOT_FIELDS}
                 for record, people in links
                 for m in people
             ],
@@ -1483,7 +1485,7 @@ class BulkGenerator:
                     Case,
                     Case.history.model,
                     StepRecord,
-                    StepRecord.people.through,
+                    StepRecordPerson,
                     CaseEvent,
                     Meeting,
                     Vote,

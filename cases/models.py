@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from branches.models import Organization, PartyMember
+from branches.models import MemberStatus, Organization, PartyMember, Sanction
 from cases import steps
 
 
@@ -184,6 +184,56 @@ class Case(models.Model):
         return 5
 
 
+class StepRecordPerson(models.Model):
+    """A contact or introducer named on a step record, as they were on the day it was recorded.
+
+    Declared before StepRecord: simple-history builds the m2m history model from this model when
+    StepRecord is prepared, so it must exist by then.
+
+    The roster row is kept (PROTECT: a member any record names is deactivated, never deleted);
+    the name, 党员类别 and 处分 are copied when the step is recorded, so renaming or re-grading a
+    member later changes no past record, page, letter or export. Rules (E05/E06/W09) judge the
+    live roster at recording time; everything that shows a past record reads this copy."""
+
+    record = models.ForeignKey("StepRecord", on_delete=models.CASCADE, related_name="recorded_people")
+    member = models.ForeignKey(
+        PartyMember, verbose_name="党员", on_delete=models.PROTECT, related_name="recorded_as"
+    )
+    name = models.CharField("姓名（记录时）", max_length=50)
+    status = models.CharField("党员类别（记录时）", max_length=20, choices=MemberStatus.choices)
+    sanction = models.CharField(
+        "党纪处分（记录时）", max_length=30, choices=Sanction.choices, blank=True, default=""
+    )
+    sanction_until = models.DateField("处分影响期至（记录时）", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "步骤记录中的党员"
+        verbose_name_plural = "步骤记录中的党员"
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["record", "member"], name="member_once_per_record"),
+            models.CheckConstraint(condition=~Q(name=""), name="recorded_person_has_name"),
+            models.CheckConstraint(condition=Q(status__in=MemberStatus.values), name="recorded_status_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.get_status_display()}）"
+
+    # What is copied from the roster row (same names on PartyMember).
+    SNAPSHOT_FIELDS = ("name", "status", "sanction", "sanction_until")
+
+    @classmethod
+    def as_now(cls, record: "StepRecord", member: PartyMember) -> "StepRecordPerson":
+        """The member as the roster has them now (unsaved): what a step recorded today keeps."""
+        return cls(record=record, member=member, **{f: getattr(member, f) for f in cls.SNAPSHOT_FIELDS})
+
+    def copy_to(self, record: "StepRecord") -> "StepRecordPerson":
+        """The same person as recorded, on another record (a transfer copies the file as it stood)."""
+        return StepRecordPerson(
+            record=record, member_id=self.member_id, **{f: getattr(self, f) for f in self.SNAPSHOT_FIELDS}
+        )
+
+
 class StepRecord(models.Model):
     """A step done: its date, who recorded it, and what it keeps (people, meeting, data)."""
 
@@ -192,7 +242,10 @@ class StepRecord(models.Model):
     on = models.DateField("日期")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     org = models.ForeignKey(Organization, verbose_name="办理组织", on_delete=models.PROTECT, related_name="+")
-    people = models.ManyToManyField(PartyMember, blank=True, related_name="case_roles")
+    # Who the record names; what it shows of them is StepRecordPerson's copy (recorded_people).
+    people = models.ManyToManyField(
+        PartyMember, through=StepRecordPerson, blank=True, related_name="case_roles"
+    )
     meeting = models.ForeignKey(
         "Meeting", null=True, blank=True, on_delete=models.PROTECT, related_name="records"
     )

@@ -56,7 +56,7 @@ def case_records(case: Case) -> list[StepRecord]:
     return list(
         case.records.filter(is_current=True)
         .select_related("recorded_by", "org", "meeting")
-        .prefetch_related("people")
+        .prefetch_related("recorded_people")
         .order_by("on", "pk")
     )
 

@@ -54,7 +54,7 @@ def _load(chunk: list[Case]):
     query = (
         StepRecord.objects.filter(case_id__in=pks, is_current=True)
         .select_related("meeting")
-        .prefetch_related(Prefetch("people"))
+        .prefetch_related(Prefetch("recorded_people"))
     )
     for record in query:
         records[record.case_id][record.step] = record
@@ -86,7 +86,8 @@ def case_values(case: Case, records: dict[str, StepRecord], publicity, votes) ->
             values[header] = records[code].on
     for code, header in (("contacts_assigned", "培养联系人"), ("introducers_assigned", "入党介绍人")):
         if code in records:
-            values[header] = "、".join(sorted(m.name for m in records[code].people.all()))
+            # As recorded: a member renamed or deactivated since keeps the name the record gave.
+            values[header] = "、".join(sorted(p.name for p in records[code].recorded_people.all()))
     if publicity is not None:
         values["发展对象公示开始日期"], values["发展对象公示结束日期"] = publicity.start_on, publicity.end_on
     if "political_review" in records:

@@ -12,7 +12,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -21,11 +20,12 @@ from cases import steps
 from cases.bulk_rows import RowWriter
 from cases.facts import RuleContext
 from cases.idcard import mask
-from cases.models import Case, CaseEvent, Meeting, Person, Publicity, StepRecord, Vote
+from cases.models import Case, CaseEvent, Meeting, Person, Publicity, StepRecord, StepRecordPerson, Vote
 from cases.services.actors import Actor
 from cases.services.errors import InvalidInput, StepBlocked, StepNotAllowed, WarningsNeedReason
 from cases.services.events import build_event, seal
 from cases.services.lifecycle import opening_grant, person_values
+from cases.services.recorded_people import history_rows, link_history_model
 from cases.services.records import build_publicity, publicity_event
 from cases.services.step_decision import CaseState, StepInput, StepWrite, decide_step
 from cases.services.summary import summarize
@@ -205,31 +205,17 @@ def _save(decided: list[_Decided], actor: Actor) -> None:
 
 
 def _save_people(writer: RowWriter, writes: list[StepWrite], record_history_ids: list[int], now) -> None:
-    """Contacts and introducers of the records, and their m2m history rows (as people.set would)."""
-    through = StepRecord.people.through
-    links = [
-        (write.record.pk, member.pk, history_id)
-        for write, history_id in zip(writes, record_history_ids, strict=True)
-        for member in write.people
-    ]
-    link_ids = writer.ids(through, len(links))
-    writer.insert(
-        through,
-        [
-            {"id": pk, "steprecord_id": record_id, "partymember_id": member_id}
-            for (record_id, member_id, _), pk in zip(links, link_ids, strict=True)
-        ],
-        now,
-    )
-    writer.insert(
-        apps.get_model("cases", "HistoricalStepRecord_people"),
-        [
-            {"history_id": history_id, "id": pk, "steprecord_id": record_id, "partymember_id": member_id}
-            for (record_id, member_id, history_id), pk in zip(links, link_ids, strict=True)
-        ],
-        now,
-        with_pk=False,
-    )
+    """Contacts and introducers of the records as recorded, and their m2m history rows (as
+    recorded_people.save_people writes them for one step)."""
+    people = [person for write in writes for person in write.people]
+    for person, pk in zip(people, writer.ids(StepRecordPerson, len(people)), strict=True):
+        person.pk = pk
+    writer.insert(StepRecordPerson, _rows(people), now)
+    past = []
+    for write, history_id in zip(writes, record_history_ids, strict=True):
+        past += history_rows(_rows(write.people), history_id)
+    writer.insert(link_history_model(), past, now, with_pk=False)
+    _mark_saved(people)
 
 
 def _rows(objs: list) -> list[dict]:

@@ -14,6 +14,7 @@ from cases.rules.checks import identity_findings
 from cases.services.actors import IMPORT_ROLES, Actor, acting_grant, as_actor
 from cases.services.errors import InvalidInput, StepNotAllowed
 from cases.services.events import record_event
+from cases.services.recorded_people import save_people
 from cases.services.step_decision import StepInput
 from cases.services.step_service import lock_case, perform_step
 from cases.services.summary import refresh_summary
@@ -236,7 +237,7 @@ def transfer_case(*, case: Case, to_branch: Organization, on: dt.date, reason: s
     )
     new._history_user = actor.user
     new.save()
-    for old in case.records.filter(is_current=True).prefetch_related("people"):
+    for old in case.records.filter(is_current=True).prefetch_related("recorded_people"):
         copy = StepRecord(
             case=new,
             step=old.step,
@@ -250,7 +251,7 @@ def transfer_case(*, case: Case, to_branch: Organization, on: dt.date, reason: s
         )
         copy._history_user = actor.user
         copy.save()
-        copy.people.set(old.people.all())
+        save_people(copy, [person.copy_to(copy) for person in old.recorded_people.all()])
     for pub in case.publicities.all():
         pub.pk = None
         pub.case = new

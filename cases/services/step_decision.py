@@ -14,11 +14,12 @@ from branches.selectors import has_branch_committee
 from cases import steps
 from cases.dates import add_months, add_years
 from cases.facts import RuleContext, case_facts
-from cases.models import Case, Meeting, Outcome, Publicity, StepRecord, Vote
+from cases.models import Case, Meeting, Outcome, Publicity, StepRecord, StepRecordPerson, Vote
 from cases.rules import Attempt, CaseFacts, MeetingFacts, MemberFacts, VoteFacts, blocks, evaluate, warnings
 from cases.services.actors import Actor
 from cases.services.errors import InvalidInput, StepBlocked, StepNotAllowed, WarningsNeedReason
 from cases.services.meetings import build_meeting, check_counts
+from cases.services.recorded_people import people_as_now
 
 
 @dataclass
@@ -71,7 +72,7 @@ class StepWrite:
     """Everything one step writes, not yet saved."""
 
     record: StepRecord
-    people: list[PartyMember]
+    people: list[StepRecordPerson]  # contacts / introducers as the roster has them today
     meeting: Meeting | None  # unsaved when the step brings its own meeting (new_meeting)
     vote: Vote | None
     reopened: list[StepRecord]  # records the step makes no longer current (延长预备期)
@@ -218,7 +219,7 @@ def decide_step(
         "warnings": [{**f.as_dict(), "reason": reason} for f in warned],
         "note": given.note,
     }
-    people = (given.contacts or []) + (given.introducers or [])
+    people = people_as_now(record, (given.contacts or []) + (given.introducers or []))
     return StepWrite(record, people, meeting, vote, reopened, event)
 
 

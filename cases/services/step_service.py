@@ -10,6 +10,7 @@ from cases.models import Case, EventSource, StepRecord, Submission, SubmissionSt
 from cases.services.actors import IMPORT_ROLES, Actor, acting_grant, as_actor
 from cases.services.errors import StepNotAllowed
 from cases.services.events import record_event
+from cases.services.recorded_people import save_people
 from cases.services.step_decision import (
     CaseState,
     StepInput,
@@ -96,8 +97,7 @@ def _save(write: StepWrite) -> None:
     if write.meeting_is_new:
         write.meeting.save()
     write.record.save()
-    if write.people:
-        write.record.people.set(write.people)
+    save_people(write.record, write.people)
     if write.vote is not None:
         write.vote.save()
 

@@ -1,6 +1,6 @@
 """The bulk writer for imported histories writes what the step-by-step write path writes: the
 same records, meetings, votes, people, 公示, summary columns, events (hash-chained) and history
-rows — for a full 25-step row, a 2026 row with 公示 and a probation extended and then converted."""
+rows, and the people as recorded (name, 党员类别, 处分) — for a full 25-step row, a 2026 row with 公示 and a probation extended and then converted."""
 
 import copy
 import dataclasses
@@ -12,7 +12,7 @@ from django.apps import apps
 from cases import services
 from cases.importer.pipeline import check_file
 from cases.importer.writer import backfill
-from cases.models import Case, CaseEvent, EventSource, StepRecord
+from cases.models import Case, CaseEvent, EventSource, StepRecord, StepRecordPerson
 from cases.services.backfill import Backfill, backfill_cases
 from cases.services.events import verify_chain
 from tests.cases.conftest import SUMMARY_FIELDS
@@ -78,7 +78,8 @@ def snapshot(case: Case) -> dict:
     """What both writers must agree on (ids, times and names of the person aside)."""
     case.refresh_from_db()
     records = StepRecord.objects.filter(case=case).order_by("pk")
-    people_history = apps.get_model("cases", "HistoricalStepRecord_people")
+    people_history = apps.get_model("cases", "HistoricalStepRecordPerson")
+    as_recorded = ("member_id", *StepRecordPerson.SNAPSHOT_FIELDS)
     return {
         "summary": {f: getattr(case, f) for f in (*SUMMARY_FIELDS, "league_recommended_on")},
         "records": [
@@ -94,7 +95,7 @@ def snapshot(case: Case) -> dict:
                 (r.meeting.body, r.meeting.org_id, r.meeting.held_on, r.meeting.entitled, r.meeting.present)
                 if r.meeting
                 else None,
-                sorted(r.people.values_list("pk", flat=True)),
+                sorted(r.recorded_people.values_list(*as_recorded)),
             )
             for r in records
         ],
@@ -118,11 +119,7 @@ def snapshot(case: Case) -> dict:
             set(StepRecord.history.filter(case_id=case.pk).values_list("step", "is_current"))
         ),
         "people_history": sorted(
-            set(
-                people_history.objects.filter(steprecord__case=case).values_list(
-                    "history__step", "partymember_id"
-                )
-            )
+            set(people_history.objects.filter(record__case=case).values_list("history__step", *as_recorded))
         ),
         "person_history": case.person.history.count() >= 1,
         "case_history": case.history.exists(),
@@ -144,7 +141,12 @@ def test_bulk_and_step_by_step_write_the_same_history(county, secretary, book, t
     (bulk,) = backfill_cases([item], actor=actor, refused=lambda item, exc: pytest.fail(str(exc)))
     single = step_by_step(twin, actor)
 
-    assert snapshot(bulk) == snapshot(single)
+    bulk_snapshot = snapshot(bulk)
+    assert bulk_snapshot == snapshot(single)
+    assert {step for step, *_ in bulk_snapshot["people_history"]} == {
+        "contacts_assigned",
+        "introducers_assigned",
+    }
 
 
 def test_bulk_and_step_by_step_agree_on_a_2026_row_with_publicity_and_warnings(
