@@ -146,25 +146,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# Uploads: materials are PDF/JPG scans; anything larger is refused with a Chinese message.
-MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
-# A scanned JPG is decoded to check it: an A3 page at 600 dpi is about 70 million pixels; more is a bomb.
-MAX_UPLOAD_IMAGE_PIXELS = env.int("MAX_UPLOAD_IMAGE_PIXELS", default=80_000_000)
-# A request body bigger than the largest file of any upload (a scan above, or an import workbook:
-# cases/importer/template.MAX_FILE_BYTES, 10 MB) plus the form around it is refused from its
-# Content-Length, unread (cases/upload_limit.py).
-MAX_UPLOAD_REQUEST_BYTES = env.int(
-    "MAX_UPLOAD_REQUEST_BYTES", default=max(MAX_UPLOAD_BYTES, 10 * 1024 * 1024) + 256 * 1024
-)
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-
-# Forms that say whether a 公民身份号码 is registered (create, edit): POSTs per user.
-ID_LOOKUP_RATES = env.list("ID_LOOKUP_RATES", default=["10/m", "200/d"])
-# An import's check tells for each row whether its number is registered: uploads per user.
-IMPORT_UPLOAD_RATES = env.list("IMPORT_UPLOAD_RATES", default=["20/h", "60/d"])
-RATELIMIT_VIEW = "cases.views.throttle.ratelimited"
-
 # Excel import limits (cases.importer.limits reads them; the web check, the worker and
 # manage.py import_cases alike). Applied while the workbook streams, before any row is checked.
 IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=10 * 1024 * 1024)
@@ -176,6 +157,24 @@ IMPORT_MAX_UNZIPPED_BYTES = env.int("IMPORT_MAX_UNZIPPED_BYTES", default=64 * 10
 # A queued or running check/import that has not reported progress for this long has lost its worker:
 # its page says so and offers a retry.
 IMPORT_STALL_SECONDS = env.int("IMPORT_STALL_SECONDS", default=300)
+
+# Uploads: materials are PDF/JPG scans; anything larger is refused with a Chinese message.
+MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+# A scanned JPG is decoded to check it: an A3 page at 600 dpi is about 70 million pixels; more is a bomb.
+MAX_UPLOAD_IMAGE_PIXELS = env.int("MAX_UPLOAD_IMAGE_PIXELS", default=80_000_000)
+# A request body bigger than the largest file of any upload (a scan above, or an import workbook)
+# plus the form around it is refused from its Content-Length, unread (cases/upload_limit.py).
+MAX_UPLOAD_REQUEST_BYTES = env.int(
+    "MAX_UPLOAD_REQUEST_BYTES", default=max(MAX_UPLOAD_BYTES, IMPORT_MAX_FILE_BYTES) + 256 * 1024
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Forms that say whether a 公民身份号码 is registered (create, edit): POSTs per user.
+ID_LOOKUP_RATES = env.list("ID_LOOKUP_RATES", default=["10/m", "200/d"])
+# An import's check tells for each row whether its number is registered: uploads per user.
+IMPORT_UPLOAD_RATES = env.list("IMPORT_UPLOAD_RATES", default=["20/h", "60/d"])
+RATELIMIT_VIEW = "cases.views.throttle.ratelimited"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=False)

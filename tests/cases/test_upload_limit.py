@@ -9,7 +9,6 @@ from django.conf import settings
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import reverse
 
-from cases.importer.template import MAX_FILE_BYTES
 from cases.models import CaseEvent, Material
 from tests import factories as f
 
@@ -105,5 +104,5 @@ def test_it_lets_an_upload_at_the_limit_through_to_the_form(secretary_client, ca
 
 
 def test_the_limit_admits_the_largest_scan_and_the_largest_import_workbook():
-    largest_file = max(settings.MAX_UPLOAD_BYTES, MAX_FILE_BYTES)
+    largest_file = max(settings.MAX_UPLOAD_BYTES, settings.IMPORT_MAX_FILE_BYTES)
     assert largest_file + 64 * 1024 <= settings.MAX_UPLOAD_REQUEST_BYTES
