@@ -6,14 +6,16 @@ data. Static files never reach it: WhiteNoise answers them earlier, with their o
 
 SessionLifetimeMiddleware: Django ends a session after SESSION_COOKIE_AGE without a request
 (SESSION_SAVE_EVERY_REQUEST moves the expiry on); this ends it SESSION_MAX_AGE_SECONDS after login
-however active the user is. The login time is stamped in the session on the response that logs in
-(a login cycles the session key, so a new key means a new login).
+however active the user is. Every login stamps its time in the session (user_logged_in: a second
+login by the same user keeps the session key, so the key alone does not tell); a session from before
+this middleware is stamped on its first request.
 """
 
 import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
 from django.utils.cache import add_never_cache_headers
 
 LOGGED_IN_AT = "logged_in_at"
@@ -36,13 +38,9 @@ class SessionLifetimeMiddleware:
     def __call__(self, request):
         if request.user.is_authenticated and self._expired(request.session):
             logout(request)  # flushes the session; LoginRequiredMiddleware then sends to the login page
-        key_before = request.session.session_key
         response = self.get_response(request)
-        session = request.session
-        if request.user.is_authenticated and (
-            session.session_key != key_before or LOGGED_IN_AT not in session
-        ):
-            session[LOGGED_IN_AT] = time.time()
+        if request.user.is_authenticated and LOGGED_IN_AT not in request.session:
+            request.session[LOGGED_IN_AT] = time.time()
         return response
 
     @staticmethod
@@ -54,3 +52,11 @@ class SessionLifetimeMiddleware:
             return time.time() - float(started) > settings.SESSION_MAX_AGE_SECONDS
         except (TypeError, ValueError):
             return True
+
+
+def stamp_login_time(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        request.session[LOGGED_IN_AT] = time.time()
+
+
+user_logged_in.connect(stamp_login_time, dispatch_uid="config.middleware.stamp_login_time")
