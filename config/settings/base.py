@@ -244,5 +244,5 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_MAX_AGE_SECONDS = env.int("DJANGO_SESSION_MAX_HOURS", default=8) * 3600
 
 # A refused request (403) is logged as one line, without the PermissionDenied traceback.
-LOGGING["filters"] = {"no_403_traceback": {"()": "config.log_filters.DropForbiddenTraceback"}}
-LOGGING["loggers"]["django.request"] = {"filters": ["no_403_traceback"]}
+LOGGING.setdefault("filters", {})["no_403_traceback"] = {"()": "config.log_filters.DropForbiddenTraceback"}
+LOGGING["loggers"].setdefault("django.request", {}).setdefault("filters", []).append("no_403_traceback")
