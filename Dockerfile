@@ -1,5 +1,8 @@
 # 发展党员全程纪实 — one image for web (gunicorn), worker (celery worker) and beat (celery beat).
 # Everything the product needs at run time is inside: vendored CSS/JS, CJK fonts for the PDF letters.
+# DJANGO_ENV=production: starting this image is a production start — the settings refuse a missing,
+# default or weak DJANGO_SECRET_KEY, HTTPS-only settings are on, and seed_demo refuses to run
+# (the image never creates demo users).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -7,6 +10,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PYTHONPATH=/app \
+    DJANGO_ENV=production \
     DJANGO_SETTINGS_MODULE=config.settings.base \
     DJANGO_VAR_DIR=/app/var \
     DJANGO_MEDIA_ROOT=/app/var/media
@@ -28,7 +32,8 @@ RUN pip install . && pip uninstall -y dangyuan-jishi
 COPY . .
 RUN useradd --system --home-dir /app --shell /usr/sbin/nologin app \
     && mkdir -p /app/var/media \
-    && DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput -v 0 \
+    && DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+        python manage.py collectstatic --noinput -v 0 \
     && chown -R app:app /app/var \
     && chmod +x scripts/docker-entrypoint.sh
 

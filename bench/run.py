@@ -88,13 +88,20 @@ def ensure_database(url: str) -> None:
 
 def prepare_data(env: dict, target_cases: int) -> None:
     run([str(PYTHON), "manage.py", "migrate", "--noinput"], env, 600, "migrate")
-    out = run([str(PYTHON), "manage.py", "seed_demo"], env, 900, "seed_demo")
+    out = run([str(PYTHON), "manage.py", "seed_demo", "--allow-any-database"], env, 900, "seed_demo")
     if "已存在" not in out:
         print(out, flush=True)
     count = case_count(env)
     if count < target_cases:
         out = run(
-            [str(PYTHON), "manage.py", "seed_demo", "--cases", str(target_cases - count)],
+            [
+                str(PYTHON),
+                "manage.py",
+                "seed_demo",
+                "--allow-any-database",
+                "--cases",
+                str(target_cases - count),
+            ],
             env,
             1800,
             f"seed_demo --cases {target_cases - count} (to {target_cases} cases)",

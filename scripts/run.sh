@@ -6,10 +6,15 @@
 # Without DATABASE_URL / REDIS_URL: SQLite and Celery's filesystem transport under var/.
 # With them (e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/dangyuan REDIS_URL=redis://127.0.0.1:6379/0)
 # the same processes run on PostgreSQL and Redis.
+#
+# The demo county and its logins (admin / demo12345 …) are created only on the embedded SQLite
+# database; on the database of DATABASE_URL only when DEMO=1 is set.
+# The web listens on 127.0.0.1 only; HOST=0.0.0.0 serves other machines (then set DJANGO_ALLOWED_HOSTS).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 BIN=.venv/bin
+HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 WEB_WORKERS=${WEB_WORKERS:-3}
 LOGINS=var/demo-logins.txt
@@ -20,11 +25,13 @@ echo "==> migrate"
 $BIN/python manage.py migrate --noinput
 echo "==> collectstatic"
 $BIN/python manage.py collectstatic --noinput -v 0
-if $BIN/python manage.py help seed_demo >/dev/null 2>&1; then
-    echo "==> seed_demo"
-    $BIN/python manage.py seed_demo | tee "$LOGINS"
-else
-    echo "WARNING: manage.py seed_demo does not exist (yet): no demo data" >&2
+seed_args=()
+if [[ ${DEMO:-} == 1 ]]; then
+    seed_args+=(--allow-any-database)
+fi
+echo "==> seed_demo"
+if ! $BIN/python manage.py seed_demo "${seed_args[@]}" | tee "$LOGINS"; then
+    echo "==> no demo data (seed_demo refused, see above); starting without it" >&2
     rm -f "$LOGINS"
 fi
 
@@ -53,13 +60,17 @@ start() {
     "$@" > >(trap '' INT TERM && exec sed -u "s/^/[$name] /") 2>&1 &
     pids+=($!)
 }
-start web $BIN/gunicorn config.wsgi:application --bind "0.0.0.0:$PORT" --workers "$WEB_WORKERS" \
+start web $BIN/gunicorn config.wsgi:application --bind "$HOST:$PORT" --workers "$WEB_WORKERS" \
     --access-logfile - --graceful-timeout 10
 start worker $BIN/celery -A config worker -l info --concurrency 2
 start beat $BIN/celery -A config beat -l info
 
 # Wait until the web answers, then say where it is.
-url="http://127.0.0.1:$PORT/"
+probe_host=$HOST
+if [[ $HOST == 0.0.0.0 ]]; then
+    probe_host=127.0.0.1
+fi
+url="http://$probe_host:$PORT/"
 for _ in $(seq 60); do
     kill -0 "${pids[0]}" 2>/dev/null || break
     if $BIN/python - "$url" <<'PY' 2>/dev/null; then
@@ -73,7 +84,7 @@ PY
 
 ============================================================
  发展党员全程纪实 is running: $url
- (listening on 0.0.0.0:$PORT; for another host name set DJANGO_ALLOWED_HOSTS)
+ (listening on $HOST:$PORT; to serve other machines: HOST=0.0.0.0 and DJANGO_ALLOWED_HOSTS)
  Ctrl-C stops web, worker and beat.
 MSG
         if [[ -s $LOGINS ]]; then

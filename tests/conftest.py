@@ -38,6 +38,18 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
+def page(page):
+    """pytest-playwright's page, failing the test if Chromium refuses anything under the Content
+    Security Policy (an inline script or style, a foreign source): every browser test checks the CSP."""
+    refused = []
+    page.on(
+        "console", lambda msg: refused.append(msg.text) if "Content Security Policy" in msg.text else None
+    )
+    yield page
+    assert refused == [], "CSP violations in the browser"
+
+
+@pytest.fixture
 def county(db):
     dept = f.org("某县委组织部", OrgKind.DEPARTMENT, code="DEPT")
     town = f.org("城关镇党委", OrgKind.COMMITTEE, dept, can_approve=True, code="CG", letter_prefix="城组")

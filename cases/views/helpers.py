@@ -1,10 +1,17 @@
+from django.conf import settings
 from django.core.paginator import Paginator
 
 PAGE_SIZE = 50
 
 
 def client_ip(request) -> str | None:
-    # Behind a reverse proxy the deployment sets REMOTE_ADDR correctly (gunicorn --forwarded-allow-ips).
+    """The one answer to "from which address": the audit trail, login lockouts and rate limits.
+    Behind the reverse proxy (settings.BEHIND_PROXY), REMOTE_ADDR is the proxy's own: the client is
+    the last address the proxy appended to X-Forwarded-For (earlier ones the client could forge)."""
+    if settings.BEHIND_PROXY:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        if forwarded[-1]:
+            return forwarded[-1]
     return request.META.get("REMOTE_ADDR")
 
 

@@ -8,13 +8,16 @@ import datetime as dt
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-insecure-change-me-in-production-3b9f1c")
+DEV_SECRET_KEY = "dev-insecure-change-me-in-production-3b9f1c"  # refused by a production start (below)
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=DEV_SECRET_KEY)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 VAR_DIR = Path(env.str("DJANGO_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -36,6 +39,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "csp",
     "branches",
     "cases",
     "reviews",
@@ -43,6 +47,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "cases.upload_limit.UploadSizeLimitMiddleware",  # before anything reads the body
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -51,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "config.middleware.SessionLifetimeMiddleware",
+    "config.middleware.NoStoreMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "branches.gate.AccountGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -177,8 +184,6 @@ IMPORT_UPLOAD_RATES = env.list("IMPORT_UPLOAD_RATES", default=["20/h", "60/d"])
 RATELIMIT_VIEW = "cases.views.throttle.ratelimited"
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 # The public address printed in letters' QR codes (verification page); empty = the deciding request's host.
 SITE_URL = env.str("SITE_URL", default="")
@@ -246,3 +251,62 @@ LOGGING = {
 # rule settings (cases.RuleSettings); this is only the default for a fresh database.
 RULES_2026_DEFAULT_EFFECTIVE = "2026-05-11"
 SIMPLE_HISTORY_REVERT_DISABLED = True  # history is read-only for everyone, admins included
+
+# ---- Deployment hardening (issue 8: the production start, HTTPS, CSP, sessions, logs) -------------
+# DJANGO_ENV=production is set by the Dockerfile: starting the image is a production start. It refuses
+# a missing, default or weak secret key, turns on HTTPS-only behaviour, and seed_demo refuses to run.
+DJANGO_ENV = env.str("DJANGO_ENV", default="development")
+PRODUCTION = DJANGO_ENV == "production"
+if PRODUCTION and (
+    SECRET_KEY == DEV_SECRET_KEY
+    or len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+    or SECRET_KEY.startswith("django-insecure-")
+):
+    raise ImproperlyConfigured(
+        "生产环境拒绝启动：DJANGO_SECRET_KEY 未设置、是默认值或太弱（至少 50 个字符、5 种以上不同字符）。"
+        " Production start refused: set DJANGO_SECRET_KEY to a long random value, e.g."
+        " python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
+# The demo county and its logins (admin / demo12345 …) are built only on the embedded SQLite
+# database, unless seed_demo is given --allow-any-database (make run: DEMO=1); never in production.
+DATABASE_IS_EMBEDDED = not env.str("DATABASE_URL", default="")
+
+# HTTPS. TLS ends at a reverse proxy in front of gunicorn: DJANGO_BEHIND_PROXY=1 trusts its
+# X-Forwarded-Proto header (only safe when nothing but the proxy can reach gunicorn).
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SSL_REDIRECT", default=PRODUCTION)
+# Behind it, the client's address is the last one the proxy appended to X-Forwarded-For
+# (cases.views.helpers.client_ip: the audit trail, login lockouts and rate limits all read it).
+BEHIND_PROXY = env.bool("DJANGO_BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+RATELIMIT_IP_META_KEY = "cases.views.helpers.client_ip"
+SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=365 * 24 * 3600 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=PRODUCTION)
+SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=PRODUCTION)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Content Security Policy (django-csp): no inline script or style anywhere, every asset from here.
+# htmx's own indicator <style> is switched off in base.html (htmx-config) and lives in app.css.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+
+# Sessions end after 30 minutes without a request (Django: the expiry moves on with every request)
+# and 8 hours after login whatever happens (config.middleware.SessionLifetimeMiddleware).
+SESSION_IDLE_SECONDS = env.int("DJANGO_SESSION_IDLE_MINUTES", default=30) * 60
+SESSION_MAX_AGE_SECONDS = env.int("DJANGO_SESSION_MAX_HOURS", default=8) * 3600
+SESSION_COOKIE_AGE = SESSION_MAX_AGE_SECONDS  # both limits are enforced by config.middleware
+
+# A refused request (403) is logged as one line, without the PermissionDenied traceback.
+LOGGING.setdefault("filters", {})["no_403_traceback"] = {"()": "config.log_filters.DropForbiddenTraceback"}
+LOGGING["loggers"].setdefault("django.request", {}).setdefault("filters", []).append("no_403_traceback")

@@ -25,11 +25,8 @@ pytestmark = pytest.mark.django_db
 # Measured ceilings (session, user, grants, scope, then the page's own reads).
 LIST_QUERIES = {"secretary": 8, "officer": 8, "auditor": 8}
 DASHBOARD_QUERIES = {"secretary": 9, "officer": 14, "auditor": 10}  # + the desk queue counts
-DETAIL_QUERIES = {
-    "secretary": 20,
-    "officer": 19,
-    "auditor": 19,
-}  # + transfer branches for the branch; + the person's cases (whose edits the field history may show)
+# + transfer branches for the branch; + the person's cases (whose edits the field history may show)
+DETAIL_QUERIES = {"secretary": 20, "officer": 19, "auditor": 19}
 
 
 def queries(client, url: str, **headers) -> list[str]:

@@ -1,7 +1,13 @@
-"""manage.py seed_demo [--cases N]: the demo county, and optional benchmark fixture data."""
+"""manage.py seed_demo [--cases N]: the demo county, and optional benchmark fixture data.
+
+The demo has well-known logins (admin / demo12345 …), so it is built only where it cannot be mistaken
+for real data: on the embedded SQLite database, or elsewhere with --allow-any-database — and never
+in production (DJANGO_ENV=production), whatever the flags say.
+"""
 
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from cases import demo
@@ -30,10 +36,18 @@ class Command(BaseCommand):
         )
         parser.add_argument("--batch-size", type=int, default=2000, help="批量写入时每批案例数（默认 2000）")
         parser.add_argument("--seed", type=int, default=demo.SEED + 1, help="批量数据的随机种子")
+        parser.add_argument(
+            "--allow-any-database",
+            action="store_true",
+            help="在 DATABASE_URL 指向的数据库（而不是内置的 SQLite）中也建立演示数据和演示账号；生产环境中无效",
+        )
 
-    def handle(self, *args, cases=0, batch_size=2000, seed=None, **options):
+    def handle(self, *args, cases=0, batch_size=2000, seed=None, allow_any_database=False, **options):
         if cases < 0:
             raise CommandError("--cases 不能为负数")
+        refusal = demo_refusal(allow_any_database)
+        if refusal:
+            raise CommandError(refusal)
         started = time.monotonic()
         if demo.demo_exists():
             self.stdout.write(f"演示数据已存在（县委组织部 {demo.DEPARTMENT_CODE}），未做修改。")
@@ -58,3 +72,15 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"\n演示账号（密码均为 {demo.DEMO_PASSWORD}）：\n")
         self.stdout.write(demo.logins_table())
+
+
+def demo_refusal(allow_any_database: bool) -> str:
+    """Why the demo (with its well-known logins) may not be written here, or "" when it may."""
+    if settings.PRODUCTION:
+        return "生产环境（DJANGO_ENV=production）不建立演示数据和演示账号。"
+    if not settings.DATABASE_IS_EMBEDDED and not allow_any_database:
+        return (
+            "DATABASE_URL 指向的不是内置的 SQLite 数据库，未建立演示数据和演示账号（admin / demo12345 等）。"
+            "确需在该数据库中建立演示数据时，加 --allow-any-database（make run 时设置 DEMO=1）。"
+        )
+    return ""
