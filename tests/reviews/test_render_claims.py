@@ -1,0 +1,150 @@
+"""Render claims: one renderer at a time, a dead renderer's claim taken over after the lease, exactly
+one stored file per letter, and no file left behind by a save that failed or a claim that was lost."""
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import DatabaseError
+from django.urls import reverse
+from django.utils import timezone
+
+from reviews import letters, services
+from reviews.models import Letter, letter_file_name
+from reviews.queues import BY_SLUG
+from reviews.selectors import queue_items
+from reviews.services import render_claims
+from reviews.services.rendering import MAX_ATTEMPTS
+from reviews.tasks import render_letter_task
+
+pytestmark = pytest.mark.django_db
+
+AFTER_LEASE = render_claims.LEASE + dt.timedelta(seconds=1)
+
+
+def stored_files(settings) -> list[str]:
+    root = Path(settings.MEDIA_ROOT)
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+@pytest.fixture
+def letter(county, secretary, officer, crew, scene, monkeypatch, django_capture_on_commit_callbacks):
+    """A 备案回执 registered and queued, whose message the worker has not fetched yet."""
+    [case] = scene.new_cases(county, secretary, 1)
+    scene.waiting_at_step(case, crew, "activist_filing")
+    queue = BY_SLUG["activist_filing"]
+    monkeypatch.setattr(render_letter_task, "delay", lambda *a, **k: None)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decide_batch(
+            queue=queue,
+            action="acknowledge",
+            items=list(queue_items(officer, queue)),
+            actor=officer,
+            on=scene.meeting_on(case, "activist_selection") + dt.timedelta(days=2),
+        )
+    monkeypatch.undo()
+    letter = Letter.objects.get()
+    assert letter.status == "pending" and letter.queued_at and not letter.claim_token
+    return letter
+
+
+def test_it_lets_one_renderer_claim_a_letter_until_the_lease_runs_out(letter):
+    now = timezone.now()
+    first = render_claims.claim(letter.pk, now=now)
+    assert first
+    assert render_claims.claim(letter.pk, now=now + render_claims.LEASE - dt.timedelta(seconds=1)) is None
+    second = render_claims.claim(letter.pk, now=now + AFTER_LEASE)
+    assert second and second != first
+    letter.refresh_from_db()
+    assert letter.claim_token == second and letter.attempts == 2
+
+
+def test_it_stores_only_the_renderer_that_still_holds_the_claim_and_leaves_one_file(letter, settings):
+    now = timezone.now()
+    slow = render_claims.claim(letter.pk, now=now)
+    fast = render_claims.claim(letter.pk, now=now + AFTER_LEASE)  # the slow one's lease ran out
+    pdf = letters.render(letter)
+
+    assert render_claims.store(letter, fast, pdf) is True
+    assert render_claims.store(letter, slow, pdf) is False  # lost its claim: its file is gone again
+
+    letter.refresh_from_db()
+    assert letter.status == "rendered" and letter.pdf.name == letter_file_name(letter, fast)
+    assert letter.claim_token == "" and letter.claimed_at is None
+    assert stored_files(settings) == [letter.pdf.name]
+
+
+def test_it_leaves_no_file_and_the_letter_pending_when_the_save_fails(letter, settings, monkeypatch):
+    def broken_save(*args, **kwargs):
+        raise DatabaseError("database is locked")
+
+    monkeypatch.setattr(render_claims, "_save_as_rendered", broken_save)
+    with pytest.raises(DatabaseError):
+        services.render_letter(letter_id=letter.pk)
+
+    assert stored_files(settings) == []
+    letter.refresh_from_db()
+    assert letter.status == "pending" and not letter.pdf and not letter.sha256
+    assert letter.claim_token == "" and "database is locked" in letter.error  # a retry may claim it
+
+    monkeypatch.undo()
+    services.render_letter(letter_id=letter.pk)
+    letter.refresh_from_db()
+    assert letter.status == "rendered" and stored_files(settings) == [letter.pdf.name]
+
+
+def test_the_sweep_takes_over_a_dead_renderers_claim_and_deletes_the_file_it_left(letter, settings):
+    from django.core.files.base import ContentFile
+
+    now = timezone.now()
+    dead = render_claims.claim(letter.pk, now=now)
+    left = letter_file_name(letter, dead)  # killed after writing its file, before saving
+    Letter._meta.get_field("pdf").storage.save(left, ContentFile(b"%PDF-1.7 half written"))
+    assert stored_files(settings) == [left]
+
+    assert services.rescue_stuck_letters(now=now + dt.timedelta(seconds=30)) == 0  # still leased
+    assert services.rescue_stuck_letters(now=now + AFTER_LEASE) == 1
+
+    letter.refresh_from_db()
+    assert letter.status == "rendered" and letter.pdf.name != left
+    assert stored_files(settings) == [letter.pdf.name]
+
+
+def test_a_letter_held_by_a_live_claim_is_rendered_by_neither_the_sweep_nor_the_command(letter, settings):
+    render_claims.claim(letter.pk)
+    later = timezone.now() + dt.timedelta(minutes=1)
+    assert services.rescue_stuck_letters(now=later) == 0
+    out = io.StringIO()
+    call_command("render_letters", stdout=out)
+
+    assert "后台正在生成 1 件" in out.getvalue() and "跳过 " + letter.number in out.getvalue()
+    assert Letter.objects.get(pk=letter.pk).status == "pending"
+    assert stored_files(settings) == []
+
+
+def test_the_sweep_marks_a_letter_failed_after_the_last_attempt(letter, monkeypatch):
+    monkeypatch.setattr("reviews.letters.render", lambda letter: (_ for _ in ()).throw(OSError("字体缺失")))
+    Letter.objects.filter(pk=letter.pk).update(attempts=MAX_ATTEMPTS - 2)
+    later = timezone.now() + dt.timedelta(minutes=2)
+
+    assert services.rescue_stuck_letters(now=later) == 0
+    assert Letter.objects.get(pk=letter.pk).status == "pending"  # one more try is left
+    assert services.rescue_stuck_letters(now=later) == 0
+    failed = Letter.objects.get(pk=letter.pk)
+    assert failed.status == "failed" and "字体缺失" in failed.error and failed.attempts == MAX_ATTEMPTS
+
+
+def test_rendering_again_replaces_the_old_file(
+    letter, client, officer, settings, django_capture_on_commit_callbacks
+):
+    services.render_letter(letter_id=letter.pk)
+    first = Letter.objects.get(pk=letter.pk).pdf.name
+    client.force_login(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reviews:letter_regenerate", args=[letter.pk]))
+
+    again = Letter.objects.get(pk=letter.pk)
+    assert again.status == "rendered" and again.pdf.name != first
+    assert stored_files(settings) == [again.pdf.name]
