@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from reviews.models import Letter, LetterStatus, letter_file_name
 
-LEASE = dt.timedelta(seconds=90)
+LEASE = dt.timedelta(seconds=60)
 
 
 def _storage():

@@ -113,9 +113,9 @@ def test_the_sweep_takes_over_a_dead_renderers_claim_and_deletes_the_file_it_lef
 
 
 def test_a_letter_held_by_a_live_claim_is_rendered_by_neither_the_sweep_nor_the_command(letter, settings):
-    render_claims.claim(letter.pk)
-    later = timezone.now() + dt.timedelta(minutes=1)
-    assert services.rescue_stuck_letters(now=later) == 0
+    Letter.objects.filter(pk=letter.pk).update(queued_at=timezone.now() - dt.timedelta(minutes=10))
+    render_claims.claim(letter.pk)  # its message reached a worker late; the worker is rendering it
+    assert services.rescue_stuck_letters(now=timezone.now() + dt.timedelta(seconds=30)) == 0
     out = io.StringIO()
     call_command("render_letters", stdout=out)
 
@@ -148,3 +148,16 @@ def test_rendering_again_replaces_the_old_file(
     again = Letter.objects.get(pk=letter.pk)
     assert again.status == "rendered" and again.pdf.name != first
     assert stored_files(settings) == [again.pdf.name]
+
+
+def test_the_admin_action_renders_a_free_letter_and_leaves_one_a_worker_holds(letter, admin_client, settings):
+    url = reverse("admin:reviews_letter_changelist")
+    render_claims.claim(letter.pk)  # a worker is rendering it right now
+    held = admin_client.post(url, {"action": "render_again", "_selected_action": [letter.pk]}, follow=True)
+    assert "正在由后台生成" in held.content.decode() and "已生成 0 件" in held.content.decode()
+    assert stored_files(settings) == []
+
+    Letter.objects.filter(pk=letter.pk).update(claimed_at=timezone.now() - AFTER_LEASE)  # that worker died
+    freed = admin_client.post(url, {"action": "render_again", "_selected_action": [letter.pk]}, follow=True)
+    assert "已生成 1 件" in freed.content.decode()
+    assert stored_files(settings) == [Letter.objects.get(pk=letter.pk).pdf.name]
