@@ -13,11 +13,8 @@ from django.utils import timezone
 
 from reviews import letters, services
 from reviews.models import Letter, letter_file_name
-from reviews.queues import BY_SLUG
-from reviews.selectors import queue_items
 from reviews.services import render_claims
 from reviews.services.rendering import MAX_ATTEMPTS
-from reviews.tasks import render_letter_task
 
 pytestmark = pytest.mark.django_db
 
@@ -27,27 +24,6 @@ AFTER_LEASE = render_claims.LEASE + dt.timedelta(seconds=1)
 def stored_files(settings) -> list[str]:
     root = Path(settings.MEDIA_ROOT)
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
-
-
-@pytest.fixture
-def letter(county, secretary, officer, crew, scene, monkeypatch, django_capture_on_commit_callbacks):
-    """A 备案回执 registered and queued, whose message the worker has not fetched yet."""
-    [case] = scene.new_cases(county, secretary, 1)
-    scene.waiting_at_step(case, crew, "activist_filing")
-    queue = BY_SLUG["activist_filing"]
-    monkeypatch.setattr(render_letter_task, "delay", lambda *a, **k: None)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.decide_batch(
-            queue=queue,
-            action="acknowledge",
-            items=list(queue_items(officer, queue)),
-            actor=officer,
-            on=scene.meeting_on(case, "activist_selection") + dt.timedelta(days=2),
-        )
-    monkeypatch.undo()
-    letter = Letter.objects.get()
-    assert letter.status == "pending" and letter.queued_at and not letter.claim_token
-    return letter
 
 
 def test_it_lets_one_renderer_claim_a_letter_until_the_lease_runs_out(letter):
