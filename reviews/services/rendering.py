@@ -96,8 +96,9 @@ def regenerate_letter(*, letter: Letter, actor) -> Letter:
     letter.status = LetterStatus.PENDING
     letter.error = ""
     letter.queued_at = timezone.now()
-    letter.claim_token, letter.claimed_at = "", None
-    letter.save(update_fields=["status", "error", "queued_at", "claim_token", "claimed_at"])
+    # A claim still held is left alone: its render is of the same snapshot, and if its worker died,
+    # whoever takes the claim over deletes the file it left.
+    letter.save(update_fields=["status", "error", "queued_at"])
     for entry in letter.entries.select_related("case"):
         lock_case(entry.case)
         record_event(
@@ -145,7 +146,8 @@ def rescue_stuck_letters(*, now: dt.datetime | None = None, budget: dt.timedelta
 
 def render_outstanding_letters(*, include_failed: bool = True) -> list[tuple[Letter, str]]:
     """The retry command: render every pending (and failed) letter in this process, no broker
-    needed. Returns (letter, error) pairs; error is "" for a letter rendered."""
+    needed. Returns (letter, error) pairs; error is "" for a letter rendered, or left to the worker
+    whose live claim holds it (its status is still pending then)."""
     statuses = [LetterStatus.PENDING] + ([LetterStatus.FAILED] if include_failed else [])
     results = []
     for letter_id in list(
