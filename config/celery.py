@@ -10,7 +10,13 @@ app.autodiscover_tasks()
 
 # Reviewed like code: the periodic jobs of the product.
 app.conf.beat_schedule = {
-    # Letters whose render request was lost (e.g. Redis was down when the decision committed):
-    # queue them again; reviews.tasks.STALE_AFTER says how long "pending" may last first.
-    "requeue-stale-letters": {"task": "reviews.requeue_stale_letters", "schedule": 300.0},
+    # Pending letters nobody is rendering (a worker killed mid-render, a message lost with it, a
+    # broker down when the decision committed): rendered by the sweep within a minute or two.
+    # reviews.services.rendering says when a letter counts as stuck.
+    # A sweep not started within the minute is dropped: the next one does the same work.
+    "rescue-stuck-letters": {
+        "task": "reviews.rescue_stuck_letters",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }

@@ -40,12 +40,17 @@ class LetterAdmin(admin.ModelAdmin):
         done = 0
         for letter in queryset.exclude(status=LetterStatus.RENDERED):
             try:
-                services.render_letter(letter_id=letter.pk)
+                current = services.render_letter(letter_id=letter.pk)
             except Exception as exc:  # shown to the admin; the letter keeps its number
                 services.mark_letter_failed(letter_id=letter.pk, error=f"{type(exc).__name__}: {exc}")
                 self.message_user(request, f"{letter.number} 生成失败：{exc}", messages.ERROR)
             else:
-                done += 1
+                if current is not None and current.status == LetterStatus.RENDERED:
+                    done += 1
+                else:
+                    self.message_user(
+                        request, f"{letter.number} 正在由后台生成，未重复生成。", messages.WARNING
+                    )
         self.message_user(request, f"已生成 {done} 件。")
 
 

@@ -58,6 +58,12 @@ def letter_path(instance, filename):
     return f"letters/{instance.year}/{instance.issuer_id}-{instance.serial:04d}-{instance.code}.pdf"
 
 
+def letter_file_name(letter: "Letter", claim_token: str) -> str:
+    """Where the render holding `claim_token` writes its PDF: a name of its own, so a file left by
+    a renderer that died before saving is known by the claim it held (reviews.services.render_claims)."""
+    return letter_path(letter, "").removesuffix(".pdf") + f"-{claim_token}.pdf"
+
+
 class Letter(models.Model):
     kind = models.CharField("文种", max_length=20, choices=LetterKind.choices)
     step = models.CharField("所答复事项", max_length=40)
@@ -98,6 +104,9 @@ class Letter(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     queued_at = models.DateTimeField("最近排队时间", null=True, blank=True)
+    # The render claim (compare-and-set, see reviews.services.render_claims): who is rendering it now.
+    claim_token = models.CharField("生成认领标记", max_length=32, blank=True, default="")
+    claimed_at = models.DateTimeField("认领时间", null=True, blank=True)
     rendered_at = models.DateTimeField("生成时间", null=True, blank=True)
 
     class Meta:

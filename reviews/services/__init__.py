@@ -9,7 +9,7 @@ from reviews.services.rendering import (
     regenerate_letter,
     render_letter,
     render_outstanding_letters,
-    requeue_stale_letters,
+    rescue_stuck_letters,
 )
 
 __all__ = [
@@ -25,5 +25,5 @@ __all__ = [
     "regenerate_letter",
     "render_letter",
     "render_outstanding_letters",
-    "requeue_stale_letters",
+    "rescue_stuck_letters",
 ]

@@ -1,20 +1,21 @@
 """Rendering letters to stored PDFs, after the decisions committed; failures never touch decisions.
 
-States: pending (registered, waiting for the worker; also while retries remain) → rendered, or
-failed once the task has given up. A pending letter whose task was lost (the broker was down) is
-queued again by the beat job, and `manage.py render_letters` renders pending and failed letters
-in-process, with no broker at all.
+States: pending (registered, waiting for a renderer; also while retries remain) → rendered, or
+failed once the task has given up. Delivery does not depend on the broker keeping its message: a
+renderer first claims the letter (render_claims: compare-and-set with a lease, so it is rendered
+and stored exactly once), and the beat job renders, every minute, the pending letters nobody holds
+— a message lost with a killed worker, a broker that was down when the decision committed.
+`manage.py render_letters` renders pending and failed letters in-process, with no broker at all.
 """
 
 import datetime as dt
-import hashlib
 import logging
+import time
 from contextlib import suppress
 from functools import partial
 
-from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from branches.models import Role
@@ -23,10 +24,14 @@ from cases.services.events import record_event
 from cases.services.step_service import lock_case
 from reviews import letters
 from reviews.models import Letter, LetterStatus
+from reviews.services import render_claims
 
 logger = logging.getLogger(__name__)
 
 MAX_ERROR = 2000
+UNCLAIMED_AFTER = dt.timedelta(minutes=1)  # queued but not claimed for this long: its message is lost
+SWEEP_BUDGET = dt.timedelta(seconds=40)  # one sweep renders for at most this long (beat: every minute)
+MAX_ATTEMPTS = 6  # claims, retries and sweeps together; then the sweep marks the letter failed
 
 
 def queue_render(letter_id: int) -> bool:
@@ -48,40 +53,30 @@ def queue_render(letter_id: int) -> bool:
     return True
 
 
-def render_letter(*, letter_id: int) -> Letter | None:
-    """Render one letter from its snapshot and store the PDF with its SHA-256. Idempotent: a letter
-    already rendered is left alone. A failure records the error and re-raises for the task's retry."""
+def render_letter(*, letter_id: int, now: dt.datetime | None = None) -> Letter | None:
+    """Render one letter from its snapshot and store the PDF with its SHA-256, if this call wins the
+    claim on it (render_claims). A letter already rendered, or being rendered by a live claim, is
+    left alone: the letter is returned as it stands. A failure records the error, gives the claim
+    back and re-raises for the task's retry."""
+    rendered_here(letter_id, now=now)
     letter = Letter.objects.filter(pk=letter_id).first()
     if letter is None:
         logger.warning("发文 %s 不存在，跳过生成", letter_id)
-        return None
-    if letter.status == LetterStatus.RENDERED:
-        return letter
-    Letter.objects.filter(pk=letter_id).update(attempts=F("attempts") + 1)
-    try:
-        pdf = letters.render(letter)
-    except Exception as exc:
-        Letter.objects.filter(pk=letter_id).update(error=f"{type(exc).__name__}: {exc}"[:MAX_ERROR])
-        raise
-    return _store(letter_id, pdf)
-
-
-@transaction.atomic
-def _store(letter_id: int, pdf: bytes) -> Letter:
-    letter = Letter.objects.select_for_update().get(pk=letter_id)
-    if letter.status == LetterStatus.RENDERED:  # another worker finished first
-        return letter
-    old = letter.pdf.name
-    letter.pdf.save("letter.pdf", ContentFile(pdf), save=False)
-    letter.sha256 = hashlib.sha256(pdf).hexdigest()
-    letter.status = LetterStatus.RENDERED
-    letter.error = ""
-    letter.rendered_at = timezone.now()
-    letter.save(update_fields=["pdf", "sha256", "status", "error", "rendered_at"])
-    if old and old != letter.pdf.name:
-        storage = letter.pdf.storage
-        transaction.on_commit(partial(storage.delete, old))
     return letter
+
+
+def rendered_here(letter_id: int, *, now: dt.datetime | None = None) -> bool:
+    """True if this call claimed, rendered and stored the letter; False if another renderer holds
+    it, it is already rendered, or it does not exist."""
+    token = render_claims.claim(letter_id, now=now)
+    if token is None:
+        return False
+    letter = Letter.objects.get(pk=letter_id)
+    try:
+        return render_claims.store(letter, token, letters.render(letter))
+    except Exception as exc:
+        render_claims.release(letter_id, token, error=f"{type(exc).__name__}: {exc}"[:MAX_ERROR])
+        raise
 
 
 def mark_letter_failed(*, letter_id: int, error: str) -> None:
@@ -101,6 +96,8 @@ def regenerate_letter(*, letter: Letter, actor) -> Letter:
     letter.status = LetterStatus.PENDING
     letter.error = ""
     letter.queued_at = timezone.now()
+    # A claim still held is left alone: its render is of the same snapshot, and if its worker died,
+    # whoever takes the claim over deletes the file it left.
     letter.save(update_fields=["status", "error", "queued_at"])
     for entry in letter.entries.select_related("case"):
         lock_case(entry.case)
@@ -117,29 +114,40 @@ def regenerate_letter(*, letter: Letter, actor) -> Letter:
     return letter
 
 
-def stale_letters(*, older_than: dt.timedelta, now=None):
-    """Pending letters never queued, or queued longer ago than `older_than` (their task was lost)."""
-    cutoff = (now or timezone.now()) - older_than
-    return Letter.objects.filter(status=LetterStatus.PENDING).filter(
-        Q(queued_at__isnull=True) | Q(queued_at__lt=cutoff)
-    )
-
-
-def requeue_stale_letters(*, older_than: dt.timedelta = dt.timedelta(minutes=10), now=None) -> int:
-    """The beat job: queue again the letters whose render request was lost (e.g. Redis was down)."""
+def stuck_letters(*, now: dt.datetime | None = None):
+    """Pending letters nobody is rendering: a claim that ran out (its worker died), or no claim a
+    minute after they were queued (the message was lost, or never sent: queued_at is empty)."""
     now = now or timezone.now()
-    queued = 0
-    for letter_id in list(stale_letters(older_than=older_than, now=now).values_list("pk", flat=True)[:500]):
-        Letter.objects.filter(pk=letter_id, status=LetterStatus.PENDING).update(queued_at=now)
-        if not queue_render(letter_id):
-            break  # the broker is still down: try again at the next beat
-        queued += 1
-    return queued
+    unclaimed = Q(claimed_at__isnull=True) & (
+        Q(queued_at__isnull=True) | Q(queued_at__lt=now - UNCLAIMED_AFTER)
+    )
+    lapsed = Q(claimed_at__lt=now - render_claims.LEASE)
+    return Letter.objects.filter(unclaimed | lapsed, status=LetterStatus.PENDING).order_by("pk")
+
+
+def rescue_stuck_letters(*, now: dt.datetime | None = None, budget: dt.timedelta = SWEEP_BUDGET) -> int:
+    """The beat job (every minute): render here, one by one, the letters stuck_letters finds — so a
+    letter is delivered whatever became of its message. Stops after `budget` (the next sweep goes
+    on); a letter that keeps failing is marked failed after MAX_ATTEMPTS. Returns how many it stored."""
+    now = now or timezone.now()
+    deadline = time.monotonic() + budget.total_seconds()
+    stored = 0
+    for letter_id in list(stuck_letters(now=now).values_list("pk", flat=True)[:500]):
+        if time.monotonic() > deadline:
+            break
+        try:
+            stored += rendered_here(letter_id, now=now)
+        except Exception as exc:
+            logger.exception("定时补生成发文 %s 失败", letter_id)
+            if Letter.objects.filter(pk=letter_id, attempts__gte=MAX_ATTEMPTS).exists():
+                mark_letter_failed(letter_id=letter_id, error=f"{type(exc).__name__}: {exc}")
+    return stored
 
 
 def render_outstanding_letters(*, include_failed: bool = True) -> list[tuple[Letter, str]]:
     """The retry command: render every pending (and failed) letter in this process, no broker
-    needed. Returns (letter, error) pairs; error is "" for a letter rendered."""
+    needed. Returns (letter, error) pairs; error is "" for a letter rendered, or left to the worker
+    whose live claim holds it (its status is still pending then)."""
     statuses = [LetterStatus.PENDING] + ([LetterStatus.FAILED] if include_failed else [])
     results = []
     for letter_id in list(
@@ -153,5 +161,5 @@ def render_outstanding_letters(*, include_failed: bool = True) -> list[tuple[Let
             results.append((Letter.objects.get(pk=letter_id), error))
         else:
             if letter is not None:
-                results.append((letter, ""))
+                results.append((letter, ""))  # rendered, or still held by a live worker's claim
     return results

@@ -90,3 +90,30 @@ def scene():
         waiting_at_step=waiting_at_step,
         meeting_on=meeting_on,
     )
+
+
+@pytest.fixture
+def letter(county, secretary, officer, crew, scene, monkeypatch, django_capture_on_commit_callbacks):
+    """A 备案回执 registered and queued, whose message the worker has not fetched yet."""
+    from reviews import services as desk
+    from reviews.models import Letter
+    from reviews.queues import BY_SLUG
+    from reviews.selectors import queue_items
+    from reviews.tasks import render_letter_task
+
+    [case] = scene.new_cases(county, secretary, 1)
+    scene.waiting_at_step(case, crew, "activist_filing")
+    queue = BY_SLUG["activist_filing"]
+    monkeypatch.setattr(render_letter_task, "delay", lambda *a, **k: None)
+    with django_capture_on_commit_callbacks(execute=True):
+        desk.decide_batch(
+            queue=queue,
+            action="acknowledge",
+            items=list(queue_items(officer, queue)),
+            actor=officer,
+            on=scene.meeting_on(case, "activist_selection") + dt.timedelta(days=2),
+        )
+    monkeypatch.undo()
+    letter = Letter.objects.get()
+    assert letter.status == "pending" and letter.queued_at and not letter.claim_token
+    return letter

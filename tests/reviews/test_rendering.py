@@ -94,22 +94,23 @@ def test_a_broker_outage_keeps_the_decision_and_leaves_the_letter_pending(
     assert letter.status == "pending" and letter.queued_at is None
     assert StepRecord.objects.filter(case=waiting, step="activist_filing").exists()
 
-    monkeypatch.undo()  # the broker is back: the beat job queues the lost request again
-    assert services.requeue_stale_letters() == 1
+    monkeypatch.undo()  # the beat job renders the letter whose request never reached the broker
+    assert services.rescue_stuck_letters() == 1
     letter.refresh_from_db()
     assert letter.status == "rendered"
 
 
-def test_the_beat_job_leaves_recently_queued_letters_alone(
+def test_the_beat_job_leaves_recently_queued_letters_alone_and_renders_them_a_minute_later(
     client, officer, waiting, scene, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(render_letter_task, "delay", lambda *a, **k: None)  # queued, worker busy
+    monkeypatch.setattr(render_letter_task, "delay", lambda *a, **k: None)  # queued, message lost
     with django_capture_on_commit_callbacks(execute=True):
         acknowledge(client, officer, waiting, scene)
     monkeypatch.undo()
-    assert services.requeue_stale_letters() == 0
-    later = timezone.now() + dt.timedelta(minutes=11)
-    assert services.requeue_stale_letters(now=later) == 1
+    assert services.rescue_stuck_letters() == 0
+    assert Letter.objects.get().status == "pending"
+    later = timezone.now() + dt.timedelta(seconds=61)
+    assert services.rescue_stuck_letters(now=later) == 1
     assert Letter.objects.get().status == "rendered"
 
 

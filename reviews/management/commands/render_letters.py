@@ -27,7 +27,14 @@ class Command(BaseCommand):
         for letter, error in results:
             if error:
                 self.stderr.write(f"失败 {letter.number}：{error}")
-            else:
+            elif letter.status == LetterStatus.RENDERED:
                 self.stdout.write(f"已生成 {letter.number} {letter.title}")
+            else:
+                self.stdout.write(f"跳过 {letter.number}：后台正在生成，未重复生成")
         failed = sum(1 for _, error in results if error)
-        self.stdout.write(f"共处理 {len(results)} 件：成功 {len(results) - failed} 件，失败 {failed} 件。")
+        busy = sum(1 for letter, error in results if not error and letter.status != LetterStatus.RENDERED)
+        self.stdout.write(
+            f"共处理 {len(results)} 件：成功 {len(results) - failed - busy} 件，失败 {failed} 件"
+            + (f"，后台正在生成 {busy} 件" if busy else "")
+            + "。"
+        )
