@@ -1,8 +1,10 @@
 """manage.py restore_data ARCHIVE [--force] — restore a backup_data archive and verify it (see cases/backup)."""
 
+import datetime as dt
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from cases.backup import BackupError
 from cases.backup.restore import restore_backup
@@ -27,8 +29,9 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         counts = report.counts
+        taken = timezone.localtime(dt.datetime.fromisoformat(report.created_at))
         self.stdout.write(
-            f"已从 {archive} 恢复（备份于 {report.created_at}）：{report.tables} 张表、{report.rows} 行，"
+            f"已从 {archive} 恢复（备份于 {taken:%Y-%m-%d %H:%M:%S}）：{report.tables} 张表、{report.rows} 行，"
             f"{report.files} 个媒体文件，校验一致。\n"
             f"案例 {counts['cases']} 个，事件 {counts['events']} 条，发文 {counts['letters']} 份，"
             f"材料 {counts['materials']} 份。"
