@@ -11,6 +11,7 @@ transaction, in both directions.
 import os
 import sqlite3
 import subprocess
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -62,20 +63,30 @@ def load(dump: Path, *, replace: bool) -> None:
             source.backup(connection.connection)  # replaces the whole file, triggers included
         source.close()
     else:
-        prelude = ["-c", "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"] if replace else []
-        sql = subprocess.Popen(
-            ["pg_restore", "--no-owner", "--no-privileges", "--file=-", str(dump)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        _run(
-            ["psql", "--single-transaction", "--quiet", "-v", "ON_ERROR_STOP=1", *prelude, "-f", "-"],
-            stdin=sql.stdout,
-        )
-        sql.stdout.close()
-        if sql.wait() != 0:
-            raise BackupError(f"pg_restore 失败：{sql.stderr.read().decode(errors='replace').strip()}")
+        _load_postgres(dump, replace=replace)
     connection.close()  # the next query reconnects to what was loaded
+
+
+def _load_postgres(dump: Path, *, replace: bool) -> None:
+    """pg_restore's SQL piped into psql, run as one transaction: the database ends as before or loaded."""
+    prelude = ["-c", "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"] if replace else []
+    restore = ["pg_restore", "--no-owner", "--no-privileges", "--file=-", str(dump)]
+    # Its messages go to a file, not a pipe, so pg_restore never blocks on them.
+    with (
+        tempfile.TemporaryFile() as errors,
+        subprocess.Popen(restore, stdout=subprocess.PIPE, stderr=errors) as sql,
+    ):
+        try:
+            _run(
+                ["psql", "--single-transaction", "--quiet", "-v", "ON_ERROR_STOP=1", *prelude, "-f", "-"],
+                stdin=sql.stdout,
+            )
+        finally:
+            sql.stdout.close()  # psql stopped reading: pg_restore ends too
+            sql.wait()
+        if sql.returncode != 0:
+            errors.seek(0)
+            raise BackupError(f"pg_restore 失败：{errors.read().decode(errors='replace').strip()}")
 
 
 def _run(command: list[str], stdin=None) -> None:

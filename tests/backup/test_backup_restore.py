@@ -44,16 +44,40 @@ def manifest_of(archive: Path) -> dict:
         return json.load(tar.extractfile("manifest.json"))
 
 
-def with_one_media_byte_changed(archive: Path, out: Path) -> str:
-    """Copy the archive with the last byte of its first media file flipped; return that file's name."""
-    changed = ""
+def rewritten(archive: Path, out: Path, change) -> Path:
+    """A copy of the archive with each member's bytes passed through change(name, data)."""
     with tarfile.open(archive) as source, tarfile.open(out, "w:gz") as target:
         for member in source.getmembers():
-            data = source.extractfile(member).read()
-            if not changed and member.name.startswith("media/"):
-                data, changed = data[:-1] + bytes([data[-1] ^ 1]), member.name
+            data = change(member.name, source.extractfile(member).read())
+            member.size = len(data)
             target.addfile(member, io.BytesIO(data))
-    return changed
+    return out
+
+
+def with_one_media_byte_changed(archive: Path, out: Path) -> str:
+    """Copy the archive with the last byte of its first media file flipped; return that file's name."""
+    changed = []
+
+    def flip(name: str, data: bytes) -> bytes:
+        if changed or not name.startswith("media/"):
+            return data
+        changed.append(name)
+        return data[:-1] + bytes([data[-1] ^ 1])
+
+    rewritten(archive, out, flip)
+    return changed[0]
+
+
+def with_manifest(archive: Path, out: Path, **entries) -> Path:
+    def edit(name: str, data: bytes) -> bytes:
+        if name != "manifest.json":
+            return data
+        manifest = json.loads(data)
+        for key, value in entries.items():
+            manifest[key] = value(manifest[key])
+        return json.dumps(manifest).encode()
+
+    return rewritten(archive, out, edit)
 
 
 def alter_event_summary(event: CaseEvent, summary: str) -> None:
@@ -141,6 +165,26 @@ def test_it_refuses_an_archive_with_one_media_byte_changed_and_restores_nothing(
     assert "备份文件已损坏或被改动，拒绝恢复" in done.stderr and f"{changed} 的内容与清单不符" in done.stderr
     assert connections[ALIAS].introspection.table_names() == []
     assert not empty_target.media.exists() or not any(empty_target.media.rglob("*"))
+
+
+@pytest.mark.parametrize(
+    ("entries", "refusal"),
+    [
+        ({"migrations": lambda applied: [*applied, "cases.9999_from_the_future"]}, "备份来自更新版本的程序"),
+        ({"database": lambda db: {**db, "vendor": "oracle"}}, "备份来自 oracle，不能恢复到"),
+    ],
+    ids=["newer-program", "other-database"],
+)
+def test_it_refuses_an_archive_it_cannot_restore_before_touching_anything(
+    county, media, tmp_path, entries, refusal
+):
+    archive = with_manifest(back_up(tmp_path / "backups"), tmp_path / "edited.tar.gz", **entries)
+    before = every_row(DEFAULT_DB_ALIAS)
+
+    with pytest.raises(CommandError, match=refusal):
+        call_command("restore_data", str(archive), "--force", stdout=io.StringIO())
+
+    assert every_row(DEFAULT_DB_ALIAS) == before
 
 
 def test_it_refuses_a_database_that_holds_data_unless_forced_and_then_replaces_it(
