@@ -17,9 +17,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 # fonts-noto-cjk: Chinese in the WeasyPrint letters (without it every Han character is a box).
 # pango / harfbuzz-subset: WeasyPrint's system libraries. poppler-utils: pdftotext/pdffonts checks.
+# postgresql-client: pg_dump / pg_restore / psql for manage.py backup_data and restore_data.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils \
+        fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
