@@ -258,7 +258,7 @@ def test_a_transfer_copies_the_people_as_recorded_not_as_renamed(county, crew, i
 
 
 def test_the_migration_takes_each_name_from_the_roster_history_at_the_time_of_the_record(county):
-    as_of = importlib.import_module("cases.migrations.0010_step_people_as_recorded")._roster_as_of
+    as_of = importlib.import_module("cases.migrations.0012_step_people_as_recorded")._roster_as_of
     member = PartyMember.objects.create(branch=county.branch, name="旧名字")
     recorded_at = timezone.now()
     member.name = "新名字"
