@@ -6,7 +6,7 @@ from django import forms
 
 from branches.models import Organization, OrgKind
 from branches.selectors import roster
-from cases import steps
+from cases import dates, steps
 from cases.models import Education, Gender, Meeting, Outcome
 from cases.rules import VoteFacts
 from cases.rules.checks import identity_findings
@@ -39,12 +39,19 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def validate_date_in_range(value) -> None:
+    if not dates.in_range(value):
+        raise forms.ValidationError(dates.out_of_range_message(value), code="out_of_range")
+
+
 def date_field(label, required=True, **kwargs):
+    """Every date the forms take: YYYY-MM-DD within the product's range (cases.dates)."""
     return forms.DateField(
         label=label,
         required=required,
-        widget=DateInput(),
+        widget=DateInput(attrs={"min": dates.EARLIEST.isoformat(), "max": dates.LATEST.isoformat()}),
         input_formats=["%Y-%m-%d"],
+        validators=[validate_date_in_range],
         error_messages={"invalid": DATE_ERROR, "required": f"请填写{label}"},
         **kwargs,
     )

@@ -1,5 +1,6 @@
 from django.urls import path
 
+import config.converters  # noqa: F401  (registers <id:…>)
 from cases.views import imports
 
 app_name = "imports"
@@ -7,8 +8,8 @@ urlpatterns = [
     path("", imports.index, name="index"),
     path("template.xlsx", imports.template, name="template"),
     path("upload/", imports.upload, name="upload"),
-    path("batches/<int:pk>/", imports.batch, name="batch"),
-    path("batches/<int:pk>/confirm/", imports.confirm, name="confirm"),
+    path("batches/<id:pk>/", imports.batch, name="batch"),
+    path("batches/<id:pk>/confirm/", imports.confirm, name="confirm"),
     path("export/template.xlsx", imports.export_template, name="export_template"),
     path("export/cases.xlsx", imports.export_case_list, name="export_cases"),
     path("export/roster/<str:stage>.xlsx", imports.export_roster, name="export_roster"),
