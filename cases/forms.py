@@ -11,6 +11,7 @@ from cases.models import Education, Gender, Meeting, Outcome
 from cases.rules import VoteFacts
 from cases.rules.checks import identity_findings
 from cases.services import NewMeeting, StepInput
+from config.converters import object_id
 
 DATE_ERROR = "日期格式不正确，请按 YYYY-MM-DD 填写（例如 2025-03-05）"
 NAME_PATTERN = re.compile(r"^[\u3400-\u9fffA-Za-z·•\s]{1,50}$")
@@ -167,6 +168,16 @@ class PersonEditForm(PersonFields):
     leaving_unit_on = date_field("预计离开工作学习单位日期", required=False)
 
 
+class ObjectsChoiceField(forms.ModelMultipleChoiceField):
+    """Ticked rows by id; a value that is no id (config.converters: past 2^63 − 1, "²", "abc") is
+    an invalid choice before any query (SQLite cannot even bind such a number)."""
+
+    def clean(self, value):
+        if isinstance(value, list | tuple) and any(object_id(v) is None for v in value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().clean(value)
+
+
 def roster_label(member) -> str:
     sanction = f"，{member.get_sanction_display()}" if member.sanction else ""
     return f"{member.name}（{member.get_status_display()}{sanction}）"
@@ -220,7 +231,7 @@ class StepForm(StyledForm):
             (F.INTRODUCERS, "入党介绍人（两名正式党员）"),
         ):
             if field in step.fields:
-                self.fields[field.value] = forms.ModelMultipleChoiceField(
+                self.fields[field.value] = ObjectsChoiceField(
                     label=label,
                     queryset=members,
                     widget=forms.CheckboxSelectMultiple,
