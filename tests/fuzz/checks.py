@@ -9,6 +9,14 @@ TRACKED = (Case, StepRecord, CaseEvent, Person, Material, Submission, Meeting, V
 HISTORIES = (Case, Person, StepRecord)  # an edit leaves the count alone but adds a history row
 
 
+def finish(response):
+    """Read a file response to its end, which closes it the way the test client expects (calling
+    close() directly would fire request_finished and close the test's database connection)."""
+    if response.streaming:
+        b"".join(response.streaming_content)
+    return response
+
+
 def row_counts() -> dict[str, int]:
     counts = {m.__name__: m.objects.count() for m in TRACKED}
     counts |= {f"{m.__name__} history": m.history.count() for m in HISTORIES}
@@ -29,8 +37,7 @@ def refused(response, method: str) -> bool:
 def request_and_check(client, method: str, path: str, data: dict) -> None:
     client.cookies.pop("messages", None)  # so the messages after the request are its own
     before = row_counts()
-    response = getattr(client, method)(path, data)
-    response.close()  # a file response holds its file open
+    response = finish(getattr(client, method)(path, data))
     assert response.status_code < 500, f"{method.upper()} {path} {data!r} → {response.status_code}"
     if method == "get" or refused(response, method):
         assert row_counts() == before, f"{method.upper()} {path} {data!r} was refused but wrote rows"

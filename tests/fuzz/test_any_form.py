@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.fuzz.checks import request_and_check
+from tests.fuzz.checks import finish, request_and_check
 from tests.fuzz.conftest import examples
 from tests.fuzz.routes import addresses, product_routes
 from tests.fuzz.strategies import page_forms, submission, text
@@ -22,8 +22,7 @@ def forms_shown(client, scene) -> dict[tuple, object]:
     found = {}
     for route in product_routes():
         for path in addresses(route, scene):
-            response = client.get(path)
-            response.close()
+            response = finish(client.get(path))
             if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
                 continue
             for form in page_forms(response.content.decode(), path):
