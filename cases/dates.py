@@ -1,7 +1,25 @@
-"""Calendar arithmetic as the rules mean it: calendar months, clamped to the month's end."""
+"""Calendar arithmetic as the rules mean it: calendar months, clamped to the month's end; and the
+one range of dates the product accepts anywhere (forms, the importer, the 公民身份号码, services), so
+that the arithmetic (年满十八周岁, 预备期一年, 延长预备期) can never leave the calendar."""
 
 import calendar
 import datetime as dt
+
+EARLIEST = dt.date(1900, 1, 1)
+LATEST = dt.date(2100, 12, 31)
+RANGE_TEXT = f"{EARLIEST} 至 {LATEST}"
+
+
+def _date(day: dt.date) -> dt.date:
+    return day.date() if isinstance(day, dt.datetime) else day
+
+
+def in_range(day: dt.date) -> bool:
+    return EARLIEST <= _date(day) <= LATEST
+
+
+def out_of_range_message(day: dt.date) -> str:
+    return f"日期 {_date(day).isoformat()} 超出可填写的范围（{RANGE_TEXT}）"
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

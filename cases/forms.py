@@ -6,13 +6,14 @@ from django import forms
 
 from branches.models import Organization, OrgKind
 from branches.selectors import roster
-from cases import steps
+from cases import dates, steps
 from cases.idcard import mask
 from cases.models import Education, Gender, Meeting, Outcome
 from cases.rules import VoteFacts
 from cases.rules.checks import identity_findings
 from cases.services import NewMeeting, StepInput
 from cases.text import validate_single_line
+from config.converters import object_id
 
 DATE_ERROR = "日期格式不正确，请按 YYYY-MM-DD 填写（例如 2025-03-05）"
 NAME_PATTERN = re.compile(r"^[\u3400-\u9fffA-Za-z·• \u3000]{1,50}$")  # spaces, never line breaks
@@ -42,12 +43,19 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def validate_date_in_range(value) -> None:
+    if not dates.in_range(value):
+        raise forms.ValidationError(dates.out_of_range_message(value), code="out_of_range")
+
+
 def date_field(label, required=True, **kwargs):
+    """Every date the forms take: YYYY-MM-DD within the product's range (cases.dates)."""
     return forms.DateField(
         label=label,
         required=required,
-        widget=DateInput(),
+        widget=DateInput(attrs={"min": dates.EARLIEST.isoformat(), "max": dates.LATEST.isoformat()}),
         input_formats=["%Y-%m-%d"],
+        validators=[validate_date_in_range],
         error_messages={"invalid": DATE_ERROR, "required": f"请填写{label}"},
         **kwargs,
     )
@@ -188,6 +196,16 @@ class PersonEditForm(PersonFields):
         return changes
 
 
+class ObjectsChoiceField(forms.ModelMultipleChoiceField):
+    """Ticked rows by id; a value that is no id (config.converters: past 2^63 − 1, "²", "abc") is
+    an invalid choice before any query (SQLite cannot even bind such a number)."""
+
+    def clean(self, value):
+        if isinstance(value, list | tuple) and any(object_id(v) is None for v in value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().clean(value)
+
+
 def roster_label(member) -> str:
     sanction = f"，{member.get_sanction_display()}" if member.sanction else ""
     return f"{member.name}（{member.get_status_display()}{sanction}）"
@@ -241,7 +259,7 @@ class StepForm(StyledForm):
             (F.INTRODUCERS, "入党介绍人（两名正式党员）"),
         ):
             if field in step.fields:
-                self.fields[field.value] = forms.ModelMultipleChoiceField(
+                self.fields[field.value] = ObjectsChoiceField(
                     label=label,
                     queryset=members,
                     widget=forms.CheckboxSelectMultiple,

@@ -4,6 +4,8 @@ import datetime as dt
 import unicodedata
 from dataclasses import dataclass
 
+from cases import dates
+
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 
@@ -35,6 +37,8 @@ def parse(raw: str) -> IdNumber:
         birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError as exc:
         raise InvalidIdNumber("公民身份号码中的出生日期无效") from exc
+    if not dates.in_range(birth):
+        raise InvalidIdNumber(f"公民身份号码中的出生{dates.out_of_range_message(birth)}")
     return IdNumber(value, birth, "M" if int(value[16]) % 2 else "F")
 
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+import config.converters  # noqa: F401  (registers <id:…>)
 from cases.views import imports
 
 app_name = "imports"
@@ -7,9 +8,9 @@ urlpatterns = [
     path("", imports.index, name="index"),
     path("template.xlsx", imports.template, name="template"),
     path("upload/", imports.upload, name="upload"),
-    path("batches/<int:pk>/", imports.batch, name="batch"),
-    path("batches/<int:pk>/confirm/", imports.confirm, name="confirm"),
-    path("batches/<int:pk>/retry/", imports.retry, name="retry"),
+    path("batches/<id:pk>/", imports.batch, name="batch"),
+    path("batches/<id:pk>/confirm/", imports.confirm, name="confirm"),
+    path("batches/<id:pk>/retry/", imports.retry, name="retry"),
     path("export/template.xlsx", imports.export_template, name="export_template"),
     path("export/cases.xlsx", imports.export_case_list, name="export_cases"),
     path("export/roster/<str:stage>.xlsx", imports.export_roster, name="export_roster"),

@@ -1,13 +1,20 @@
 """Forms of the desk: queue filters and one decision form whose required fields follow the action."""
 
+import re
+
 from django import forms
 
 from cases.forms import count_field, date_field
 from cases.models import Meeting
 from cases.rules import VoteFacts
 from cases.text import validate_single_line
+from config.converters import object_id
+from reviews.models import LetterKind, LetterStatus
 from reviews.queues import ACTION_LABELS, Action, Queue
 from reviews.services import MeetingSpec
+
+MAX_VOTES = 999
+VOTE_COUNT = re.compile(r"[0-9]{1,3}")
 
 
 class QueueFilterForm(forms.Form):
@@ -30,6 +37,21 @@ class QueueFilterForm(forms.Form):
             "since": data.get("since"),
             "until": data.get("until"),
         }
+
+
+class LetterFilterForm(forms.Form):
+    """The letter list's filters; a value that names nothing (a NUL byte, an unknown kind) is dropped."""
+
+    kind = forms.ChoiceField(choices=[("", "全部"), *LetterKind.choices], required=False)
+    status = forms.ChoiceField(choices=[("", "全部"), *LetterStatus.choices], required=False)
+    q = forms.CharField(required=False)
+
+    def clean_q(self) -> str:
+        return self.cleaned_data["q"][:50].strip()
+
+    def filters(self) -> dict:
+        self.is_valid()  # fields with errors are left out of cleaned_data
+        return {name: self.cleaned_data.get(name) or "" for name in self.fields}
 
 
 class DecisionForm(forms.Form):
@@ -74,10 +96,9 @@ class DecisionForm(forms.Form):
 
     def clean_ids(self):
         raw = self.data.getlist("ids") if hasattr(self.data, "getlist") else self.data.get("ids", [])
-        try:
-            ids = list(dict.fromkeys(int(v) for v in raw))
-        except (TypeError, ValueError):
-            raise forms.ValidationError("所选事项无效") from None
+        ids = list(dict.fromkeys(object_id(v) for v in raw))
+        if None in ids:
+            raise forms.ValidationError("所选事项无效")
         if not ids:
             raise forms.ValidationError("请至少勾选一项")
         return ids
@@ -127,15 +148,11 @@ class DecisionForm(forms.Form):
             raw = [self.data.get(f"{k}_{pk}", "").strip() for k in ("yes", "no", "abstain")]
             if not any(raw):
                 continue
-            try:
-                yes, no, abstain = (int(v or 0) for v in raw)
-            except ValueError:
+            if not all(VOTE_COUNT.fullmatch(v or "0") for v in raw):
                 problems.append(pk)
                 continue
-            if min(yes, no, abstain) < 0:
-                problems.append(pk)
-                continue
+            yes, no, abstain = (int(v or 0) for v in raw)
             votes[pk] = VoteFacts(yes=yes, no=no, abstain=abstain)
         if problems:
-            self.add_error(None, "表决票数须为不小于零的整数")
+            self.add_error(None, f"表决票数须为 0–{MAX_VOTES} 的整数")
         return votes

@@ -7,7 +7,7 @@ remark (an Excel serial number typed into a date column)."""
 import datetime as dt
 import re
 
-from cases import idcard
+from cases import dates, idcard
 from cases.forms import NAME_PATTERN
 from cases.importer.template import NAME_SEPARATORS
 from cases.models import Education, Gender
@@ -90,6 +90,14 @@ def parse_id_number(raw) -> str:
 
 
 def parse_date(raw) -> dt.date:
+    """A date within the product's range (cases.dates); numbers read as dates are always inside it."""
+    day = _parse_date(raw)
+    if not dates.in_range(day):
+        raise CellProblem(dates.out_of_range_message(day))
+    return day
+
+
+def _parse_date(raw) -> dt.date:
     if isinstance(raw, dt.datetime):
         return raw.date()
     if isinstance(raw, dt.date):

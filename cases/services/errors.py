@@ -1,3 +1,4 @@
+from cases import dates
 from cases.rules import Finding
 
 
@@ -21,3 +22,11 @@ class WarningsNeedReason(Exception):
 
 class InvalidInput(Exception):
     """Input that cannot be recorded (duplicate ID number, bad upload…), with a Chinese message."""
+
+
+def refuse_out_of_range(*days) -> None:
+    """Every service's guard on the dates it is given (the forms and the importer refuse them
+    first): outside cases.dates' range, date arithmetic could leave the calendar."""
+    for day in days:
+        if day is not None and not dates.in_range(day):
+            raise InvalidInput(dates.out_of_range_message(day))

@@ -12,7 +12,7 @@ from cases import idcard
 from cases.models import PERSON_FIELDS, Case, EventSource, Outcome, Person, StepRecord, SubmissionStatus
 from cases.rules.checks import identity_findings
 from cases.services.actors import IMPORT_ROLES, Actor, acting_grant, as_actor
-from cases.services.errors import InvalidInput, StepNotAllowed
+from cases.services.errors import InvalidInput, StepNotAllowed, refuse_out_of_range
 from cases.services.events import record_event
 from cases.services.recorded_people import save_people
 from cases.services.step_decision import StepInput
@@ -67,6 +67,7 @@ def open_case(
 ) -> Case:
     """Register a written application: the person, the case and step 1 in one transaction."""
     actor = as_actor(actor)
+    refuse_out_of_range(applied_on, league_recommended_on, leaving_unit_on)
     grant = opening_grant(branch, actor)
     values = person_values(person)
     existing = Person.objects.filter(id_number=values["id_number"]).first()
@@ -117,6 +118,7 @@ def _refuse_unless_reusable(existing: Person, actor: Actor, role: Role) -> None:
 @transaction.atomic
 def update_person(*, case: Case, changes: dict, actor, case_changes: dict | None = None) -> Case:
     actor = as_actor(actor)
+    refuse_out_of_range(*(case_changes or {}).values())
     lock_case(case)
     grant = acting_grant(actor.user, case.branch, (Role.BRANCH_SECRETARY,))
     if not case.is_open:
@@ -170,6 +172,7 @@ def close_case(*, case: Case, outcome: str, on: dt.date, reason: str, actor) -> 
     """Side outcomes: 本人撤回, 不再列为积极分子/发展对象, 未被接收 (branch vote failed or the
     committee did not approve)."""
     actor = as_actor(actor)
+    refuse_out_of_range(on)
     outcome = Outcome(outcome)
     if not (reason or "").strip():
         raise InvalidInput("须填写说明")
@@ -205,6 +208,7 @@ def transfer_case(*, case: Case, to_branch: Organization, on: dt.date, reason: s
     """组织关系转出: close here, open at the receiving branch with the steps done so far, so the
     cultivation time carries over (细则第十二条 "培养教育时间可以连续计算")."""
     actor = as_actor(actor)
+    refuse_out_of_range(on)
     lock_case(case)
     if not case.is_open:
         raise StepNotAllowed("案例已结束，不能转出")

@@ -10,7 +10,7 @@ from branches.permissions import grants_covering
 from cases import steps
 from cases.models import Meeting
 from cases.services.actors import as_actor
-from cases.services.errors import InvalidInput
+from cases.services.errors import InvalidInput, refuse_out_of_range
 from cases.services.uploads import validate_upload
 
 BODY_ROLES = {
@@ -39,6 +39,7 @@ def build_meeting(
     minutes=None,
 ) -> Meeting:
     """A checked, unsaved meeting (a step may bring its own; the writer saves it with the step)."""
+    refuse_out_of_range(held_on)
     check_counts(entitled, present)
     meeting = Meeting(
         org=org, body=body, held_on=held_on, entitled=entitled, present=present, note=note, created_by=user

@@ -8,7 +8,7 @@ from branches.models import Role
 from cases import steps
 from cases.models import AccessPurpose, Case, EventSource, ExportLog, Material, Publicity, SensitiveAccess
 from cases.services.actors import IMPORT_ROLES, acting_grant, as_actor
-from cases.services.errors import InvalidInput
+from cases.services.errors import InvalidInput, refuse_out_of_range
 from cases.services.events import record_event
 from cases.services.step_service import lock_case
 from cases.services.summary import refresh_summary
@@ -27,6 +27,7 @@ def build_publicity(
     note="",
 ) -> Publicity:
     """A checked, unsaved 公示 record."""
+    refuse_out_of_range(start_on, end_on)
     if end_on < start_on:
         raise InvalidInput("公示结束日期不能早于开始日期")
     publicity = Publicity(

@@ -17,7 +17,13 @@ from cases.facts import RuleContext, case_facts
 from cases.models import Case, Meeting, Outcome, Publicity, StepRecord, StepRecordPerson, Vote
 from cases.rules import Attempt, CaseFacts, MeetingFacts, MemberFacts, VoteFacts, blocks, evaluate, warnings
 from cases.services.actors import Actor
-from cases.services.errors import InvalidInput, StepBlocked, StepNotAllowed, WarningsNeedReason
+from cases.services.errors import (
+    InvalidInput,
+    StepBlocked,
+    StepNotAllowed,
+    WarningsNeedReason,
+    refuse_out_of_range,
+)
 from cases.services.meetings import build_meeting, check_counts
 from cases.services.recorded_people import people_as_now
 
@@ -162,6 +168,7 @@ def decide_step(
     `grant` is the role the actor acts in (its org is the record's); `acting_org` is the
     organization whose authority E13 judges (None for a historical import)."""
     case = state.case
+    refuse_out_of_range(given.on)
     refuse_if_recorded(state, step)
     if given.meeting is not None:
         if given.meeting.held_on != given.on:

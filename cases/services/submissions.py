@@ -11,7 +11,7 @@ from cases import steps
 from cases.facts import case_facts
 from cases.models import Case, Submission, SubmissionStatus
 from cases.services.actors import acting_grant, as_actor
-from cases.services.errors import InvalidInput, StepNotAllowed
+from cases.services.errors import InvalidInput, StepNotAllowed, refuse_out_of_range
 from cases.services.events import record_event
 from cases.services.step_service import lock_case
 
@@ -25,6 +25,7 @@ def route(case: Case) -> list:
 @transaction.atomic
 def submit(*, case: Case, step_code: str, on, actor) -> Submission:
     actor = as_actor(actor)
+    refuse_out_of_range(on)
     if step_code not in steps.SUBMISSION_KINDS:
         raise StepNotAllowed("该事项不需要报送")
     step = steps.get(step_code)
@@ -71,6 +72,7 @@ def _lock_submission(submission: Submission) -> Submission:
 def forward(*, submission: Submission, actor, opinion: str = "", on=None) -> Submission:
     """A reviewer organization's 审议: agree and pass the report up to the next organization."""
     actor = as_actor(actor)
+    refuse_out_of_range(on)
     lock_case(submission.case)
     _lock_submission(submission)
     grant = acting_grant(actor.user, submission.case.branch, (Role.REVIEWER,))

@@ -15,13 +15,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from branches.selectors import branches_visible_to
-from cases import exports, importer, selectors, steps
+from cases import exports, importer, selectors
 from cases.exports.sheets import ROSTER_STAGES, roster_title
+from cases.filters import CaseListFilters
 from cases.importer import limits
 from cases.importer.forms import ConfirmForm, UploadForm
 from cases.importer.report import RowStatus
-from cases.models import ImportBatch, ImportStatus, Outcome, Stage
+from cases.models import ImportBatch, ImportStatus
 from cases.services.actors import may_import
 from cases.views.helpers import client_ip
 from cases.views.throttle import limit_import_uploads
@@ -206,23 +206,9 @@ def export_members(request):
 @require_GET
 def export_case_list(request):
     """The case list page's filters, read the same way, through cases.selectors.case_list."""
-    user, get = request.user, request.GET
-    branch = (
-        branches_visible_to(user).filter(pk=get.get("branch")).first()
-        if get.get("branch", "").isdigit()
-        else None
-    )
-    outcome = get.get("outcome", "open")
-    if outcome not in ("open", "all", *[o for o in Outcome.values if o]):
-        outcome = "open"
-    filters = {
-        "stage": get.get("stage", "") if get.get("stage") in Stage.values else "",
-        "step": get.get("step", "") if get.get("step") in steps.BY_CODE else "",
-        "overdue": get.get("overdue") == "1",
-        "q": get.get("q", "")[:50],
-        "outcome": "" if outcome == "all" else outcome,
-    }
-    queryset = selectors.case_list(user, branch=branch, today=timezone.localdate(), **filters)
-    logged = {**filters, "branch": branch.pk if branch else None}
+    user = request.user
+    filters = CaseListFilters(request.GET, user=user).selection()
+    queryset = selectors.case_list(user, today=timezone.localdate(), **filters)
+    logged = {**filters, "branch": filters["branch"].pk if filters["branch"] else None}
     stream, _ = exports.export_case_list(user, queryset, logged, ip=client_ip(request))
     return _xlsx(stream, f"案例列表-{_stamp()}.xlsx")

@@ -9,6 +9,7 @@ from django.views.decorators.vary import vary_on_headers
 from branches.models import Role
 from branches.permissions import has_role
 from cases import selectors, steps
+from cases.filters import CaseListFilters
 from cases.models import Outcome, Stage
 from cases.views.helpers import paginate
 from cases.views.rows import ROW_FIELDS, case_rows
@@ -36,39 +37,17 @@ def dashboard(request):
 @vary_on_headers("HX-Request")  # the same address answers htmx with a partial
 def case_list(request):
     user = request.user
-    branches = selectors.visible_branches(user)
-    branch = next((b for b in branches if str(b.pk) == request.GET.get("branch")), None)
-    stage = request.GET.get("stage", "") if request.GET.get("stage") in Stage.values else ""
-    step = request.GET.get("step", "") if request.GET.get("step") in steps.BY_CODE else ""
-    outcome = request.GET.get("outcome", "open")
-    if outcome not in ("open", "all", *[o for o in Outcome.values if o]):
-        outcome = "open"
-    qs = selectors.case_list(
-        user,
-        stage=stage,
-        step=step,
-        overdue=request.GET.get("overdue") == "1",
-        q=request.GET.get("q", "")[:50],
-        branch=branch,
-        outcome="" if outcome == "all" else outcome,
-        today=timezone.localdate(),
-    )
+    filters = CaseListFilters(request.GET, user=user)
+    qs = selectors.case_list(user, today=timezone.localdate(), **filters.selection())
     page = paginate(request, qs.values(*ROW_FIELDS), count_from=qs.select_related(None))
     context = {
         "page": page,
         "rows": case_rows(page, timezone.localdate()),
-        "branches": branches,
+        "branches": filters.branches,
         "stages": Stage.choices,
         "step_choices": steps.CHOICES,
         "outcomes": [(o.value, o.label) for o in Outcome if o],
-        "filters": {
-            "stage": stage,
-            "step": step,
-            "q": request.GET.get("q", "")[:50],
-            "branch": branch.pk if branch else "",
-            "overdue": request.GET.get("overdue") == "1",
-            "outcome": outcome,
-        },
+        "filters": filters.shown(),
         "can_create": has_role(user, Role.BRANCH_SECRETARY),
     }
     template = "cases/case_list.html#rows" if request.htmx else "cases/case_list.html"

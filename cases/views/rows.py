@@ -48,7 +48,7 @@ ROW_FIELDS = (
 
 def case_rows(values, today) -> list[CaseRow]:
     """Rows from `case_list(...).values(*ROW_FIELDS)`."""
-    prefix = reverse("cases:detail", args=[0])[: -len("0/")]
+    prefix = reverse("cases:detail", args=[1])[: -len("1/")]  # reversed once, not per row
     rows = []
     for case in values:
         due, earliest, applied = case["next_due"], case["next_earliest"], case["applied_on"]

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases import services as case_services
 from cases.views.helpers import actor_for, paginate
+from config.converters import object_id
 from reviews import selectors, services
 from reviews.forms import DecisionForm, QueueFilterForm
 from reviews.queues import ACTION_LABELS, BY_SLUG, queues_for_roles
@@ -56,7 +57,7 @@ def _query(request) -> str:
 def _selected(form) -> set[int]:
     if form is None or not form.is_bound:
         return set()
-    return {int(v) for v in form.data.getlist("ids") if str(v).isdigit()}
+    return {pk for v in form.data.getlist("ids") if (pk := object_id(v)) is not None}
 
 
 @require_GET
@@ -152,9 +153,9 @@ def decide(request, slug):
         else:
             result.report_missing([pk for pk in data["ids"] if pk not in found])
             return redirect("reviews:result", key=_keep(request, result))
-    from_item = request.POST.get("from_item", "")
-    if from_item.isdigit():
-        return _item_page(request, queue, int(from_item), form)
+    from_item = object_id(request.POST.get("from_item", ""))
+    if from_item is not None:
+        return _item_page(request, queue, from_item, form)
     return _queue_page(request, queue, form)
 
 

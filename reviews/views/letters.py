@@ -9,6 +9,7 @@ from branches.models import Role
 from branches.permissions import grants_covering
 from cases.views.helpers import actor_for, paginate
 from reviews import selectors, services
+from reviews.forms import LetterFilterForm
 from reviews.models import LetterKind, LetterStatus
 
 
@@ -18,14 +19,12 @@ def _visible(request, pk):
 
 @require_GET
 def letter_list(request):
-    kind = request.GET.get("kind", "") if request.GET.get("kind") in LetterKind.values else ""
-    status = request.GET.get("status", "") if request.GET.get("status") in LetterStatus.values else ""
-    q = request.GET.get("q", "")[:50]
+    filters = LetterFilterForm(request.GET).filters()
     context = {
-        "page": paginate(request, selectors.letter_list(request.user, kind=kind, status=status, q=q)),
+        "page": paginate(request, selectors.letter_list(request.user, **filters)),
         "kinds": LetterKind.choices,
         "statuses": LetterStatus.choices,
-        "filters": {"kind": kind, "status": status, "q": q},
+        "filters": filters,
     }
     return render(request, "reviews/letter_list.html", context)
 
