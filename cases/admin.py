@@ -17,7 +17,9 @@ from cases.models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnly:
+    """Shown, never changed here: case content changes only through cases.services."""
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -26,6 +28,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
+    pass
 
 
 class ReadOnlyHistoryAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
@@ -40,21 +46,12 @@ class CaseAdmin(ReadOnlyHistoryAdmin):
     list_select_related = ("person", "branch")
 
 
-class RecordedPeopleInline(admin.TabularInline):
+class RecordedPeopleInline(ReadOnly, admin.TabularInline):
     """The contacts / introducers as the record keeps them (read-only, like the record)."""
 
     model = StepRecordPerson
     fields = readonly_fields = ("name", "status", "sanction", "sanction_until", "member")
     extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(StepRecord)

@@ -8,7 +8,7 @@ from branches.models import Organization, OrgKind
 from branches.selectors import roster
 from cases import dates, steps
 from cases.idcard import mask
-from cases.models import Education, Gender, Meeting, Outcome
+from cases.models import PERSON_FIELDS, Education, Gender, Meeting, Outcome
 from cases.rules import VoteFacts
 from cases.rules.checks import identity_findings
 from cases.services import NewMeeting, StepInput
@@ -138,23 +138,7 @@ class CaseCreateForm(PersonFields):
         label="说明", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
     )
 
-    field_order = [
-        "branch",
-        "name",
-        "gender",
-        "ethnicity",
-        "birth_date",
-        "id_number",
-        "education",
-        "is_league_member",
-        "is_frontline",
-        "phone",
-        "workplace",
-        "applied_on",
-        "league_recommended_on",
-        "leaving_unit_on",
-        "note",
-    ]
+    field_order = ["branch", *PERSON_FIELDS, "applied_on", "league_recommended_on", "leaving_unit_on", "note"]
 
     def __init__(self, *args, branches=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -131,6 +131,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "account/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "cases.views.helpers.client_ip"  # the address the audit trail records
 AXES_RESET_ON_SUCCESS = False
+AXES_VERBOSE = False  # no banner on every start (manage.py, workers)
 
 # Second factor (django-otp, TOTP). Anyone may enrol; with DJANGO_REQUIRE_2FA=1 committee officers,
 # the department and staff/superusers must, before they can use anything (branches/two_factor.py).
