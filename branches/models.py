@@ -101,6 +101,10 @@ class Sanction(models.TextChoices):
     PROBATION_IN_PARTY = "probation_in_party", "留党察看"
 
 
+# Sanctions that do not bar an introducer but make one 不宜 while their impact period lasts (2026 art. 14).
+MILD_SANCTIONS = (Sanction.WARNING, Sanction.SERIOUS_WARNING, Sanction.REMOVAL_FROM_POST)
+
+
 class PartyMember(models.Model):
     """A member on a branch's roster: the pool of contacts and introducers."""
 
@@ -124,6 +128,13 @@ class PartyMember(models.Model):
 
     def __str__(self):
         return f"{self.name}（{self.get_status_display()}）"
+
+    def in_sanction_impact_period(self, on) -> bool:
+        """警告, 严重警告 or 撤销党内职务 whose impact period has not ended on `on` (an unknown end
+        counts as not ended): 不宜 as an introducer under the 2026 rules (W09)."""
+        if self.sanction not in MILD_SANCTIONS:
+            return False
+        return self.sanction_until is None or self.sanction_until >= on
 
     def is_under_party_probation(self, on) -> bool:
         """留党察看 bars a member from being an introducer until rights are restored."""

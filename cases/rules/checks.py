@@ -122,6 +122,16 @@ def check_introducers(a: Attempt) -> list[Finding]:
         found.append(
             _f(a, "E05", f"受留党察看处分、尚未恢复党员权利的党员不能作入党介绍人：{'、'.join(on_probation)}")
         )
+    if a.rule_set == "2026":
+        sanctioned = [m.name for m in introducers if m.in_sanction_impact_period]
+        if sanctioned:
+            found.append(
+                _f(
+                    a,
+                    "W09",
+                    f"处于警告、严重警告或撤销党内职务处分影响期内的党员不宜作入党介绍人：{'、'.join(sanctioned)}",
+                )
+            )
     return found
 
 

@@ -13,6 +13,7 @@ class MemberFacts:
     is_full: bool
     under_party_probation: bool  # 留党察看, rights not yet restored on the step's date
     on_roster: bool = True
+    in_sanction_impact_period: bool = False  # 警告/严重警告/撤销党内职务 not yet ended on the step's date
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """What recording a step means, decided in memory: the checks (state, meeting, rules E01–E14 /
-W01–W08), the record, meeting and vote it writes, what it changes on the case, and the event.
+W01–W09), the record, meeting and vote it writes, what it changes on the case, and the event.
 
 Both writers persist exactly what is decided here: `perform_step` (one step of a case locked in
 the database) and `backfill_cases` (a whole imported history at once, written in bulk). Nothing
@@ -104,6 +104,7 @@ def member_facts(member: PartyMember, on: dt.date, branch_id: int) -> MemberFact
         is_full=member.status == MemberStatus.FULL,
         under_party_probation=member.is_under_party_probation(on),
         on_roster=member.active and member.branch_id == branch_id,
+        in_sanction_impact_period=member.in_sanction_impact_period(on),
     )
 
 

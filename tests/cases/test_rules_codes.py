@@ -81,6 +81,7 @@ ARTICLE = {
     "W06": "政治审查结果一年内有效",
     "W07": "《细则》第十七条",
     "W08": "《细则》第十九条",
+    "W09": "《细则》第十四条",  # 2026 only
 }
 
 
@@ -273,6 +274,29 @@ def test_it_refuses_an_introducer_off_the_roster():
 def test_it_refuses_an_introducer_under_party_probation():
     sanctioned = MemberFacts("戊", is_full=True, under_party_probation=True)
     finding(attempt("introducers_assigned", introducers=[full(), sanctioned]), "E05", "留党察看", "戊")
+
+
+# ---- W09 introducers within a sanction's impact period (2026) ------------------------------------
+
+AFTER_TARGET_FILING = d(
+    2021, 3, 20
+)  # 2026 rules from after target_filing (no 公示 due), before introducers_assigned
+
+
+def in_impact_period(name="己") -> MemberFacts:
+    return MemberFacts(name, is_full=True, under_party_probation=False, in_sanction_impact_period=True)
+
+
+def test_it_warns_under_2026_of_an_introducer_within_a_sanctions_impact_period():
+    a = attempt(
+        "introducers_assigned", introducers=[full(), in_impact_period()], effective=AFTER_TARGET_FILING
+    )
+    f = finding(a, "W09", "不宜作入党介绍人", "己")
+    assert f.code == "W09" and codes(a) == {"W09"}  # a warning: the step goes through with a reason
+
+
+def test_it_does_not_warn_w09_under_2014():
+    assert evaluate(attempt("introducers_assigned", introducers=[full(), in_impact_period()])) == []
 
 
 # ---- E06 contacts --------------------------------------------------------------------------------

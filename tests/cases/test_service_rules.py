@@ -386,6 +386,47 @@ def test_it_blocks_while_a_publicity_objection_is_unresolved(target_2026, crew, 
     kit.do(case, "political_review", d(2026, 10, 14), crew)
 
 
+# ---- W09 (2026): an introducer within a sanction's impact period -----------------------------------
+
+
+@pytest.mark.parametrize("sanction", [Sanction.WARNING, Sanction.SERIOUS_WARNING, Sanction.REMOVAL_FROM_POST])
+def test_it_warns_of_an_introducer_on_the_last_day_of_a_sanctions_impact_period(
+    county, target_2026, crew, kit, unchanged, sanction
+):
+    case, on = target_2026, d(2026, 10, 12)
+    publicize(case, crew, d(2026, 9, 28), d(2026, 10, 9))
+    a = PartyMember.objects.filter(branch=county.branch, status=MemberStatus.FULL).first()
+    warned = PartyMember.objects.create(
+        branch=county.branch, name="处分丁", sanction=sanction, sanction_until=on
+    )
+    finding, _ = warned_then_reasoned(
+        case, unchanged, kit, crew, "introducers_assigned", on, "W09", introducers=[a, warned]
+    )
+    assert "处分丁" in finding.message and "《细则》第十四条" in finding.message
+
+
+def test_it_does_not_warn_the_day_after_the_impact_period_ends(county, target_2026, crew, kit):
+    case, on = target_2026, d(2026, 10, 12)
+    publicize(case, crew, d(2026, 9, 28), d(2026, 10, 9))
+    a = PartyMember.objects.filter(branch=county.branch, status=MemberStatus.FULL).first()
+    ended = PartyMember.objects.create(
+        branch=county.branch,
+        name="期满戊",
+        sanction=Sanction.SERIOUS_WARNING,
+        sanction_until=on - dt.timedelta(days=1),
+    )
+    record = kit.do(case, "introducers_assigned", on, crew, introducers=[a, ended])
+    assert record.step == "introducers_assigned" and not last_event(case).warnings
+
+
+def test_an_open_ended_warning_counts_as_within_its_impact_period(county):
+    member = PartyMember(branch=county.branch, name="未定期", sanction=Sanction.WARNING)
+    assert member.in_sanction_impact_period(d(2030, 1, 1))
+    assert not PartyMember(branch=county.branch, name="无", sanction="").in_sanction_impact_period(
+        d(2030, 1, 1)
+    )
+
+
 def test_it_requires_no_publicity_when_the_agreement_is_dated_before_the_2026_rules(
     county, crew, kit, unchanged, pinned_today
 ):

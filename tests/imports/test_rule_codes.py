@@ -369,3 +369,14 @@ def test_codes_are_sorted_and_messages_name_the_row(county, secretary, book, tod
     assert report["errors"] == ["E08", "E09"]
     assert report["warnings"] == ["W01"]
     assert all(m.startswith("第2行「") for m in report["messages"])
+
+
+def test_w09_an_introducer_within_a_sanctions_impact_period_under_the_2026_rules(judge, county):
+    member = PartyMember.objects.get(branch=county.branch, name="城关一党员3")
+    member.sanction, member.sanction_until = Sanction.SERIOUS_WARNING, d(2030, 1, 1)
+    member.save()
+    has(judge, row_2026(), "W09", "入党介绍人")
+    lacks(judge, full_row(), "W09")  # the same introducer under the 2014 rules
+    member.sanction_until = d(2026, 1, 1)  # the impact period ended before the step
+    member.save()
+    lacks(judge, row_2026(), "W09")
