@@ -5,10 +5,15 @@ read — an earliest date never shown or counted as a due date."""
 import datetime as dt
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 
+from cases import selectors
 from cases.dates import add_months
+from cases.journey import advance
 from cases.rules import CaseFacts, PublicityFacts, deadlines, evaluate
 from cases.rules.deadlines import PUBLICITY_END, TABLE, Kind
+from tests import factories as f
 from tests.cases.test_rules_codes import CALENDAR, TIMELINE, attempt, codes
 
 d = dt.date
@@ -214,3 +219,48 @@ def test_archiving_is_due_a_week_after_the_conversion_approval():
 def test_the_probation_runs_a_year_and_an_extension_counts_from_its_end():
     assert deadlines.probation_end(d(2024, 2, 29)) == d(2025, 2, 28)
     assert deadlines.extended_probation_end(d(2025, 2, 28), 6) == add_months(d(2025, 2, 28), 6)
+
+
+# ---- the list, the 工作台 and the case page agree ----------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_list_the_dashboard_and_the_case_page_agree_on_a_conversion_meeting(
+    client, county, secretary, crew
+):
+
+    today = timezone.localdate()
+    probe = f.new_case(county.branch, secretary, applied_on=today - dt.timedelta(days=1000))
+    advance(probe, crew, until="admission_meeting")
+    offset = probe.probation_start - probe.applied_on
+    # Probation ends a week from today: the application is already in, the meeting not yet possible.
+    case = f.new_case(
+        county.branch, secretary, applied_on=today + dt.timedelta(days=7) - offset - dt.timedelta(days=365)
+    )
+    advance(case, crew, until="conversion_application")
+    end = case.probation_end
+    assert today < end <= today + dt.timedelta(days=14)
+    assert case.next_step == "conversion_meeting"
+    assert case.next_due is None and case.next_earliest == end
+
+    client.force_login(secretary)
+    shown = end.isoformat()
+    listed = client.get(reverse("cases:list")).content.decode()
+    assert f"{shown} 起" in listed and f"{shown} 前" not in listed
+    dashboard = client.get(reverse("cases:dashboard"))
+    assert case not in [*dashboard.context["overdue"], *dashboard.context["due_soon"]]
+    page = client.get(case.get_absolute_url())
+    [row] = [r for r in page.context["rows"] if r.step.code == "conversion_meeting"]
+    assert row.status.earliest == end and row.status.due is None
+    assert f"最早可于 {shown}" in page.content.decode()
+    assert f"应于 {shown} 前办理" not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_activist_whose_first_assessment_passed_stays_overdue_on_the_list(county, secretary, crew):
+
+    case = advance(f.new_case(county.branch, secretary), crew, until="contacts_assigned")
+    activist_on = case.records.get(step="activist_selection", is_current=True).on
+    assert case.next_step == "activist_cultivation"
+    assert case.next_due == add_months(activist_on, 6)
+    assert case in selectors.case_list(secretary, overdue=True)
