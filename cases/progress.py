@@ -1,5 +1,6 @@
 """Where a case stands: each step done, open or locked (and why, and from when), the next step and
-its dates. Pure reads of CaseFacts through the same rules the write path uses."""
+its dates. Pure reads of CaseFacts through the same rules the write path uses; every date (earliest,
+due, hard limit) comes from the one table in cases/rules/deadlines.py."""
 
 import datetime as dt
 from dataclasses import dataclass
