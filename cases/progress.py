@@ -1,13 +1,12 @@
 """Where a case stands: each step done, open or locked (and why, and from when), the next step and
-its dates. Pure reads of CaseFacts through the same rules the write path uses."""
+its dates. Pure reads of CaseFacts through the same rules the write path uses; every date (earliest,
+due, hard limit) comes from the one table in cases/rules/deadlines.py."""
 
 import datetime as dt
 from dataclasses import dataclass
 
 from cases import steps
-from cases.dates import add_months, add_years
-from cases.rules import Attempt, CaseFacts, evaluate
-from cases.rules.deadlines import APPROVAL_DEADLINES
+from cases.rules import Attempt, CaseFacts, deadlines, evaluate
 
 # Codes whose findings describe *when* a step becomes possible, without any user input.
 _TIMING_CODES = {"E03", "E04", "E10", "E14"}
@@ -19,50 +18,20 @@ class StepStatus:
     state: str  # "done", "open" or "locked"
     done_on: dt.date | None = None
     reasons: tuple[str, ...] = ()
-    earliest: dt.date | None = None
-    due: dt.date | None = None
+    earliest: dt.date | None = None  # 最早可于: never shown or counted as a due date
+    due: dt.date | None = None  # 应于…前 (deadlines.Kind.DUE)
+    limit: dt.date | None = None  # 最迟 (deadlines.Kind.LIMIT)
 
 
 def available_steps(facts: CaseFacts) -> list[steps.Step]:
     return [s for s in steps.STEPS if s.code not in facts.done and all(r in facts.done for r in s.requires)]
 
 
-def due_date(
-    code: str, facts: CaseFacts, rules_2026: callable, today: dt.date | None = None
-) -> dt.date | None:
-    done = facts.done
-    if code == "initial_talk" and "application" in done:
-        return add_months(done["application"], 1)
-    approval = APPROVAL_DEADLINES.get("admission_approval" if code == "committee_talk" else code)
-    if approval and approval.meeting in done:  # the talk comes before the approval it prepares
-        return add_months(done[approval.meeting], approval.due_months)
-    if code == "admission_meeting" and "pre_review" in done and rules_2026(done["pre_review"]):
-        return add_months(done["pre_review"], 1)
-    if code == "oath" and "admission_approval" in done and rules_2026(done["admission_approval"]):
-        return add_months(done["admission_approval"], 1)
-    if code in ("conversion_application", "conversion_meeting") and facts.probation_end:
-        return facts.probation_end
-    if code == "activist_cultivation" and "activist_selection" in done:
-        return next_assessment_due(done["activist_selection"], today or dt.date.today())
-    return None
-
-
-def next_assessment_due(activist_on: dt.date, today: dt.date) -> dt.date:
-    """Half-yearly assessments fall due every 6 months from activist_selection."""
-    n = 1
-    while (due := add_months(activist_on, 6 * n)) < today:
-        n += 1
-    return due
-
-
-def earliest_date(code: str, facts: CaseFacts) -> dt.date | None:
-    done = facts.done
-    candidates = [done[r] for r in steps.get(code).requires if r in done]
-    if code == "target_selection" and "activist_selection" in done:
-        candidates.append(add_years(done["activist_selection"], 1))
-    if code == "conversion_meeting" and facts.probation_end:
-        candidates.append(facts.probation_end)
-    return max(candidates) if candidates else None
+def step_bounds(code: str, facts: CaseFacts, rules) -> deadlines.Bounds:
+    """The table's dates for a step not yet recorded, on `rules.today` (cases.facts.RuleContext)."""
+    return deadlines.step_bounds(
+        code, facts, today=rules.today, rule_set_on=rules.rule_set_on, add_workdays=rules.calendar.add
+    )
 
 
 def step_statuses(facts: CaseFacts, rules) -> list[StepStatus]:
@@ -74,10 +43,13 @@ def step_statuses(facts: CaseFacts, rules) -> list[StepStatus]:
             continue
         missing = [steps.get(r).name for r in step.requires if r not in facts.done]
         if missing:
-            waiting = facts.probation_end if step.code == "conversion_meeting" else None
+            waiting = deadlines.bound(deadlines.rule("E10", "conversion_meeting"), facts)
             statuses.append(
                 StepStatus(
-                    step, "locked", reasons=tuple(f"须先完成「{m}」" for m in missing), earliest=waiting
+                    step,
+                    "locked",
+                    reasons=tuple(f"须先完成「{m}」" for m in missing),
+                    earliest=waiting if step.code == "conversion_meeting" else None,
                 )
             )
             continue
@@ -99,11 +71,12 @@ def open_status(step, facts: CaseFacts, rules) -> StepStatus:
         workdays_between=rules.calendar.count,
     )
     timing = [f for f in evaluate(attempt) if f.code in _TIMING_CODES and f.blocks]
-    earliest = max((f.date for f in timing if f.date), default=earliest_date(step.code, facts))
+    bounds = step_bounds(step.code, facts, rules)
     return StepStatus(
         step,
         "locked" if timing else "open",
         reasons=tuple(f.message for f in timing),
-        earliest=earliest,
-        due=due_date(step.code, facts, rules.is_2026, rules.today),
+        earliest=bounds.earliest,
+        due=bounds.due,
+        limit=bounds.limit,
     )

@@ -13,9 +13,8 @@ from branches.models import Organization, Role
 from branches.permissions import role_grants
 from branches.selectors import scope_filter
 from cases import steps
-from cases.dates import add_months
 from cases.models import Case, Meeting, StepRecord, Submission, SubmissionStatus, Vote
-from cases.rules.deadlines import APPROVAL_DEADLINES
+from cases.rules import deadlines
 from cases.selectors import cases_visible_to, filings_due_for
 from reviews.models import Letter, LetterEntry
 from reviews.queues import QUEUES, Queue
@@ -103,11 +102,11 @@ def queue_rows(user, queue: Queue, *, today: dt.date) -> list[QueueRow]:
             approval = row.records.get("admission_approval")
             row.submitted_on = approval.on if approval else None
         _attach_letters(rows)
-    rule = APPROVAL_DEADLINES.get(queue.slug)
+    due, limit = queue_deadline(queue, deadlines.Kind.DUE), queue_deadline(queue, deadlines.Kind.LIMIT)
     for row in rows:
-        if rule and (meeting := row.records.get(rule.meeting)):
-            row.due = add_months(meeting.on, rule.due_months)
-            row.hard_due = add_months(meeting.on, rule.limit_months) if rule.limit_months else None
+        if due and (started := row.records.get(due.after)):
+            row.due = due.date_from(started.on)
+            row.hard_due = limit.date_from(started.on) if limit else None
         row.overdue = bool(row.due and row.due < today)
     return sorted(
         rows, key=lambda r: (not r.overdue, r.due or dt.date.max, r.submitted_on or dt.date.max, r.pk)
@@ -161,23 +160,22 @@ def queue_counts(user, today: dt.date) -> list[tuple[Queue, int, int]]:
         items = queue_items(user, queue)
         total = items.count()
         overdue = 0
-        rule = APPROVAL_DEADLINES.get(queue.slug)
-        if rule and total and not queue.by_case:
+        due = queue_deadline(queue, deadlines.Kind.DUE)
+        if due and total and not queue.by_case:
             overdue = items.filter(
-                case__records__step=rule.meeting,
+                case__records__step=due.after,
                 case__records__is_current=True,
-                case__records__on__lte=last_date_overdue(today, rule.due_months),
+                case__records__on__lte=due.latest_start_overdue(today),
             ).count()
         counts.append((queue, total, overdue))
     return counts
 
 
-def last_date_overdue(today: dt.date, months: int) -> dt.date:
-    """The latest meeting date whose due date (meeting + months, clamped) is before today."""
-    day = add_months(today, -months) + dt.timedelta(days=4)
-    while add_months(day, months) >= today:
-        day -= dt.timedelta(days=1)
-    return day
+def queue_deadline(queue: Queue, kind: str) -> deadlines.Deadline | None:
+    """The table's entry for the step a queue decides (its due date, or its hard limit)."""
+    if queue.step is None or queue.by_case:
+        return None
+    return next(iter(deadlines.for_step(queue.step, kind)), None)
 
 
 def queue_branches(rows: list[QueueRow]) -> list[Organization]:

@@ -5,7 +5,6 @@ step is judged by cases.rules.evaluate — the code the forms and the write path
 breaks a rule is still counted as done for the steps after it, so one pass reports everything.
 """
 
-from cases.dates import add_years
 from cases.idcard import InvalidIdNumber, parse
 from cases.importer.context import ImportContext
 from cases.importer.plan import MemberRef, PlannedStep, RowPlan
@@ -13,6 +12,7 @@ from cases.importer.report import RowReport
 from cases.importer.template import CODE_COLUMNS, VOTE_COLUMNS
 from cases.rules import Attempt, CaseFacts, MeetingFacts, MemberFacts, PublicityFacts, VoteFacts, evaluate
 from cases.rules.checks import identity_findings
+from cases.rules.deadlines import probation_end
 from cases.services.step_decision import member_facts
 
 
@@ -105,7 +105,7 @@ def _take(planned: PlannedStep, facts: CaseFacts, plan: RowPlan, ctx: ImportCont
     facts.data[planned.code] = planned.data
     facts.rule_sets[planned.code] = ctx.rules.rule_set_on(planned.on)
     if planned.code == "admission_meeting":
-        facts.probation_end = add_years(planned.on, 1)  # 党章第七条, as _apply_consequences does
+        facts.probation_end = probation_end(planned.on)  # as _apply_consequences does
     if planned.code == "target_filing" and plan.publicity:
         facts.publicities.append(PublicityFacts(*plan.publicity))
 

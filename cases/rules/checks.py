@@ -6,9 +6,9 @@ No I/O: the forms, the write path and the importer all call these same functions
 import datetime as dt
 
 from cases import idcard, steps
-from cases.dates import add_months, add_years, age_on
+from cases.dates import add_months, age_on
+from cases.rules import deadlines
 from cases.rules.articles import cite
-from cases.rules.deadlines import APPROVAL_DEADLINES
 from cases.rules.facts import Attempt
 from cases.rules.findings import Finding
 
@@ -19,6 +19,15 @@ def _f(attempt: Attempt, code: str, text: str, date: dt.date | None = None) -> F
 
 def _name(code: str) -> str:
     return steps.get(code).name
+
+
+def _missed(a: Attempt, code: str) -> dt.date | None:
+    """The date of the table entry `code` enforces on this step, when the attempt misses it."""
+    deadline = deadlines.rule(code, a.step.code)
+    if a.rule_set not in deadline.rule_sets:
+        return None
+    day = deadlines.bound(deadline, a.case)
+    return day if day is not None and deadline.missed_by(a.on, day) else None
 
 
 # ---- identity (E01, E02) -------------------------------------------------------------------------
@@ -44,9 +53,8 @@ def check_identity(a: Attempt) -> list[Finding]:
 
 
 def check_age(a: Attempt) -> list[Finding]:
-    if age_on(a.case.birth_date, a.on) >= 18:
+    if (earliest := _missed(a, "E01")) is None:
         return []
-    earliest = add_years(a.case.birth_date, 18)
     return [_f(a, "E01", f"申请人在申请日期未满十八周岁：最早可于 {earliest} 递交入党申请书", earliest)]
 
 
@@ -77,8 +85,7 @@ def check_order(a: Attempt) -> list[Finding]:
 
 
 def check_talk_within_month(a: Attempt) -> list[Finding]:
-    applied = a.case.done.get("application")
-    if applied is None or a.on <= (due := add_months(applied, 1)):
+    if (due := _missed(a, "W01")) is None:
         return []
     return [_f(a, "W01", f"收到入党申请书后应在一个月内谈话：应于 {due} 前谈话，实际 {a.on}", due)]
 
@@ -93,8 +100,7 @@ def check_league_recommendation(a: Attempt) -> list[Finding]:
 
 
 def check_cultivation_year(a: Attempt) -> list[Finding]:
-    activist_on = a.case.done.get("activist_selection")
-    if activist_on is None or a.on >= (earliest := add_years(activist_on, 1)):
+    if (earliest := _missed(a, "E04")) is None:
         return []
     return [_f(a, "E04", f"培养期未满一年：最早可于 {earliest} 确定为发展对象", earliest)]
 
@@ -158,17 +164,14 @@ def check_training(a: Attempt) -> list[Finding]:
 
 
 def check_review_freshness(a: Attempt) -> list[Finding]:
-    reviewed = a.case.done.get("political_review")
-    if reviewed is None or a.on <= (stale := add_years(reviewed, 1)):
+    if (stale := _missed(a, "W06")) is None:
         return []
+    reviewed = a.case.done["political_review"]
     return [_f(a, "W06", f"政治审查（{reviewed}）至今已超过一年（{stale} 到期），建议重新审查", stale)]
 
 
 def check_meeting_after_pre_review(a: Attempt) -> list[Finding]:
-    if a.rule_set != "2026":
-        return []
-    pre = a.case.done.get("pre_review")
-    if pre is None or a.on <= (due := add_months(pre, 1)):
+    if (due := _missed(a, "W04")) is None:
         return []
     return [_f(a, "W04", f"预审合格后应在一个月内提交支部党员大会讨论：应于 {due} 前召开", due)]
 
@@ -215,8 +218,7 @@ def check_optional_vote(a: Attempt) -> list[Finding]:
 def check_conversion_meeting(a: Attempt) -> list[Finding]:
     resolution = a.data.get("resolution", "convert")
     found = []
-    end = a.case.probation_end
-    if resolution in ("convert", "extend") and end and a.on < end:
+    if resolution in ("convert", "extend") and (end := _missed(a, "E10")):
         found.append(_f(a, "E10", f"预备期未满：最早可于 {end} 讨论转正", end))
     if resolution == "extend":
         months = a.data.get("extension_months") or 0
@@ -228,24 +230,19 @@ def check_conversion_meeting(a: Attempt) -> list[Finding]:
 
 
 def check_approval_deadline(a: Attempt) -> list[Finding]:
-    deadline = APPROVAL_DEADLINES[a.step.code]
-    met = a.case.done.get(deadline.meeting)
-    if met is None:
-        return []
+    met = a.case.done.get(deadlines.rule("W03", a.step.code).after)
+    has_limit = bool(deadlines.for_step(a.step.code, deadlines.Kind.LIMIT))
     found = []
-    if deadline.limit_months and a.on > (hard := add_months(met, deadline.limit_months)):
+    if has_limit and (hard := _missed(a, "E12")):
         found.append(_f(a, "E12", f"支部大会（{met}）通过后审批最长不得超过六个月：应于 {hard} 前审批", hard))
-    elif a.on > (due := add_months(met, deadline.due_months)):
+    elif due := _missed(a, "W03"):
         special = "，特殊情况须说明理由" if a.step.code == "admission_approval" else ""
         found.append(_f(a, "W03", f"应在支部大会（{met}）后三个月内审批：应于 {due} 前审批{special}", due))
     return found
 
 
 def check_oath_within_month(a: Attempt) -> list[Finding]:
-    if a.rule_set != "2026":
-        return []
-    approved = a.case.done.get("admission_approval")
-    if approved is None or a.on <= (due := add_months(approved, 1)):
+    if (due := _missed(a, "W05")) is None:
         return []
     return [_f(a, "W05", f"入党宣誓一般在批复后一个月内进行：应于 {due} 前宣誓", due)]
 
@@ -266,22 +263,22 @@ def check_publicity(a: Attempt) -> list[Finding]:
     """E14 (2026): after the committee agrees to a target, a 公示 of ≥5 working days must have
     ended, with every objection resolved, before any later step is dated."""
     agreed = a.case.done.get("target_filing")
-    if agreed is None or a.step.number <= steps.get("target_filing").number:
+    after_end = deadlines.rule("E14", a.step.code) if a.step.code in deadlines.AFTER_TARGET_FILING else None
+    if agreed is None or after_end is None:
         return []
     if not (a.is_2026_date and a.is_2026_date(agreed)):
         return []
-    candidates = [p for p in a.case.publicities if p.start_on >= agreed]
-    if not candidates:
+    pub = deadlines.publicity_after_agreement(a.case)
+    if pub is None:
         return [_f(a, "E14", f"上级党委同意（{agreed}）后须公示不少于五个工作日，未见公示记录")]
-    pub = max(candidates, key=lambda p: p.end_on)
+    length = deadlines.rule("E14", deadlines.PUBLICITY_END)
     days = a.workdays_between(pub.start_on, pub.end_on)
     found = []
-    if days < 5:
+    if days < length.workdays:
         found.append(
             _f(a, "E14", f"公示 {pub.start_on} 至 {pub.end_on} 仅 {days} 个工作日，不少于五个工作日")
         )
-    if a.on <= pub.end_on:
-        earliest = pub.end_on + dt.timedelta(days=1)
+    if after_end.missed_by(a.on, earliest := deadlines.bound(after_end, a.case)):
         found.append(
             _f(a, "E14", f"公示至 {pub.end_on} 结束：最早可于 {earliest} 办理「{a.step.name}」", earliest)
         )

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from branches.models import MemberStatus, OrgKind, PartyMember
 from branches.selectors import has_branch_committee
 from cases import steps
-from cases.dates import add_months, add_years
 from cases.facts import RuleContext, case_facts
 from cases.models import Case, Meeting, Outcome, Publicity, StepRecord, StepRecordPerson, Vote
 from cases.rules import Attempt, CaseFacts, MeetingFacts, MemberFacts, VoteFacts, blocks, evaluate, warnings
+from cases.rules.deadlines import extended_probation_end, probation_end
 from cases.services.actors import Actor
 from cases.services.errors import (
     InvalidInput,
@@ -285,7 +285,7 @@ def _apply_consequences(state: CaseState, step: steps.Step, record: StepRecord) 
     if step.code == "admission_meeting":
         # 党章第七条: probation runs one year from the branch meeting's resolution.
         case.probation_start = record.on
-        case.probation_end = add_years(record.on, 1)
+        case.probation_end = probation_end(record.on)
     elif step.code == "conversion_approval":
         meeting = state.records["conversion_meeting"]
         resolution = meeting.data.get("resolution", "convert")
@@ -294,7 +294,7 @@ def _apply_consequences(state: CaseState, step: steps.Step, record: StepRecord) 
         elif resolution == "extend":
             months = int(meeting.data["extension_months"])
             case.extension_months = months
-            case.probation_end = add_months(case.probation_end, months)
+            case.probation_end = extended_probation_end(case.probation_end, months)
             record.data = {**record.data, "resolution": "extend", "extension_months": months}
             reopened = [state.records.pop(c) for c in steps.REOPENED_BY_EXTENSION if c in state.records]
             for old in reopened:
