@@ -15,6 +15,7 @@ from branches.selectors import scope_filter
 from cases import steps
 from cases.dates import add_months
 from cases.models import Case, Meeting, StepRecord, Submission, SubmissionStatus, Vote
+from cases.permissions import acting_orgs
 from cases.rules.deadlines import APPROVAL_DEADLINES
 from cases.selectors import cases_visible_to, filings_due_for
 from reviews.models import Letter, LetterEntry
@@ -74,14 +75,15 @@ def user_roles(user) -> set[Role]:
 
 def committees_of(user) -> list[Organization]:
     """Organizations with approval authority where the user is a committee officer."""
-    return [org for org in role_orgs(user, Role.COMMITTEE_OFFICER) if org.can_approve]
+    return acting_orgs(user, (Role.COMMITTEE_OFFICER,), steps.get("admission_approval"))
 
 
 def queue_items(user, queue: Queue):
-    """The queue's base queryset: pending submissions at my organizations, or (department) cases."""
+    """The queue's base queryset: pending submissions where the policy lets me act on them (my
+    role there, and the authority for the queue's step), or (department) cases."""
     if queue.by_case:
         return filings_due_for(user)
-    orgs = committees_of(user) if queue.role == Role.COMMITTEE_OFFICER else role_orgs(user, queue.role)
+    orgs = acting_orgs(user, (queue.role,), steps.get(queue.step) if queue.step else None)
     qs = Submission.objects.filter(
         status=SubmissionStatus.PENDING, at_org__in=orgs, case__in=cases_visible_to(user)
     )

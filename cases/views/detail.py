@@ -24,6 +24,13 @@ def _visible_case(request, pk):
     )
 
 
+def _gate(answer) -> None:
+    """403 when the policy says this user may never do it here; a refusal for now (a report not
+    yet arrived, a closed file) is the service's to explain, as a form error or a message."""
+    if not answer and answer.forbidden:
+        raise PermissionDenied(f"{answer.code} {answer.reason}".strip())
+
+
 def _done(request, case, message):
     messages.success(request, message)
     if request.htmx:
@@ -76,8 +83,7 @@ def case_create(request):
 @limit_id_lookups
 def case_edit(request, pk):
     case = _visible_case(request, pk)
-    if not permissions.can_edit_branch_side(request.user, case):
-        raise PermissionDenied
+    _gate(permissions.act_answer(request.user, case, permissions.Act.EDIT))
     person = case.person
     initial = {k: getattr(person, k) for k in forms.PersonFields.base_fields if k != "id_number"}
     initial.update(league_recommended_on=case.league_recommended_on, leaving_unit_on=case.leaving_unit_on)
@@ -106,8 +112,8 @@ def step_form(request, pk, code):
     step = steps.BY_CODE.get(code)
     if step is None:
         raise Http404
-    if not permissions.can_perform(request.user, case, step):
-        raise PermissionDenied
+    waiting = permissions.pending_report(permissions.pending_reports(case), step.code)
+    _gate(permissions.step_answer(request.user, case, step, waiting))
     body = services.meeting_body(case, step) if step.body else ""
     committees = [g.org for g in grants_covering(request.user, case.branch, roles={Role.COMMITTEE_OFFICER})]
     form = forms.StepForm(
@@ -214,7 +220,7 @@ def publicity(request, pk):
         return redirect(case)
     try:
         services.record_publicity(case=case, actor=actor_for(request), **form.cleaned_data)
-    except services.InvalidInput as exc:
+    except (services.StepNotAllowed, services.InvalidInput) as exc:
         messages.error(request, str(exc))
         return redirect(case)
     return _done(request, case, "已登记公示。")
