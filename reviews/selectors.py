@@ -1,7 +1,8 @@
 """Reads of the desk, always scoped to the user: the queues, their rows and counts, and letters.
 
-A queue holds only what waits at an organization where the user holds the queue's role, and only
-cases the user may see (cases_visible_to): an officer of another township sees nothing of them.
+A queue holds only what waits at an organization where the policy (cases.permissions.acting_orgs)
+lets the user act — the queue's role there, and the authority for its step (E13) — and only cases
+the user may see (cases_visible_to): an officer of another township sees nothing of them.
 """
 
 import datetime as dt
@@ -63,10 +64,6 @@ class QueueRow:
     def extension_months(self):
         meeting = self.records.get("conversion_meeting")
         return meeting.data.get("extension_months") if meeting else None
-
-
-def role_orgs(user, role: Role) -> list[Organization]:
-    return [g.org for g in role_grants(user) if g.role == role]
 
 
 def user_roles(user) -> set[Role]:

@@ -10,7 +10,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from branches.models import Role
-from branches.permissions import grants_covering, has_role, role_grants
+from branches.permissions import has_role, role_grants
 from branches.selectors import branches_visible_to
 from cases import forms, permissions, presenters, selectors, services, steps
 from cases.models import Material
@@ -113,9 +113,11 @@ def step_form(request, pk, code):
     if step is None:
         raise Http404
     waiting = permissions.pending_report(permissions.pending_reports(case), step.code)
-    _gate(permissions.step_answer(request.user, case, step, waiting))
+    answer = permissions.step_answer(request.user, case, step, waiting)
+    _gate(answer)
     body = services.meeting_body(case, step) if step.body else ""
-    committees = [g.org for g in grants_covering(request.user, case.branch, roles={Role.COMMITTEE_OFFICER})]
+    # The 党委会 already recorded that may decide: those of the committee the policy lets act.
+    committees = [answer.grant.org] if answer.grant and answer.grant.role == Role.COMMITTEE_OFFICER else []
     form = forms.StepForm(
         request.POST or None,
         request.FILES or None,
