@@ -59,6 +59,16 @@ def grants_covering(user, org: Organization, roles=None) -> list[RoleGrant]:
     return [g for g in role_grants(user) if g.covers(org) and (roles is None or g.role in roles)]
 
 
+def acting_grant_for(user, org: Organization, roles, prefer: int | None = None) -> RoleGrant | None:
+    """The grant the user acts in on `org` in one of `roles`: the one held on the organization
+    `prefer` (an id: e.g. where a report waits), else the nearest; None when they hold none there."""
+    grants = grants_covering(user, org, roles=set(roles))
+    preferred = [g for g in grants if prefer is not None and g.org.pk == prefer]
+    if preferred:
+        return preferred[0]
+    return max(grants, key=lambda g: len(g.org.path), default=None)
+
+
 def has_role(user, role: Role) -> bool:
     return any(g.role == role for g in role_grants(user))
 

@@ -1,25 +1,193 @@
-"""Which actions a user may take on a visible case (visibility itself is cases_visible_to)."""
+"""May this user do this here? The one answer the case page's buttons, the view gates, the desk,
+the inbox and the services read (whether the case is visible at all is cases_visible_to).
 
-from branches.models import Role
-from branches.permissions import grants_covering
+An answer is `Allowed(grant)` — the role and organization the service will act in — or
+`Refused(reason, why)`. It is built on the grant resolution the services use
+(branches.permissions.acting_grant_for) and, for a step, on the authority rule behind E13
+(cases.rules.authority). Whether the step itself can be recorded now (done, order, dates, votes)
+is the decider's (cases.services.step_decision), not this module's.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from branches.models import Organization, OrgKind, Role
+from branches.permissions import RoleGrant, acting_grant_for, grants_covering, role_grants
 from cases import steps
-from cases.models import Case
+from cases.models import Case, Submission, SubmissionStatus
+from cases.rules.authority import authority_refusal
+
+
+class Act(StrEnum):
+    """What the case page offers besides the steps themselves."""
+
+    EDIT = "edit"  # 修改人员信息
+    SUBMIT = "submit"  # 报送上级党委
+    PUBLICITY = "publicity"  # 登记发展对象公示
+    UPLOAD = "upload"  # 上传材料
+    CLOSE = "close"  # 本人撤回 / 不再列为积极分子、发展对象
+    REJECT = "reject"  # 未被接收
+    TRANSFER = "transfer"  # 组织关系转出
+    REVEAL_ID = "reveal_id"  # 显示完整公民身份号码
+    FORWARD = "forward"  # 审议同意并上报 (a report waiting at the user's organization)
+    RETURN = "return"  # 退回党支部 (likewise)
+
+
+B, R, C = Role.BRANCH_SECRETARY, Role.REVIEWER, Role.COMMITTEE_OFFICER
+
+# Who may do each act, and whether it changes an open file only.
+ACT_ROLES: dict[Act, tuple[Role, ...]] = {
+    Act.EDIT: (B,),
+    Act.SUBMIT: (B,),
+    Act.PUBLICITY: (B,),
+    Act.UPLOAD: (B, C),
+    Act.CLOSE: (B,),
+    Act.REJECT: (B, C),
+    Act.TRANSFER: (B,),
+    Act.REVEAL_ID: (B, C),
+    Act.FORWARD: (R,),
+    Act.RETURN: (R, C),
+}
+REPORT_ACTS = (Act.FORWARD, Act.RETURN)  # on one pending report: submission_answer
+CASE_ACTS = tuple(act for act in Act if act not in REPORT_ACTS)  # on the case: act_answer
+# A material (e.g. the withdrawal letter) may still be filed, and the number read, once a file is closed.
+OPEN_FILE_ONLY = {Act.EDIT, Act.SUBMIT, Act.PUBLICITY, Act.CLOSE, Act.REJECT, Act.TRANSFER}
+
+NO_ROLE = "您的角色无权办理此事项。"
+NOT_HERE = "该报送不在本组织办理。"
+
+
+class Why(StrEnum):
+    ROLE = "role"  # no role for it here: 403
+    AUTHORITY = "authority"  # the organization lacks the authority (E13): 403, and the rules' finding
+    CLOSED = "closed"  # the file is closed: the service says so
+    WAITING = "waiting"  # the branch's report has not reached the user's organization (yet)
+
+
+@dataclass(frozen=True)
+class Allowed:
+    grant: RoleGrant
+
+    def __bool__(self) -> bool:
+        return True
+
+
+@dataclass(frozen=True)
+class Refused:
+    reason: str
+    why: Why
+    grant: RoleGrant | None = None  # the grant the user would act in, when they hold one
+
+    def __bool__(self) -> bool:
+        return False
+
+    @property
+    def forbidden(self) -> bool:
+        """Never for this user here (a 403), as opposed to not now (a form error)."""
+        return self.why in (Why.ROLE, Why.AUTHORITY)
+
+    @property
+    def code(self) -> str:
+        return "E13" if self.why == Why.AUTHORITY else ""
+
+
+Answer = Allowed | Refused
+
+
+def act_answer(user, case: Case, act: Act) -> Answer:
+    """May the user do one of the CASE_ACTS on this case?"""
+    grant = acting_grant_for(user, case.branch, ACT_ROLES[act])
+    if grant is None:
+        return Refused(NO_ROLE, Why.ROLE)
+    if act in OPEN_FILE_ONLY and not case.is_open:
+        return Refused(f"案例已结束（{case.get_outcome_display()}）", Why.CLOSED, grant)
+    return Allowed(grant)
+
+
+def submission_answer(user, submission: Submission, act: Act) -> Answer:
+    """May the user forward or return this report? Only where it waits, in a role the act needs."""
+    grants = grants_covering(user, submission.case.branch, roles=set(ACT_ROLES[act]))
+    here = next((g for g in grants if g.org.pk == submission.at_org_id), None)
+    if here is None:
+        return Refused(NOT_HERE if grants else NO_ROLE, Why.ROLE)
+    return Allowed(here)
+
+
+def step_answer(user, case: Case, step: steps.Step, waiting: Submission | None) -> Answer:
+    """May the user record `step` on this case? `waiting` is the branch's pending report the step
+    answers (steps.SUBMISSION_TARGET), if any: a committee acts where the report waits."""
+    grant = acting_grant_for(user, case.branch, step.roles, prefer=waiting.at_org_id if waiting else None)
+    if grant is None:
+        return Refused(NO_ROLE, Why.ROLE)
+    if not case.is_open:
+        return Refused(f"案例已结束（{case.get_outcome_display()}），不能继续办理", Why.CLOSED, grant)
+    if step.submitted:
+        if waiting is None:
+            kind = steps.get(steps.SUBMISSION_TARGET[step.code]).name
+            return Refused(f"党支部尚未报送「{kind}」，不能办理", Why.WAITING, grant)
+        if waiting.at_org_id != grant.org.pk:
+            return Refused(f"该事项正在「{waiting.at_org.name}」审议，尚未报送至本级党委", Why.WAITING, grant)
+    if reason := authority_of(grant.org, step):
+        return Refused(reason, Why.AUTHORITY, grant)
+    return Allowed(grant)
+
+
+def authority_of(org: Organization, step: steps.Step) -> str | None:
+    """Why `org` lacks the authority for `step` (E13's rule), or None."""
+    return authority_refusal(step, can_approve=org.can_approve, is_department=org.kind == OrgKind.DEPARTMENT)
+
+
+def pending_reports(case: Case) -> list[Submission]:
+    """The case's reports waiting somewhere, with where they wait."""
+    return list(case.submissions.filter(status=SubmissionStatus.PENDING).select_related("at_org"))
+
+
+def pending_report(submissions: list[Submission], code: str) -> Submission | None:
+    """The pending report a step answers, from the case's submissions."""
+    kind = steps.SUBMISSION_TARGET.get(code)
+    return next((s for s in submissions if s.step == kind and s.status == SubmissionStatus.PENDING), None)
+
+
+def allowed_actions(user, case: Case, submissions: list[Submission] | None = None) -> dict:
+    """Every answer the case page needs: {step code: answer} for the 25 steps, {Act: answer} for
+    the other acts, and {(Act.FORWARD | Act.RETURN, report kind): answer} for each pending report.
+
+    Pass the case's submissions (at_org selected) when already read; grants are cached on the
+    user, so the answers cost no query."""
+    submissions = pending_reports(case) if submissions is None else submissions
+    submissions = [s for s in submissions if s.status == SubmissionStatus.PENDING]
+    for submission in submissions:
+        submission.case = case  # the answers read the case's branch, already in hand
+    answers: dict = {
+        s.code: step_answer(user, case, s, pending_report(submissions, s.code)) for s in steps.STEPS
+    }
+    answers.update({act: act_answer(user, case, act) for act in CASE_ACTS})
+    for submission in submissions:
+        for act in REPORT_ACTS:
+            answers[act, submission.step] = submission_answer(user, submission, act)
+    return answers
+
+
+def acting_orgs(user, roles, step: steps.Step | None = None) -> list[Organization]:
+    """The organizations where the user acts in one of `roles` — with the authority for `step`,
+    when given: where a desk queue's or an inbox's reports wait for them."""
+    return [
+        g.org
+        for g in role_grants(user)
+        if g.role in roles and (step is None or authority_of(g.org, step) is None)
+    ]
+
+
+def report_orgs(user) -> list[Organization]:
+    """Where the user may forward or return the reports waiting there (the inbox)."""
+    return acting_orgs(user, {role for act in REPORT_ACTS for role in ACT_ROLES[act]})
 
 
 def roles_on(user, case: Case) -> set[Role]:
     return {g.role for g in grants_covering(user, case.branch)}
 
 
-def can_perform(user, case: Case, step: steps.Step, roles: set[Role] | None = None) -> bool:
-    roles = roles_on(user, case) if roles is None else roles
-    return bool(roles & set(step.roles))
-
-
-def can_edit_branch_side(user, case: Case, roles: set[Role] | None = None) -> bool:
-    roles = roles_on(user, case) if roles is None else roles
-    return Role.BRANCH_SECRETARY in roles
-
-
 def can_see_full_id(user, case: Case, roles: set[Role] | None = None) -> bool:
+    """For a list of cases (exports), from the roles already resolved per branch."""
     roles = roles_on(user, case) if roles is None else roles
-    return bool(roles & {Role.BRANCH_SECRETARY, Role.COMMITTEE_OFFICER})
+    return bool(roles & set(ACT_ROLES[Act.REVEAL_ID]))

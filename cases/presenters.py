@@ -5,12 +5,12 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from branches.models import Organization, OrgKind, Role
-from branches.permissions import grants_covering
+from branches.models import Organization, OrgKind
 from branches.selectors import review_chain
 from cases import permissions, progress, selectors, steps
 from cases.facts import RuleContext, case_facts
 from cases.idcard import mask
+from cases.permissions import Act
 
 
 @dataclass
@@ -32,7 +32,6 @@ class StepRow:
 
 def case_page(case, user, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
-    roles = permissions.roles_on(user, case)
     person = case.person_on_file
     records = selectors.case_records(case)
     publicities = selectors.case_publicities(case)
@@ -46,7 +45,7 @@ def case_page(case, user, today: dt.date | None = None) -> dict:
     for event in events:
         if event.kind == "step" and event.warnings and event.step not in warnings_by_step:
             warnings_by_step[event.step] = event.warnings
-    my_orgs = {g.org.pk for g in grants_covering(user, case.branch)}
+    may = permissions.allowed_actions(user, case, submissions)
     materials = selectors.case_materials(case)
     materials_by_step = {}
     for item in materials:
@@ -61,21 +60,16 @@ def case_page(case, user, today: dt.date | None = None) -> dict:
             materials=materials_by_step.get(step.code, []),
         )
         if status.state != "done" and case.is_open:
-            allowed = permissions.can_perform(user, case, step, roles)
+            row.can_act = bool(may[step.code])
             if step.submitted:
-                row.pending = selectors.pending_submission(submissions, step.code)
-                if row.pending is None:
-                    row.needs_submission = True
-                else:
-                    at_mine = row.pending.at_org_id in my_orgs
-                    row.can_act = allowed and at_mine and Role.COMMITTEE_OFFICER in roles
-                    row.can_review = at_mine and Role.REVIEWER in roles
-                    row.can_return = row.can_act or row.can_review
-            else:
-                row.can_act = allowed
+                row.pending = permissions.pending_report(submissions, step.code)
+                row.needs_submission = row.pending is None
+                if row.pending is not None:
+                    kind = row.pending.step
+                    row.can_review = bool(may[Act.FORWARD, kind])
+                    row.can_return = bool(may[Act.RETURN, kind])
         rows.append(row)
     current_stage = case.stage_number
-    can_edit = permissions.can_edit_branch_side(user, case, roles) and case.is_open
     return {
         "case": case,
         "person": person,
@@ -91,14 +85,12 @@ def case_page(case, user, today: dt.date | None = None) -> dict:
             for n, name in steps.STAGE_NAMES.items()
         ],
         "masked_id": mask(person.id_number),
-        "can_see_full_id": permissions.can_see_full_id(user, case, roles),
-        "can_edit": can_edit,
+        "may": {act: may[act] for act in permissions.CASE_ACTS},
         "transfer_branches": list(
             Organization.objects.filter(kind=OrgKind.BRANCH).exclude(pk=case.branch_id).only("pk", "name")
         )
-        if can_edit
+        if may[Act.TRANSFER]
         else [],
-        "is_committee": Role.COMMITTEE_OFFICER in roles,
         "events": events,
         "loose_materials": materials_by_step.get("", []),
         "publicities": publicities,

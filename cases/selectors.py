@@ -4,11 +4,11 @@ import datetime as dt
 
 from django.db.models import Q
 
-from branches.models import Organization, OrgKind, Role
-from branches.permissions import role_grants
+from branches.models import Organization, OrgKind
 from branches.selectors import scope_filter
 from cases import steps
 from cases.models import Case, CaseEvent, Material, Publicity, StepRecord, Submission, SubmissionStatus
+from cases.permissions import acting_orgs, report_orgs
 from cases.services.summary import DERIVED_COLUMNS
 
 
@@ -133,8 +133,8 @@ def field_history(case: Case, user, limit: int = 40) -> list[dict]:
 
 
 def inbox_for(user):
-    """Pending submissions waiting at an organization where the user reviews or decides."""
-    orgs = [g.org.pk for g in role_grants(user) if g.role in (Role.REVIEWER, Role.COMMITTEE_OFFICER)]
+    """Pending submissions waiting at an organization where the user may forward or return them."""
+    orgs = [org.pk for org in report_orgs(user)]
     return (
         Submission.objects.filter(status=SubmissionStatus.PENDING, at_org__in=orgs, case__outcome="")
         .filter(case__in=cases_visible_to(user))
@@ -144,11 +144,18 @@ def inbox_for(user):
 
 
 def filings_due_for(user):
-    """预备党员备案 waiting at the organization department (step 18)."""
-    if not any(g.role == Role.DEPARTMENT_AUDITOR for g in role_grants(user)):
+    """预备党员备案 waiting at the organization department (step 18), for the departments where the
+    policy lets the user file (an auditor's grant on an organization department)."""
+    filing = steps.get("admission_filing")
+    departments = acting_orgs(user, filing.roles, filing)
+    if not departments:
         return Case.objects.none()
+    under = Q()
+    for org in departments:
+        under |= Q(branch__path__startswith=org.path)
     return (
         cases_visible_to(user)
+        .filter(under)
         .filter(outcome="", records__step="admission_approval", records__is_current=True)
         .exclude(pk__in=StepRecord.objects.filter(step="admission_filing", is_current=True).values("case"))
         .select_related("person", "branch")
@@ -162,8 +169,3 @@ def returned_submissions(submissions: list[Submission]) -> list[Submission]:
     for sub in submissions:  # newest first
         latest.setdefault(sub.step, sub)
     return [s for s in latest.values() if s.status == SubmissionStatus.RETURNED]
-
-
-def pending_submission(submissions: list[Submission], code: str) -> Submission | None:
-    kind = steps.SUBMISSION_TARGET.get(code)
-    return next((s for s in submissions if s.step == kind and s.status == SubmissionStatus.PENDING), None)

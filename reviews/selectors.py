@@ -1,7 +1,8 @@
 """Reads of the desk, always scoped to the user: the queues, their rows and counts, and letters.
 
-A queue holds only what waits at an organization where the user holds the queue's role, and only
-cases the user may see (cases_visible_to): an officer of another township sees nothing of them.
+A queue holds only what waits at an organization where the policy (cases.permissions.acting_orgs)
+lets the user act — the queue's role there, and the authority for its step (E13) — and only cases
+the user may see (cases_visible_to): an officer of another township sees nothing of them.
 """
 
 import datetime as dt
@@ -14,6 +15,7 @@ from branches.permissions import role_grants
 from branches.selectors import scope_filter
 from cases import steps
 from cases.models import Case, Meeting, StepRecord, Submission, SubmissionStatus, Vote
+from cases.permissions import acting_orgs
 from cases.rules import deadlines
 from cases.selectors import cases_visible_to, filings_due_for
 from reviews.models import Letter, LetterEntry
@@ -63,24 +65,21 @@ class QueueRow:
         return meeting.data.get("extension_months") if meeting else None
 
 
-def role_orgs(user, role: Role) -> list[Organization]:
-    return [g.org for g in role_grants(user) if g.role == role]
-
-
 def user_roles(user) -> set[Role]:
     return {g.role for g in role_grants(user)}
 
 
 def committees_of(user) -> list[Organization]:
     """Organizations with approval authority where the user is a committee officer."""
-    return [org for org in role_orgs(user, Role.COMMITTEE_OFFICER) if org.can_approve]
+    return acting_orgs(user, (Role.COMMITTEE_OFFICER,), steps.get("admission_approval"))
 
 
 def queue_items(user, queue: Queue):
-    """The queue's base queryset: pending submissions at my organizations, or (department) cases."""
+    """The queue's base queryset: pending submissions where the policy lets me act on them (my
+    role there, and the authority for the queue's step), or (department) cases."""
     if queue.by_case:
         return filings_due_for(user)
-    orgs = committees_of(user) if queue.role == Role.COMMITTEE_OFFICER else role_orgs(user, queue.role)
+    orgs = acting_orgs(user, (queue.role,), steps.get(queue.step) if queue.step else None)
     qs = Submission.objects.filter(
         status=SubmissionStatus.PENDING, at_org__in=orgs, case__in=cases_visible_to(user)
     )

@@ -9,6 +9,7 @@ from cases import idcard, steps
 from cases.dates import add_months, age_on
 from cases.rules import deadlines
 from cases.rules.articles import cite
+from cases.rules.authority import authority_refusal
 from cases.rules.facts import Attempt
 from cases.rules.findings import Finding
 
@@ -248,15 +249,11 @@ def check_oath_within_month(a: Attempt) -> list[Finding]:
 
 
 def check_authority(a: Attempt) -> list[Finding]:
-    if a.step.code == "admission_filing":
-        if a.acting_org_is_department is False:
-            return [_f(a, "E13", "预备党员备案由上级党委组织部门办理，本组织无此权限")]
-        return []
-    if a.step.is_committee_step and a.acting_org_can_approve is False:
-        return [
-            _f(a, "E13", f"「{a.step.name}」须由具有审批权限的基层党委办理；党总支、村（社区）党委只能审议")
-        ]
-    return []
+    """E13, from the same rule the "may I" policy (cases.permissions) offers buttons by."""
+    reason = authority_refusal(
+        a.step, can_approve=a.acting_org_can_approve, is_department=a.acting_org_is_department
+    )
+    return [_f(a, "E13", reason)] if reason else []
 
 
 def check_publicity(a: Attempt) -> list[Finding]:

@@ -5,8 +5,10 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 
 from branches.models import Organization, Role
-from branches.permissions import RoleGrant, grants_covering, role_grants
+from branches.permissions import RoleGrant, acting_grant_for, role_grants
 from cases.models import EventSource
+from cases.permissions import NO_ROLE, Answer, Why
+from cases.services.errors import StepNotAllowed
 
 # Who may backfill a branch's history by import (every step, as the branch and its committee did).
 IMPORT_ROLES = (Role.BRANCH_SECRETARY, Role.COMMITTEE_OFFICER)
@@ -26,11 +28,21 @@ def as_actor(actor) -> Actor:
 def acting_grant(user, branch: Organization, roles, prefer: Organization | None = None) -> RoleGrant:
     """The grant of one of `roles` covering the branch held on `prefer` (e.g. where a report waits),
     else the nearest one; 403 when there is none."""
-    grants = grants_covering(user, branch, roles=set(roles))
-    if not grants:
-        raise PermissionDenied("您的角色无权办理此事项。")
-    preferred = [g for g in grants if prefer is not None and g.org.pk == prefer.pk]
-    return preferred[0] if preferred else max(grants, key=lambda g: len(g.org.path))
+    grant = acting_grant_for(user, branch, roles, prefer=prefer.pk if prefer else None)
+    if grant is None:
+        raise PermissionDenied(NO_ROLE)
+    return grant
+
+
+def granted(answer: Answer) -> RoleGrant:
+    """The grant the policy (cases.permissions) allows, or its refusal raised: PermissionDenied
+    when the user may not act here, StepNotAllowed when not now. An organization without the
+    authority (E13) acts on: the rules report E13 with every other finding of the step."""
+    if answer or answer.why == Why.AUTHORITY:
+        return answer.grant
+    if answer.forbidden:
+        raise PermissionDenied(answer.reason)
+    raise StepNotAllowed(answer.reason)
 
 
 def may_import(user) -> bool:

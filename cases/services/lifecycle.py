@@ -10,8 +10,9 @@ from branches.models import Organization, OrgKind, Role
 from branches.permissions import grants_covering
 from cases import idcard
 from cases.models import PERSON_FIELDS, Case, EventSource, Outcome, Person, StepRecord, SubmissionStatus
+from cases.permissions import Act, act_answer
 from cases.rules.checks import identity_findings
-from cases.services.actors import IMPORT_ROLES, Actor, acting_grant, as_actor
+from cases.services.actors import IMPORT_ROLES, Actor, acting_grant, as_actor, granted
 from cases.services.errors import InvalidInput, StepNotAllowed, refuse_out_of_range
 from cases.services.events import record_event
 from cases.services.recorded_people import save_people
@@ -120,10 +121,10 @@ def update_person(*, case: Case, changes: dict, actor, case_changes: dict | None
     actor = as_actor(actor)
     refuse_out_of_range(*(case_changes or {}).values())
     lock_case(case)
-    grant = acting_grant(actor.user, case.branch, (Role.BRANCH_SECRETARY,))
     if not case.is_open:
         # A closed file keeps the person as they were; after a transfer the data is another branch's.
         raise StepNotAllowed(f"案例已结束（{case.get_outcome_display()}），人员信息不能再修改")
+    grant = granted(act_answer(actor.user, case, Act.EDIT))
     person = case.person
     require_single_line(changes)
     if "id_number" in changes:
@@ -179,12 +180,9 @@ def close_case(*, case: Case, outcome: str, on: dt.date, reason: str, actor) -> 
     lock_case(case)
     if not case.is_open:
         raise StepNotAllowed(f"案例已结束（{case.get_outcome_display()}）")
-    roles = (
-        (Role.BRANCH_SECRETARY, Role.COMMITTEE_OFFICER)
-        if outcome == Outcome.ADMISSION_REJECTED
-        else (Role.BRANCH_SECRETARY,)
+    grant = granted(
+        act_answer(actor.user, case, Act.REJECT if outcome == Outcome.ADMISSION_REJECTED else Act.CLOSE)
     )
-    grant = acting_grant(actor.user, case.branch, roles)
     if outcome not in CLOSABLE or case.stage not in CLOSABLE[outcome]:
         raise StepNotAllowed(f"{case.get_stage_display()}阶段不能登记为「{outcome.label}」")
     case.outcome, case.outcome_on, case.outcome_reason = outcome, on, reason.strip()
@@ -214,7 +212,7 @@ def transfer_case(*, case: Case, to_branch: Organization, on: dt.date, reason: s
         raise StepNotAllowed("案例已结束，不能转出")
     if to_branch.kind != OrgKind.BRANCH or to_branch.pk == case.branch_id:
         raise InvalidInput("请选择另一个党支部作为转入支部")
-    grant = acting_grant(actor.user, case.branch, (Role.BRANCH_SECRETARY,))
+    grant = granted(act_answer(actor.user, case, Act.TRANSFER))
     case.outcome, case.outcome_on, case.outcome_reason = Outcome.TRANSFERRED_OUT, on, reason
     case.person_at_transfer = {field: getattr(case.person, field) for field in PERSON_FIELDS}
     withdraw_pending_submissions(case)

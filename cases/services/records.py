@@ -4,10 +4,10 @@ import datetime as dt
 
 from django.db import transaction
 
-from branches.models import Role
 from cases import steps
 from cases.models import AccessPurpose, Case, EventSource, ExportLog, Material, Publicity, SensitiveAccess
-from cases.services.actors import IMPORT_ROLES, acting_grant, as_actor
+from cases.permissions import Act, act_answer
+from cases.services.actors import IMPORT_ROLES, acting_grant, as_actor, granted
 from cases.services.errors import InvalidInput, refuse_out_of_range
 from cases.services.events import record_event
 from cases.services.step_service import lock_case
@@ -63,8 +63,10 @@ def record_publicity(*, case: Case, start_on: dt.date, end_on: dt.date, actor, *
     """details: venue, objections, objections_resolved, note."""
     actor = as_actor(actor)
     lock_case(case)
-    roles = IMPORT_ROLES if actor.source == EventSource.IMPORT else (Role.BRANCH_SECRETARY,)
-    grant = acting_grant(actor.user, case.branch, roles)
+    if actor.source == EventSource.IMPORT:
+        grant = acting_grant(actor.user, case.branch, IMPORT_ROLES)
+    else:
+        grant = granted(act_answer(actor.user, case, Act.PUBLICITY))
     publicity = build_publicity(case=case, start_on=start_on, end_on=end_on, user=actor.user, **details)
     publicity.save()
     refresh_summary(case, actor.user, reason="登记公示")
@@ -76,7 +78,7 @@ def record_publicity(*, case: Case, start_on: dt.date, end_on: dt.date, actor, *
 def upload_material(*, case: Case, title: str, upload, actor, step: str = "") -> Material:
     actor = as_actor(actor)
     lock_case(case)
-    grant = acting_grant(actor.user, case.branch, (Role.BRANCH_SECRETARY, Role.COMMITTEE_OFFICER))
+    grant = granted(act_answer(actor.user, case, Act.UPLOAD))
     sha = validate_upload(upload)
     if step and step not in steps.BY_CODE:
         raise InvalidInput("所属步骤无效")
@@ -106,7 +108,7 @@ def upload_material(*, case: Case, title: str, upload, actor, step: str = "") ->
 def reveal_id_number(*, case: Case, actor) -> str:
     """Only branch and committee officers see the full number, and every view is logged."""
     actor = as_actor(actor)
-    acting_grant(actor.user, case.branch, (Role.BRANCH_SECRETARY, Role.COMMITTEE_OFFICER))
+    granted(act_answer(actor.user, case, Act.REVEAL_ID))
     SensitiveAccess.objects.create(case=case, user=actor.user, ip=actor.ip, purpose=AccessPurpose.REVEAL)
     return case.person_on_file.id_number
 

@@ -7,8 +7,8 @@ from django.utils import timezone
 from cases import steps
 from cases.facts import RuleContext
 from cases.models import Case, EventSource, StepRecord, Submission, SubmissionStatus
-from cases.services.actors import IMPORT_ROLES, Actor, acting_grant, as_actor
-from cases.services.errors import StepNotAllowed
+from cases.permissions import step_answer
+from cases.services.actors import IMPORT_ROLES, acting_grant, as_actor, granted
 from cases.services.events import record_event
 from cases.services.recorded_people import save_people
 from cases.services.step_decision import (
@@ -33,22 +33,6 @@ def _pending_submission(case: Case, step: steps.Step) -> Submission | None:
     return Submission.objects.filter(case=case, step=target, status=SubmissionStatus.PENDING).first()
 
 
-def _check_submission(step, waiting: Submission | None, acting_org, actor: Actor) -> Submission | None:
-    """The report a committee step answers: it must wait at the acting organization (an import
-    or a transfer records what was decided back then, report or not)."""
-    if not step.submitted:
-        return None
-    if actor.source in (EventSource.IMPORT, EventSource.TRANSFER):
-        return waiting
-    if waiting is None:
-        raise StepNotAllowed(
-            f"党支部尚未报送「{steps.get(steps.SUBMISSION_TARGET[step.code]).name}」，不能办理"
-        )
-    if waiting.at_org_id != acting_org.pk:
-        raise StepNotAllowed(f"该事项正在「{waiting.at_org.name}」审议，尚未报送至本级党委")
-    return waiting
-
-
 @transaction.atomic
 def perform_step(*, case: Case, step_code: str, given: StepInput, actor) -> StepRecord:
     actor = as_actor(actor)
@@ -64,9 +48,10 @@ def perform_step(*, case: Case, step_code: str, given: StepInput, actor) -> Step
         grant = acting_grant(actor.user, case.branch, IMPORT_ROLES)
         acting_org = None
     else:
-        grant = acting_grant(actor.user, case.branch, step.roles, prefer=waiting.at_org if waiting else None)
+        # The policy's answer: where the report waits, in the step's role (E13 is left to the rules).
+        grant = granted(step_answer(actor.user, case, step, waiting))
         acting_org = grant.org
-    submission = _check_submission(step, waiting, grant.org, actor)
+    submission = waiting
 
     rules = RuleContext.current()
     write = decide_step(

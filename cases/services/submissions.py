@@ -1,16 +1,15 @@
 """Reports upward: the branch submits, reviewers (党总支/村党委) 审议 and forward, the committee
 acts through perform_step or returns the report with a reason the branch sees."""
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from branches.models import Role
 from branches.selectors import approving_committee, review_chain
 from cases import steps
 from cases.facts import case_facts
 from cases.models import Case, Submission, SubmissionStatus
-from cases.services.actors import acting_grant, as_actor
+from cases.permissions import Act, act_answer, submission_answer
+from cases.services.actors import as_actor, granted
 from cases.services.errors import InvalidInput, StepNotAllowed, refuse_out_of_range
 from cases.services.events import record_event
 from cases.services.step_service import lock_case
@@ -32,7 +31,7 @@ def submit(*, case: Case, step_code: str, on, actor) -> Submission:
     lock_case(case)
     if not case.is_open:
         raise StepNotAllowed("案例已结束，不能报送")
-    grant = acting_grant(actor.user, case.branch, (Role.BRANCH_SECRETARY,))
+    grant = granted(act_answer(actor.user, case, Act.SUBMIT))
     facts = case_facts(case)
     if step_code in facts.done:
         raise StepNotAllowed(f"「{step.name}」已办结，无需报送")
@@ -75,9 +74,7 @@ def forward(*, submission: Submission, actor, opinion: str = "", on=None) -> Sub
     refuse_out_of_range(on)
     lock_case(submission.case)
     _lock_submission(submission)
-    grant = acting_grant(actor.user, submission.case.branch, (Role.REVIEWER,))
-    if grant.org.pk != submission.at_org_id:
-        raise PermissionDenied("该报送不在本组织办理。")
+    grant = granted(submission_answer(actor.user, submission, Act.FORWARD))
     path = route(submission.case)
     position = [o.pk for o in path].index(submission.at_org_id)
     next_org = path[position + 1]
@@ -109,9 +106,7 @@ def return_submission(*, submission: Submission, actor, reason: str) -> Submissi
         raise InvalidInput("退回须填写理由")
     lock_case(submission.case)
     _lock_submission(submission)
-    grant = acting_grant(actor.user, submission.case.branch, (Role.REVIEWER, Role.COMMITTEE_OFFICER))
-    if grant.org.pk != submission.at_org_id:
-        raise PermissionDenied("该报送不在本组织办理。")
+    grant = granted(submission_answer(actor.user, submission, Act.RETURN))
     submission.status = SubmissionStatus.RETURNED
     submission.return_reason = reason.strip()
     submission.closed_at = timezone.now()

@@ -10,7 +10,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from branches.models import Role
-from branches.permissions import grants_covering, has_role, role_grants
+from branches.permissions import has_role, role_grants
 from branches.selectors import branches_visible_to
 from cases import forms, permissions, presenters, selectors, services, steps
 from cases.models import Material
@@ -22,6 +22,13 @@ def _visible_case(request, pk):
     return get_object_or_404(
         selectors.cases_visible_to(request.user).select_related("person", "branch"), pk=pk
     )
+
+
+def _gate(answer) -> None:
+    """403 when the policy says this user may never do it here; a refusal for now (a report not
+    yet arrived, a closed file) is the service's to explain, as a form error or a message."""
+    if not answer and answer.forbidden:
+        raise PermissionDenied(f"{answer.code} {answer.reason}".strip())
 
 
 def _done(request, case, message):
@@ -76,8 +83,7 @@ def case_create(request):
 @limit_id_lookups
 def case_edit(request, pk):
     case = _visible_case(request, pk)
-    if not permissions.can_edit_branch_side(request.user, case):
-        raise PermissionDenied
+    _gate(permissions.act_answer(request.user, case, permissions.Act.EDIT))
     person = case.person
     initial = {k: getattr(person, k) for k in forms.PersonFields.base_fields if k != "id_number"}
     initial.update(league_recommended_on=case.league_recommended_on, leaving_unit_on=case.leaving_unit_on)
@@ -106,10 +112,12 @@ def step_form(request, pk, code):
     step = steps.BY_CODE.get(code)
     if step is None:
         raise Http404
-    if not permissions.can_perform(request.user, case, step):
-        raise PermissionDenied
+    waiting = permissions.pending_report(permissions.pending_reports(case), step.code)
+    answer = permissions.step_answer(request.user, case, step, waiting)
+    _gate(answer)
     body = services.meeting_body(case, step) if step.body else ""
-    committees = [g.org for g in grants_covering(request.user, case.branch, roles={Role.COMMITTEE_OFFICER})]
+    # The 党委会 already recorded that may decide: those of the committee the policy lets act.
+    committees = [answer.grant.org] if answer.grant and answer.grant.role == Role.COMMITTEE_OFFICER else []
     form = forms.StepForm(
         request.POST or None,
         request.FILES or None,
@@ -214,7 +222,7 @@ def publicity(request, pk):
         return redirect(case)
     try:
         services.record_publicity(case=case, actor=actor_for(request), **form.cleaned_data)
-    except services.InvalidInput as exc:
+    except (services.StepNotAllowed, services.InvalidInput) as exc:
         messages.error(request, str(exc))
         return redirect(case)
     return _done(request, case, "已登记公示。")

@@ -1,15 +1,19 @@
 """The permission matrix: every case view and action × every role × a case of another branch.
 
-An invisible case is a 404; a visible case the role may not act on is a 403.
+An invisible case is a 404; a visible case the role may not act on is a 403. Each cell asserts the
+effect, not only the status: an allowed page shows what it is for, an allowed action wrote its
+record, and a refused one left the case, its trail and the action's own table unchanged.
 """
 
 import datetime as dt
+from contextlib import nullcontext
 
 import pytest
 from django.urls import reverse
 
+from cases import services
 from cases.journey import Crew, advance
-from cases.models import CaseEvent, SensitiveAccess
+from cases.models import CaseEvent, Material, Publicity, SensitiveAccess, StepRecord, Submission
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -31,22 +35,53 @@ def pdf():
     return f.pdf_upload("minutes.pdf")
 
 
-def expect(persona, allowed: set[str]) -> set[int]:
-    if persona not in SEES:
-        return {404}
-    return {200, 302} if persona in allowed else {403}
+# The status of success: a page, a redirect after an action, or the fragment htmx swaps in.
+OK = {"get": 200, "post": 302, "post fragment": 200}
+
+
+def expect(persona, allowed: set[str], method: str, sees: set[str] = SEES) -> int:
+    if persona not in sees:
+        return 404
+    if persona not in allowed:
+        return 403
+    return OK[method]
+
+
+def page_shows(*markers):
+    """A page's effect: it shows what it is for."""
+    return lambda case, user: [m(case) if callable(m) else m for m in markers]
+
+
+def step_form(code, name):
+    return page_shows(name, 'name="on"')
 
 
 ACTIONS = [
-    # (name, method, url builder, data builder, personas allowed)
-    ("detail", "get", lambda c: reverse("cases:detail", args=[c.pk]), None, SEES),
-    ("edit", "get", lambda c: reverse("cases:edit", args=[c.pk]), None, {"secretary"}),
+    # (name, method, url builder, data builder, personas allowed, effect)
+    # effect: for a page, the markers it shows; for an action, what it writes (compared before/after)
+    (
+        "detail",
+        "get",
+        lambda c: reverse("cases:detail", args=[c.pk]),
+        None,
+        SEES,
+        page_shows(lambda c: c.person.name, "办理记录"),
+    ),
+    (
+        "edit",
+        "get",
+        lambda c: reverse("cases:edit", args=[c.pk]),
+        None,
+        {"secretary"},
+        page_shows("修改人员信息", 'name="phone"'),
+    ),
     (
         "branch step form",
         "get",
-        lambda c: reverse("cases:step", args=[c.pk, "initial_talk"]),
+        lambda c: reverse("cases:step", args=[c.pk, "contacts_assigned"]),
         None,
         {"secretary"},
+        step_form("contacts_assigned", "指定培养联系人"),
     ),
     (
         "committee step form",
@@ -54,6 +89,7 @@ ACTIONS = [
         lambda c: reverse("cases:step", args=[c.pk, "activist_filing"]),
         None,
         {"officer"},
+        step_form("activist_filing", "上级党委备案"),
     ),
     (
         "department step form",
@@ -61,13 +97,15 @@ ACTIONS = [
         lambda c: reverse("cases:step", args=[c.pk, "admission_filing"]),
         None,
         {"auditor"},
+        step_form("admission_filing", "再上一级党委组织部门备案"),
     ),
     (
         "reveal id",
-        "post",
+        "post fragment",
         lambda c: reverse("cases:reveal_id", args=[c.pk]),
         lambda: {},
         {"secretary", "officer"},
+        lambda c, u: SensitiveAccess.objects.filter(case=c, user=u).count(),
     ),
     (
         "submit",
@@ -75,6 +113,7 @@ ACTIONS = [
         lambda c: reverse("cases:submit", args=[c.pk, "activist_filing"]),
         lambda: {"on": "2023-03-01"},
         {"secretary"},
+        lambda c, u: Submission.objects.filter(case=c, step="activist_filing", status="pending").count(),
     ),
     (
         "upload",
@@ -82,6 +121,7 @@ ACTIONS = [
         lambda c: reverse("cases:upload", args=[c.pk]),
         lambda: {"title": "申请书", "file": pdf()},
         {"secretary", "officer"},
+        lambda c, u: Material.objects.filter(case=c, uploaded_by=u).count(),
     ),
     (
         "outcome",
@@ -89,6 +129,7 @@ ACTIONS = [
         lambda c: reverse("cases:outcome", args=[c.pk]),
         lambda: {"outcome": "withdrawn", "on": "2023-03-01", "reason": "本人申请撤回"},
         {"secretary"},
+        lambda c, u: c.__class__.objects.filter(pk=c.pk, outcome="withdrawn").count(),
     ),
     (
         "publicity",
@@ -101,20 +142,102 @@ ACTIONS = [
             "objections_resolved": "on",
         },
         {"secretary"},
+        lambda c, u: Publicity.objects.filter(case=c, start_on=dt.date(2024, 5, 1)).count(),
     ),
 ]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize(("name", "method", "url", "data", "allowed"), ACTIONS, ids=[a[0] for a in ACTIONS])
+@pytest.mark.parametrize(
+    ("name", "method", "url", "data", "allowed", "effect"), ACTIONS, ids=[a[0] for a in ACTIONS]
+)
 def test_it_scopes_every_case_view_by_role(
-    client, personas, county, secretary, crew, persona, name, method, url, data, allowed
+    client, personas, county, secretary, crew, unchanged, persona, name, method, url, data, allowed, effect
 ):
     case = f.new_case(county.branch, secretary, applied_on=dt.date(2023, 1, 10))
     advance(case, crew, until="activist_selection")
+    user = personas[persona]
+    client.force_login(user)
+    status = expect(persona, allowed, method)
+    if method == "get":
+        response = client.get(url(case))
+        assert response.status_code == status, (name, persona, response.status_code)
+        if status == 200:
+            body = response.content.decode()
+            assert all(marker in body for marker in effect(case, user)), (name, persona)
+        return
+    before = effect(case, user)
+    with unchanged(case) if status >= 400 else nullcontext():
+        response = client.post(url(case), data())
+    assert response.status_code == status, (name, persona, response.status_code)
+    assert effect(case, user) == (before + 1 if status < 400 else before), (name, persona)
+
+
+@pytest.fixture
+def reported(county, secretary, crew):
+    """A case whose 积极分子备案 report waits at the 镇党委."""
+    case = f.new_case(county.branch, secretary, applied_on=dt.date(2023, 1, 10))
+    advance(case, crew, until="activist_selection")
+    on = case.activist_on + dt.timedelta(days=5)
+    services.submit(case=case, step_code="activist_filing", on=on, actor=secretary)
+    return case, on
+
+
+# A report's own addresses are found through the inbox: whoever it does not wait for gets a 404.
+REPORT_SEEN_BY = {"officer"}
+STEP_ACTIONS = [
+    # (name, url builder, data builder (case, on), personas seeing the address, personas allowed, effect)
+    (
+        "branch step",
+        lambda c, s: reverse("cases:step", args=[c.pk, "contacts_assigned"]),
+        lambda c, on: {"on": on.isoformat(), "contacts": [m.pk for m in c.branch.members.all()[:2]]},
+        SEES,
+        {"secretary"},
+        lambda c, s: StepRecord.objects.filter(case=c, step="contacts_assigned").count(),
+    ),
+    (
+        "committee step",
+        lambda c, s: reverse("cases:step", args=[c.pk, "activist_filing"]),
+        lambda c, on: {"on": on.isoformat()},
+        SEES,
+        {"officer"},
+        lambda c, s: StepRecord.objects.filter(case=c, step="activist_filing").count(),
+    ),
+    (
+        "return the report",
+        lambda c, s: reverse("cases:return", args=[s.pk]),
+        lambda c, on: {"reason": "材料不全"},
+        REPORT_SEEN_BY,
+        {"officer"},
+        lambda c, s: Submission.objects.filter(pk=s.pk, status="returned").count(),
+    ),
+    (
+        "forward the report",  # only a reviewer forwards, and none stands between this branch and its committee
+        lambda c, s: reverse("cases:forward", args=[s.pk]),
+        lambda c, on: {"opinion": "同意"},
+        REPORT_SEEN_BY,
+        set(),
+        lambda c, s: CaseEvent.objects.filter(case=c, kind="review").count(),
+    ),
+]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize(
+    ("name", "url", "data", "sees", "allowed", "effect"), STEP_ACTIONS, ids=[a[0] for a in STEP_ACTIONS]
+)
+def test_it_records_a_step_or_decides_a_report_only_for_the_role_that_may(
+    client, personas, reported, unchanged, persona, name, url, data, sees, allowed, effect
+):
+    case, on = reported
+    submission = case.submissions.get()
     client.force_login(personas[persona])
-    response = getattr(client, method)(url(case), data() if data else None)
-    assert response.status_code in expect(persona, allowed), (name, persona, response.status_code)
+    status = expect(persona, allowed, "post", sees)
+    before = effect(case, submission)
+    with unchanged(case) if status != 302 else nullcontext():
+        response = client.post(url(case, submission), data(case, on))
+    assert response.status_code == status, (name, persona, response.status_code, response.content[:300])
+    assert effect(case, submission) == (before + 1 if status == 302 else before), (name, persona)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
