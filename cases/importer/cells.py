@@ -113,7 +113,7 @@ def _parse_date(raw) -> dt.date:
             return dt.date(*(int(part) for part in match.groups()))
         except ValueError as exc:
             raise CellProblem(f"「{text}」不是有效日期") from exc
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # not "¹" or "٣", which isdigit() accepts and int() refuses
         return _number_as_date(int(text))
     raise CellProblem(f"「{text}」不是日期：请填 Excel 日期或 YYYY-MM-DD（例如 2023-03-05）")
 
