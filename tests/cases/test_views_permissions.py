@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from cases.journey import Crew, advance
 from cases.models import CaseEvent, SensitiveAccess
+from demo.journey import Crew, advance
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -23,7 +23,7 @@ from branches.models import (
     Sanction,
 )
 from branches.permissions import role_grants
-from cases import demo, idcard, steps
+from cases import idcard, steps
 from cases.models import (
     SIDE_OUTCOMES,
     Case,
@@ -40,6 +40,7 @@ from cases.models import (
 )
 from cases.services.events import verify_chain
 from cases.services.summary import refresh_summary
+from demo.county import DEMO_PASSWORD, DEPARTMENT_CODE, USERS
 from tests.cases.conftest import SUMMARY_FIELDS
 
 pytestmark = pytest.mark.django_db
@@ -77,9 +78,9 @@ def test_it_builds_a_realistic_county_once_and_prints_the_logins(seeded):
     assert snapshot() == before  # idempotent: detected by the department's code, nothing changes
     assert "已存在" in second
     for output in (first, second):
-        for spec in demo.USERS:
+        for spec in USERS:
             assert spec.username in output
-        assert demo.DEMO_PASSWORD in output and "党支部书记" in output
+        assert DEMO_PASSWORD in output and "党支部书记" in output
 
     # The tree: department → 2 committees → 党总支 / 村党委 → 8 branches → groups.
     kinds = dict(Organization.objects.values_list("kind").annotate(n=Count("pk")).order_by())
@@ -91,7 +92,7 @@ def test_it_builds_a_realistic_county_once_and_prints_the_logins(seeded):
         OrgKind.BRANCH: 8,
         OrgKind.GROUP: 5,
     }
-    assert Organization.objects.get(code=demo.DEPARTMENT_CODE).name.startswith("中共")
+    assert Organization.objects.get(code=DEPARTMENT_CODE).name.startswith("中共")
     committees = Organization.objects.filter(kind=OrgKind.COMMITTEE)
     assert all(c.can_approve and c.letter_prefix for c in committees)
     assert not Organization.objects.get(kind=OrgKind.VILLAGE_COMMITTEE).can_approve
@@ -188,4 +189,4 @@ def test_it_runs_without_the_flag_on_the_embedded_database(seeded, settings):
 
     call_command("seed_demo", stdout=out)
 
-    assert "已存在" in out.getvalue() and demo.DEMO_PASSWORD in out.getvalue()
+    assert "已存在" in out.getvalue() and DEMO_PASSWORD in out.getvalue()
