@@ -8,7 +8,7 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -40,6 +40,7 @@ from cases.models import (
 )
 from cases.services.events import verify_chain
 from cases.services.summary import refresh_summary
+from demo import bulk as bulk_generator
 from demo.county import DEMO_PASSWORD, DEPARTMENT_CODE, USERS
 from tests.cases.conftest import SUMMARY_FIELDS
 
@@ -181,6 +182,26 @@ def test_bulk_cases_are_consistent_with_the_write_path(seeded):
     assert bulk.values("branch").distinct().count() >= 5
     assert bulk.filter(outcome=Outcome.ARCHIVED).exists() and bulk.filter(outcome=Outcome.OPEN).exists()
     assert Person.history.count() >= Person.objects.count()
+    # Written by the history write path: every record with its history row and its step event.
+    records = StepRecord.objects.filter(case__in=bulk)
+    assert "未写入 0" in output
+    assert StepRecord.history.filter(case_id__in=counted).count() == records.count()
+    assert CaseEvent.objects.filter(case__in=bulk, kind="step").count() == records.count()
+    assert Meeting.objects.filter(pk__in=records.values("meeting")).exists()
+
+
+def test_it_writes_nothing_of_a_generated_history_the_write_path_refuses(seeded, monkeypatch):
+    """Talks two months after the application need a recorded reason (W01): the generator gives
+    none, so those histories are refused whole and the command fails, naming them."""
+    monkeypatch.setitem(bulk_generator.JITTER, "initial_talk", (60, 60))
+    before = set(Case.objects.values_list("pk", flat=True))
+
+    with pytest.raises(CommandError, match="被写入路径拒绝"):
+        seed(cases=30)
+
+    written = Case.objects.exclude(pk__in=before)
+    assert written.count() < 30
+    assert not StepRecord.objects.filter(case__in=written).exclude(step="application").exists()
 
 
 def test_it_runs_without_the_flag_on_the_embedded_database(seeded, settings):
