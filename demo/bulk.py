@@ -103,7 +103,7 @@ class BulkGenerator:
         dept = Organization.objects.get(code=DEPARTMENT_CODE)
         by_code = {o.code: o for o in Organization.objects.filter(path__startswith=dept.path)}
         users = {u.username: u for u in get_user_model().objects.all()}
-        key_of = {org.pk: key for key, org in ((k, by_code[ORG_BY_KEY[k].code]) for k in ORG_BY_KEY)}
+        key_of = {by_code[spec.code].pk: key for key, spec in ORG_BY_KEY.items()}
         self.branches = [by_code[ORG_BY_KEY[key].code] for key in BRANCH_KEYS]
         self.weights = [ORG_BY_KEY[key].full + 4 for key in BRANCH_KEYS]
         self.info = {}
