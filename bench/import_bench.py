@@ -184,8 +184,8 @@ def write_file(path: Path, rows: int, seed: int) -> None:
     import openpyxl
 
     from cases import idcard
-    from cases.demo import Names
     from cases.importer.template import HEADERS
+    from demo.people import Names
 
     rng = random.Random(seed)
     workbook = openpyxl.Workbook(write_only=True)

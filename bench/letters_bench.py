@@ -67,8 +67,8 @@ def make_world(people: int):
     from branches.services import create_organization, grant_role
     from cases import idcard
     from cases.dates import add_years
-    from cases.demo import Names
     from cases.models import Case, Meeting, Person, StepRecord
+    from demo.people import Names
 
     dept = create_organization(name="某县委组织部", code="DEPT", kind=OrgKind.DEPARTMENT)
     town = create_organization(

@@ -4,7 +4,7 @@
 
 Not a test. Needs PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/dangyuan_bench)
 and Debian's `wrk`. It creates the database if missing, migrates, runs `seed_demo` and tops the
-database up to 100,000 cases with `seed_demo --cases` (benchmark fixture data, written directly),
+database up to 100,000 cases with `seed_demo --cases` (generated histories, written as an import writes them),
 starts gunicorn (config.wsgi, 3 sync workers, DJANGO_DEBUG=0, DJANGO_BENCH_BARE=1) on a free
 loopback port, logs in as a committee officer through /login/, and runs wrk (2 threads, 16
 connections) against each target. Results: a table on stdout and bench/out/results.json.

@@ -17,7 +17,7 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from branches.models import OrgKind, Role  # noqa: E402
-from cases.journey import Crew  # noqa: E402
+from demo.journey import Crew  # noqa: E402
 from tests import factories as f  # noqa: E402
 
 BROWSER_ARGS = [

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "branches",
     "cases",
     "reviews",
+    "demo",
 ]
 
 MIDDLEWARE = [

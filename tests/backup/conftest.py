@@ -20,7 +20,7 @@ from django.db import connection, connections
 from pypdf import PdfWriter
 
 from cases import services
-from cases.journey import advance
+from demo.journey import advance
 from reviews.models import Letter
 from reviews.queues import BY_SLUG
 from reviews.selectors import queue_items

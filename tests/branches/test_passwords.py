@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from branches.models import AccountSecurity
-from cases.demo import DEMO_PASSWORD, USERS, DemoBuilder
+from demo.builder import DemoBuilder
+from demo.county import DEMO_PASSWORD, USERS
 from tests.e2e.browser import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -11,10 +11,10 @@ from django.utils import timezone
 from branches.models import MemberStatus
 from branches.selectors import approving_committee, has_branch_committee, review_chain
 from cases import services, steps
-from cases.journey import Crew
 from cases.models import Case, CaseEvent, StepRecord, Submission, Vote
 from cases.rules import VoteFacts
 from cases.services.summary import SUMMARY_COLUMNS
+from demo.journey import Crew
 
 # A fixed "today" after every date the service tests use (the package calendar ends in 2026).
 PINNED_TODAY = dt.date(2026, 11, 25)

@@ -7,9 +7,9 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.db.models.deletion import ProtectedError
 
-from cases.journey import advance
 from cases.models import CaseEvent
 from cases.services.events import verify_chain
+from demo.journey import advance
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 
 from cases import steps
-from cases.journey import advance
 from cases.models import CaseEvent, Outcome, Stage, StepRecord
 from cases.services.events import verify_chain
+from demo.journey import advance
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,8 @@ from django.utils import timezone
 from branches.models import MemberStatus, PartyMember, Sanction
 from branches.selectors import has_branch_committee, roster
 from cases import exports, services
-from cases.journey import advance
 from cases.models import StepRecord
+from demo.journey import advance
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -16,8 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases import services
-from cases.journey import advance
 from cases.models import CaseEvent
+from demo.journey import advance
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -14,11 +14,11 @@ import pytest
 from django.db import connection
 
 from cases import services
-from cases.journey import advance, planned_date
 from cases.models import Case, CaseEvent, Meeting, StepRecord, Submission, Vote
 from cases.rules import VoteFacts
 from cases.services import step_service
 from cases.services.events import verify_chain
+from demo.journey import advance, planned_date
 from tests import factories as f
 
 pytestmark = [

@@ -16,10 +16,10 @@ import pytest
 from django.urls import reverse
 
 from cases import idcard
-from cases.journey import advance
 from cases.models import Case, Person, SensitiveAccess, Stage
 from cases.selectors import cases_visible_to
 from cases.services import transfer_case
+from demo.journey import advance
 from reviews.models import Letter
 from tests import factories as f
 

@@ -8,11 +8,11 @@ from django.core.exceptions import PermissionDenied
 
 from cases import services, steps
 from cases.dates import add_months, add_years
-from cases.journey import advance
 from cases.models import CaseEvent, Outcome, Stage, StepRecord, Submission, SubmissionStatus
 from cases.rules import VoteFacts
 from cases.services import InvalidInput, StepBlocked, StepNotAllowed
 from cases.services.events import verify_chain
+from demo.journey import advance
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -421,8 +421,8 @@ def test_closing_a_case_withdraws_its_pending_reports(county, secretary, crew):
     import datetime as dt
 
     from cases import services
-    from cases.journey import advance
     from cases.models import SubmissionStatus
+    from demo.journey import advance
     from tests.factories import new_case
 
     case = new_case(county.branch, secretary, applied_on=dt.date(2023, 1, 10))

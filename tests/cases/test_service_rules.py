@@ -10,10 +10,10 @@ from branches.models import MemberStatus, PartyMember, Role, Sanction
 from branches.services import grant_role
 from cases import services
 from cases.dates import add_months, add_years
-from cases.journey import advance
 from cases.models import Case, CaseEvent, Person, Publicity, RuleSettings, StepRecord
 from cases.rules import VoteFacts
 from cases.services import InvalidInput, StepBlocked, WarningsNeedReason
+from demo.journey import advance
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

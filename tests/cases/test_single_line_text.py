@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 
 from cases import idcard, services
-from cases.journey import advance
 from cases.models import Case, CaseEvent, Person
 from cases.text import single_line_problem
+from demo.journey import advance
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

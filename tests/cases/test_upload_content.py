@@ -11,8 +11,8 @@ from django.urls import reverse
 from PIL import Image
 from pypdf import PdfWriter
 
-from cases.journey import advance
 from cases.models import CaseEvent, Material, Meeting
+from demo.journey import advance
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

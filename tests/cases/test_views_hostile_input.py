@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cases import idcard
-from cases.journey import advance
 from cases.models import Case, CaseEvent, Material, Meeting, Person, StepRecord, Vote
+from demo.journey import advance
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

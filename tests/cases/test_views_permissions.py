@@ -12,8 +12,8 @@ import pytest
 from django.urls import reverse
 
 from cases import services
-from cases.journey import Crew, advance
 from cases.models import CaseEvent, Material, Publicity, SensitiveAccess, StepRecord, Submission
+from demo.journey import Crew, advance
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

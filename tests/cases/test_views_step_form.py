@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from branches.selectors import approving_committee
 from cases import services
-from cases.journey import advance, planned_date
 from cases.models import Meeting, StepRecord
+from demo.journey import advance, planned_date
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

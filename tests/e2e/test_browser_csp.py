@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Page, expect
 
-from cases.journey import advance
+from demo.journey import advance
 from tests import factories as f
 from tests.e2e.browser import PASSWORD, login
 

@@ -4,7 +4,7 @@ The secretary of 城关一支部 registers the application and records every bra
 upward where the committee must act; the officer of 城关镇党委 records the committee steps (备案,
 预审, 谈话, 党委会 审批); the county's auditor records the 预备党员备案. One step is refused first
 (E04: 培养期未满一年) and then recorded with a valid date. Dates follow the rhythm of
-cases/journey.py, starting from an application on 2023-01-10 (all under the 2014 rules).
+demo/journey.py, starting from an application on 2023-01-10 (all under the 2014 rules).
 """
 
 import datetime as dt

@@ -17,8 +17,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import HealthCheck, settings
 
 from cases import services
-from cases.journey import advance
 from cases.models import ImportBatch, ImportStatus, Submission, SubmissionStatus
+from demo.journey import advance
 from reviews.models import Letter
 from reviews.queues import BY_SLUG
 from reviews.services import decide_batch

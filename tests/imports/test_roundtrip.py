@@ -11,8 +11,8 @@ from django.db import transaction
 
 from cases import exports
 from cases.importer import import_batch, store_path
-from cases.journey import advance
 from cases.models import Case, ImportStatus, Meeting, Publicity, StepRecord, Vote
+from demo.journey import advance
 from tests import factories as f
 from tests.imports.conftest import person, until
 from tests.imports.test_rule_codes import ROW_2026

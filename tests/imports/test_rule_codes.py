@@ -22,9 +22,9 @@ from cases.importer.template import (
     STEP_SOURCES,
     VOTE_COLUMNS,
 )
-from cases.journey import advance
 from cases.models import Case, ImportStatus, StepRecord
 from cases.services import StepBlocked
+from demo.journey import advance
 from tests import factories as f
 from tests.imports.conftest import full_row, until
 

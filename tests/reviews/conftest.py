@@ -10,8 +10,8 @@ from types import SimpleNamespace
 import pytest
 
 from cases import services
-from cases.journey import Crew, advance
 from cases.models import Case
+from demo.journey import Crew, advance
 from tests import factories as f
 
 APPLIED = dt.date(2024, 6, 3)

@@ -236,7 +236,7 @@ def test_conversion_answers_convert_and_extend_in_one_letter(county, secretary, 
 
 def test_the_department_files_approved_probationary_members(county, secretary, officer, auditor, crew, scene):
     [case] = scene.new_cases(county, secretary, 1)
-    from cases.journey import advance
+    from demo.journey import advance
 
     advance(case, crew, until="admission_approval")
     queue = BY_SLUG["admission_filing"]
@@ -253,7 +253,7 @@ def test_the_department_files_approved_probationary_members(county, secretary, o
 def test_a_reviewer_forwards_upward_to_the_committee(
     county, secretary_under_reviewer, reviewer, officer, auditor, scene
 ):
-    from cases.journey import Crew
+    from demo.journey import Crew
 
     [case] = scene.new_cases(county, secretary_under_reviewer, 1, branch=county.branch_under_reviewer)
     scene.waiting_at_step(

@@ -1,6 +1,6 @@
 """seed_demo writes its well-known logins (admin / demo12345 …) only where they cannot reach real data.
 
-On the embedded SQLite database it runs as is (tests/cases/test_seed_demo.py); on the database that
+On the embedded SQLite database it runs as is (tests/demo/test_seed_demo.py); on the database that
 DATABASE_URL names only with --allow-any-database; in production (the Docker image) never."""
 
 from io import StringIO

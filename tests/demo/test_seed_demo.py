@@ -8,7 +8,7 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -23,7 +23,7 @@ from branches.models import (
     Sanction,
 )
 from branches.permissions import role_grants
-from cases import demo, idcard, steps
+from cases import idcard, steps
 from cases.models import (
     SIDE_OUTCOMES,
     Case,
@@ -40,6 +40,8 @@ from cases.models import (
 )
 from cases.services.events import verify_chain
 from cases.services.summary import refresh_summary
+from demo import bulk as bulk_generator
+from demo.county import DEMO_PASSWORD, DEPARTMENT_CODE, USERS
 from tests.cases.conftest import SUMMARY_FIELDS
 
 pytestmark = pytest.mark.django_db
@@ -77,9 +79,9 @@ def test_it_builds_a_realistic_county_once_and_prints_the_logins(seeded):
     assert snapshot() == before  # idempotent: detected by the department's code, nothing changes
     assert "已存在" in second
     for output in (first, second):
-        for spec in demo.USERS:
+        for spec in USERS:
             assert spec.username in output
-        assert demo.DEMO_PASSWORD in output and "党支部书记" in output
+        assert DEMO_PASSWORD in output and "党支部书记" in output
 
     # The tree: department → 2 committees → 党总支 / 村党委 → 8 branches → groups.
     kinds = dict(Organization.objects.values_list("kind").annotate(n=Count("pk")).order_by())
@@ -91,7 +93,7 @@ def test_it_builds_a_realistic_county_once_and_prints_the_logins(seeded):
         OrgKind.BRANCH: 8,
         OrgKind.GROUP: 5,
     }
-    assert Organization.objects.get(code=demo.DEPARTMENT_CODE).name.startswith("中共")
+    assert Organization.objects.get(code=DEPARTMENT_CODE).name.startswith("中共")
     committees = Organization.objects.filter(kind=OrgKind.COMMITTEE)
     assert all(c.can_approve and c.letter_prefix for c in committees)
     assert not Organization.objects.get(kind=OrgKind.VILLAGE_COMMITTEE).can_approve
@@ -180,6 +182,26 @@ def test_bulk_cases_are_consistent_with_the_write_path(seeded):
     assert bulk.values("branch").distinct().count() >= 5
     assert bulk.filter(outcome=Outcome.ARCHIVED).exists() and bulk.filter(outcome=Outcome.OPEN).exists()
     assert Person.history.count() >= Person.objects.count()
+    # Written by the history write path: every record with its history row and its step event.
+    records = StepRecord.objects.filter(case__in=bulk)
+    assert "未写入 0" in output
+    assert StepRecord.history.filter(case_id__in=counted).count() == records.count()
+    assert CaseEvent.objects.filter(case__in=bulk, kind="step").count() == records.count()
+    assert Meeting.objects.filter(pk__in=records.values("meeting")).exists()
+
+
+def test_it_writes_nothing_of_a_generated_history_the_write_path_refuses(seeded, monkeypatch):
+    """Talks two months after the application need a recorded reason (W01): the generator gives
+    none, so those histories are refused whole and the command fails, naming them."""
+    monkeypatch.setitem(bulk_generator.JITTER, "initial_talk", (60, 60))
+    before = set(Case.objects.values_list("pk", flat=True))
+
+    with pytest.raises(CommandError, match="被写入路径拒绝"):
+        seed(cases=30)
+
+    written = Case.objects.exclude(pk__in=before)
+    assert written.count() < 30
+    assert not StepRecord.objects.filter(case__in=written).exclude(step="application").exists()
 
 
 def test_it_runs_without_the_flag_on_the_embedded_database(seeded, settings):
@@ -188,4 +210,4 @@ def test_it_runs_without_the_flag_on_the_embedded_database(seeded, settings):
 
     call_command("seed_demo", stdout=out)
 
-    assert "已存在" in out.getvalue() and demo.DEMO_PASSWORD in out.getvalue()
+    assert "已存在" in out.getvalue() and DEMO_PASSWORD in out.getvalue()

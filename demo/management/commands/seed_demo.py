@@ -10,20 +10,23 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from cases import demo
 from cases.models import Case
+from demo.builder import build_demo, demo_exists, demo_summary
+from demo.bulk import BulkGenerator
+from demo.county import DEMO_PASSWORD, DEPARTMENT_CODE, SEED
+from demo.logins import logins_table
 
 
 class Command(BaseCommand):
     help = (
         "建立演示县（青溪县）：县委组织部、两个乡镇党委、城东社区党总支、柳树湾村党委、八个党支部及党小组、"
         "党员名册、各角色演示账号（密码均为 demo12345）、2013–2026 年工作日历，以及约五十个覆盖全部 25 个步骤"
-        "和各种结果的案例。所有案例经由业务写入路径（cases.services / cases.journey）生成。"
+        "和各种结果的案例。所有案例经由业务写入路径（cases.services / demo.journey）生成。"
         "已存在演示数据（按县委组织部组织代码识别）时不做任何修改，只打印登录账号。"
-        "\n\n--cases N 另外批量生成 N 个案例，仅供性能测试：这些数据直接写入数据库（PostgreSQL 用 COPY，其他数据库用 bulk_create），"
-        "不经过业务写入路径（不做规则校验）；摘要字段、步骤记录、会议与表决、公示、待办报送和哈希链事件"
-        "均按写入路径的算法生成，保持一致；只为人员和案例写 simple-history 历史记录，"
-        "步骤记录、会议、表决、公示不写历史记录。"
+        "\n\n--cases N 另外批量生成 N 个案例，仅供性能测试：每个案例是一段生成的办理历史，"
+        "与导入相同，经由历史写入路径（services.backfill_cases：逐步规则校验，PostgreSQL 用 COPY 批量写入）写入，"
+        "人员、案例、步骤记录、会议、表决、公示、哈希链事件及其历史记录与业务写入完全一致；"
+        "批量案例没有待办报送和中途结束（撤回、不再列为培养对象）的结果。"
     )
 
     def add_arguments(self, parser):
@@ -32,10 +35,10 @@ class Command(BaseCommand):
             type=int,
             default=0,
             metavar="N",
-            help="另外批量生成 N 个性能测试案例（直接写库，不经业务写入路径；例如 100000）",
+            help="另外批量生成 N 个性能测试案例（经历史写入路径批量写入；例如 100000）",
         )
         parser.add_argument("--batch-size", type=int, default=2000, help="批量写入时每批案例数（默认 2000）")
-        parser.add_argument("--seed", type=int, default=demo.SEED + 1, help="批量数据的随机种子")
+        parser.add_argument("--seed", type=int, default=SEED + 1, help="批量数据的随机种子")
         parser.add_argument(
             "--allow-any-database",
             action="store_true",
@@ -49,29 +52,30 @@ class Command(BaseCommand):
         if refusal:
             raise CommandError(refusal)
         started = time.monotonic()
-        if demo.demo_exists():
-            self.stdout.write(f"演示数据已存在（县委组织部 {demo.DEPARTMENT_CODE}），未做修改。")
+        if demo_exists():
+            self.stdout.write(f"演示数据已存在（县委组织部 {DEPARTMENT_CODE}），未做修改。")
         else:
             self.stdout.write("正在建立演示县……")
-            demo.build_demo(log=self.stdout.write)
+            build_demo(log=self.stdout.write)
             self.stdout.write(self.style.SUCCESS(f"演示县已建立，用时 {time.monotonic() - started:.1f} 秒。"))
-            self.stdout.write("案例分布：" + demo.demo_summary())
+            self.stdout.write("案例分布：" + demo_summary())
         if cases:
             bulk_started = time.monotonic()
-            self.stdout.write(f"正在批量生成 {cases} 个性能测试案例（直接写库，不经业务写入路径）……")
-            totals = demo.BulkGenerator(seed=seed, batch_size=batch_size, log=self.stdout.write).generate(
-                cases
-            )
+            self.stdout.write(f"正在批量生成 {cases} 个性能测试案例（经历史写入路径）……")
+            generator = BulkGenerator(seed=seed, batch_size=batch_size, log=self.stdout.write)
+            totals = generator.generate(cases)
             elapsed = time.monotonic() - bulk_started
             self.stdout.write(
                 self.style.SUCCESS(
                     f"批量生成完成，用时 {elapsed:.1f} 秒："
-                    + "，".join(f"{name} {count}" for name, count in sorted(totals.items()))
+                    + "，".join(f"{name} {count}" for name, count in totals.items())
                     + f"；案例总数 {Case.objects.count()}"
                 )
             )
-        self.stdout.write(f"\n演示账号（密码均为 {demo.DEMO_PASSWORD}）：\n")
-        self.stdout.write(demo.logins_table())
+        self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：\n")
+        self.stdout.write(logins_table())
+        if cases and generator.refused:
+            raise CommandError(f"{len(generator.refused)} 个生成的案例被写入路径拒绝（原因见上文），未写入")
 
 
 def demo_refusal(allow_any_database: bool) -> str:
