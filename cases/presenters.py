@@ -11,6 +11,7 @@ from branches.selectors import review_chain
 from cases import permissions, progress, selectors, steps
 from cases.facts import RuleContext, case_facts
 from cases.idcard import mask
+from cases.models import EventKind
 
 
 @dataclass
@@ -44,7 +45,7 @@ def case_page(case, user, today: dt.date | None = None) -> dict:
     by_step = {r.step: r for r in records}
     warnings_by_step = {}
     for event in events:
-        if event.kind == "step" and event.warnings and event.step not in warnings_by_step:
+        if event.kind == EventKind.STEP and event.warnings and event.step not in warnings_by_step:
             warnings_by_step[event.step] = event.warnings
     my_orgs = {g.org.pk for g in grants_covering(user, case.branch)}
     materials = selectors.case_materials(case)
