@@ -91,7 +91,7 @@ PART_DATA: dict[Field, tuple[DataField, ...]] = {
         DataField("conclusion", "政审结论", Kind.CHOICE, choices=Conclusion, column="政审结论"),
     ),
     Field.TRAINING: (
-        DataField("days", "培训天数", Kind.COUNT, limit=365, default=0),  # the template has no column
+        DataField("days", "培训天数", Kind.COUNT, limit=365, default=0),  # the template has no column: 0
         DataField("hours", "培训学时", Kind.COUNT, limit=2000, column="集中培训学时"),
         DataField(
             "exemption_reason",
