@@ -195,6 +195,108 @@ def roster_label(member) -> str:
     return f"{member.name}（{member.get_status_display()}{sanction}）"
 
 
+def meeting_fields(*, body: str, committee_orgs, **_) -> dict[str, forms.Field]:
+    fields = {}
+    if body == steps.Body.PARTY_COMMITTEE:
+        # One 党委会 decides several cases: pick the meeting already recorded, or record it here.
+        recent = Meeting.objects.filter(body=body, org__in=committee_orgs or []).order_by("-held_on")
+        # A choice field looks its value up in the queryset, which a slice would forbid.
+        fields["existing_meeting"] = forms.ModelChoiceField(
+            label="已登记的党委会（同一次会议研究多名同志时选择）",
+            queryset=Meeting.objects.filter(pk__in=list(recent.values_list("pk", flat=True)[:30]))
+            .select_related("org")
+            .order_by("-held_on", "-pk"),
+            required=False,
+            empty_label="— 新登记本次党委会 —",
+            error_messages={"invalid_choice": "所选会议不存在或不属于本级党委"},
+        )
+        fields["existing_meeting"].label_from_instance = lambda m: (
+            f"{m.held_on} {m.org.name}党委会（应到{m.entitled}，实到{m.present}）"
+        )
+    required = body != steps.Body.PARTY_COMMITTEE
+    fields["meeting_entitled"] = count_field("应到会有表决权人数", required=required)
+    fields["meeting_present"] = count_field("实到会有表决权人数", required=required)
+    fields["minutes"] = forms.FileField(label="会议记录（PDF/JPG）", required=False)
+    return fields
+
+
+def vote_fields(**_) -> dict[str, forms.Field]:
+    return {
+        "yes": count_field("赞成票"),
+        "no": count_field("反对票", initial=0),
+        "abstain": count_field("弃权票", initial=0),
+        "written_yes": count_field("书面赞成意见", initial=0),
+        "written_no": count_field("书面反对意见", initial=0),
+    }
+
+
+def roster_field(name: str, label: str):
+    def build(*, case, **_) -> dict[str, forms.Field]:
+        field = ObjectsChoiceField(
+            label=label,
+            queryset=roster(case.branch),
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+            error_messages={"invalid_choice": "所选党员不在本支部名册中"},
+        )
+        field.label_from_instance = roster_label
+        return {name: field}
+
+    return build
+
+
+# The parts of a record kept in rows of their own (Meeting, Vote, StepRecordPerson).
+PART_FIELDS = {
+    steps.Field.MEETING: meeting_fields,
+    steps.Field.VOTE: vote_fields,
+    steps.Field.CONTACTS: roster_field("contacts", "培养联系人（一至两名正式党员）"),
+    steps.Field.INTRODUCERS: roster_field("introducers", "入党介绍人（两名正式党员）"),
+}
+
+
+def _text(f: steps.DataField) -> forms.Field:
+    return forms.CharField(label=f.form_label, required=f.required, max_length=f.limit, validators=ONE_LINE)
+
+
+def _code(f: steps.DataField) -> forms.Field:
+    return forms.RegexField(
+        label=f.form_label,
+        required=f.required,
+        regex=rf"^[A-Za-z0-9\-]{{1,{f.limit}}}$",
+        error_messages={"invalid": "编号只能包含字母、数字和“-”"},
+    )
+
+
+def _count(f: steps.DataField) -> forms.Field:
+    return count_field(f.form_label, required=f.required, max_value=f.limit)
+
+
+def _choice(f: steps.DataField) -> forms.Field:
+    return forms.ChoiceField(label=f.form_label, required=f.required, choices=f.choices.choices)
+
+
+DATA_FIELD_KINDS = {
+    steps.Kind.TEXT: _text,
+    steps.Kind.CODE: _code,
+    steps.Kind.COUNT: _count,
+    steps.Kind.CHOICE: _choice,
+}
+
+
+def first_group_name(case) -> str:
+    group = Organization.objects.filter(parent=case.branch, kind=OrgKind.GROUP).first()
+    return group.name if group else ""
+
+
+# Data keys whose form field starts from what the case's branch already has.
+DATA_INITIALS = {"group": first_group_name}
+
+
+def data_field(declared: steps.DataField) -> forms.Field:
+    """The form field asking for one key of a step record's data, as cases.steps declares it."""
+    return DATA_FIELD_KINDS[declared.kind](declared)
+
+
 class StepForm(StyledForm):
     """Built from the step's definition: the date, then the parts its record keeps."""
 
@@ -209,89 +311,15 @@ class StepForm(StyledForm):
     def __init__(self, *args, step: steps.Step, case, body: str = "", committee_orgs=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.step, self.case = step, case
-        F = steps.Field
-        members = roster(case.branch)
-        if F.MEETING in step.fields:
-            if body == steps.Body.PARTY_COMMITTEE:
-                # One 党委会 decides several cases: pick the meeting already recorded, or record it here.
-                recent = Meeting.objects.filter(body=body, org__in=committee_orgs or []).order_by("-held_on")
-                # A choice field looks its value up in the queryset, which a slice would forbid.
-                self.fields["existing_meeting"] = forms.ModelChoiceField(
-                    label="已登记的党委会（同一次会议研究多名同志时选择）",
-                    queryset=Meeting.objects.filter(pk__in=list(recent.values_list("pk", flat=True)[:30]))
-                    .select_related("org")
-                    .order_by("-held_on", "-pk"),
-                    required=False,
-                    empty_label="— 新登记本次党委会 —",
-                    error_messages={"invalid_choice": "所选会议不存在或不属于本级党委"},
-                )
-                self.fields["existing_meeting"].label_from_instance = lambda m: (
-                    f"{m.held_on} {m.org.name}党委会（应到{m.entitled}，实到{m.present}）"
-                )
-            required = body != steps.Body.PARTY_COMMITTEE
-            self.fields["meeting_entitled"] = count_field("应到会有表决权人数", required=required)
-            self.fields["meeting_present"] = count_field("实到会有表决权人数", required=required)
-            self.fields["minutes"] = forms.FileField(label="会议记录（PDF/JPG）", required=False)
-        if F.VOTE in step.fields:
-            self.fields["yes"] = count_field("赞成票")
-            self.fields["no"] = count_field("反对票", initial=0)
-            self.fields["abstain"] = count_field("弃权票", initial=0)
-            self.fields["written_yes"] = count_field("书面赞成意见", initial=0)
-            self.fields["written_no"] = count_field("书面反对意见", initial=0)
-        for field, label in (
-            (F.CONTACTS, "培养联系人（一至两名正式党员）"),
-            (F.INTRODUCERS, "入党介绍人（两名正式党员）"),
-        ):
-            if field in step.fields:
-                self.fields[field.value] = ObjectsChoiceField(
-                    label=label,
-                    queryset=members,
-                    widget=forms.CheckboxSelectMultiple,
-                    required=False,
-                    error_messages={"invalid_choice": "所选党员不在本支部名册中"},
-                )
-                self.fields[field.value].label_from_instance = roster_label
-        if F.CONCLUSION in step.fields:
-            self.fields["conclusion"] = forms.ChoiceField(
-                label="政审结论", choices=[("合格", "合格"), ("不合格", "不合格")]
-            )
-        if F.TRAINING in step.fields:
-            self.fields["days"] = count_field("培训天数", max_value=365)
-            self.fields["hours"] = count_field("培训学时", max_value=2000)
-            self.fields["exemption_reason"] = forms.CharField(
-                label="特殊情况豁免理由（如未达三天/二十四学时）", required=False, max_length=500
-            )
-        if F.SERIAL in step.fields:
-            self.fields["serial"] = forms.RegexField(
-                label="入党志愿书编号",
-                regex=r"^[A-Za-z0-9\-]{1,30}$",
-                error_messages={"invalid": "编号只能包含字母、数字和“-”"},
-            )
-        if F.TALKER in step.fields:
-            self.fields["talker"] = forms.CharField(label="谈话人", max_length=50, validators=ONE_LINE)
-        if F.ASSESSMENTS in step.fields:
-            self.fields["assessments"] = count_field("考察次数", max_value=50)
-            self.fields["thought_reports"] = count_field("思想汇报篇数", max_value=200)
-        if F.GROUP in step.fields:
-            groups = Organization.objects.filter(parent=case.branch, kind=OrgKind.GROUP)
-            self.fields["group"] = forms.CharField(
-                label="编入党小组",
-                max_length=50,
-                initial=groups[0].name if groups else "",
-                validators=ONE_LINE,
-            )
-        if F.RESOLUTION in step.fields:
-            self.fields["resolution"] = forms.ChoiceField(
-                label="决议",
-                choices=[
-                    ("convert", "按期转为正式党员"),
-                    ("extend", "延长预备期"),
-                    ("cancel", "取消预备党员资格"),
-                ],
-            )
-            self.fields["extension_months"] = count_field(
-                "延长月数（延长预备期时填写）", required=False, max_value=60
-            )
+        for part in step.fields:
+            if part in PART_FIELDS:
+                self.fields.update(PART_FIELDS[part](case=case, body=body, committee_orgs=committee_orgs))
+            else:
+                for declared in steps.PART_DATA[part]:
+                    self.fields[declared.key] = data_field(declared)
+        for key, initial in DATA_INITIALS.items():
+            if key in self.fields:
+                self.fields[key].initial = initial(case)
         self.order_fields(
             ["on", *[n for n in self.fields if n not in ("on", "note", "warning_reason")], "note"]
         )
@@ -316,22 +344,7 @@ class StepForm(StyledForm):
     def to_input(self) -> StepInput:
         d = self.cleaned_data
         F = steps.Field
-        data = {}
-        for key in (
-            "conclusion",
-            "days",
-            "hours",
-            "exemption_reason",
-            "serial",
-            "talker",
-            "assessments",
-            "thought_reports",
-            "group",
-            "resolution",
-            "extension_months",
-        ):
-            if key in d and d[key] not in (None, ""):
-                data[key] = d[key]
+        data = {f.key: d[f.key] for f in self.step.data_fields if f.key in d and d[f.key] not in (None, "")}
         given = StepInput(
             on=d["on"], note=d.get("note", ""), data=data, warning_reason=d.get("warning_reason", "")
         )

@@ -402,11 +402,26 @@ class EventSource(models.TextChoices):
     TRANSFER = "transfer", "转入"
 
 
+class EventKind(models.TextChoices):
+    """What an event of the case's trail records."""
+
+    OPEN = "open", "建档"
+    EDIT = "edit", "修改人员信息"
+    STEP = "step", "办理步骤"
+    PUBLICITY = "publicity", "公示"
+    MATERIAL = "material", "上传材料"
+    SUBMIT = "submit", "报送"
+    REVIEW = "review", "审议"
+    RETURN = "return", "退回"
+    OUTCOME = "outcome", "结果"
+    LETTER = "letter", "批复/回执"
+
+
 class CaseEvent(models.Model):
     """Append-only, hash-chained timeline of everything done on a case (tamper-evident)."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
-    kind = models.CharField("事件", max_length=30)
+    kind = models.CharField("事件", max_length=30, choices=EventKind.choices)
     step = models.CharField("步骤", max_length=40, blank=True)
     summary = models.CharField("摘要", max_length=300)
     occurred_on = models.DateField("业务日期", null=True, blank=True)

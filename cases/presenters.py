@@ -10,6 +10,7 @@ from branches.selectors import review_chain
 from cases import permissions, progress, selectors, steps
 from cases.facts import RuleContext, case_facts
 from cases.idcard import mask
+from cases.models import EventKind
 from cases.permissions import Act
 
 
@@ -43,7 +44,7 @@ def case_page(case, user, today: dt.date | None = None) -> dict:
     by_step = {r.step: r for r in records}
     warnings_by_step = {}
     for event in events:
-        if event.kind == "step" and event.warnings and event.step not in warnings_by_step:
+        if event.kind == EventKind.STEP and event.warnings and event.step not in warnings_by_step:
             warnings_by_step[event.step] = event.warnings
     may = permissions.allowed_actions(user, case, submissions)
     materials = selectors.case_materials(case)

@@ -66,7 +66,7 @@ def open_status(step, facts: CaseFacts, rules) -> StepStatus:
         today=rules.today,
         rule_set=rules.rule_set_on(rules.today),
         rules_2026_confirmed=rules.settings_row.rules_2026_confirmed,
-        data={"resolution": "convert"},
+        data={"resolution": steps.Resolution.CONVERT},
         is_2026_date=rules.is_2026,
         workdays_between=rules.calendar.count,
     )

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import BooleanField, Q
 
 from branches.models import Organization, OrgKind
 from branches.selectors import scope_filter
@@ -85,6 +85,16 @@ HISTORY_HIDDEN_FIELDS = {"updated_at", "name_initials", "person_at_transfer", *D
 _OPENING_GRACE = dt.timedelta(seconds=5)
 
 
+def shown_value(field, value):
+    """A stored value as users read it: a choice by its label (本科, not bachelor), a yes/no
+    field as 是/否; anything else as stored."""
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(field, BooleanField) and isinstance(value, bool):
+        return "是" if value else "否"
+    return value
+
+
 def field_history(case: Case, user, limit: int = 40) -> list[dict]:
     """Field changes of the person and the case (simple-history), newest first — of the person,
     only the edits made for cases the user may see.
@@ -116,9 +126,9 @@ def field_history(case: Case, user, limit: int = 40) -> list[dict]:
             delta = newer.diff_against(older)
             # obj._meta, not newer.instance._meta: .instance re-reads excluded fields (a query per row).
             changes = [
-                (obj._meta.get_field(c.field).verbose_name, c.old, c.new)
+                (field.verbose_name, shown_value(field, c.old), shown_value(field, c.new))
                 for c in delta.changes
-                if c.field not in HISTORY_HIDDEN_FIELDS
+                if c.field not in HISTORY_HIDDEN_FIELDS and (field := obj._meta.get_field(c.field))
             ]
             if changes:
                 entries.append(

@@ -1,11 +1,15 @@
 """The 25 steps of the 《发展党员工作细则》 as data (product.md §3).
 
 Codes are the shared vocabulary of code, URLs, imports, exports and tests: never rename them.
-Each step names its stage, the steps it depends on, who performs it and what its record keeps.
+Each step names its stage, the steps it depends on, who performs it and what its record keeps;
+each key of a record's data is declared once here (DataField), and the step form, the import
+and export columns, the case page's labels and the field history read the declaration.
 """
 
 from dataclasses import dataclass
 from enum import StrEnum
+
+from django.db import models
 
 from branches.models import Role
 
@@ -24,6 +28,95 @@ class Field(StrEnum):
     ASSESSMENTS = "assessments"  # number of half-yearly assessments / thought reports
     GROUP = "group"  # 党小组
     RESOLUTION = "resolution"  # 转正 / 延长预备期 / 取消资格, with extension months (E11)
+
+
+class Conclusion(models.TextChoices):
+    """政审结论 (political_review); stored as the Chinese word, as the import template writes it."""
+
+    QUALIFIED = "合格", "合格"
+    UNQUALIFIED = "不合格", "不合格"
+
+
+class Resolution(models.TextChoices):
+    """What the 支部大会 resolves on a probationary member (conversion_meeting, E10/E11)."""
+
+    CONVERT = "convert", "按期转为正式党员"
+    EXTEND = "extend", "延长预备期"
+    CANCEL = "cancel", "取消预备党员资格"
+
+
+class Kind(StrEnum):
+    """What a data field holds, and so how a form asks for it."""
+
+    TEXT = "text"  # one line of text
+    CODE = "code"  # letters, digits and "-" (入党志愿书编号)
+    COUNT = "count"  # a whole number from 0 to the field's limit
+    CHOICE = "choice"  # one of the field's choices
+
+
+@dataclass(frozen=True)
+class DataField:
+    """One key of StepRecord.data: its label on screen and in exports, what it holds, whether
+    the step form requires it, and where the import template carries it."""
+
+    key: str  # stored in the database: never rename
+    label: str
+    kind: Kind
+    required: bool = True
+    choices: type[models.TextChoices] | None = None
+    limit: int = 50  # the longest text, or the largest count
+    prompt: str = ""  # the form's label, when it says more than the label
+    column: str = ""  # the import template's column that carries it (cases.importer.template)
+    default: str | int | None = None  # what a record without the key means
+
+    @property
+    def form_label(self) -> str:
+        return self.prompt or self.label
+
+    def display(self, value) -> str:
+        """The value as users read it: a choice's label, never its code."""
+        if self.choices is not None and value in self.choices.values:
+            return str(self.choices(value).label)
+        return str(value)
+
+
+# The data each part of a record keeps (meeting, vote and people are rows of their own).
+PART_DATA: dict[Field, tuple[DataField, ...]] = {
+    Field.TALKER: (DataField("talker", "谈话人", Kind.TEXT),),
+    Field.ASSESSMENTS: (
+        DataField("assessments", "考察次数", Kind.COUNT, limit=50),
+        DataField("thought_reports", "思想汇报篇数", Kind.COUNT, limit=200),
+    ),
+    Field.CONCLUSION: (
+        DataField("conclusion", "政审结论", Kind.CHOICE, choices=Conclusion, column="政审结论"),
+    ),
+    Field.TRAINING: (
+        DataField("days", "培训天数", Kind.COUNT, limit=365, default=0),  # the template has no column: 0
+        DataField("hours", "培训学时", Kind.COUNT, limit=2000, column="集中培训学时"),
+        DataField(
+            "exemption_reason",
+            "豁免理由",
+            Kind.TEXT,
+            required=False,
+            limit=500,
+            prompt="特殊情况豁免理由（如未达三天/二十四学时）",
+        ),
+    ),
+    Field.SERIAL: (DataField("serial", "志愿书编号", Kind.CODE, limit=30, prompt="入党志愿书编号"),),
+    Field.GROUP: (DataField("group", "党小组", Kind.TEXT, prompt="编入党小组"),),
+    Field.RESOLUTION: (
+        DataField("resolution", "决议", Kind.CHOICE, choices=Resolution, default=Resolution.CONVERT.value),
+        DataField(
+            "extension_months",
+            "延长月数",
+            Kind.COUNT,
+            required=False,
+            limit=60,
+            prompt="延长月数（延长预备期时填写）",
+        ),
+    ),
+}
+DATA_FIELDS: dict[str, DataField] = {f.key: f for part in PART_DATA.values() for f in part}
 
 
 class Body(StrEnum):
@@ -48,6 +141,11 @@ class Step:
     submitted: bool = False  # the branch submits it upward (through reviewers) before the committee acts
     article: str = ""  # 细则 article (2014 / 2026)
     record: str = ""  # the document the step produces
+
+    @property
+    def data_fields(self) -> tuple[DataField, ...]:
+        """The keys its record's data may hold, in the order the form asks for them."""
+        return tuple(f for part in self.fields for f in PART_DATA.get(part, ()))
 
     @property
     def stage_name(self) -> str:
@@ -375,29 +473,17 @@ STATUS_STEPS = {
 REOPENED_BY_EXTENSION = ("conversion_application", "conversion_meeting", "conversion_approval")
 
 
-# How the keys of StepRecord.data read on screen and in exports.
-DATA_LABELS = {
-    "talker": "谈话人",
-    "conclusion": "政审结论",
-    "days": "培训天数",
-    "hours": "培训学时",
-    "exemption_reason": "豁免理由",
-    "serial": "志愿书编号",
-    "assessments": "考察次数",
-    "thought_reports": "思想汇报篇数",
-    "group": "党小组",
-    "resolution": "决议",
-    "extension_months": "延长月数",
-}
-RESOLUTION_LABELS = {"convert": "按期转为正式党员", "extend": "延长预备期", "cancel": "取消预备党员资格"}
+def resolution_of(data: dict) -> Resolution:
+    """What a conversion meeting's record resolved (a record without a resolution resolved 转正)."""
+    return Resolution(data.get("resolution") or DATA_FIELDS["resolution"].default)
 
 
 def data_display(data: dict) -> list[tuple[str, str]]:
+    """A record's data as the case page shows it: (label, value), choices by their labels."""
     shown = []
     for key, value in data.items():
-        if key == "resolution":
-            value = RESOLUTION_LABELS.get(value, value)
-        shown.append((DATA_LABELS.get(key, key), str(value)))
+        declared = DATA_FIELDS.get(key)
+        shown.append((declared.label, declared.display(value)) if declared else (key, str(value)))
     return shown
 
 

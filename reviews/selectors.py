@@ -57,7 +57,7 @@ class QueueRow:
     @property
     def resolution(self) -> str:
         meeting = self.records.get("conversion_meeting")
-        return (meeting.data.get("resolution") or "convert") if meeting else ""
+        return steps.resolution_of(meeting.data) if meeting else ""
 
     @property
     def extension_months(self):

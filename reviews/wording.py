@@ -7,10 +7,12 @@ Pure functions of plain facts (no database), in the language of a county's 批�
 import datetime as dt
 from dataclasses import dataclass, field
 
+from cases.steps import Resolution
+
 RESOLUTION_DECISIONS = {
-    "convert": "按期转为中国共产党正式党员",
-    "extend": "延长预备期",
-    "cancel": "取消预备党员资格",
+    Resolution.CONVERT: "按期转为中国共产党正式党员",
+    Resolution.EXTEND: "延长预备期",
+    Resolution.CANCEL: "取消预备党员资格",
 }
 
 
@@ -102,9 +104,9 @@ def admission(persons: list[PersonFacts], issuer: str, meeting_on: dt.date | Non
 
 
 def _conversion_detail(p: PersonFacts) -> str:
-    if p.resolution == "extend":
+    if p.resolution == Resolution.EXTEND:
         return f"延长{p.extension_months}个月，预备期至{cn_date(p.probation_end)}止"
-    if p.resolution == "cancel":
+    if p.resolution == Resolution.CANCEL:
         return "取消预备党员资格"
     return f"党龄自{cn_date(p.full_member_on)}算起"
 
@@ -112,14 +114,14 @@ def _conversion_detail(p: PersonFacts) -> str:
 def _conversion_sentence(resolution: str, group: list[PersonFacts]) -> str:
     who = people([p.name for p in group])
     single = group[0] if len(group) == 1 else None
-    if resolution == "extend":
+    if resolution == Resolution.EXTEND:
         if single:
             return (
                 f"同意延长{who}预备期{single.extension_months}个月，"
                 f"延长后的预备期至{cn_date(single.probation_end)}止。"
             )
         return f"同意延长{who}预备期。"
-    if resolution == "cancel":
+    if resolution == Resolution.CANCEL:
         return f"同意取消{who}的预备党员资格。"
     if single:
         return f"同意{who}按期转为中国共产党正式党员，党龄自{cn_date(single.full_member_on)}算起。"
@@ -129,12 +131,12 @@ def _conversion_sentence(resolution: str, group: list[PersonFacts]) -> str:
 def conversion(persons: list[PersonFacts], issuer: str, meeting_on: dt.date | None) -> Wording:
     names = [p.name for p in persons]
     who = people(names)
-    order = [r for r in ("convert", "extend", "cancel") if any(p.resolution == r for p in persons)]
+    order = [r for r in Resolution if any(p.resolution == r for p in persons)]
     groups = {r: [p for p in persons if p.resolution == r] for r in order}
     titles = {
-        "convert": f"关于同意{who}按期转为中国共产党正式党员的批复",
-        "extend": f"关于同意延长{who}预备期的批复",
-        "cancel": f"关于同意取消{who}预备党员资格的批复",
+        Resolution.CONVERT: f"关于同意{who}按期转为中国共产党正式党员的批复",
+        Resolution.EXTEND: f"关于同意延长{who}预备期的批复",
+        Resolution.CANCEL: f"关于同意取消{who}预备党员资格的批复",
     }
     title = titles[order[0]] if len(order) == 1 else f"关于{who}预备党员转正问题的批复"
     sentences = [_conversion_sentence(r, groups[r]) for r in order]
@@ -142,11 +144,11 @@ def conversion(persons: list[PersonFacts], issuer: str, meeting_on: dt.date | No
     if listed:
         sentences[-1] += "名单如下："
     closing = []
-    if "convert" in groups:
+    if Resolution.CONVERT in groups:
         closing.append("请你支部接到此批复后，及时通知本人并在党员大会上宣布，将有关材料归入本人档案。")
-    if "extend" in groups:
+    if Resolution.EXTEND in groups:
         closing.append("对延长预备期的同志，要继续加强教育和考察，预备期满时及时讨论其能否转为正式党员。")
-    if "cancel" in groups:
+    if Resolution.CANCEL in groups:
         closing.append("对取消预备党员资格的同志，要及时通知本人，并做好思想工作。")
     closing.append("特此批复。")
     return Wording(

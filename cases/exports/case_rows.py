@@ -11,7 +11,7 @@ from django.db.models import Count, Prefetch
 
 from branches.models import Organization, OrgKind
 from cases.idcard import mask
-from cases.importer.template import HEADERS, STEP_SOURCES, VOTE_COLUMNS
+from cases.importer.template import DATA_COLUMNS, HEADERS, STEP_SOURCES, VOTE_COLUMNS
 from cases.models import Case, Education, Outcome, Publicity, StepRecord, Vote
 
 CHUNK = 500
@@ -90,10 +90,10 @@ def case_values(case: Case, records: dict[str, StepRecord], publicity, votes) ->
             values[header] = "、".join(sorted(p.name for p in records[code].recorded_people.all()))
     if publicity is not None:
         values["发展对象公示开始日期"], values["发展对象公示结束日期"] = publicity.start_on, publicity.end_on
-    if "political_review" in records:
-        values["政审结论"] = records["political_review"].data.get("conclusion")
-    if "intensive_training" in records:
-        values["集中培训学时"] = records["intensive_training"].data.get("hours")
+    for header, (code, declared) in DATA_COLUMNS.items():
+        if code in records:
+            value = records[code].data.get(declared.key)
+            values[header] = declared.display(value) if declared.choices and value is not None else value
     for code, headers in VOTE_COLUMNS.items():
         record, vote = records.get(code), votes.get((case.pk, code))
         if record is not None and record.meeting is not None and vote is not None:

@@ -7,10 +7,13 @@ remark (an Excel serial number typed into a date column)."""
 import datetime as dt
 import re
 
+from django.db.models import TextChoices
+
 from cases import dates, idcard
 from cases.forms import NAME_PATTERN
 from cases.importer.template import NAME_SEPARATORS
 from cases.models import Education, Gender
+from cases.steps import Conclusion
 from cases.text import single_line_problem
 
 # Excel serial numbers read as dates when typed into a date column (1954-10-03 … 2064-04-09).
@@ -199,11 +202,20 @@ def parse_education(raw) -> str:
     return EDUCATION_NAMES[text]
 
 
-def parse_conclusion(raw) -> str:
-    text = _text(raw)
-    if text not in ("合格", "不合格"):
-        raise CellProblem(f"「{text}」请填「合格」或「不合格」")
-    return text
+def choice_parser(choices: type[TextChoices]):
+    """A parser taking a choice by its label (what the sheet shows), giving its stored value."""
+    by_label = {label: value for value, label in choices.choices}
+
+    def parse(raw) -> str:
+        text = _text(raw)
+        if text not in by_label:
+            raise CellProblem(f"「{text}」请填" + "或".join(f"「{label}」" for label in by_label))
+        return by_label[text]
+
+    return parse
+
+
+parse_conclusion = choice_parser(Conclusion)
 
 
 PARSERS = {

@@ -9,7 +9,14 @@ from branches.models import Organization, PartyMember
 from cases import steps
 from cases.importer.context import ImportContext
 from cases.importer.reader import SheetRow
-from cases.importer.template import PUBLICITY_COLUMNS, STEP_SOURCES, VOTE_COLUMNS, StepSource
+from cases.importer.template import (
+    DATA_COLUMNS,
+    PUBLICITY_COLUMNS,
+    REQUIRED_WITH_STEP,
+    STEP_SOURCES,
+    VOTE_COLUMNS,
+    StepSource,
+)
 
 REQUIRED = ("姓名", "性别", "民族", "出生日期", "公民身份号码", "学历", "申请入党日期")
 
@@ -184,19 +191,29 @@ def _fill_step_data(planned: PlannedStep, plan: RowPlan, row: SheetRow, ctx: Imp
         planned.contacts = _members(plan, row, "培养联系人", ctx)
     elif code == "introducers_assigned":
         planned.introducers = _members(plan, row, "入党介绍人", ctx)
-    elif code == "political_review":
-        if row.filled("政审结论"):
-            planned.data = {"conclusion": row.get("政审结论")}
-        elif "政审结论" not in row.unreadable:
-            plan.problems.append(
-                f"第{row.number}行「政审结论」：填写了「政审日期」，须同时填写政审结论（合格或不合格）"
-            )
-    elif code == "intensive_training" and row.filled("集中培训学时"):
-        planned.data = {"days": 0, "hours": row.get("集中培训学时")}
     elif code in VOTE_COLUMNS:
         _fill_vote(planned, plan, row)
-        if code == "conversion_meeting":
-            planned.data = {"resolution": "convert"}
+    planned.data = _step_data(planned, plan, row)
+
+
+def _step_data(planned: PlannedStep, plan: RowPlan, row: SheetRow) -> dict:
+    """The record's data from the step's data columns; a key the template has no column for takes
+    its declared default — for a step without data columns always, otherwise only when the row
+    gives the step's data at all (集中培训学时 given: 0 培训天数)."""
+    columns = [(header, f) for header, (code, f) in DATA_COLUMNS.items() if code == planned.code]
+    data = {f.key: row.get(header) for header, f in columns if row.filled(header)}
+    for header, f in columns:
+        if header in REQUIRED_WITH_STEP and not row.filled(header) and header not in row.unreadable:
+            allowed = f"（{'或'.join(f.choices.labels)}）" if f.choices else ""
+            plan.problems.append(
+                f"第{row.number}行「{header}」：填写了「{planned.column}」，须同时填写{f.label}{allowed}"
+            )
+    if data or not columns:
+        defaults = {
+            f.key: f.default for f in planned.step.data_fields if f.default is not None and not f.column
+        }
+        data = defaults | data
+    return data
 
 
 def _fill_vote(planned: PlannedStep, plan: RowPlan, row: SheetRow) -> None:
@@ -243,7 +260,8 @@ def _members(plan: RowPlan, row: SheetRow, header: str, ctx: ImportContext) -> l
 
 def _data_without_step(plan: RowPlan, row: SheetRow) -> None:
     """Data columns filled while the step they belong to is blank: say so rather than drop them."""
-    orphans = [("政审结论", "政审日期"), ("集中培训学时", "集中培训结业日期")]
+    own_date = {s.code: s.dated_by[0] for s in STEP_SOURCES if not s.implied}
+    orphans = [(header, own_date[code]) for header, (code, _) in DATA_COLUMNS.items()]
     orphans += [(h, "接收大会日期") for h in VOTE_COLUMNS["admission_meeting"]]
     orphans += [(h, "转正大会日期") for h in VOTE_COLUMNS["conversion_meeting"]]
     reported = set()

@@ -6,6 +6,8 @@ The headers are the contract with the counties' spreadsheets: never rename or re
 
 from dataclasses import dataclass
 
+from cases import steps
+
 NAME_SEPARATORS = "、，,；;"
 
 
@@ -273,6 +275,13 @@ VOTE_COLUMNS = {
     "conversion_meeting": ("转正大会应到人数", "转正大会实到人数", "转正大会赞成票数"),
 }
 PUBLICITY_COLUMNS = ("发展对象公示开始日期", "发展对象公示结束日期")
+# The columns that carry a key of a step record's data, as cases.steps declares them: header →
+# (step code, field). A key without a column is not imported (see the notes below).
+DATA_COLUMNS: dict[str, tuple[str, steps.DataField]] = {
+    f.column: (step.code, f) for step in steps.STEPS for f in step.data_fields if f.column
+}
+# Data columns that must be filled whenever their step's date is (E07 judges the conclusion).
+REQUIRED_WITH_STEP = ("政审结论",)
 
 # Which column a rule code's message names, when it is about a column other than the step's date.
 CODE_COLUMNS = {

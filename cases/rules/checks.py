@@ -145,7 +145,7 @@ def check_introducers(a: Attempt) -> list[Finding]:
 def check_political_review(a: Attempt) -> list[Finding]:
     if "political_review" not in a.case.done:
         return [_f(a, "E07", "未经政治审查的，不能发展入党")]
-    if a.case.data.get("political_review", {}).get("conclusion") != "合格":
+    if a.case.data.get("political_review", {}).get("conclusion") != steps.Conclusion.QUALIFIED:
         return [_f(a, "E07", "政治审查结论不合格的，不能发展入党")]
     return []
 
@@ -217,11 +217,11 @@ def check_optional_vote(a: Attempt) -> list[Finding]:
 
 
 def check_conversion_meeting(a: Attempt) -> list[Finding]:
-    resolution = a.data.get("resolution", "convert")
+    resolution = steps.resolution_of(a.data)
     found = []
-    if resolution in ("convert", "extend") and (end := _missed(a, "E10")):
+    if resolution in (steps.Resolution.CONVERT, steps.Resolution.EXTEND) and (end := _missed(a, "E10")):
         found.append(_f(a, "E10", f"预备期未满：最早可于 {end} 讨论转正", end))
-    if resolution == "extend":
+    if resolution == steps.Resolution.EXTEND:
         months = a.data.get("extension_months") or 0
         if a.case.extensions_so_far >= 1:
             found.append(_f(a, "E11", "预备期只能延长一次，本案例已延长过"))

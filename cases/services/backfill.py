@@ -20,7 +20,17 @@ from cases import steps
 from cases.bulk_rows import RowWriter
 from cases.facts import RuleContext
 from cases.idcard import mask
-from cases.models import Case, CaseEvent, Meeting, Person, Publicity, StepRecord, StepRecordPerson, Vote
+from cases.models import (
+    Case,
+    CaseEvent,
+    EventKind,
+    Meeting,
+    Person,
+    Publicity,
+    StepRecord,
+    StepRecordPerson,
+    Vote,
+)
 from cases.services.actors import Actor
 from cases.services.errors import InvalidInput, StepBlocked, StepNotAllowed, WarningsNeedReason
 from cases.services.events import build_event, seal
@@ -116,7 +126,7 @@ def decide_history(item: Backfill, actor: Actor, rules: RuleContext) -> _Decided
         build_event(
             case=case,
             actor=actor,
-            kind="open",
+            kind=EventKind.OPEN,
             summary=f"建档：{person.name}",
             occurred_on=item.application.on,
         )

@@ -9,7 +9,16 @@ from pypinyin import Style, lazy_pinyin
 from branches.models import Organization, OrgKind, Role
 from branches.permissions import grants_covering
 from cases import idcard
-from cases.models import PERSON_FIELDS, Case, EventSource, Outcome, Person, StepRecord, SubmissionStatus
+from cases.models import (
+    PERSON_FIELDS,
+    Case,
+    EventKind,
+    EventSource,
+    Outcome,
+    Person,
+    StepRecord,
+    SubmissionStatus,
+)
 from cases.permissions import Act, act_answer
 from cases.rules.checks import identity_findings
 from cases.services.actors import IMPORT_ROLES, Actor, acting_grant, as_actor, granted
@@ -93,7 +102,9 @@ def open_case(
             case.save()
     except IntegrityError as exc:
         raise InvalidInput("该人员已有进行中的案例，不能重复建档") from exc
-    record_event(case=case, actor=actor, kind="open", summary=f"建档：{subject.name}", occurred_on=applied_on)
+    record_event(
+        case=case, actor=actor, kind=EventKind.OPEN, summary=f"建档：{subject.name}", occurred_on=applied_on
+    )
     perform_step(case=case, step_code="application", given=StepInput(on=applied_on, note=note), actor=actor)
     return case
 
@@ -152,7 +163,7 @@ def update_person(*, case: Case, changes: dict, actor, case_changes: dict | None
     record_event(
         case=case,
         actor=actor,
-        kind="edit",
+        kind=EventKind.EDIT,
         summary="修改：" + ("、".join(changed) or "无变化"),
         role=grant.role.value,
         org=grant.org,
@@ -191,7 +202,7 @@ def close_case(*, case: Case, outcome: str, on: dt.date, reason: str, actor) -> 
     record_event(
         case=case,
         actor=actor,
-        kind="outcome",
+        kind=EventKind.OUTCOME,
         summary=f"{outcome.label}（{on}）：{reason.strip()}",
         occurred_on=on,
         role=grant.role.value,
@@ -220,7 +231,7 @@ def transfer_case(*, case: Case, to_branch: Organization, on: dt.date, reason: s
     record_event(
         case=case,
         actor=actor,
-        kind="outcome",
+        kind=EventKind.OUTCOME,
         summary=f"组织关系转出至{to_branch.name}（{on}）",
         occurred_on=on,
         role=grant.role.value,
@@ -264,7 +275,7 @@ def transfer_case(*, case: Case, to_branch: Organization, on: dt.date, reason: s
     record_event(
         case=new,
         actor=transfer_actor,
-        kind="open",
+        kind=EventKind.OPEN,
         summary=f"自{case.branch.name}转入（{on}），已完成 {new.steps_done} 个步骤，培养时间连续计算",
         occurred_on=on,
         role=grant.role.value,

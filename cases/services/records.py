@@ -5,7 +5,16 @@ import datetime as dt
 from django.db import transaction
 
 from cases import steps
-from cases.models import AccessPurpose, Case, EventSource, ExportLog, Material, Publicity, SensitiveAccess
+from cases.models import (
+    AccessPurpose,
+    Case,
+    EventKind,
+    EventSource,
+    ExportLog,
+    Material,
+    Publicity,
+    SensitiveAccess,
+)
 from cases.permissions import Act, act_answer
 from cases.services.actors import IMPORT_ROLES, acting_grant, as_actor, granted
 from cases.services.errors import InvalidInput, refuse_out_of_range
@@ -47,7 +56,7 @@ def build_publicity(
 def publicity_event(publicity: Publicity, grant) -> dict:
     """The fields of the CaseEvent that records a 公示."""
     return {
-        "kind": "publicity",
+        "kind": EventKind.PUBLICITY,
         "step": "target_filing",
         "summary": f"发展对象公示 {publicity.start_on} 至 {publicity.end_on}，异议 {publicity.objections} 件"
         + ("" if publicity.objections_resolved else "（未处理完毕）"),
@@ -96,7 +105,7 @@ def upload_material(*, case: Case, title: str, upload, actor, step: str = "") ->
     record_event(
         case=case,
         actor=actor,
-        kind="material",
+        kind=EventKind.MATERIAL,
         step=step,
         summary=f"上传材料「{material.title}」（{upload.size // 1024} KB，SHA-256 {sha[:12]}…）",
         role=grant.role.value,

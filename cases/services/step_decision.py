@@ -13,7 +13,7 @@ from branches.models import MemberStatus, OrgKind, PartyMember
 from branches.selectors import has_branch_committee
 from cases import steps
 from cases.facts import RuleContext, case_facts
-from cases.models import Case, Meeting, Outcome, Publicity, StepRecord, StepRecordPerson, Vote
+from cases.models import Case, EventKind, Meeting, Outcome, Publicity, StepRecord, StepRecordPerson, Vote
 from cases.rules import Attempt, CaseFacts, MeetingFacts, MemberFacts, VoteFacts, blocks, evaluate, warnings
 from cases.rules.deadlines import extended_probation_end, probation_end
 from cases.services.actors import Actor
@@ -218,7 +218,7 @@ def decide_step(
         state.records[step.code] = record
     state.refresh_facts()
     event = {
-        "kind": "step",
+        "kind": EventKind.STEP,
         "step": step.code,
         "summary": f"{step.number}. {step.name}（{given.on}）" + _summary_suffix(step, given, meeting),
         "occurred_on": given.on,
@@ -275,7 +275,7 @@ def _summary_suffix(step, given: StepInput, meeting) -> str:
         v = given.vote
         return f"：应到{meeting.entitled}人，实到{meeting.present}人，赞成{v.yes}票（书面{v.written_yes}）"
     if step.code == "conversion_meeting":
-        return f"：{steps.RESOLUTION_LABELS.get(given.data.get('resolution', 'convert'))}"
+        return f"：{steps.resolution_of(given.data).label}"
     return ""
 
 
@@ -288,20 +288,24 @@ def _apply_consequences(state: CaseState, step: steps.Step, record: StepRecord) 
         case.probation_end = probation_end(record.on)
     elif step.code == "conversion_approval":
         meeting = state.records["conversion_meeting"]
-        resolution = meeting.data.get("resolution", "convert")
-        if resolution == "convert":
+        resolution = steps.resolution_of(meeting.data)
+        if resolution == steps.Resolution.CONVERT:
             case.full_member_on = case.probation_end  # 党龄 from the probation end, not the approval
-        elif resolution == "extend":
+        elif resolution == steps.Resolution.EXTEND:
             months = int(meeting.data["extension_months"])
             case.extension_months = months
             case.probation_end = extended_probation_end(case.probation_end, months)
-            record.data = {**record.data, "resolution": "extend", "extension_months": months}
+            record.data = {
+                **record.data,
+                "resolution": steps.Resolution.EXTEND.value,
+                "extension_months": months,
+            }
             reopened = [state.records.pop(c) for c in steps.REOPENED_BY_EXTENSION if c in state.records]
             for old in reopened:
                 old.is_current = False
             record.is_current = False  # the approval of the extension is itself one of them
             return reopened
-        elif resolution == "cancel":
+        elif resolution == steps.Resolution.CANCEL:
             case.outcome = Outcome.PROBATION_CANCELLED
             case.outcome_on = record.on
             case.outcome_reason = meeting.note or "支部大会决议取消预备党员资格，经上级党委批准"

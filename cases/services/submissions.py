@@ -7,7 +7,7 @@ from django.utils import timezone
 from branches.selectors import approving_committee, review_chain
 from cases import steps
 from cases.facts import case_facts
-from cases.models import Case, Submission, SubmissionStatus
+from cases.models import Case, EventKind, Submission, SubmissionStatus
 from cases.permissions import Act, act_answer, submission_answer
 from cases.services.actors import as_actor, granted
 from cases.services.errors import InvalidInput, StepNotAllowed, refuse_out_of_range
@@ -50,7 +50,7 @@ def submit(*, case: Case, step_code: str, on, actor) -> Submission:
     record_event(
         case=case,
         actor=actor,
-        kind="submit",
+        kind=EventKind.SUBMIT,
         step=step_code,
         summary=f"报送「{step.name}」至{path[0].name}",
         occurred_on=on,
@@ -87,7 +87,7 @@ def forward(*, submission: Submission, actor, opinion: str = "", on=None) -> Sub
     record_event(
         case=submission.case,
         actor=actor,
-        kind="review",
+        kind=EventKind.REVIEW,
         step=submission.step,
         summary=f"{grant.org.name}审议同意「{steps.get(submission.step).name}」，报{next_org.name}",
         occurred_on=on,
@@ -114,7 +114,7 @@ def return_submission(*, submission: Submission, actor, reason: str) -> Submissi
     record_event(
         case=submission.case,
         actor=actor,
-        kind="return",
+        kind=EventKind.RETURN,
         step=submission.step,
         summary=f"{grant.org.name}退回「{steps.get(submission.step).name}」：{reason.strip()}",
         occurred_on=timezone.localdate(),

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from branches.models import Organization, Role
+from cases import steps
 from cases.models import Case, Meeting, StepRecord
 from cases.services.actors import acting_grant, as_actor
 from cases.services.events import record_event
@@ -64,7 +65,7 @@ def _person_facts(case: Case, decision: StepRecord, basis: dict[str, StepRecord]
     elif decision.step == "conversion_approval":
         meeting = basis.get("conversion_meeting")
         data = meeting.data if meeting else {}
-        facts.resolution = data.get("resolution") or "convert"
+        facts.resolution = steps.resolution_of(data)
         facts.extension_months = int(data.get("extension_months") or 0)
         facts.probation_end = case.probation_end
         facts.full_member_on = case.full_member_on or case.probation_end

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from cases import selectors
 from cases.dates import add_months
-from cases.journey import advance
 from cases.rules import CaseFacts, PublicityFacts, deadlines, evaluate
 from cases.rules.deadlines import PUBLICITY_END, TABLE, Kind
+from demo.journey import advance
 from tests import factories as f
 from tests.cases.test_rules_codes import CALENDAR, TIMELINE, attempt, codes
 

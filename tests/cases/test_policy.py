@@ -11,10 +11,10 @@ from django.urls import reverse
 from branches.models import Role
 from branches.services import grant_role
 from cases import permissions, services, steps
-from cases.journey import advance
 from cases.permissions import Act, Why
 from cases.selectors import inbox_for
 from cases.services import StepBlocked, StepInput, StepNotAllowed
+from demo.journey import advance
 from reviews.queues import BY_SLUG
 from reviews.selectors import queue_items
 from tests import factories as f
