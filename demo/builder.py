@@ -294,7 +294,7 @@ class DemoBuilder:
         on = case.probation_end + dt.timedelta(days=3)
         given = journey.step_input(case, meeting_step, on, crew)
         if spec.kind == "extended":
-            given.data = {"resolution": "extend", "extension_months": 6}
+            given.data = {"resolution": steps.Resolution.EXTEND.value, "extension_months": 6}
         else:
             given.data = {"resolution": "cancel"}
         given.note = spec.reason

@@ -145,7 +145,7 @@ def typical_data(step: steps.Step, *, serial: str, talker: str, group: str) -> d
     if F.GROUP in step.fields:
         return {"group": group}
     if F.RESOLUTION in step.fields:
-        return {"resolution": "convert"}
+        return {"resolution": steps.Resolution.CONVERT.value}
     return {}
 
 

@@ -5,13 +5,13 @@ labels (入党申请人, 本科, 延长预备期), never the codes the database 
 import datetime as dt
 
 import pytest
-from cases.journey import advance
 from django.urls import reverse
 
 from cases import services, steps
 from cases.forms import StepForm
 from cases.models import Education, Outcome, Stage
 from cases.selectors import field_history
+from demo.journey import advance
 
 pytestmark = pytest.mark.django_db
 F = steps.Field
