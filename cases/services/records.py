@@ -7,8 +7,9 @@ from django.db import transaction
 from branches.models import Role
 from cases import steps
 from cases.models import AccessPurpose, Case, EventSource, ExportLog, Material, Publicity, SensitiveAccess
+from cases.rules import PublicityFacts
 from cases.services.actors import IMPORT_ROLES, acting_grant, as_actor
-from cases.services.errors import InvalidInput, refuse_out_of_range
+from cases.services.errors import InvalidInput, refuse_out_of_range, refuse_problems
 from cases.services.events import record_event
 from cases.services.step_service import lock_case
 from cases.services.summary import refresh_summary
@@ -28,8 +29,7 @@ def build_publicity(
 ) -> Publicity:
     """A checked, unsaved 公示 record."""
     refuse_out_of_range(start_on, end_on)
-    if end_on < start_on:
-        raise InvalidInput("公示结束日期不能早于开始日期")
+    refuse_problems(PublicityFacts(start_on, end_on).problems())
     publicity = Publicity(
         case=case,
         start_on=start_on,
