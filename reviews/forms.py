@@ -108,8 +108,8 @@ class DecisionForm(forms.Form):
     def clean(self):
         data = super().clean()
         action = data.get("action")
-        if action == Action.RETURN:
-            for problem in ReturnFacts(data.get("reason") or "").problems():
+        if action == Action.RETURN and "reason" in data:  # absent: already refused (too long)
+            for problem in ReturnFacts(data["reason"]).problems():
                 self.add_error(problem.part, problem.message)
         if action == Action.TALK and not (data.get("talker") or "").strip():
             self.add_error("talker", "请填写谈话人")

@@ -181,7 +181,7 @@ def check_leaving_unit(a: Attempt) -> list[Finding]:
 def check_vote(a: Attempt) -> list[Finding]:
     """E09: quorum present > N/2 and yes + written yes > N/2, both strict (exactly half fails)."""
     if a.meeting is None or a.vote is None:
-        if not tally_required(a.step, backfilled=a.historical):
+        if a.meeting is a.vote is None and not tally_required(a.step, backfilled=a.historical):
             return []
         return [_f(a, "E09", f"「{a.step.name}」须记录会议及表决结果")]
     if impossible := a.meeting.problems(a.vote):  # callers refuse these first; never judge them
