@@ -9,7 +9,7 @@ from branches.selectors import roster
 from cases import dates, steps
 from cases.idcard import mask
 from cases.models import PERSON_FIELDS, Education, Gender, Meeting, Outcome
-from cases.rules import VoteFacts
+from cases.rules import MeetingFacts, PublicityFacts, ReturnFacts, VoteFacts
 from cases.rules.checks import identity_findings
 from cases.services import NewMeeting, StepInput
 from cases.text import validate_single_line
@@ -336,7 +336,33 @@ class StepForm(StyledForm):
         meeting = data.get("existing_meeting")
         if meeting and data.get("on") and meeting.held_on != data["on"]:
             self.add_error("existing_meeting", f"所选党委会日期为 {meeting.held_on}，与办理日期不一致")
+        self._refuse_impossible_tally(data)
         return data
+
+    # The form field each part of MeetingFacts.problems() is about.
+    TALLY_FIELDS = {
+        "entitled": "meeting_entitled",
+        "present": "meeting_present",
+        "yes": "yes",
+        "written": "written_yes",
+    }
+
+    def _refuse_impossible_tally(self, data) -> None:
+        meeting = data.get("existing_meeting")
+        counts = (
+            (meeting.entitled, meeting.present)
+            if meeting
+            else (data.get("meeting_entitled"), data.get("meeting_present"))
+        )
+        if None in counts or ("yes" in self.fields and data.get("yes") is None):
+            return  # not given, or already refused by its field
+        vote = None
+        if "yes" in self.fields:
+            vote = VoteFacts(
+                **{k: data.get(k) or 0 for k in ("yes", "no", "abstain", "written_yes", "written_no")}
+            )
+        for problem in MeetingFacts(*counts).problems(vote):
+            self.add_error(self.TALLY_FIELDS[problem.part], problem.message)
 
     def ask_for_warning_reason(self):
         self.fields["warning_reason"].widget = forms.Textarea(attrs={"rows": 2, "class": "form-control"})
@@ -381,8 +407,9 @@ class PublicityForm(StyledForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("start_on") and data.get("end_on") and data["end_on"] < data["start_on"]:
-            self.add_error("end_on", "公示结束日期不能早于开始日期")
+        if data.get("start_on") and data.get("end_on"):
+            for problem in PublicityFacts(data["start_on"], data["end_on"]).problems():
+                self.add_error(problem.part, problem.message)
         return data
 
 
@@ -421,12 +448,18 @@ class TransferForm(StyledForm):
 
 
 class ReasonForm(StyledForm):
+    """The reason a report is sent back to the branch (ReturnFacts: there must be one)."""
+
     reason = forms.CharField(
-        label="理由",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=1000,
-        error_messages={"required": "退回须填写理由"},
+        label="理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000, required=False
     )
+
+    def clean(self):
+        data = super().clean()
+        if "reason" in data:  # absent: already refused (too long)
+            for problem in ReturnFacts(data["reason"]).problems():
+                self.add_error(problem.part, problem.message)
+        return data
 
 
 class OpinionForm(StyledForm):

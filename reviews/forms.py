@@ -6,7 +6,8 @@ from django import forms
 
 from cases.forms import count_field, date_field
 from cases.models import Meeting
-from cases.rules import VoteFacts
+from cases.rules import MeetingFacts, ReturnFacts, VoteFacts
+from cases.rules.tally import proposed
 from cases.text import validate_single_line
 from config.converters import object_id
 from reviews.models import LetterKind, LetterStatus
@@ -15,6 +16,7 @@ from reviews.services import MeetingSpec
 
 MAX_VOTES = 999
 VOTE_COUNT = re.compile(r"[0-9]{1,3}")
+TALLY_KINDS = ("yes", "no", "abstain")
 
 
 class QueueFilterForm(forms.Form):
@@ -106,8 +108,9 @@ class DecisionForm(forms.Form):
     def clean(self):
         data = super().clean()
         action = data.get("action")
-        if action == Action.RETURN and not (data.get("reason") or "").strip():
-            self.add_error("reason", "退回须填写理由，理由党支部可见")
+        if action == Action.RETURN and "reason" in data:  # absent: already refused (too long)
+            for problem in ReturnFacts(data["reason"]).problems():
+                self.add_error(problem.part, problem.message)
         if action == Action.TALK and not (data.get("talker") or "").strip():
             self.add_error("talker", "请填写谈话人")
         if action in (
@@ -118,19 +121,24 @@ class DecisionForm(forms.Form):
             Action.FORWARD,
         ) and not data.get("on"):
             self.add_error("on", "请填写办理日期")
-        if action == Action.APPROVE and not data.get("meeting"):
-            for name in ("held_on", "entitled", "present"):
-                if data.get(name) in (None, ""):
-                    self.add_error(name, "请登记党委会，或选择已登记的党委会")
-            entitled, present = data.get("entitled"), data.get("present")
-            if entitled is not None and present is not None:
-                if entitled <= 0:
-                    self.add_error("entitled", "应到会人数须大于零")
-                elif present > entitled:
-                    self.add_error("present", f"实到人数 {present} 不能多于应到人数 {entitled}")
         if action == Action.APPROVE:
-            data["votes"] = self._votes(data.get("ids") or [])
+            data["votes"] = self._votes(data.get("ids") or [], self._meeting_facts(data))
         return data
+
+    def _meeting_facts(self, data) -> MeetingFacts | None:
+        """The 党委会 deciding: the one chosen, or the one typed here (refused where impossible)."""
+        if meeting := data.get("meeting"):
+            return MeetingFacts(meeting.entitled, meeting.present)
+        for name in ("held_on", "entitled", "present"):
+            if data.get(name) in (None, "") and name not in self.errors:
+                self.add_error(name, "请登记党委会，或选择已登记的党委会")
+        if data.get("entitled") is None or data.get("present") is None:
+            return None
+        facts = MeetingFacts(data["entitled"], data["present"])
+        impossible = facts.problems()
+        for problem in impossible:
+            self.add_error(problem.part, problem.message)
+        return None if impossible else facts
 
     def new_meeting(self) -> MeetingSpec | None:
         d = self.cleaned_data
@@ -141,18 +149,40 @@ class DecisionForm(forms.Form):
     def votes(self) -> dict[int, VoteFacts]:
         return self.cleaned_data.get("votes") or {}
 
-    def _votes(self, ids) -> dict[int, VoteFacts]:
-        """Per-person tallies typed in the rows; a blank row means every member present voted yes."""
-        votes, problems = {}, []
+    def tally(self, pk: int, kind: str) -> str:
+        """The tally typed (or proposed) for one row, to show it again."""
+        return self.data.get(f"{kind}_{pk}", "")
+
+    def _votes(self, ids, meeting: MeetingFacts | None) -> dict[int, VoteFacts]:
+        """Per-person tallies typed in the rows (cases.rules.tally: a tally is recorded for every
+        person). Blank rows get the proposal — every member present votes yes — filled in and
+        shown, and nothing is decided until the officer submits what the page shows."""
+        votes, unreadable, blank = {}, False, []
         for pk in ids:
-            raw = [self.data.get(f"{k}_{pk}", "").strip() for k in ("yes", "no", "abstain")]
+            raw = [self.data.get(f"{k}_{pk}", "").strip() for k in TALLY_KINDS]
             if not any(raw):
-                continue
-            if not all(VOTE_COUNT.fullmatch(v or "0") for v in raw):
-                problems.append(pk)
-                continue
-            yes, no, abstain = (int(v or 0) for v in raw)
-            votes[pk] = VoteFacts(yes=yes, no=no, abstain=abstain)
-        if problems:
+                blank.append(pk)
+            elif all(VOTE_COUNT.fullmatch(v or "0") for v in raw):
+                votes[pk] = VoteFacts(**{k: int(v or 0) for k, v in zip(TALLY_KINDS, raw, strict=True)})
+            else:
+                unreadable = True
+        if unreadable:
             self.add_error(None, f"表决票数须为 0–{MAX_VOTES} 的整数")
+        if meeting is None:
+            return votes
+        for problem in dict.fromkeys(str(p) for v in votes.values() for p in meeting.problems(v)):
+            self.add_error(None, f"表决票数有误：{problem}")
+        if blank:
+            self._propose(blank, proposed(meeting))
         return votes
+
+    def _propose(self, pks, tally: VoteFacts) -> None:
+        self.data = self.data.copy()
+        for pk in pks:
+            for kind in TALLY_KINDS:
+                self.data[f"{kind}_{pk}"] = str(getattr(tally, kind))
+        self.add_error(
+            None,
+            f"已为 {len(pks)} 名未填写表决票数的同志按实到人数预填（赞成 {tally.yes} 票、反对 0 票、弃权 0 票），"
+            "请核对后再次提交",
+        )

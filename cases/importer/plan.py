@@ -17,6 +17,7 @@ from cases.importer.template import (
     VOTE_COLUMNS,
     StepSource,
 )
+from cases.rules import MeetingFacts, PublicityFacts, VoteFacts
 
 REQUIRED = ("姓名", "性别", "民族", "出生日期", "公民身份号码", "学历", "申请入党日期")
 
@@ -154,10 +155,8 @@ def _publicity(plan: RowPlan, row: SheetRow) -> tuple[dt.date, dt.date] | None:
         if missing not in row.unreadable:
             plan.problems.append(f"第{row.number}行「{missing}」：公示开始和结束日期须同时填写")
         return None
-    if end < start:
-        plan.problems.append(
-            f"第{row.number}行「{PUBLICITY_COLUMNS[1]}」：公示结束日期 {end} 早于开始日期 {start}"
-        )
+    if impossible := PublicityFacts(start, end).problems():
+        plan.problems += [f"第{row.number}行「{PUBLICITY_COLUMNS[1]}」：{p}" for p in impossible]
         return None
     if not row.filled("发展对象备案日期"):
         plan.problems.append(
@@ -220,20 +219,16 @@ def _fill_vote(planned: PlannedStep, plan: RowPlan, row: SheetRow) -> None:
     headers = VOTE_COLUMNS[planned.code]
     values = [row.get(h) for h in headers]
     if all(v is None for v in values):
-        return  # no tally: the rule (E09) says a tally is required
+        return  # no tally: E09 judges it (cases.rules.tally: the 支部大会's tally is required)
     if any(v is None for v in values):
         missing = "、".join(f"「{h}」" for h, v in zip(headers, values, strict=True) if v is None)
         if not row.unreadable.intersection(headers):
             plan.problems.append(f"第{row.number}行{missing}：应到人数、实到人数、赞成票数须同时填写")
         return
     entitled, present, yes = values
-    if present > entitled:
-        plan.problems.append(
-            f"第{row.number}行「{headers[1]}」：实到人数 {present} 不能多于应到人数 {entitled}"
-        )
-        return
-    if yes > present:
-        plan.problems.append(f"第{row.number}行「{headers[2]}」：赞成票数 {yes} 不能多于实到人数 {present}")
+    if impossible := MeetingFacts(entitled, present).problems(VoteFacts(yes=yes)):
+        columns = dict(zip(("entitled", "present", "yes"), headers, strict=True))
+        plan.problems += [f"第{row.number}行「{columns[p.part]}」：{p}" for p in impossible]
         return
     planned.meeting, planned.yes = (entitled, present), yes
 

@@ -1,5 +1,14 @@
 from cases.rules.engine import blocks, evaluate, warnings
-from cases.rules.facts import Attempt, CaseFacts, MeetingFacts, MemberFacts, PublicityFacts, VoteFacts
+from cases.rules.facts import (
+    Attempt,
+    CaseFacts,
+    MeetingFacts,
+    MemberFacts,
+    Problem,
+    PublicityFacts,
+    ReturnFacts,
+    VoteFacts,
+)
 from cases.rules.findings import Finding
 
 __all__ = [
@@ -8,7 +17,9 @@ __all__ = [
     "Finding",
     "MeetingFacts",
     "MemberFacts",
+    "Problem",
     "PublicityFacts",
+    "ReturnFacts",
     "VoteFacts",
     "blocks",
     "evaluate",

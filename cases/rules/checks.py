@@ -12,6 +12,7 @@ from cases.rules.articles import cite
 from cases.rules.authority import authority_refusal
 from cases.rules.facts import Attempt
 from cases.rules.findings import Finding
+from cases.rules.tally import tally_required
 
 
 def _f(attempt: Attempt, code: str, text: str, date: dt.date | None = None) -> Finding:
@@ -194,13 +195,13 @@ def check_leaving_unit(a: Attempt) -> list[Finding]:
 def check_vote(a: Attempt) -> list[Finding]:
     """E09: quorum present > N/2 and yes + written yes > N/2, both strict (exactly half fails)."""
     if a.meeting is None or a.vote is None:
-        if a.historical and a.step.body == steps.Body.PARTY_COMMITTEE:
+        if a.meeting is a.vote is None and not tally_required(a.step, backfilled=a.historical):
             return []
         return [_f(a, "E09", f"「{a.step.name}」须记录会议及表决结果")]
+    if impossible := a.meeting.problems(a.vote):  # callers refuse these first; never judge them
+        return [_f(a, "E09", "；".join(map(str, impossible)))]
     n, present = a.meeting.entitled, a.meeting.present
     found = []
-    if n <= 0:
-        return [_f(a, "E09", "应到会有表决权人数须大于零")]
     if present * 2 <= n:
         found.append(_f(a, "E09", f"到会有表决权人数 {present} 未超过应到会人数 {n} 的半数，会议无效"))
     yes = a.vote.yes + a.vote.written_yes

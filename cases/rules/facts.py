@@ -1,8 +1,15 @@
 """Plain facts the rules read: built from the database by the write path, or from an Excel row
-by the importer, so both go through the same rule code."""
+by the importer, so both go through the same rule code.
+
+The invariants of a fact live on it, once: `problems()` answers in Chinese what makes the fact
+impossible (a meeting with more present than entitled, a 公示 ending before it starts, a return
+without a reason). Forms' clean(), the services, the importer and the desk all call it; these are
+input errors, not rules, so they carry no E/W code and block before any rule is judged.
+"""
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from cases.steps import Step
 
@@ -16,11 +23,14 @@ class MemberFacts:
     in_sanction_impact_period: bool = False  # 警告/严重警告/撤销党内职务 not yet ended on the step's date
 
 
-@dataclass(frozen=True)
-class MeetingFacts:
-    entitled: int
-    present: int
-    held_on: dt.date | None = None
+class Problem(NamedTuple):
+    """One impossible value: the part it is about (a field of the fact) and why, in Chinese."""
+
+    part: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
 
 
 @dataclass(frozen=True)
@@ -33,10 +43,57 @@ class VoteFacts:
 
 
 @dataclass(frozen=True)
+class MeetingFacts:
+    entitled: int
+    present: int
+    held_on: dt.date | None = None
+
+    def problems(self, vote: VoteFacts | None = None) -> list[Problem]:
+        """The counts of the meeting, and of a vote taken at it, that cannot be (parts: entitled,
+        present, yes, written)."""
+        if self.entitled <= 0:
+            return [Problem("entitled", "应到会有表决权人数须大于零")]
+        if self.present > self.entitled:
+            return [Problem("present", f"实到人数 {self.present} 不能多于应到人数 {self.entitled}")]
+        found = []
+        if vote is not None:
+            cast = vote.yes + vote.no + vote.abstain
+            if cast > self.present:
+                what = "赞成、反对、弃权合计" if vote.no or vote.abstain else "赞成"
+                found.append(Problem("yes", f"{what} {cast} 票，多于实到人数 {self.present}"))
+            if vote.written_yes + vote.written_no > self.entitled - self.present:
+                found.append(
+                    Problem("written", "书面意见只能来自因故未到会的有表决权党员，人数不能多于未到会人数")
+                )
+        return found
+
+
+@dataclass(frozen=True)
 class PublicityFacts:
     start_on: dt.date
     end_on: dt.date
     objections_resolved: bool = True
+
+    def problems(self) -> list[Problem]:
+        """Parts: end_on."""
+        if self.end_on < self.start_on:
+            return [Problem("end_on", f"公示结束日期 {self.end_on} 不能早于开始日期 {self.start_on}")]
+        return []
+
+
+@dataclass(frozen=True)
+class ReturnFacts:
+    """A report sent back to the branch: the branch sees the reason, so there must be one."""
+
+    reason: str
+
+    @property
+    def text(self) -> str:
+        return (self.reason or "").strip()
+
+    def problems(self) -> list[Problem]:
+        """Parts: reason."""
+        return [] if self.text else [Problem("reason", "退回须填写理由，理由党支部可见")]
 
 
 @dataclass
@@ -74,6 +131,5 @@ class Attempt:
     data: dict = field(default_factory=dict)
     is_2026_date: object = None  # callable(date) -> bool, to judge other steps' rule sets
     workdays_between: object = None  # callable(start, end) -> int (inclusive)
-    # Backfilled from an import: a committee decision may come without its 党委会 tally (the tally
-    # is the committee's own record, not a column of the import template); a recorded tally is judged.
+    # Backfilled from an import: what a tally must be then is cases.rules.tally's policy.
     historical: bool = False

@@ -3,7 +3,13 @@ transaction; views, the admin, commands, tasks and the importer call these and n
 
 from cases.services.actors import Actor
 from cases.services.backfill import Backfill, backfill_cases
-from cases.services.errors import InvalidInput, StepBlocked, StepNotAllowed, WarningsNeedReason
+from cases.services.errors import (
+    InvalidInput,
+    StepBlocked,
+    StepNotAllowed,
+    WarningsNeedReason,
+    refuse_problems,
+)
 from cases.services.lifecycle import close_case, open_case, transfer_case, update_person
 from cases.services.meetings import record_meeting
 from cases.services.records import record_publicity, reveal_id_number, upload_material
@@ -29,6 +35,7 @@ __all__ = [
     "perform_step",
     "record_meeting",
     "record_publicity",
+    "refuse_problems",
     "return_submission",
     "reveal_id_number",
     "submit",

@@ -1,5 +1,5 @@
 from cases import dates
-from cases.rules import Finding
+from cases.rules import Finding, Problem
 
 
 class StepNotAllowed(Exception):
@@ -30,3 +30,10 @@ def refuse_out_of_range(*days) -> None:
     for day in days:
         if day is not None and not dates.in_range(day):
             raise InvalidInput(dates.out_of_range_message(day))
+
+
+def refuse_problems(problems: list[Problem]) -> None:
+    """Every service's guard on the facts it is given (their `problems()`; the forms, the importer
+    and the desk refuse the same problems first, next to the field they are about)."""
+    if problems:
+        raise InvalidInput("；".join(map(str, problems)))

@@ -9,8 +9,9 @@ from branches.models import Organization, Role
 from branches.permissions import grants_covering
 from cases import steps
 from cases.models import Meeting
+from cases.rules import MeetingFacts
 from cases.services.actors import as_actor
-from cases.services.errors import InvalidInput, refuse_out_of_range
+from cases.services.errors import refuse_out_of_range, refuse_problems
 from cases.services.uploads import validate_upload
 
 BODY_ROLES = {
@@ -18,13 +19,6 @@ BODY_ROLES = {
     steps.Body.BRANCH_ASSEMBLY: Role.BRANCH_SECRETARY,
     steps.Body.PARTY_COMMITTEE: Role.COMMITTEE_OFFICER,
 }
-
-
-def check_counts(entitled: int, present: int) -> None:
-    if entitled <= 0:
-        raise InvalidInput("应到会有表决权人数须大于零")
-    if present > entitled:
-        raise InvalidInput(f"实到人数 {present} 不能多于应到人数 {entitled}")
 
 
 def build_meeting(
@@ -40,7 +34,7 @@ def build_meeting(
 ) -> Meeting:
     """A checked, unsaved meeting (a step may bring its own; the writer saves it with the step)."""
     refuse_out_of_range(held_on)
-    check_counts(entitled, present)
+    refuse_problems(MeetingFacts(entitled, present).problems())
     meeting = Meeting(
         org=org, body=body, held_on=held_on, entitled=entitled, present=present, note=note, created_by=user
     )

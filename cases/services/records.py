@@ -16,8 +16,9 @@ from cases.models import (
     SensitiveAccess,
 )
 from cases.permissions import Act, act_answer
+from cases.rules import PublicityFacts
 from cases.services.actors import IMPORT_ROLES, acting_grant, as_actor, granted
-from cases.services.errors import InvalidInput, refuse_out_of_range
+from cases.services.errors import InvalidInput, refuse_out_of_range, refuse_problems
 from cases.services.events import record_event
 from cases.services.step_service import lock_case
 from cases.services.summary import refresh_summary
@@ -37,8 +38,7 @@ def build_publicity(
 ) -> Publicity:
     """A checked, unsaved 公示 record."""
     refuse_out_of_range(start_on, end_on)
-    if end_on < start_on:
-        raise InvalidInput("公示结束日期不能早于开始日期")
+    refuse_problems(PublicityFacts(start_on, end_on).problems())
     publicity = Publicity(
         case=case,
         start_on=start_on,

@@ -18,13 +18,13 @@ from cases.rules import Attempt, CaseFacts, MeetingFacts, MemberFacts, VoteFacts
 from cases.rules.deadlines import extended_probation_end, probation_end
 from cases.services.actors import Actor
 from cases.services.errors import (
-    InvalidInput,
     StepBlocked,
     StepNotAllowed,
     WarningsNeedReason,
     refuse_out_of_range,
+    refuse_problems,
 )
-from cases.services.meetings import build_meeting, check_counts
+from cases.services.meetings import build_meeting
 from cases.services.recorded_people import people_as_now
 
 
@@ -244,15 +244,7 @@ def _validate_meeting_input(given: StepInput) -> None:
     meeting = given.meeting or given.new_meeting
     if meeting is None:
         return
-    check_counts(meeting.entitled, meeting.present)
-    if given.vote is not None:
-        v = given.vote
-        if v.yes + v.no + v.abstain > meeting.present:
-            raise InvalidInput(
-                f"赞成、反对、弃权合计 {v.yes + v.no + v.abstain} 票，多于实到人数 {meeting.present}"
-            )
-        if v.written_yes + v.written_no > meeting.entitled - meeting.present:
-            raise InvalidInput("书面意见只能来自因故未到会的有表决权党员，人数不能多于未到会人数")
+    refuse_problems(MeetingFacts(meeting.entitled, meeting.present).problems(given.vote))
 
 
 def _new_meeting(case: Case, step: steps.Step, given: StepInput, acting_org, actor: Actor, rules) -> Meeting:

@@ -9,8 +9,9 @@ from cases import steps
 from cases.facts import case_facts
 from cases.models import Case, EventKind, Submission, SubmissionStatus
 from cases.permissions import Act, act_answer, submission_answer
+from cases.rules import ReturnFacts
 from cases.services.actors import as_actor, granted
-from cases.services.errors import InvalidInput, StepNotAllowed, refuse_out_of_range
+from cases.services.errors import StepNotAllowed, refuse_out_of_range, refuse_problems
 from cases.services.events import record_event
 from cases.services.step_service import lock_case
 
@@ -102,13 +103,13 @@ def forward(*, submission: Submission, actor, opinion: str = "", on=None) -> Sub
 def return_submission(*, submission: Submission, actor, reason: str) -> Submission:
     """Send a report back to the branch; the reason is required and shown to the branch."""
     actor = as_actor(actor)
-    if not (reason or "").strip():
-        raise InvalidInput("退回须填写理由")
+    returned = ReturnFacts(reason)
+    refuse_problems(returned.problems())
     lock_case(submission.case)
     _lock_submission(submission)
     grant = granted(submission_answer(actor.user, submission, Act.RETURN))
     submission.status = SubmissionStatus.RETURNED
-    submission.return_reason = reason.strip()
+    submission.return_reason = returned.text
     submission.closed_at = timezone.now()
     submission.save(update_fields=["status", "return_reason", "closed_at"])
     record_event(
@@ -116,10 +117,10 @@ def return_submission(*, submission: Submission, actor, reason: str) -> Submissi
         actor=actor,
         kind=EventKind.RETURN,
         step=submission.step,
-        summary=f"{grant.org.name}退回「{steps.get(submission.step).name}」：{reason.strip()}",
+        summary=f"{grant.org.name}退回「{steps.get(submission.step).name}」：{returned.text}",
         occurred_on=timezone.localdate(),
         role=grant.role.value,
         org=grant.org,
-        note=reason.strip(),
+        note=returned.text,
     )
     return submission

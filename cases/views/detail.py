@@ -201,7 +201,7 @@ def return_submission(request, pk):
     submission = get_object_or_404(selectors.inbox_for(request.user), pk=pk)
     form = forms.ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "退回须填写理由。")
+        messages.error(request, "；".join(form.errors["reason"]))
         return redirect(submission.case)
     try:
         services.return_submission(

@@ -15,7 +15,7 @@ from django.db import transaction
 from cases import services as case_services
 from cases import steps
 from cases.models import Case, Meeting, Submission
-from cases.rules import VoteFacts
+from cases.rules import ReturnFacts, VoteFacts
 from reviews.queues import Action, Queue
 from reviews.services.issuing import issue_letters
 
@@ -208,12 +208,13 @@ def decide_batch(
     """Decide `items` (submissions, or cases in the department's queue) with one action.
 
     Raises InvalidInput / PermissionDenied only for the batch as a whole (e.g. the 党委会 cannot be
-    recorded); everything about one item is reported in its ItemResult. For 党委会 approvals a
-    person without a tally in `votes` counts as a unanimous yes of the members present."""
+    recorded); everything about one item is reported in its ItemResult. For 党委会 approvals each
+    person's tally comes from `votes` (cases.rules.tally: the desk proposes it, the officer confirms
+    it); a person without one is refused by E09, never assumed to be a unanimous yes."""
     if action not in queue.actions:
         raise case_services.InvalidInput("该队列不能办理此操作")
-    if action == Action.RETURN and not (reason or "").strip():
-        raise case_services.InvalidInput("退回须填写理由，理由党支部可见")
+    if action == Action.RETURN:
+        case_services.refuse_problems(ReturnFacts(reason).problems())
     votes = votes or {}
     result = BatchResult(queue=queue.slug, action=action, on=on.isoformat() if on else "")
     if not items:
@@ -226,8 +227,7 @@ def decide_batch(
             result.meeting_label = f"{meeting.org.name} 党委会：{meeting.held_on}，应到{meeting.entitled}人，实到{meeting.present}人"
         decided = []
         for item in items:
-            default = VoteFacts(yes=meeting.present) if action == Action.APPROVE else None
-            outcome, record = _attempt(decision, item, votes.get(item.pk) or default)
+            outcome, record = _attempt(decision, item, votes.get(item.pk))
             result.items.append(outcome)
             if record is not None:
                 decided.append((outcome, record))

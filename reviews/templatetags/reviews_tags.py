@@ -1,4 +1,4 @@
-"""Small pieces of the desk other pages show: queue counts (工作台) and a case's letters."""
+"""Small pieces of the desk pages show: queue counts (工作台), a case's letters, a row's tally."""
 
 from django import template
 from django.utils import timezone
@@ -20,3 +20,9 @@ def desk_counts(context):
 @register.inclusion_tag("reviews/_case_letters_body.html")
 def case_letters(case):
     return {"letters": selectors.letters_for_case(case), "case": case}
+
+
+@register.simple_tag
+def tally(form, pk, kind):
+    """The tally typed or proposed for one row of a decision form (yes, no, abstain)."""
+    return form.tally(pk, kind)

@@ -81,9 +81,17 @@ def waiting_at_step(case: Case, crew: Crew, code: str) -> Case:
     return case
 
 
+def tallies(items, yes: int) -> dict:
+    """The tally an officer confirms for each item: `yes` votes (the desk proposes those present)."""
+    from cases.rules import VoteFacts
+
+    return {item.pk: VoteFacts(yes=yes) for item in items}
+
+
 @pytest.fixture
 def scene():
     return SimpleNamespace(
+        tallies=tallies,
         new_cases=new_cases,
         waiting_for_admission=waiting_for_admission,
         waiting_for_conversion=waiting_for_conversion,

@@ -1,4 +1,5 @@
-"""In real Chromium: an officer approves three people at one 党委会 and downloads the 批复.
+"""In real Chromium: an officer approves three people at one 党委会 (confirming the tally the desk
+proposes) and downloads the 批复.
 
 The cases are driven to 接收审批 through the services; everything the officer does is clicked.
 With eager Celery (test settings) the letter is rendered by the on-commit hook of the decision.
@@ -35,6 +36,14 @@ def test_an_officer_approves_three_cases_and_downloads_the_letter(
     page.get_by_label(label("党委会日期")).fill(held.isoformat())
     page.get_by_label(label("应到会党委委员人数")).fill("7")
     page.get_by_label(label("实到会党委委员人数")).fill("7")
+    page.get_by_role("button", name="党委会审批通过").click()
+
+    # No tally typed: the desk proposes 7 yes for each (cases.rules.tally), shows it, decides nothing.
+    expect(page.get_by_role("alert")).to_contain_text("按实到人数预填")
+    assert not Letter.objects.exists()
+    for name in ("张三", "李四", "王五"):
+        expect(page.get_by_label(f"{name} 赞成票")).to_have_value("7")
+        expect(page.get_by_label(f"选择{name}")).to_be_checked()
     page.get_by_role("button", name="党委会审批通过").click()
 
     expect(page.get_by_role("heading", name="办理结果：党委会审批通过")).to_be_visible()

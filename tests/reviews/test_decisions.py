@@ -37,7 +37,7 @@ def test_a_batch_with_one_blocked_case_decides_the_others(
             items=queued,
             actor=officer,
             new_meeting=services.MeetingSpec(held_on=held, entitled=7, present=6),
-            votes={failing.pk: VoteFacts(yes=3, no=3)},
+            votes=scene.tallies(queued, 6) | {failing.pk: VoteFacts(yes=3, no=3)},
         )
 
     assert [i.name for i in result.succeeded] == ["张三", "王五"]
@@ -74,6 +74,7 @@ def test_a_case_without_the_committee_talk_is_reported_and_the_talk_can_be_recor
         items=queued,
         actor=officer,
         new_meeting=services.MeetingSpec(held_on=held, entitled=7, present=7),
+        votes=scene.tallies(queued, 7),
     )
     assert not refused.succeeded
     assert {f["code"] for i in refused.failed for f in i.findings} == {"E03"}
@@ -97,6 +98,7 @@ def test_a_case_without_the_committee_talk_is_reported_and_the_talk_can_be_recor
         items=items(officer, ADMISSION),
         actor=officer,
         new_meeting=services.MeetingSpec(held_on=held, entitled=7, present=7),
+        votes=scene.tallies(queued, 7),
     )
     assert len(approved.succeeded) == 2
     assert not items(officer, ADMISSION)
@@ -113,6 +115,7 @@ def test_warnings_need_a_reason_then_go_through_at_the_same_meeting(county, secr
         items=items(officer, ADMISSION),
         actor=officer,
         new_meeting=services.MeetingSpec(held_on=late, entitled=7, present=7),
+        votes=scene.tallies(items(officer, ADMISSION), 7),
     )
     [warned] = first.failed
     assert warned.needs_reason and [f["code"] for f in warned.findings] == ["W03"]
@@ -124,6 +127,7 @@ def test_warnings_need_a_reason_then_go_through_at_the_same_meeting(county, secr
         items=items(officer, ADMISSION),
         actor=officer,
         meeting=Meeting.objects.get(pk=first.meeting_id),
+        votes=scene.tallies(items(officer, ADMISSION), 7),
         warning_reason="支部书记长期外出培训，延期审批",
     )
     assert len(second.succeeded) == 1
@@ -220,6 +224,7 @@ def test_conversion_answers_convert_and_extend_in_one_letter(county, secretary, 
         items=items(officer, queue),
         actor=officer,
         new_meeting=services.MeetingSpec(held_on=held, entitled=7, present=7),
+        votes=scene.tallies(items(officer, queue), 7),
     )
 
     assert len(result.succeeded) == 2
@@ -292,6 +297,7 @@ def test_the_decide_view_reports_exactly_which_went_through(
         "held_on": held.isoformat(),
         "entitled": "7",
         "present": "6",
+        **{f"yes_{pk}": "6" for pk in (queued[0].pk, queued[1].pk, 999999)},
         f"yes_{queued[2].pk}": "2",
         f"no_{queued[2].pk}": "4",
     }

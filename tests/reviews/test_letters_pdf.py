@@ -32,9 +32,10 @@ def admission_letter(county, secretary, officer, crew, scene, django_capture_on_
         services.decide_batch(
             queue=queue,
             action="approve",
-            items=list(queue_items(officer, queue).order_by("pk")),
+            items=(queued := list(queue_items(officer, queue).order_by("pk"))),
             actor=officer,
             new_meeting=services.MeetingSpec(held_on=held, entitled=7, present=7),
+            votes=scene.tallies(queued, 7),
         )
     return Letter.objects.get()
 

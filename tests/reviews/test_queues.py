@@ -31,6 +31,7 @@ def waiting(county, secretary, officer, crew, scene, django_capture_on_commit_ca
             items=first,
             actor=officer,
             new_meeting=services.MeetingSpec(held_on=held, entitled=7, present=7),
+            votes=scene.tallies(first, 7),
         )
     return cases
 

@@ -26,9 +26,10 @@ def letter(county, secretary, officer, crew, scene, django_capture_on_commit_cal
         services.decide_batch(
             queue=queue,
             action="approve",
-            items=list(queue_items(officer, queue)),
+            items=(queued := list(queue_items(officer, queue))),
             actor=officer,
             new_meeting=services.MeetingSpec(held_on=held, entitled=7, present=7),
+            votes=scene.tallies(queued, 7),
         )
     return Letter.objects.get()
 
