@@ -36,11 +36,12 @@ def search_filter(label: str, method: str) -> django_filters.CharFilter:
     )
 
 
-def choice_filter(label: str, choices, **kwargs) -> django_filters.ChoiceFilter:
+def choice_filter(label: str, choices, empty_label=None, **kwargs) -> django_filters.ChoiceFilter:
+    """One of `choices`; `empty_label` names the blank choice (all), None when there is none."""
     return django_filters.ChoiceFilter(
         label=label,
         choices=choices,
-        empty_label=None,
+        empty_label=empty_label,
         error_messages={"invalid_choice": "没有这一项，请从列表中选择"},
         **kwargs,
     )
@@ -123,8 +124,8 @@ class CaseFilterSet(ListFilterSet):
     """The case list (cases:list), its htmx rows and its Excel export (imports:export_cases)."""
 
     q = search_filter("姓名或拼音首字母", "search")
-    stage = choice_filter("阶段", Stage.choices)
-    step = choice_filter("下一步", steps.CHOICES, field_name="next_step")
+    stage = choice_filter("阶段", Stage.choices, "全部阶段")
+    step = choice_filter("下一步", steps.CHOICES, "全部步骤", field_name="next_step")
     branch = branch_filter("branch_id")
     outcome = choice_filter("状态", OUTCOMES, method="by_outcome")
     overdue = CheckboxFilter(label="仅看逾期", method="past_due")
