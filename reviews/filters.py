@@ -18,10 +18,10 @@ class SubmissionQueueFilterSet(ListFilterSet):
     """A queue of the branches' reports (submissions), dated by the report."""
 
     branch = branch_filter("case__branch_id")
-    since = DayFilter(label="报送日期自", field_name="submitted_on", lookup_expr="gte")
-    until = DayFilter(label="至", field_name="submitted_on", lookup_expr="lte")
+    since = DayFilter(field_name="submitted_on__gte", method="dated")
+    until = DayFilter(label="至", field_name="submitted_on__lte", method="dated")
 
-    branch_path = "case__branch_id"
+    date_label = "报送日期"
 
     class Meta:
         model = Submission
@@ -29,25 +29,29 @@ class SubmissionQueueFilterSet(ListFilterSet):
 
     def __init__(self, data=None, queryset=None, **kwargs):
         super().__init__(data, queryset, **kwargs)
-        held = queryset.values(self.branch_path)
+        self.form.fields["since"].label = f"{self.date_label}自"
+        held = queryset.values(self.filters["branch"].field_name)
         self.offer_branches(Organization.objects.filter(pk__in=held).order_by("path"))
+
+    def dated(self, queryset, name, value):
+        return queryset.filter(**{name: value})
 
 
 class FilingQueueFilterSet(SubmissionQueueFilterSet):
     """The department's filing queue: cases, dated by their 党委 approval (admission_approval)."""
 
     branch = branch_filter("branch_id")
-    since = DayFilter(label="审批日期自", field_name="on__gte", method="approved")
-    until = DayFilter(label="至", field_name="on__lte", method="approved")
-
-    branch_path = "branch_id"
+    date_label = "审批日期"
 
     class Meta:
         model = Case
         fields = ()
 
-    def approved(self, queryset, name, value):
-        approvals = StepRecord.objects.filter(step="admission_approval", is_current=True, **{name: value})
+    def dated(self, queryset, name, value):
+        lookup = name.rpartition("__")[2]
+        approvals = StepRecord.objects.filter(
+            step="admission_approval", is_current=True, **{f"on__{lookup}": value}
+        )
         return queryset.filter(pk__in=approvals.values("case"))
 
 
