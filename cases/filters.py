@@ -18,7 +18,6 @@ from cases.forms import date_field
 from cases.models import Case, Outcome, Stage
 
 SEARCH_LENGTH = 50
-INVALID = "筛选条件有误，请修改后重新筛选。"
 ALL_OUTCOMES = "all"
 OUTCOMES = [("open", "进行中"), (ALL_OUTCOMES, "全部"), *[(o.value, o.label) for o in Outcome if o]]
 
