@@ -1,58 +1,155 @@
-"""The case list's filters, read from the query string in one place for the list page and its
-Excel export (imports:export_cases). A value that names nothing — an unknown stage, a branch out
-of sight, "²" as a branch id, a NUL byte in the search — is dropped, never passed to a query."""
+"""The lists' filters, one django-filter FilterSet per list, read from the query string once and
+fed to the page, its htmx rows and its export (NetBox's pattern): the selector gives the scoped
+base queryset, the FilterSet narrows it.
 
+ListFilterSet is what every list's FilterSet shares: a value that names nothing — an unknown
+stage, a branch out of sight, "²" or twenty digits as a branch id, a NUL byte in a search, a
+malformed date — is a form error the page shows, and then the list is empty (the export refuses):
+never ignored silently, never passed to a query. CaseFilterSet is the case list's."""
+
+import django_filters
 from django import forms
+from django.db.models import Q
+from django.http import QueryDict
+from django.utils import timezone
 
-from cases import selectors, steps
-from cases.models import Outcome, Stage
+from cases import steps
+from cases.forms import date_field
+from cases.models import Case, Outcome, Stage
 
 SEARCH_LENGTH = 50
-OUTCOMES = [("open", "进行中"), ("all", "全部"), *[(o.value, o.label) for o in Outcome if o]]
+ALL_OUTCOMES = "all"
+OUTCOMES = [("open", "进行中"), (ALL_OUTCOMES, "全部"), *[(o.value, o.label) for o in Outcome if o]]
 
 
-class CaseListFilters(forms.Form):
-    q = forms.CharField(required=False)
-    stage = forms.ChoiceField(choices=[("", "全部阶段"), *Stage.choices], required=False)
-    step = forms.ChoiceField(choices=[("", "全部步骤"), *steps.CHOICES], required=False)
-    branch = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
-    outcome = forms.ChoiceField(choices=OUTCOMES, required=False)
-    overdue = forms.BooleanField(required=False)
+def search_filter(label: str, method: str) -> django_filters.CharFilter:
+    """A search box: at most SEARCH_LENGTH characters, no NUL byte (PostgreSQL refuses one)."""
+    return django_filters.CharFilter(
+        label=label,
+        method=method,
+        max_length=SEARCH_LENGTH,
+        error_messages={
+            "max_length": f"不能超过 {SEARCH_LENGTH} 个字",
+            "null_characters_not_allowed": "不能包含空字符",
+        },
+    )
 
-    def __init__(self, data, *, user):
-        super().__init__(data)
-        self.branches = selectors.visible_branches(user)
-        self.fields["branch"].choices = [("", "全部党支部"), *((b.pk, b.name) for b in self.branches)]
-        self.is_valid()  # fields with errors are left out of cleaned_data and fall back below
 
-    def clean_q(self) -> str:
-        return self.cleaned_data["q"][:SEARCH_LENGTH].strip()
+def choice_filter(label: str, choices, empty_label=None, **kwargs) -> django_filters.ChoiceFilter:
+    """One of `choices`; `empty_label` names the blank choice (all), None when there is none."""
+    return django_filters.ChoiceFilter(
+        label=label,
+        choices=choices,
+        empty_label=empty_label,
+        error_messages={"invalid_choice": "没有这一项，请从列表中选择"},
+        **kwargs,
+    )
 
-    def _value(self, name: str, default):
-        value = self.cleaned_data.get(name)
-        return default if value in (None, "") else value
 
-    def chosen_branch(self):
-        pk = self._value("branch", None)
-        return next((b for b in self.branches if b.pk == pk), None)
+def branch_filter(field_name: str) -> django_filters.TypedChoiceFilter:
+    """A branch the user sees, by id; its choices are given per request (ListFilterSet.offer_branches)."""
+    return django_filters.TypedChoiceFilter(
+        label="党支部",
+        field_name=field_name,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": "所选党支部不存在或不在您的范围内"},
+    )
 
-    def shown(self) -> dict:
-        """The filters as the page shows them (the form's current values)."""
-        branch = self.chosen_branch()
+
+class DayFilter(django_filters.DateFilter):
+    """A date typed YYYY-MM-DD within the product's range, as every form takes it (date_field)."""
+
+    field_class = staticmethod(date_field)
+
+
+class CheckboxFilter(django_filters.BooleanFilter):
+    """A ticked box: on when sent with any value, off when absent (not 「是/否/未知」)."""
+
+    field_class = forms.BooleanField
+
+
+class ListFilterSet(django_filters.FilterSet):
+    """What every list's FilterSet shares: defaults, the empty answer to invalid filters, and the
+    filters as the export logs them and the page's links keep them."""
+
+    defaults: dict[str, str] = {}
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        self.given = data.copy() if isinstance(data, QueryDict) else QueryDict(mutable=True)
+        if data is not None and not isinstance(data, QueryDict):
+            self.given.update(data)
+        self.given.pop("page", None)
+        data = self.given.copy()
+        for name, value in self.defaults.items():
+            if not data.get(name):
+                data[name] = value
+        super().__init__(data, queryset, **kwargs)
+
+    def offer_branches(self, branches) -> None:
+        self.branches = list(branches)
+        self.form.fields["branch"].choices = [("", "全部党支部"), *((b.pk, b.name) for b in self.branches)]
+
+    def filter_queryset(self, queryset):
+        if not self.form.is_valid():
+            return queryset.none()
+        return super().filter_queryset(queryset)
+
+    @property
+    def error_list(self) -> list[str]:
+        """「字段：错误」 for each invalid filter, as the page and its htmx rows show them."""
+        return [
+            f"{self.form.fields[name].label}：{message}" if name in self.form.fields else message
+            for name, messages in self.form.errors.items()
+            for message in messages
+        ]
+
+    def applied(self) -> dict:
+        """The filters that took effect, JSON-safe (ExportLog.filters): ids, ISO dates, strings."""
+        if not self.form.is_valid():
+            return {}
         return {
-            "q": self._value("q", ""),
-            "stage": self._value("stage", ""),
-            "step": self._value("step", ""),
-            "branch": branch.pk if branch else "",
-            "overdue": bool(self._value("overdue", False)),
-            "outcome": self._value("outcome", "open"),
+            name: value.isoformat() if hasattr(value, "isoformat") else value
+            for name, value in self.form.cleaned_data.items()
+            if value not in (None, "", False)
         }
 
-    def selection(self) -> dict:
-        """The keyword arguments of cases.selectors.case_list (without user and today)."""
-        shown = self.shown()
-        return {
-            **shown,
-            "branch": self.chosen_branch(),
-            "outcome": "" if shown["outcome"] == "all" else shown["outcome"],
-        }
+    def query(self) -> str:
+        """The query string as given, without the page number, for links that keep the filters."""
+        return self.given.urlencode()
+
+
+class CaseFilterSet(ListFilterSet):
+    """The case list (cases:list), its htmx rows and its Excel export (imports:export_cases)."""
+
+    q = search_filter("姓名或拼音首字母", "search")
+    stage = choice_filter("阶段", Stage.choices, "全部阶段")
+    step = choice_filter("下一步", steps.CHOICES, "全部步骤", field_name="next_step")
+    branch = branch_filter("branch_id")
+    outcome = choice_filter("状态", OUTCOMES, method="by_outcome")
+    overdue = CheckboxFilter(label="仅看逾期", method="past_due")
+
+    defaults = {"outcome": "open"}
+
+    class Meta:
+        model = Case
+        fields = ()
+
+    def __init__(self, data=None, queryset=None, *, branches, today=None, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        self.today = today or timezone.localdate()
+        self.offer_branches(branches)
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(person__name__contains=value) | Q(person__name_initials__startswith=value.lower())
+        )
+
+    def by_outcome(self, queryset, name, value):
+        if value == ALL_OUTCOMES:
+            return queryset
+        return queryset.filter(outcome="" if value == "open" else value)
+
+    def past_due(self, queryset, name, value):
+        """Overdue is past the due date (next_due), never past an earliest date (next_earliest)."""
+        return queryset.filter(next_due__lt=self.today) if value else queryset

@@ -33,23 +33,9 @@ def cases_visible_to(user):
     return Case.objects.filter(branch_id__in=visible_branch_ids(user))
 
 
-def case_list(user, *, stage="", step="", overdue=False, q="", branch=None, outcome="open", today=None):
-    qs = cases_visible_to(user).select_related("person", "branch")
-    if outcome == "open":
-        qs = qs.filter(outcome="")
-    elif outcome:
-        qs = qs.filter(outcome=outcome)
-    if stage:
-        qs = qs.filter(stage=stage)
-    if step:
-        qs = qs.filter(next_step=step)
-    if branch:
-        qs = qs.filter(branch=branch)
-    if overdue:
-        qs = qs.filter(next_due__lt=today or dt.date.today())
-    if q := (q or "").strip():
-        qs = qs.filter(Q(person__name__contains=q) | Q(person__name_initials__startswith=q.lower()))
-    return qs.order_by("-updated_at", "-pk")
+def case_list(user):
+    """The case list's base: the user's cases, newest change first; cases.filters.CaseFilterSet narrows it."""
+    return cases_visible_to(user).select_related("person", "branch").order_by("-updated_at", "-pk")
 
 
 def case_records(case: Case) -> list[StepRecord]:

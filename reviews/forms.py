@@ -1,4 +1,4 @@
-"""Forms of the desk: queue filters and one decision form whose required fields follow the action."""
+"""The desk's decision form, whose required fields follow the action (the lists' filters: reviews.filters)."""
 
 import re
 
@@ -10,50 +10,12 @@ from cases.rules import MeetingFacts, ReturnFacts, VoteFacts
 from cases.rules.tally import proposed
 from cases.text import validate_single_line
 from config.converters import object_id
-from reviews.models import LetterKind, LetterStatus
 from reviews.queues import ACTION_LABELS, Action, Queue
 from reviews.services import MeetingSpec
 
 MAX_VOTES = 999
 VOTE_COUNT = re.compile(r"[0-9]{1,3}")
 TALLY_KINDS = ("yes", "no", "abstain")
-
-
-class QueueFilterForm(forms.Form):
-    branch = forms.TypedChoiceField(label="党支部", required=False, coerce=int, empty_value=None)
-    since = date_field("报送日期自", required=False)
-    until = date_field("至", required=False)
-
-    def __init__(self, *args, branches=(), date_label="报送日期", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["since"].label = f"{date_label}自"
-        self.branches = {b.pk: b for b in branches}
-        self.fields["branch"].choices = [("", "全部党支部")] + [(b.pk, b.name) for b in branches]
-
-    def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        data = self.cleaned_data
-        return {
-            "branch": self.branches.get(data.get("branch")),
-            "since": data.get("since"),
-            "until": data.get("until"),
-        }
-
-
-class LetterFilterForm(forms.Form):
-    """The letter list's filters; a value that names nothing (a NUL byte, an unknown kind) is dropped."""
-
-    kind = forms.ChoiceField(choices=[("", "全部"), *LetterKind.choices], required=False)
-    status = forms.ChoiceField(choices=[("", "全部"), *LetterStatus.choices], required=False)
-    q = forms.CharField(required=False)
-
-    def clean_q(self) -> str:
-        return self.cleaned_data["q"][:50].strip()
-
-    def filters(self) -> dict:
-        self.is_valid()  # fields with errors are left out of cleaned_data
-        return {name: self.cleaned_data.get(name) or "" for name in self.fields}
 
 
 class DecisionForm(forms.Form):

@@ -8,8 +8,6 @@ the user may see (cases_visible_to): an officer of another township sees nothing
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Q
-
 from branches.models import Organization, Role
 from branches.permissions import role_grants
 from branches.selectors import scope_filter
@@ -88,9 +86,10 @@ def queue_items(user, queue: Queue):
     return qs.select_related("case__person", "case__branch", "at_org")
 
 
-def queue_rows(user, queue: Queue, *, today: dt.date) -> list[QueueRow]:
-    """Rows in desk order: overdue first, then by due date, then oldest submission first."""
-    items = queue_items(user, queue)
+def queue_rows(user, queue: Queue, *, today: dt.date, items=None) -> list[QueueRow]:
+    """Rows in desk order: overdue first, then by due date, then oldest submission first — of the
+    whole queue, or of `items` (the queue's items as reviews.filters narrowed them)."""
+    items = queue_items(user, queue) if items is None else items
     if queue.by_case:
         rows = [QueueRow(pk=c.pk, case=c, submission=None, submitted_on=None) for c in items]
     else:
@@ -110,16 +109,6 @@ def queue_rows(user, queue: Queue, *, today: dt.date) -> list[QueueRow]:
     return sorted(
         rows, key=lambda r: (not r.overdue, r.due or dt.date.max, r.submitted_on or dt.date.max, r.pk)
     )
-
-
-def filter_rows(rows: list[QueueRow], *, branch=None, since=None, until=None) -> list[QueueRow]:
-    return [
-        r
-        for r in rows
-        if (branch is None or r.case.branch_id == branch.pk)
-        and (since is None or (r.submitted_on and r.submitted_on >= since))
-        and (until is None or (r.submitted_on and r.submitted_on <= until))
-    ]
 
 
 def _attach_records(rows: list[QueueRow], queue: Queue) -> None:
@@ -177,13 +166,6 @@ def queue_deadline(queue: Queue, kind: str) -> deadlines.Deadline | None:
     return next(iter(deadlines.for_step(queue.step, kind)), None)
 
 
-def queue_branches(rows: list[QueueRow]) -> list[Organization]:
-    seen = {}
-    for row in rows:
-        seen.setdefault(row.case.branch_id, row.case.branch)
-    return sorted(seen.values(), key=lambda b: b.path)
-
-
 def neighbours(rows: list[QueueRow], pk: int) -> tuple[QueueRow | None, QueueRow | None, int]:
     """The previous and next rows around `pk`, and its 1-based position (0 when absent)."""
     index = next((i for i, r in enumerate(rows) if r.pk == pk), None)
@@ -222,15 +204,9 @@ def letters_for_case(case: Case):
     )
 
 
-def letter_list(user, *, kind: str = "", status: str = "", q: str = ""):
-    qs = letters_visible_to(user)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if status:
-        qs = qs.filter(status=status)
-    if q := (q or "").strip():
-        qs = qs.filter(Q(number__contains=q) | Q(title__contains=q) | Q(entries__name__contains=q)).distinct()
-    return qs.order_by("-created_at", "-pk")
+def letter_list(user):
+    """The letter list's base, newest first; reviews.filters.LetterFilterSet narrows it."""
+    return letters_visible_to(user).order_by("-created_at", "-pk")
 
 
 def normalize_code(code: str) -> str:

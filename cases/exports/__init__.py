@@ -54,7 +54,7 @@ def export_stage_roster(user, stage: str, *, stream=None, source="web", ip=None)
 
 
 def export_case_list(user, queryset, filters: dict, *, stream=None, source="web", ip=None):
-    """`queryset` comes from cases.selectors.case_list, so it is already scoped and filtered."""
+    """`queryset` is the case list's, already scoped and filtered (cases.filters.CaseFilterSet.qs)."""
     tally = sheets.Tally()
     stream = write_workbook([sheets.case_list_sheet(queryset, user, tally)], stream)
     return stream, _log(user, ExportKind.CASE_LIST, tally, filters, source, ip)

@@ -15,15 +15,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from cases import exports, importer, selectors
+from cases import exports, importer
 from cases.exports.sheets import ROSTER_STAGES, roster_title
-from cases.filters import CaseListFilters
 from cases.importer import limits
 from cases.importer.forms import ConfirmForm, UploadForm
 from cases.importer.report import RowStatus
 from cases.models import ImportBatch, ImportStatus
 from cases.services.actors import may_import
 from cases.views.helpers import client_ip
+from cases.views.lists import case_filters, render_case_list
 from cases.views.throttle import limit_import_uploads
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -205,10 +205,10 @@ def export_members(request):
 
 @require_GET
 def export_case_list(request):
-    """The case list page's filters, read the same way, through cases.selectors.case_list."""
-    user = request.user
-    filters = CaseListFilters(request.GET, user=user).selection()
-    queryset = selectors.case_list(user, today=timezone.localdate(), **filters)
-    logged = {**filters, "branch": filters["branch"].pk if filters["branch"] else None}
-    stream, _ = exports.export_case_list(user, queryset, logged, ip=client_ip(request))
+    """The case list's rows under the page's own filters (cases.filters.CaseFilterSet), logged with
+    the filters applied; invalid filters answer 400 with the list page showing why."""
+    filters = case_filters(request)
+    if not filters.is_valid():
+        return render_case_list(request, filters, status=400)
+    stream, _ = exports.export_case_list(request.user, filters.qs, filters.applied(), ip=client_ip(request))
     return _xlsx(stream, f"案例列表-{_stamp()}.xlsx")

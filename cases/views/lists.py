@@ -8,9 +8,9 @@ from django.views.decorators.vary import vary_on_headers
 
 from branches.models import Role
 from branches.permissions import has_role
-from cases import selectors, steps
-from cases.filters import CaseListFilters
-from cases.models import Outcome, Stage
+from cases import selectors
+from cases.filters import CaseFilterSet
+from cases.models import Stage
 from cases.views.helpers import paginate
 from cases.views.rows import ROW_FIELDS, case_rows
 
@@ -33,25 +33,37 @@ def dashboard(request):
     return render(request, "cases/dashboard.html", context)
 
 
-@require_GET
-@vary_on_headers("HX-Request")  # the same address answers htmx with a partial
-def case_list(request):
+def case_filters(request) -> CaseFilterSet:
+    """The case list's filters over the user's cases: the page, its htmx rows and its export read them."""
     user = request.user
-    filters = CaseListFilters(request.GET, user=user)
-    qs = selectors.case_list(user, today=timezone.localdate(), **filters.selection())
+    return CaseFilterSet(
+        request.GET,
+        selectors.case_list(user),
+        branches=selectors.visible_branches(user),
+        today=timezone.localdate(),
+    )
+
+
+def render_case_list(request, filters: CaseFilterSet, *, status: int = 200):
+    """The list as the filters leave it; invalid filters leave it empty and say why."""
+    qs = filters.qs
     page = paginate(request, qs.values(*ROW_FIELDS), count_from=qs.select_related(None))
     context = {
         "page": page,
-        "rows": case_rows(page, timezone.localdate()),
-        "branches": filters.branches,
-        "stages": Stage.choices,
-        "step_choices": steps.CHOICES,
-        "outcomes": [(o.value, o.label) for o in Outcome if o],
-        "filters": filters.shown(),
-        "can_create": has_role(user, Role.BRANCH_SECRETARY),
+        "rows": case_rows(page, filters.today),
+        "filters": filters,
+        "form": filters.form,
+        "query": filters.query(),
+        "can_create": has_role(request.user, Role.BRANCH_SECRETARY),
     }
     template = "cases/case_list.html#rows" if request.htmx else "cases/case_list.html"
-    return render(request, template, context)
+    return render(request, template, context, status=status)
+
+
+@require_GET
+@vary_on_headers("HX-Request")  # the same address answers htmx with a partial
+def case_list(request):
+    return render_case_list(request, case_filters(request))
 
 
 @require_GET

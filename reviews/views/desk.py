@@ -14,7 +14,8 @@ from cases import services as case_services
 from cases.views.helpers import actor_for, paginate
 from config.converters import object_id
 from reviews import selectors, services
-from reviews.forms import DecisionForm, QueueFilterForm
+from reviews.filters import queue_filters
+from reviews.forms import DecisionForm
 from reviews.queues import ACTION_LABELS, BY_SLUG, queues_for_roles
 
 RESULTS_KEY = "reviews-results"
@@ -36,22 +37,13 @@ def _decision_form(request, queue, data=None):
     return DecisionForm(data, queue=queue, meetings=meetings, initial={"on": today, "held_on": today})
 
 
-def _filtered(request, queue):
-    """The whole queue, the rows the current filters keep, and the filter form."""
-    rows = selectors.queue_rows(request.user, queue, today=timezone.localdate())
-    filter_form = QueueFilterForm(
-        request.GET or None,
-        branches=selectors.queue_branches(rows),
-        date_label="审批日期" if queue.by_case else "报送日期",
-    )
-    return rows, selectors.filter_rows(rows, **filter_form.filters()), filter_form
+def _filters(request, queue):
+    """The queue's FilterSet over its items, from the query string (reviews.filters)."""
+    return queue_filters(queue, request.GET, selectors.queue_items(request.user, queue))
 
 
-def _query(request) -> str:
-    """The current filters, without the page number, for links that keep them."""
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
+def _rows(request, queue, items) -> list:
+    return selectors.queue_rows(request.user, queue, today=timezone.localdate(), items=items)
 
 
 def _selected(form) -> set[int]:
@@ -73,16 +65,18 @@ def desk(request):
 
 
 def _queue_page(request, queue, form=None):
-    _, rows, filter_form = _filtered(request, queue)
+    filters = _filters(request, queue)
+    rows = _rows(request, queue, filters.qs)
     context = {
         "queue": queue,
         "page": paginate(request, rows),
         "total": len(rows),
         "overdue": sum(r.overdue for r in rows),
-        "filter_form": filter_form,
+        "filters": filters,
+        "filter_form": filters.form,
         "form": form or _decision_form(request, queue),
         "counts": selectors.queue_counts(request.user, timezone.localdate()),
-        "query": _query(request),
+        "query": filters.query(),
         "selected": _selected(form),
     }
     return render(request, "reviews/queue.html", context)
@@ -94,10 +88,11 @@ def queue(request, slug):
 
 
 def _item_page(request, queue, pk, form=None):
-    whole, rows, _ = _filtered(request, queue)
+    filters = _filters(request, queue)
+    rows = _rows(request, queue, filters.qs)
     before, after, position = selectors.neighbours(rows, pk)
     if not position:  # outside the current filters: navigate the whole queue instead
-        rows = whole
+        rows = _rows(request, queue, filters.queryset)
         before, after, position = selectors.neighbours(rows, pk)
     if not position:
         decided = None if queue.by_case else selectors.submission_visible_to(request.user, pk)
@@ -115,7 +110,7 @@ def _item_page(request, queue, pk, form=None):
         "total": len(rows),
         "form": form or _decision_form(request, queue),
         "letters": selectors.letters_for_case(row.case),
-        "query": _query(request),
+        "query": filters.query(),
     }
     return render(request, "reviews/item.html", context)
 

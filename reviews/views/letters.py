@@ -9,8 +9,7 @@ from branches.models import Role
 from branches.permissions import grants_covering
 from cases.views.helpers import actor_for, paginate
 from reviews import selectors, services
-from reviews.forms import LetterFilterForm
-from reviews.models import LetterKind, LetterStatus
+from reviews.filters import LetterFilterSet
 
 
 def _visible(request, pk):
@@ -19,12 +18,12 @@ def _visible(request, pk):
 
 @require_GET
 def letter_list(request):
-    filters = LetterFilterForm(request.GET).filters()
+    filters = LetterFilterSet(request.GET, selectors.letter_list(request.user))
     context = {
-        "page": paginate(request, selectors.letter_list(request.user, **filters)),
-        "kinds": LetterKind.choices,
-        "statuses": LetterStatus.choices,
+        "page": paginate(request, filters.qs),
         "filters": filters,
+        "form": filters.form,
+        "query": filters.query(),
     }
     return render(request, "reviews/letter_list.html", context)
 

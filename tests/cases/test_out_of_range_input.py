@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from cases import dates, idcard, services, steps
 from cases.forms import CaseCreateForm, StepForm
 from cases.importer.cells import CellNotice, CellProblem, parse_date
-from cases.models import Case, CaseEvent, Person, Submission
+from cases.models import Case, CaseEvent, ExportLog, Person, Submission
 from config.converters import object_id
 from tests import factories as f
 from tests.fuzz.checks import row_counts
@@ -203,15 +203,28 @@ def test_a_roster_pick_past_2_63_is_an_invalid_choice(case, name):
 # ---- NUL bytes in searches (PostgreSQL refuses them in a query) ----------------------------------
 
 
-@pytest.mark.parametrize("address", ["cases:list", "reviews:letters", "imports:export_cases"])
-def test_a_nul_byte_in_a_search_is_dropped_not_sent_to_the_database(client, auditor, case, address):
+@pytest.mark.parametrize("address", ["cases:list", "reviews:letters"])
+def test_a_nul_byte_in_a_search_is_an_error_on_the_page_not_sent_to_the_database(
+    client, auditor, case, address
+):
     client.force_login(auditor)
     response = client.get(reverse(address), {"q": "陈\x00", "branch": "1\x00", "stage": "\x00"})
     assert response.status_code == 200
+    assert "筛选条件有误" in response.content.decode()
+    assert not response.context["filters"].is_valid()
 
 
-def test_the_case_list_drops_a_nul_search_and_keeps_the_other_filters(client, secretary, case):
+def test_a_nul_byte_in_the_export_s_search_is_refused_and_nothing_exported(client, auditor, case):
+    client.force_login(auditor)
+    response = client.get(reverse("imports:export_cases"), {"q": "陈\x00"})
+    assert response.status_code == 400
+    assert "不能包含空字符" in response.content.decode()
+    assert not ExportLog.objects.exists()
+
+
+def test_the_case_list_shows_a_nul_search_as_an_error_and_lists_nothing(client, secretary, case):
     client.force_login(secretary)
     response = client.get(reverse("cases:list"), {"q": "\x00", "stage": "applicant"})
-    assert response.context["filters"]["q"] == "" and response.context["filters"]["stage"] == "applicant"
-    assert [row.url for row in response.context["rows"]] == [case.get_absolute_url()]
+    assert response.context["filters"].error_list == ["姓名或拼音首字母：不能包含空字符"]
+    assert response.context["rows"] == []
+    assert response.context["form"]["stage"].value() == "applicant"  # the other filters are kept

@@ -6,7 +6,7 @@ import re
 import pytest
 from hypothesis import given, settings
 
-from cases.filters import CaseListFilters
+from cases.filters import CaseFilterSet
 from tests.fuzz.checks import finish, request_and_check
 from tests.fuzz.conftest import examples
 from tests.fuzz.routes import addresses, admin_changelists, product_routes
@@ -32,7 +32,7 @@ def parameter_names(response, path: str) -> set[str]:
     """The names the page itself sends back as a query: its GET forms' fields and its links'.
     A file (an export) takes the case list's filters."""
     if not response.get("Content-Type", "").startswith("text/html"):
-        return set(CaseListFilters.base_fields) | {"page"}
+        return set(CaseFilterSet.base_filters) | {"page"}
     html = response.content.decode(errors="replace")
     names = {name for form in page_forms(html, path) if form.method == "get" for name in form.fields}
     return names | set(LINK_PARAMETER.findall(html)) | {"page"}
