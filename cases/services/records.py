@@ -6,8 +6,8 @@ from django.db import transaction
 
 from branches.models import Role
 from cases import steps
-from cases.models import AccessPurpose, Case, EventSource, ExportLog, Material, Publicity, SensitiveAccess
-from cases.services.actors import IMPORT_ROLES, acting_grant, as_actor
+from cases.models import AccessPurpose, Case, ExportLog, Material, Publicity, SensitiveAccess
+from cases.services.actors import acting_grant, as_actor
 from cases.services.errors import InvalidInput, refuse_out_of_range
 from cases.services.events import record_event
 from cases.services.step_service import lock_case
@@ -63,8 +63,7 @@ def record_publicity(*, case: Case, start_on: dt.date, end_on: dt.date, actor, *
     """details: venue, objections, objections_resolved, note."""
     actor = as_actor(actor)
     lock_case(case)
-    roles = IMPORT_ROLES if actor.source == EventSource.IMPORT else (Role.BRANCH_SECRETARY,)
-    grant = acting_grant(actor.user, case.branch, roles)
+    grant = acting_grant(actor.user, case.branch, (Role.BRANCH_SECRETARY,))
     publicity = build_publicity(case=case, start_on=start_on, end_on=end_on, user=actor.user, **details)
     publicity.save()
     refresh_summary(case, actor.user, reason="登记公示")

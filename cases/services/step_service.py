@@ -1,17 +1,20 @@
 """perform_step: the write path for one step of a case already in the database (forms, the desk,
-commands). It locks the case, resolves who acts, lets step_decision decide, then saves."""
+commands), by a user acting now (Authority.LIVE). It locks the case, resolves who acts, lets
+step_decision decide, raises the decision's refusal (StepNotAllowed, StepBlocked,
+WarningsNeedReason), then saves what was decided."""
 
 from django.db import transaction
 from django.utils import timezone
 
 from cases import steps
 from cases.facts import RuleContext
-from cases.models import Case, EventSource, StepRecord, Submission, SubmissionStatus
-from cases.services.actors import IMPORT_ROLES, Actor, acting_grant, as_actor
+from cases.models import Case, StepRecord, Submission, SubmissionStatus
+from cases.services.actors import acting_grant, as_actor
 from cases.services.errors import StepNotAllowed
 from cases.services.events import record_event
 from cases.services.recorded_people import save_people
 from cases.services.step_decision import (
+    Authority,
     CaseState,
     StepInput,
     StepWrite,
@@ -33,13 +36,10 @@ def _pending_submission(case: Case, step: steps.Step) -> Submission | None:
     return Submission.objects.filter(case=case, step=target, status=SubmissionStatus.PENDING).first()
 
 
-def _check_submission(step, waiting: Submission | None, acting_org, actor: Actor) -> Submission | None:
-    """The report a committee step answers: it must wait at the acting organization (an import
-    or a transfer records what was decided back then, report or not)."""
+def _check_submission(step, waiting: Submission | None, acting_org) -> Submission | None:
+    """The report a committee step answers: it must wait at the acting organization."""
     if not step.submitted:
         return None
-    if actor.source in (EventSource.IMPORT, EventSource.TRANSFER):
-        return waiting
     if waiting is None:
         raise StepNotAllowed(
             f"党支部尚未报送「{steps.get(steps.SUBMISSION_TARGET[step.code]).name}」，不能办理"
@@ -58,29 +58,18 @@ def perform_step(*, case: Case, step_code: str, given: StepInput, actor) -> Step
     refuse_if_recorded(state, step)
 
     waiting = _pending_submission(case, step) if step.submitted else None
-    if actor.source == EventSource.IMPORT:
-        # Backfilling history: whoever may import into the branch records what the branch and
-        # its committee did back then; authority (E13) was exercised at the time, not now.
-        grant = acting_grant(actor.user, case.branch, IMPORT_ROLES)
-        acting_org = None
-    else:
-        grant = acting_grant(actor.user, case.branch, step.roles, prefer=waiting.at_org if waiting else None)
-        acting_org = grant.org
-    submission = _check_submission(step, waiting, grant.org, actor)
+    grant = acting_grant(actor.user, case.branch, step.roles, prefer=waiting.at_org if waiting else None)
+    submission = _check_submission(step, waiting, grant.org)
 
     rules = RuleContext.current()
-    write = decide_step(
-        state,
-        step,
-        given,
-        actor=actor,
-        grant=grant,
-        acting_org=acting_org,
-        rules=rules,
-        historical=actor.source == EventSource.IMPORT,
+    decision = decide_step(
+        state, step, given, actor=actor, grant=grant, rules=rules, authority=Authority.LIVE
     )
+    decision.raise_if_refused()
+    write = decision.write
+    state.take(write)
     given.meeting = write.meeting
-    _save(write)
+    save_write(write)
     if submission is not None and step.code == steps.SUBMISSION_TARGET[step.code]:
         submission.status = SubmissionStatus.DONE
         submission.closed_at = timezone.now()
@@ -91,7 +80,8 @@ def perform_step(*, case: Case, step_code: str, given: StepInput, actor) -> Step
     return write.record
 
 
-def _save(write: StepWrite) -> None:
+def save_write(write: StepWrite) -> None:
+    """Save one decided (and taken) step with ordinary saves, each leaving its history row."""
     for old in write.reopened:
         old.save(update_fields=["is_current"])
     if write.meeting_is_new:
@@ -102,4 +92,4 @@ def _save(write: StepWrite) -> None:
         write.vote.save()
 
 
-__all__ = ["lock_case", "perform_step"]
+__all__ = ["lock_case", "perform_step", "save_write"]
