@@ -6,7 +6,8 @@ The same function serves the import's dry run and its write, over the same Backf
 a row by cases.importer.writer.backfill), so what the user confirms is exactly what is written —
 probation, extension, reopening and cancellation included. A dry run keeps going after a refused
 step (a step that breaks a rule still counts as done for the steps after it) and so reports every
-finding of every step; a write stops at the first step that may not be written.
+finding of every step; a write stops at the first step that may not be written. A dry run builds
+no events and no summary columns (nothing of it is saved; they are derived from what is decided).
 """
 
 import datetime as dt
@@ -114,17 +115,18 @@ def decide_history(
         if decision.write is None:
             continue  # refused, not by a rule: nothing to count as done
         state.take(decision.write)
-        decided.events.append(build_event(case=case, actor=actor, **decision.write.event))
+        if not dry_run:
+            decided.events.append(build_event(case=case, actor=actor, **decision.write.event))
         if code == "target_filing" and item.publicity:
-            _add_publicity(decided, state, grant, actor)
+            _add_publicity(decided, state, grant, actor, dry_run)
             if decided.refusal is not None and not dry_run:
                 return decided
-    if decided.error is None:
+    if not dry_run and decided.error is None:
         summarize(case, state.facts, rules)
     return decided
 
 
-def _add_publicity(decided: DecidedHistory, state: CaseState, grant, actor: Actor) -> None:
+def _add_publicity(decided: DecidedHistory, state: CaseState, grant, actor: Actor, dry_run: bool) -> None:
     item, case = decided.item, decided.case
     start_on, end_on = item.publicity
     try:
@@ -137,7 +139,8 @@ def _add_publicity(decided: DecidedHistory, state: CaseState, grant, actor: Acto
     decided.publicity = publicity
     state.publicities.append(publicity)
     state.refresh_facts()
-    decided.events.append(build_event(case=case, actor=actor, **publicity_event(publicity, grant)))
+    if not dry_run:
+        decided.events.append(build_event(case=case, actor=actor, **publicity_event(publicity, grant)))
 
 
 __all__ = ["Backfill", "DecidedHistory", "decide_history"]
