@@ -1,9 +1,10 @@
 """Excel import of cases already under way (product.md §6).
 
 limits + container (the file's size, zip, rows, columns and cells, refused before any work) →
-reader (file → typed rows) → plan (row → person, branch, steps) → checker (plan → E/W codes through
-cases.rules) → writer (plan → the one write path). batches keeps the file and audits each run;
-background and tasks run the browser's checks and imports in a worker, with progress.
+reader (file → typed rows) → plan (row → person, branch, steps) → checker (plan → E/W codes: the
+history decider, cases.services.history, as a dry run) → writer (plan → the same decider, then the
+bulk writer). batches keeps the file and audits each run; background and tasks run the browser's
+checks and imports in a worker, with progress.
 """
 
 from cases.importer.background import (

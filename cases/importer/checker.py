@@ -1,22 +1,28 @@
-"""Judge a planned row against the rules, step by step, each as of its own date.
+"""Judge a planned row: the dry run of its import, by the decider of its write.
 
-The facts grow as the steps are taken in order, exactly as they would in the database, and each
-step is judged by cases.rules.evaluate — the code the forms and the write path use. A step that
-breaks a rule is still counted as done for the steps after it, so one pass reports everything.
+The row becomes the same Backfill the writer hands to the bulk writer (writer.backfill), and
+cases.services.history.decide_history decides it as a dry run — each step under the rules of its
+own date, as it would be written (probation, extension, reopening, the 公示 included), a step that
+breaks a rule still counted as done for the steps after it, so one pass reports every finding.
+What the user confirms is what the write then decides again and writes.
 """
 
+import dataclasses
+
+from branches.models import Organization, OrgKind, Role
+from branches.permissions import RoleGrant
 from cases.idcard import InvalidIdNumber, parse
 from cases.importer.context import ImportContext
-from cases.importer.plan import MemberRef, PlannedStep, RowPlan
+from cases.importer.plan import PlannedStep, RowPlan
 from cases.importer.report import RowReport
 from cases.importer.template import CODE_COLUMNS, VOTE_COLUMNS
-from cases.rules import Attempt, CaseFacts, MeetingFacts, MemberFacts, PublicityFacts, VoteFacts, evaluate
+from cases.importer.writer import backfill, describe
 from cases.rules.checks import identity_findings
-from cases.rules.deadlines import probation_end
-from cases.services.step_decision import member_facts
+from cases.services.actors import Actor
+from cases.services.history import Backfill, decide_history
 
 
-def check_plan(plan: RowPlan, ctx: ImportContext) -> RowReport:
+def check_plan(plan: RowPlan, ctx: ImportContext, actor: Actor) -> RowReport:
     report = RowReport(row=plan.row, name=plan.name, branch=plan.branch.name if plan.branch else "")
     if plan.already_imported:
         report.skipped = True
@@ -26,35 +32,55 @@ def check_plan(plan: RowPlan, ctx: ImportContext) -> RowReport:
     report.has_problems = bool(plan.problems)
     if not any(p.code == "application" for p in plan.steps):
         _identity_only(plan, report)
-    facts = _initial_facts(plan)
-    if facts is None:
-        report.messages += plan.notices
-        return report
-    for planned in plan.steps:
-        for finding in evaluate(_attempt(planned, facts, plan, ctx)):
-            columns = "".join(f"「{c}」" for c in _columns(planned, finding.code))
-            (report.errors if finding.blocks else report.warnings).add(finding.code)
-            report.messages.append(f"第{plan.row}行{columns}：{finding.code} {finding.message}")
-        _take(planned, facts, plan, ctx)
+    item = _history(plan)
+    if item is not None:
+        _judge(item, plan, ctx, actor, report)
     report.messages += plan.notices
     return report
 
 
-def _initial_facts(plan: RowPlan) -> CaseFacts | None:
-    person = plan.person
-    birth = person.get("birth_date")
+def _history(plan: RowPlan) -> Backfill | None:
+    """The row's history as the writer would record it, or None when there is none to judge: no
+    application, or no birth date to judge ages by (出生日期 unreadable and no valid 公民身份号码).
+    A row whose branch is unknown or out of scope (already a problem) is judged at a stand-in
+    branch with an empty roster."""
+    if not plan.steps or plan.steps[0].code != "application":
+        return None
+    if plan.branch is None:
+        plan = dataclasses.replace(plan, branch=Organization(kind=OrgKind.BRANCH, name=""))
+    birth = plan.person.get("birth_date")
     if birth is None:  # 出生日期 blank or unreadable: fall back on the 公民身份号码 to judge ages
         try:
             birth = parse(plan.id_number).birth_date
         except InvalidIdNumber:
             return None
-    return CaseFacts(
-        birth_date=birth,
-        gender=person.get("gender", ""),
-        id_number=plan.id_number,
-        is_league_member=bool(person.get("is_league_member")),
-        league_recommended_on=plan.league_recommended_on,
+        plan = dataclasses.replace(plan, person={**plan.person, "birth_date": birth})
+    return backfill(plan, warning_reason="", label="")
+
+
+def _judge(item: Backfill, plan: RowPlan, ctx: ImportContext, actor: Actor, report: RowReport) -> None:
+    decided = decide_history(
+        item, actor=actor, rules=ctx.rules, dry_run=True, grant=_stand_in_grant(item.branch, actor)
     )
+    for planned, decision in zip(plan.steps, decided.decisions, strict=False):
+        for finding in decision.findings:
+            columns = "".join(f"「{c}」" for c in _columns(planned, finding.code))
+            (report.errors if finding.blocks else report.warnings).add(finding.code)
+            report.messages.append(f"第{plan.row}行{columns}：{finding.code} {finding.message}")
+        if decision.refusal is not None:
+            report.has_problems = True
+            report.messages.append(f"第{plan.row}行「{planned.column}」：{describe(decision.refusal)}")
+    if decided.refusal is not None:
+        report.has_problems = True
+        report.messages.append(f"第{plan.row}行：{describe(decided.refusal)}")
+
+
+def _stand_in_grant(branch: Organization, actor: Actor) -> RoleGrant | None:
+    """Without a branch in the user's scope (already a problem of the row) or without a user, the
+    steps are still judged, as if recorded by the branch; otherwise the import grant is resolved."""
+    if branch.pk is None or actor.user is None:
+        return RoleGrant(Role.BRANCH_SECRETARY, branch)
+    return None
 
 
 def _identity_only(plan: RowPlan, report: RowReport) -> None:
@@ -64,50 +90,6 @@ def _identity_only(plan: RowPlan, report: RowReport) -> None:
     if problems and plan.id_number:
         report.errors.add("E02")
         report.messages.append(f"第{plan.row}行「公民身份号码」：E02 " + "；".join(problems))
-
-
-def _attempt(planned: PlannedStep, facts: CaseFacts, plan: RowPlan, ctx: ImportContext) -> Attempt:
-    branch_id = plan.branch.pk if plan.branch else None
-    return Attempt(
-        step=planned.step,
-        on=planned.on,
-        case=facts,
-        today=ctx.rules.today,
-        rule_set=ctx.rules.rule_set_on(planned.on),
-        rules_2026_confirmed=ctx.rules.settings_row.rules_2026_confirmed,
-        acting_org_can_approve=None,  # E13: authority was exercised back then, not judged now
-        acting_org_is_department=None,
-        contacts=_member_facts(planned.contacts, planned, branch_id),
-        introducers=_member_facts(planned.introducers, planned, branch_id),
-        meeting=MeetingFacts(*planned.meeting, planned.on) if planned.meeting else None,
-        vote=VoteFacts(yes=planned.yes) if planned.meeting else None,
-        data=planned.data,
-        is_2026_date=ctx.rules.is_2026,
-        workdays_between=ctx.rules.calendar.count,
-        historical=True,
-    )
-
-
-def _member_facts(refs: list[MemberRef] | None, planned: PlannedStep, branch_id) -> list[MemberFacts] | None:
-    if refs is None:
-        return None
-    return [
-        member_facts(ref.member, planned.on, branch_id)
-        if ref.member is not None
-        else MemberFacts(ref.name, is_full=False, under_party_probation=False, on_roster=False)
-        for ref in refs
-    ]
-
-
-def _take(planned: PlannedStep, facts: CaseFacts, plan: RowPlan, ctx: ImportContext) -> None:
-    """Record the step in the facts, as the write path would, for the steps after it."""
-    facts.done[planned.code] = planned.on
-    facts.data[planned.code] = planned.data
-    facts.rule_sets[planned.code] = ctx.rules.rule_set_on(planned.on)
-    if planned.code == "admission_meeting":
-        facts.probation_end = probation_end(planned.on)  # as _apply_consequences does
-    if planned.code == "target_filing" and plan.publicity:
-        facts.publicities.append(PublicityFacts(*plan.publicity))
 
 
 def _columns(planned: PlannedStep, code: str) -> tuple[str, ...]:

@@ -9,6 +9,8 @@ from cases.importer.context import build_context
 from cases.importer.plan import RowPlan, plan_row
 from cases.importer.reader import read_workbook
 from cases.importer.report import Counts, RowReport, count
+from cases.models import EventSource
+from cases.services.actors import Actor
 
 
 @dataclass
@@ -40,11 +42,12 @@ def check_file(
     sheet_rows = read_workbook(path, heartbeat=progress and (lambda: progress(0, 0)))
     ids = {row.get("公民身份号码", "") for row in sheet_rows}
     ctx = build_context(user=user, default_branch=default_branch, id_numbers=ids, today=today)
+    actor = Actor(user=user, source=EventSource.IMPORT)
     seen: dict[str, int] = {}
     checked = []
     for number, sheet_row in enumerate(sheet_rows, start=1):
         plan = plan_row(sheet_row, ctx, seen)
-        checked.append((plan, check_plan(plan, ctx)))
+        checked.append((plan, check_plan(plan, ctx, actor)))
         if progress:
             progress(number, len(sheet_rows))
     return CheckResult(checked)

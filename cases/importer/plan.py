@@ -1,6 +1,6 @@
 """From a typed row to what it records: the person, the branch and the steps in workflow order,
-each with its date and data. The checker judges a plan; the writer performs the same plan through
-the write path — so what is checked is exactly what is written."""
+each with its date and data. The checker and the writer turn the same plan into the same history
+(writer.backfill) and decide it with the same decider — so what is checked is exactly what is written."""
 
 import datetime as dt
 from dataclasses import dataclass, field

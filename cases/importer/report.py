@@ -14,7 +14,9 @@ class RowStatus:
     INVALID = "invalid"
     SKIPPED = "skipped"  # already imported: the person has a case
     IMPORTED = "imported"
-    FAILED = "failed"  # valid when checked, refused by the write path when written
+    # Valid when checked, refused when written: only a race, since the check and the write decide
+    # the same history with the same decider (an ID number taken meanwhile, data changed since).
+    FAILED = "failed"
 
     LABELS = {
         VALID: "可导入",

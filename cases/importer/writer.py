@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from branches.models import PartyMember
 from cases import services
-from cases.importer.plan import PlannedStep, RowPlan
+from cases.importer.plan import MemberRef, PlannedStep, RowPlan
 from cases.importer.report import RowReport, RowStatus
 from cases.models import EventSource, ImportMode
 from cases.rules import VoteFacts
@@ -104,13 +105,19 @@ def step_input(planned: PlannedStep, note: str, warning_reason: str) -> services
         on=planned.on, note=note, data=dict(planned.data), warning_reason=warning_reason
     )
     if planned.contacts is not None:
-        given.contacts = [ref.member for ref in planned.contacts]
+        given.contacts = [as_member(ref) for ref in planned.contacts]
     if planned.introducers is not None:
-        given.introducers = [ref.member for ref in planned.introducers]
+        given.introducers = [as_member(ref) for ref in planned.introducers]
     if planned.meeting is not None:
         given.new_meeting = services.NewMeeting(entitled=planned.meeting[0], present=planned.meeting[1])
         given.vote = VoteFacts(yes=planned.yes)
     return given
+
+
+def as_member(ref: MemberRef) -> PartyMember:
+    """The roster member a name refers to; for a name not (uniquely) on the roster, an unsaved
+    stand-in no longer on any roster, so that E05 / E06 judge it (such a row is never written)."""
+    return ref.member if ref.member is not None else PartyMember(name=ref.name, active=False)
 
 
 def describe(exc: Exception) -> str:
@@ -124,4 +131,4 @@ def describe(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-__all__ = ["write_rows", "backfill", "WriteResult", "RowRefused"]
+__all__ = ["write_rows", "backfill", "describe", "WriteResult", "RowRefused"]

@@ -13,13 +13,14 @@ from cases.services.errors import (
 from cases.services.lifecycle import close_case, open_case, transfer_case, update_person
 from cases.services.meetings import record_meeting
 from cases.services.records import record_publicity, reveal_id_number, upload_material
-from cases.services.step_decision import NewMeeting, StepInput, meeting_body
+from cases.services.step_decision import Authority, NewMeeting, StepInput, meeting_body
 from cases.services.step_service import perform_step
 from cases.services.submissions import forward, return_submission, submit
 from cases.services.uploads import validate_upload
 
 __all__ = [
     "Actor",
+    "Authority",
     "Backfill",
     "backfill_cases",
     "InvalidInput",

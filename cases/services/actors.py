@@ -16,6 +16,9 @@ IMPORT_ROLES = (Role.BRANCH_SECRETARY, Role.COMMITTEE_OFFICER)
 
 @dataclass(frozen=True)
 class Actor:
+    """Who writes, for the audit trail. `source` (web, import, command…) is recorded on each event
+    and decides nothing: the authority a step is recorded under is step_decision.Authority."""
+
     user: object
     ip: str | None = None
     source: str = EventSource.WEB

@@ -1,29 +1,24 @@
-"""backfill_cases: the write path for whole histories brought in by import.
+"""backfill_cases: the bulk writer for whole histories brought in by import.
 
-Each history is decided in memory by the same code as every other write — `opening_grant` and
-`person_values` for the person and case, `decide_step` for each step in order (the rules of each
-step's own date), `build_publicity`, `summarize`, hash-chained events — and then a chunk of cases
-is saved with a handful of bulk inserts (cases.bulk_rows: COPY on PostgreSQL) of the rows and
-their simple-history rows, instead of ~20 queries per step. Call it inside a transaction: the caller decides what one batch is.
+Each history is decided by `decide_history` (cases.services.history: `decide_step` for each step
+in order, as a historical backfill — the code the import's dry run and every form use), and a
+history it refuses is left out and reported. Then a chunk of cases is saved with a handful of
+bulk inserts (cases.bulk_rows: COPY on PostgreSQL) of the rows and their simple-history rows,
+instead of ~20 queries per step. Call it inside a transaction: the caller decides what one batch is.
 """
 
-import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from cases import steps
 from cases.bulk_rows import RowWriter
 from cases.facts import RuleContext
 from cases.idcard import mask
 from cases.models import (
     Case,
     CaseEvent,
-    EventKind,
     Meeting,
     Person,
     Publicity,
@@ -32,49 +27,22 @@ from cases.models import (
     Vote,
 )
 from cases.services.actors import Actor
-from cases.services.errors import InvalidInput, StepBlocked, StepNotAllowed, WarningsNeedReason
-from cases.services.events import build_event, seal
-from cases.services.lifecycle import opening_grant, person_values
+from cases.services.errors import InvalidInput
+from cases.services.events import seal
+from cases.services.history import Backfill, DecidedHistory, decide_history
 from cases.services.recorded_people import history_rows, link_history_model
-from cases.services.records import build_publicity, publicity_event
-from cases.services.step_decision import CaseState, StepInput, StepWrite, decide_step
-from cases.services.summary import summarize
+from cases.services.step_decision import StepWrite
 
 logger = logging.getLogger(__name__)
 
-REFUSALS = (StepNotAllowed, StepBlocked, WarningsNeedReason, InvalidInput, PermissionDenied)
 CHUNK = 200  # cases saved per round of bulk inserts: bounds memory, keeps statements large
-
-
-@dataclass
-class Backfill:
-    """One person's history: the case opens with the application, then the steps in order."""
-
-    ref: object  # the caller's name for it (the importer: the row number)
-    branch: object
-    person: dict
-    application: StepInput
-    later: list[tuple[str, StepInput]] = field(default_factory=list)
-    league_recommended_on: dt.date | None = None
-    publicity: tuple[dt.date, dt.date] | None = None  # 公示, recorded after 报上级党委备案
-    note: str = ""
-
-
-@dataclass
-class _Decided:
-    item: Backfill
-    person: Person
-    case: Case
-    writes: list[StepWrite]
-    publicity: Publicity | None
-    events: list[CaseEvent]
 
 
 def backfill_cases(
     items: list[Backfill], *, actor: Actor, refused: Callable[[Backfill, Exception], None]
 ) -> list[Case]:
-    """Write every history the write path accepts; `refused(item, exc)` hears of each one it
-    does not (nothing of that one is written). Raising from `refused` stops the batch."""
+    """Write every history the decider accepts; `refused(item, exc)` hears of each one it does
+    not (nothing of that one is written). Raising from `refused` stops the batch."""
     rules = RuleContext.current()
     written: list[Case] = []
     for start in range(0, len(items), CHUNK):
@@ -102,62 +70,23 @@ def backfill_cases(
     return written
 
 
-def _decide_all(items, actor, rules, refused) -> list[_Decided]:
+def _decide_all(items, actor, rules, refused) -> list[DecidedHistory]:
     decided = []
     for item in items:
         try:
-            decided.append(decide_history(item, actor, rules))
-        except Exception as exc:  # a refusal, or a defect deciding this history: it alone is left out
-            if not isinstance(exc, REFUSALS):
-                logger.exception("deciding backfill %s failed", item.ref)
+            history = decide_history(item, actor=actor, rules=rules)
+        except Exception as exc:  # a defect deciding this history: it alone is left out
+            logger.exception("deciding backfill %s failed", item.ref)
             refused(item, exc)
+            continue
+        if history.error is not None:
+            refused(item, history.error)
+        else:
+            decided.append(history)
     return decided
 
 
-def decide_history(item: Backfill, actor: Actor, rules: RuleContext) -> _Decided:
-    grant = opening_grant(item.branch, actor)
-    person = Person(**person_values(item.person))
-    person._history_user = actor.user
-    case = Case(person=person, branch=item.branch, league_recommended_on=item.league_recommended_on)
-    case._history_user = actor.user
-    case._change_reason = item.note or "导入"
-    state = CaseState(case, {}, [])
-    events = [
-        build_event(
-            case=case,
-            actor=actor,
-            kind=EventKind.OPEN,
-            summary=f"建档：{person.name}",
-            occurred_on=item.application.on,
-        )
-    ]
-    writes, publicity = [], None
-    for code, given in [("application", item.application), *item.later]:
-        write = decide_step(
-            state,
-            steps.get(code),
-            given,
-            actor=actor,
-            grant=grant,
-            acting_org=None,
-            rules=rules,
-            historical=True,
-        )
-        writes.append(write)
-        events.append(build_event(case=case, actor=actor, **write.event))
-        if code == "target_filing" and item.publicity:
-            start_on, end_on = item.publicity
-            publicity = build_publicity(
-                case=case, start_on=start_on, end_on=end_on, user=actor.user, note=item.note
-            )
-            state.publicities.append(publicity)
-            state.refresh_facts()
-            events.append(build_event(case=case, actor=actor, **publicity_event(publicity, grant)))
-    summarize(case, state.facts, rules)
-    return _Decided(item, person, case, writes, publicity, events)
-
-
-def _drop_taken_ids(decided: list[_Decided], refused) -> list[_Decided]:
+def _drop_taken_ids(decided: list[DecidedHistory], refused) -> list[DecidedHistory]:
     """A person written since the caller's check (another import, a form) is not written twice."""
     taken = set(
         Person.objects.filter(id_number__in=[d.person.id_number for d in decided]).values_list(
@@ -174,7 +103,7 @@ def _taken_message(id_number: str) -> str:
     return f"公民身份号码 {mask(id_number)} 已在系统中登记（可能刚由另一批导入写入），未重复导入"
 
 
-def _save(decided: list[_Decided], actor: Actor) -> None:
+def _save(decided: list[DecidedHistory], actor: Actor) -> None:
     """Insert a chunk of decided histories — rows first, then what refers to them — each with the
     simple-history row its save() would have written (type "+", by the importing user)."""
     if not decided:
@@ -243,3 +172,6 @@ def _rows(objs: list) -> list[dict]:
 def _mark_saved(objs: list) -> None:
     for obj in objs:
         obj._state.adding, obj._state.db = False, "default"
+
+
+__all__ = ["Backfill", "backfill_cases", "decide_history"]

@@ -13,7 +13,6 @@ from cases.models import (
     PERSON_FIELDS,
     Case,
     EventKind,
-    EventSource,
     Outcome,
     Person,
     StepRecord,
@@ -25,7 +24,7 @@ from cases.services.actors import IMPORT_ROLES, Actor, acting_grant, as_actor, g
 from cases.services.errors import InvalidInput, StepNotAllowed, refuse_out_of_range
 from cases.services.events import record_event
 from cases.services.recorded_people import save_people
-from cases.services.step_decision import StepInput
+from cases.services.step_decision import Authority, StepInput
 from cases.services.step_service import lock_case, perform_step
 from cases.services.summary import refresh_summary
 from cases.services.text_fields import require_single_line
@@ -42,25 +41,30 @@ def name_initials(name: str) -> str:
     return "".join(part[0] for part in lazy_pinyin(name, style=Style.FIRST_LETTER) if part).lower()
 
 
-def opening_grant(branch: Organization, actor: Actor):
+def opening_grant(branch: Organization, actor: Actor, authority: Authority = Authority.LIVE):
     """Who may open a case at `branch`: its secretary, or an importer backfilling its history."""
     if branch.kind != OrgKind.BRANCH:
         raise InvalidInput("案例只能建在党支部")
-    roles = IMPORT_ROLES if actor.source == EventSource.IMPORT else (Role.BRANCH_SECRETARY,)
+    roles = IMPORT_ROLES if authority is Authority.BACKFILL else (Role.BRANCH_SECRETARY,)
     return acting_grant(actor.user, branch, roles)
 
 
-def person_values(person: dict) -> dict:
-    """The person's fields as given, the 公民身份号码 normalized and checked against birth date
-    and gender (E02)."""
-    id_number = idcard.normalize(person.get("id_number") or "")
-    problems = identity_findings(id_number, person.get("birth_date"), person.get("gender", ""))
-    if problems:
-        raise InvalidInput("E02 " + "；".join(problems))
+def person_fields(person: dict) -> dict:
+    """The person's fields as given, the 公民身份号码 normalized (not yet checked against birth
+    date and gender: a history leaves that to E02 on its application step)."""
     values = {k: person[k] for k in PERSON_FIELDS if k in person}
     require_single_line(values)
-    values["id_number"] = id_number
+    values["id_number"] = idcard.normalize(person.get("id_number") or "")
     values["name_initials"] = name_initials(values.get("name", ""))
+    return values
+
+
+def person_values(person: dict) -> dict:
+    """person_fields, the 公民身份号码 checked against birth date and gender (E02)."""
+    values = person_fields(person)
+    problems = identity_findings(values["id_number"], person.get("birth_date"), person.get("gender", ""))
+    if problems:
+        raise InvalidInput("E02 " + "；".join(problems))
     return values
 
 

@@ -9,7 +9,6 @@ from cases.models import (
     AccessPurpose,
     Case,
     EventKind,
-    EventSource,
     ExportLog,
     Material,
     Publicity,
@@ -17,7 +16,7 @@ from cases.models import (
 )
 from cases.permissions import Act, act_answer
 from cases.rules import PublicityFacts
-from cases.services.actors import IMPORT_ROLES, acting_grant, as_actor, granted
+from cases.services.actors import as_actor, granted
 from cases.services.errors import InvalidInput, refuse_out_of_range, refuse_problems
 from cases.services.events import record_event
 from cases.services.step_service import lock_case
@@ -72,10 +71,7 @@ def record_publicity(*, case: Case, start_on: dt.date, end_on: dt.date, actor, *
     """details: venue, objections, objections_resolved, note."""
     actor = as_actor(actor)
     lock_case(case)
-    if actor.source == EventSource.IMPORT:
-        grant = acting_grant(actor.user, case.branch, IMPORT_ROLES)
-    else:
-        grant = granted(act_answer(actor.user, case, Act.PUBLICITY))
+    grant = granted(act_answer(actor.user, case, Act.PUBLICITY))
     publicity = build_publicity(case=case, start_on=start_on, end_on=end_on, user=actor.user, **details)
     publicity.save()
     refresh_summary(case, actor.user, reason="登记公示")

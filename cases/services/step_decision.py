@@ -1,12 +1,18 @@
-"""What recording a step means, decided in memory: the checks (state, meeting, rules E01–E14 /
-W01–W09), the record, meeting and vote it writes, what it changes on the case, and the event.
+"""What recording a step means, decided in memory: `decide_step` returns a `Decision` — every rule
+finding (E01–E14 / W01–W09), any refusal that is not a rule (already recorded, case closed, a
+meeting that does not decide it), and the record, meeting, vote, case changes and event it would
+write. It raises nothing; the caller decides what a refusal means, and `CaseState.take` moves the
+state on as if the write were saved.
 
-Both writers persist exactly what is decided here: `perform_step` (one step of a case locked in
-the database) and `backfill_cases` (a whole imported history at once, written in bulk). Nothing
-here touches the database except, lazily, the roster count behind `RuleContext.has_committee` (cases.facts).
+Every path decides here: `perform_step` (one step of a case locked in the database, raising the
+decision's refusal) and `decide_history` (a whole history, for the import's dry run and its bulk
+write). Whose authority the step is recorded under is the caller's explicit `Authority`, never
+the audit fields of the actor. Nothing here touches the database except, lazily, the roster count
+behind `RuleContext.has_committee` (cases.facts).
 """
 
 import datetime as dt
+import enum
 from dataclasses import dataclass, field
 
 from branches.models import MemberStatus, OrgKind, PartyMember
@@ -14,10 +20,21 @@ from branches.selectors import has_branch_committee
 from cases import steps
 from cases.facts import RuleContext, case_facts
 from cases.models import Case, EventKind, Meeting, Outcome, Publicity, StepRecord, StepRecordPerson, Vote
-from cases.rules import Attempt, CaseFacts, MeetingFacts, MemberFacts, VoteFacts, blocks, evaluate, warnings
+from cases.rules import (
+    Attempt,
+    CaseFacts,
+    Finding,
+    MeetingFacts,
+    MemberFacts,
+    VoteFacts,
+    blocks,
+    evaluate,
+    warnings,
+)
 from cases.rules.deadlines import extended_probation_end, probation_end
 from cases.services.actors import Actor
 from cases.services.errors import (
+    InvalidInput,
     StepBlocked,
     StepNotAllowed,
     WarningsNeedReason,
@@ -26,6 +43,13 @@ from cases.services.errors import (
 )
 from cases.services.meetings import build_meeting
 from cases.services.recorded_people import people_as_now
+
+
+class Authority(enum.Enum):
+    """Under whose authority a step is recorded — always said by the caller."""
+
+    LIVE = "live"  # a user acting now: E13 judges the acting organization, a report must wait there
+    BACKFILL = "backfill"  # history brought in by an importer: authority was exercised back then
 
 
 @dataclass
@@ -72,6 +96,17 @@ class CaseState:
     def refresh_facts(self) -> None:
         self.facts = case_facts(self.case, records=list(self.records.values()), publicities=self.publicities)
 
+    def take(self, write: "StepWrite") -> None:
+        """Move on as if `write` were saved: its changes to the case, the records it reopens, its record."""
+        for name, value in write.case_changes.items():
+            setattr(self.case, name, value)
+        write.reopened = [self.records.pop(code) for code in write.reopens if code in self.records]
+        for old in write.reopened:
+            old.is_current = False
+        if write.record.is_current:
+            self.records[write.record.step] = write.record
+        self.refresh_facts()
+
 
 @dataclass
 class StepWrite:
@@ -81,12 +116,48 @@ class StepWrite:
     people: list[StepRecordPerson]  # contacts / introducers as the roster has them today
     meeting: Meeting | None  # unsaved when the step brings its own meeting (new_meeting)
     vote: Vote | None
-    reopened: list[StepRecord]  # records the step makes no longer current (延长预备期)
     event: dict  # the fields of its CaseEvent
+    case_changes: dict = field(default_factory=dict)  # case fields it sets (probation, 党龄, outcome)
+    reopens: tuple[str, ...] = ()  # steps whose records it makes no longer current (延长预备期)
+    reopened: list[StepRecord] = field(default_factory=list)  # those records, once taken
 
     @property
     def meeting_is_new(self) -> bool:
         return self.meeting is not None and self.meeting.pk is None
+
+
+@dataclass
+class Decision:
+    """One step decided: every rule finding, any other refusal, and what it would write."""
+
+    step: steps.Step
+    findings: list[Finding] = field(default_factory=list)
+    refusal: Exception | None = None  # StepNotAllowed / InvalidInput: not a rule; nothing decided
+    write: StepWrite | None = None  # None only with a refusal
+    reason: str = ""  # the recorded reason (记录说明) for its warnings
+
+    @property
+    def blocked(self) -> list[Finding]:
+        return blocks(self.findings)
+
+    @property
+    def warned(self) -> list[Finding]:
+        return warnings(self.findings)
+
+    @property
+    def error(self) -> Exception | None:
+        """Why the step may not be written as given, as the write path raises it (None: it may)."""
+        if self.refusal is not None:
+            return self.refusal
+        if self.blocked:
+            return StepBlocked(self.blocked)
+        if self.warned and not self.reason:
+            return WarningsNeedReason(self.warned)
+        return None
+
+    def raise_if_refused(self) -> None:
+        if (error := self.error) is not None:
+            raise error
 
 
 def meeting_body(case: Case, step: steps.Step, rules: RuleContext | None = None) -> str:
@@ -160,40 +231,49 @@ def decide_step(
     *,
     actor: Actor,
     grant,
-    acting_org,
     rules: RuleContext,
-    historical: bool = False,
-) -> StepWrite:
-    """Check the step and say what it writes; `state` moves on as if it were written.
+    authority: Authority,
+) -> Decision:
+    """Decide the step against `state` (left as it is: `state.take(decision.write)` moves it on).
 
-    `grant` is the role the actor acts in (its org is the record's); `acting_org` is the
-    organization whose authority E13 judges (None for a historical import)."""
-    case = state.case
+    `grant` is the role the actor acts in (its org is the record's). Under Authority.LIVE, E13
+    judges the grant's organization; a backfill records what was decided back then."""
+    reason = given.warning_reason.strip()
+    try:
+        _refuse_unless_possible(state, step, given, grant, rules)
+    except (StepNotAllowed, InvalidInput) as refusal:
+        return Decision(step, refusal=refusal, reason=reason)
+    attempt = build_attempt(
+        case=state.case,
+        step=step,
+        given=given,
+        acting_org=grant.org if authority is Authority.LIVE else None,
+        rules=rules,
+        facts=state.facts,
+        historical=authority is Authority.BACKFILL,
+    )
+    findings = evaluate(attempt)
+    try:
+        write = _write(state, step, given, attempt, warnings(findings), reason, actor, grant, rules)
+    except InvalidInput as refusal:  # e.g. the minutes of the step's own meeting
+        return Decision(step, findings, refusal=refusal, reason=reason)
+    return Decision(step, findings, write=write, reason=reason)
+
+
+def _refuse_unless_possible(state: CaseState, step: steps.Step, given: StepInput, grant, rules) -> None:
+    """The refusals that are not rules: a date out of range, a step already recorded or a closed
+    case, a meeting that does not decide the step, impossible meeting counts."""
     refuse_out_of_range(given.on)
     refuse_if_recorded(state, step)
     if given.meeting is not None:
         if given.meeting.held_on != given.on:
             raise StepNotAllowed(f"会议日期 {given.meeting.held_on} 与「{step.name}」日期 {given.on} 不一致")
-        _check_meeting_decides(case, step, given.meeting, grant.org, rules)
+        _check_meeting_decides(state.case, step, given.meeting, grant.org, rules)
     _validate_meeting_input(given)
 
-    attempt = build_attempt(
-        case=case,
-        step=step,
-        given=given,
-        acting_org=acting_org,
-        rules=rules,
-        facts=state.facts,
-        historical=historical,
-    )
-    findings = evaluate(attempt)
-    if blocked := blocks(findings):
-        raise StepBlocked(blocked)
-    warned = warnings(findings)
-    reason = given.warning_reason.strip()
-    if warned and not reason:
-        raise WarningsNeedReason(warned)
 
+def _write(state, step, given: StepInput, attempt: Attempt, warned, reason, actor, grant, rules) -> StepWrite:
+    case = state.case
     meeting = given.meeting
     if given.new_meeting is not None:
         meeting = _new_meeting(case, step, given, grant.org, actor, rules)
@@ -213,10 +293,6 @@ def decide_step(
     if given.vote is not None and meeting is not None:
         vote = Vote(meeting=meeting, case=case, step=step.code, **given.vote.__dict__)
         vote._history_user = actor.user
-    reopened = _apply_consequences(state, step, record)
-    if record.is_current:
-        state.records[step.code] = record
-    state.refresh_facts()
     event = {
         "kind": EventKind.STEP,
         "step": step.code,
@@ -228,7 +304,9 @@ def decide_step(
         "note": given.note,
     }
     people = people_as_now(record, (given.contacts or []) + (given.introducers or []))
-    return StepWrite(record, people, meeting, vote, reopened, event)
+    write = StepWrite(record, people, meeting, vote, event)
+    _consequences(state, step, write)
+    return write
 
 
 def _check_meeting_decides(case: Case, step: steps.Step, meeting: Meeting, acting_org, rules) -> None:
@@ -271,34 +349,33 @@ def _summary_suffix(step, given: StepInput, meeting) -> str:
     return ""
 
 
-def _apply_consequences(state: CaseState, step: steps.Step, record: StepRecord) -> list[StepRecord]:
-    """What a step changes on the case beyond its own record; returns the records it reopens."""
-    case = state.case
+def _consequences(state: CaseState, step: steps.Step, write: StepWrite) -> None:
+    """What a step changes on the case beyond its own record (into `write`; the state is left as is)."""
+    case, record = state.case, write.record
     if step.code == "admission_meeting":
         # 党章第七条: probation runs one year from the branch meeting's resolution.
-        case.probation_start = record.on
-        case.probation_end = probation_end(record.on)
+        write.case_changes = {"probation_start": record.on, "probation_end": probation_end(record.on)}
     elif step.code == "conversion_approval":
         meeting = state.records["conversion_meeting"]
         resolution = steps.resolution_of(meeting.data)
         if resolution == steps.Resolution.CONVERT:
-            case.full_member_on = case.probation_end  # 党龄 from the probation end, not the approval
+            write.case_changes = {"full_member_on": case.probation_end}  # 党龄 from the probation end
         elif resolution == steps.Resolution.EXTEND:
             months = int(meeting.data["extension_months"])
-            case.extension_months = months
-            case.probation_end = extended_probation_end(case.probation_end, months)
+            write.case_changes = {
+                "extension_months": months,
+                "probation_end": extended_probation_end(case.probation_end, months),
+            }
             record.data = {
                 **record.data,
                 "resolution": steps.Resolution.EXTEND.value,
                 "extension_months": months,
             }
-            reopened = [state.records.pop(c) for c in steps.REOPENED_BY_EXTENSION if c in state.records]
-            for old in reopened:
-                old.is_current = False
+            write.reopens = steps.REOPENED_BY_EXTENSION
             record.is_current = False  # the approval of the extension is itself one of them
-            return reopened
         elif resolution == steps.Resolution.CANCEL:
-            case.outcome = Outcome.PROBATION_CANCELLED
-            case.outcome_on = record.on
-            case.outcome_reason = meeting.note or "支部大会决议取消预备党员资格，经上级党委批准"
-    return []
+            write.case_changes = {
+                "outcome": Outcome.PROBATION_CANCELLED,
+                "outcome_on": record.on,
+                "outcome_reason": meeting.note or "支部大会决议取消预备党员资格，经上级党委批准",
+            }

@@ -1,17 +1,20 @@
 """perform_step: the write path for one step of a case already in the database (forms, the desk,
-commands). It locks the case, resolves who acts, lets step_decision decide, then saves."""
+commands), by a user acting now (Authority.LIVE). It locks the case, resolves who acts, lets
+step_decision decide, raises the decision's refusal (StepNotAllowed, StepBlocked,
+WarningsNeedReason), then saves what was decided."""
 
 from django.db import transaction
 from django.utils import timezone
 
 from cases import steps
 from cases.facts import RuleContext
-from cases.models import Case, EventSource, StepRecord, Submission, SubmissionStatus
+from cases.models import Case, StepRecord, Submission, SubmissionStatus
 from cases.permissions import step_answer
-from cases.services.actors import IMPORT_ROLES, acting_grant, as_actor, granted
+from cases.services.actors import as_actor, granted
 from cases.services.events import record_event
 from cases.services.recorded_people import save_people
 from cases.services.step_decision import (
+    Authority,
     CaseState,
     StepInput,
     StepWrite,
@@ -42,30 +45,19 @@ def perform_step(*, case: Case, step_code: str, given: StepInput, actor) -> Step
     refuse_if_recorded(state, step)
 
     waiting = _pending_submission(case, step) if step.submitted else None
-    if actor.source == EventSource.IMPORT:
-        # Backfilling history: whoever may import into the branch records what the branch and
-        # its committee did back then; authority (E13) was exercised at the time, not now.
-        grant = acting_grant(actor.user, case.branch, IMPORT_ROLES)
-        acting_org = None
-    else:
-        # The policy's answer: where the report waits, in the step's role (E13 is left to the rules).
-        grant = granted(step_answer(actor.user, case, step, waiting))
-        acting_org = grant.org
+    # The policy's answer: where the report waits, in the step's role (E13 is left to the rules).
+    grant = granted(step_answer(actor.user, case, step, waiting))
     submission = waiting
 
     rules = RuleContext.current()
-    write = decide_step(
-        state,
-        step,
-        given,
-        actor=actor,
-        grant=grant,
-        acting_org=acting_org,
-        rules=rules,
-        historical=actor.source == EventSource.IMPORT,
+    decision = decide_step(
+        state, step, given, actor=actor, grant=grant, rules=rules, authority=Authority.LIVE
     )
+    decision.raise_if_refused()
+    write = decision.write
+    state.take(write)
     given.meeting = write.meeting
-    _save(write)
+    save_write(write)
     if submission is not None and step.code == steps.SUBMISSION_TARGET[step.code]:
         submission.status = SubmissionStatus.DONE
         submission.closed_at = timezone.now()
@@ -76,7 +68,8 @@ def perform_step(*, case: Case, step_code: str, given: StepInput, actor) -> Step
     return write.record
 
 
-def _save(write: StepWrite) -> None:
+def save_write(write: StepWrite) -> None:
+    """Save one decided (and taken) step with ordinary saves, each leaving its history row."""
     for old in write.reopened:
         old.save(update_fields=["is_current"])
     if write.meeting_is_new:
@@ -87,4 +80,4 @@ def _save(write: StepWrite) -> None:
         write.vote.save()
 
 
-__all__ = ["lock_case", "perform_step"]
+__all__ = ["lock_case", "perform_step", "save_write"]

@@ -1,6 +1,8 @@
-"""The bulk writer for imported histories writes what the step-by-step write path writes: the
-same records, meetings, votes, people, 公示, summary columns, events (hash-chained) and history
-rows, and the people as recorded (name, 党员类别, 处分) — for a full 25-step row, a 2026 row with 公示 and a probation extended and then converted."""
+"""The bulk writer for imported histories writes what deciding the same history and saving it
+one object at a time with ordinary saves writes (as perform_step saves a step): the same records,
+meetings, votes, people, 公示, summary columns, events (hash-chained) and history rows, and the
+people as recorded (name, 党员类别, 处分) — for a full 25-step row, a 2026 row with 公示 and a
+probation extended and then converted. Both go through the one decider, decide_history."""
 
 import copy
 import dataclasses
@@ -10,11 +12,14 @@ import pytest
 from django.apps import apps
 
 from cases import services
+from cases.facts import RuleContext
 from cases.importer.pipeline import check_file
 from cases.importer.writer import backfill
 from cases.models import Case, CaseEvent, EventSource, StepRecord, StepRecordPerson
 from cases.services.backfill import Backfill, backfill_cases
 from cases.services.events import verify_chain
+from cases.services.history import decide_history
+from cases.services.step_service import save_write
 from tests.cases.conftest import SUMMARY_FIELDS
 from tests.imports.conftest import full_row, person
 from tests.imports.test_rule_codes import ROW_2026
@@ -30,21 +35,23 @@ def planned(book, row: dict, user) -> Backfill:
 
 
 def step_by_step(item: Backfill, actor) -> Case:
-    """The way imports were written before the bulk writer: open_case, then perform_step each."""
-    case = services.open_case(
-        branch=item.branch,
-        person=item.person,
-        applied_on=item.application.on,
-        actor=actor,
-        league_recommended_on=item.league_recommended_on,
-        note=item.note,
-    )
-    for code, given in item.later:
-        services.perform_step(case=case, step_code=code, given=copy.copy(given), actor=actor)
-        if code == "target_filing" and item.publicity:
-            start, end = item.publicity
-            services.record_publicity(case=case, start_on=start, end_on=end, actor=actor, note=item.note)
-    return case
+    """The same decider, then each object saved on its own: save() leaves the simple-history row,
+    save_write saves a step as perform_step does, each event is chained onto the saved one before."""
+    decided = decide_history(item, actor=actor, rules=RuleContext.current())
+    assert decided.error is None, decided.error
+    decided.person.save()
+    decided.case.save()
+    for write in decided.writes:
+        save_write(write)
+    if decided.publicity is not None:
+        decided.publicity.save()
+    previous = ""
+    for event in decided.events:
+        event.case = decided.case
+        event.prev_hash = previous
+        event.save()
+        previous = event.hash
+    return decided.case
 
 
 def as_other_person(item: Backfill, n: int) -> Backfill:

@@ -152,16 +152,18 @@ def test_only_valid_rows_skips_the_rows_with_errors(county, secretary, run):
 
 @pytest.fixture
 def third_row_fails(monkeypatch):
-    """The write path refuses the 3rd data row half-way through its steps."""
-    original = backfill.decide_step
+    """The write's decision refuses the 3rd data row, which the check accepted: the database
+    changed in between (a race); the dry run, deciding the same history, is not touched."""
+    original = backfill.decide_history
     doomed = person(3)["公民身份号码"]
 
-    def decide_step(state, step, given, **kwargs):
-        if state.case.person.id_number == doomed and step.code == "target_selection":
-            raise RuntimeError("磁盘已满")
-        return original(state, step, given, **kwargs)
+    def decide_history(item, **kwargs):
+        decided = original(item, **kwargs)
+        if item.person["id_number"] == doomed:
+            decided.refusal = services.StepNotAllowed("检查后数据已变化：确定发展对象已由他人记录")
+        return decided
 
-    monkeypatch.setattr(backfill, "decide_step", decide_step)
+    monkeypatch.setattr(backfill, "decide_history", decide_history)
 
 
 def test_all_or_nothing_rolls_back_everything_on_a_failure_mid_batch(county, secretary, run, third_row_fails):
@@ -170,7 +172,7 @@ def test_all_or_nothing_rolls_back_everything_on_a_failure_mid_batch(county, sec
     assert "第4行写入被拒绝，整批已回滚" in batch.error
     assert batch.rows_imported == 0
     failed = next(r for r in batch.report if r["row"] == 4)
-    assert failed["status"] == "failed" and any("磁盘已满" in m for m in failed["messages"])
+    assert failed["status"] == "failed" and any("检查后数据已变化" in m for m in failed["messages"])
     assert nothing_written()
     assert ImportBatch.objects.filter(pk=batch.pk).exists()  # the audit survives the rollback
 
@@ -189,10 +191,10 @@ def written_meanwhile(monkeypatch):
     doomed = person(3)["公民身份号码"]
     original = backfill.decide_history
 
-    def decide_history(item, actor, rules):
+    def decide_history(item, **kwargs):
         if item.person["id_number"] == doomed and not Person.objects.filter(id_number=doomed).exists():
             Person.objects.create(**{**f.person(name="另一人"), "id_number": doomed})
-        return original(item, actor, rules)
+        return original(item, **kwargs)
 
     monkeypatch.setattr(backfill, "decide_history", decide_history)
     monkeypatch.setattr(backfill, "_drop_taken_ids", lambda decided, refused: decided)

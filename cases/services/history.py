@@ -1,0 +1,146 @@
+"""decide_history: one person's whole history — the case opened by the application, then every
+step in order, each under the rules of its own date — decided in memory by decide_step as a
+historical backfill (Authority.BACKFILL), with the 公示, the summary columns and the events.
+
+The same function serves the import's dry run and its write, over the same Backfill (built from
+a row by cases.importer.writer.backfill), so what the user confirms is exactly what is written —
+probation, extension, reopening and cancellation included. A dry run keeps going after a refused
+step (a step that breaks a rule still counts as done for the steps after it) and so reports every
+finding of every step; a write stops at the first step that may not be written. A dry run builds
+no events and no summary columns (nothing of it is saved; they are derived from what is decided).
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+
+from cases import steps
+from cases.facts import RuleContext
+from cases.models import Case, CaseEvent, Person, Publicity
+from cases.rules import Finding
+from cases.services.actors import Actor
+from cases.services.errors import InvalidInput
+from cases.services.events import build_event
+from cases.services.lifecycle import opening_grant, person_fields
+from cases.services.records import build_publicity, publicity_event
+from cases.services.step_decision import Authority, CaseState, Decision, StepInput, StepWrite, decide_step
+from cases.services.summary import summarize
+
+
+@dataclass
+class Backfill:
+    """One person's history: the case opens with the application, then the steps in order."""
+
+    ref: object  # the caller's name for it (the importer: the row number)
+    branch: object
+    person: dict
+    application: StepInput
+    later: list[tuple[str, StepInput]] = field(default_factory=list)
+    league_recommended_on: dt.date | None = None
+    publicity: tuple[dt.date, dt.date] | None = None  # 公示, recorded after 报上级党委备案
+    note: str = ""
+
+    @property
+    def steps(self) -> list[tuple[str, StepInput]]:
+        return [("application", self.application), *self.later]
+
+
+@dataclass
+class DecidedHistory:
+    """A history decided: each step's decision in order, and everything it would write."""
+
+    item: Backfill
+    person: Person | None = None
+    case: Case | None = None
+    decisions: list[Decision] = field(default_factory=list)
+    publicity: Publicity | None = None
+    events: list[CaseEvent] = field(default_factory=list)
+    refusal: Exception | None = None  # not about one step: the branch, the grant, the person, the 公示
+
+    @property
+    def writes(self) -> list[StepWrite]:
+        return [d.write for d in self.decisions if d.write is not None]
+
+    @property
+    def findings(self) -> list[tuple[steps.Step, Finding]]:
+        return [(d.step, finding) for d in self.decisions for finding in d.findings]
+
+    @property
+    def error(self) -> Exception | None:
+        """The first reason the history may not be written (None: it may)."""
+        if self.refusal is not None:
+            return self.refusal
+        return next((d.error for d in self.decisions if d.error is not None), None)
+
+    def raise_if_refused(self) -> None:
+        if (error := self.error) is not None:
+            raise error
+
+
+def decide_history(
+    item: Backfill, *, actor: Actor, rules: RuleContext, dry_run: bool = False, grant=None
+) -> DecidedHistory:
+    """`grant`: the role the history is recorded in (default: the actor's import grant covering
+    the branch; a dry run may pass a stand-in when there is no branch or user to resolve it)."""
+    decided = DecidedHistory(item)
+    try:
+        grant = grant or opening_grant(item.branch, actor, Authority.BACKFILL)
+        person = Person(**person_fields(item.person))
+    except (InvalidInput, PermissionDenied) as refusal:
+        decided.refusal = refusal
+        return decided
+    person._history_user = actor.user
+    case = Case(person=person, branch=item.branch, league_recommended_on=item.league_recommended_on)
+    case._history_user = actor.user
+    case._change_reason = item.note or "导入"
+    decided.person, decided.case = person, case
+    state = CaseState(case, {}, [])
+    decided.events.append(
+        build_event(
+            case=case,
+            actor=actor,
+            kind="open",
+            summary=f"建档：{person.name}",
+            occurred_on=item.application.on,
+        )
+    )
+    for code, given in item.steps:
+        decision = decide_step(
+            state, steps.get(code), given, actor=actor, grant=grant, rules=rules, authority=Authority.BACKFILL
+        )
+        decided.decisions.append(decision)
+        if decision.error is not None and not dry_run:
+            return decided
+        if decision.write is None:
+            continue  # refused, not by a rule: nothing to count as done
+        state.take(decision.write)
+        if not dry_run:
+            decided.events.append(build_event(case=case, actor=actor, **decision.write.event))
+        if code == "target_filing" and item.publicity:
+            _add_publicity(decided, state, grant, actor, dry_run)
+            if decided.refusal is not None and not dry_run:
+                return decided
+    if not dry_run and decided.error is None:
+        summarize(case, state.facts, rules)
+    return decided
+
+
+def _add_publicity(decided: DecidedHistory, state: CaseState, grant, actor: Actor, dry_run: bool) -> None:
+    item, case = decided.item, decided.case
+    start_on, end_on = item.publicity
+    try:
+        publicity = build_publicity(
+            case=case, start_on=start_on, end_on=end_on, user=actor.user, note=item.note
+        )
+    except InvalidInput as refusal:
+        decided.refusal = decided.refusal or refusal
+        return
+    decided.publicity = publicity
+    state.publicities.append(publicity)
+    state.refresh_facts()
+    if not dry_run:
+        decided.events.append(build_event(case=case, actor=actor, **publicity_event(publicity, grant)))
+
+
+__all__ = ["Backfill", "DecidedHistory", "decide_history"]
