@@ -5,7 +5,6 @@ policy included). The importer's and the desk's sides are in tests/imports and t
 import datetime as dt
 
 import pytest
-from cases.journey import advance
 
 from cases import services, steps
 from cases.forms import PublicityForm, ReasonForm, StepForm
@@ -13,6 +12,7 @@ from cases.models import Meeting, Publicity
 from cases.rules import Attempt, CaseFacts, MeetingFacts, PublicityFacts, ReturnFacts, VoteFacts, evaluate
 from cases.rules.tally import BACKFILLED_BY_OUTCOME, TALLIED, proposed, tally_required
 from cases.services import InvalidInput
+from demo.journey import advance
 
 d = dt.date
 

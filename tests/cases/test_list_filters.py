@@ -7,10 +7,10 @@ import io
 
 import openpyxl
 import pytest
-from cases.journey import advance
 from django.urls import reverse
 
 from cases.models import Case, ExportLog
+from demo.journey import advance
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

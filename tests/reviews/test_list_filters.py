@@ -6,10 +6,10 @@ with nothing listed, never dropped or a 500."""
 import datetime as dt
 
 import pytest
-from cases.journey import advance
 from django.urls import reverse
 
 from cases.models import StepRecord
+from demo.journey import advance
 from reviews import selectors
 from reviews.models import Letter, LetterKind
 from reviews.queues import BY_SLUG
