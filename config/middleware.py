@@ -17,7 +17,6 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.contrib.auth.signals import user_logged_in
 from django.utils.cache import add_never_cache_headers
 
 LOGGED_IN_AT = "logged_in_at"
@@ -73,6 +72,3 @@ def _seconds(value, malformed: float) -> float:
 def stamp_login_time(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         request.session[LOGGED_IN_AT] = request.session[LAST_SEEN_AT] = time.time()
-
-
-user_logged_in.connect(stamp_login_time, dispatch_uid="config.middleware.stamp_login_time")
