@@ -1,7 +1,7 @@
 """The only write path of the case file. Every function locks, checks, writes and audits in one
 transaction; views, the admin, commands, tasks and the importer call these and nothing else."""
 
-from cases.services.actors import Actor
+from cases.services.actors import Actor, as_actor
 from cases.services.backfill import Backfill, backfill_cases
 from cases.services.errors import (
     InvalidInput,
@@ -9,6 +9,11 @@ from cases.services.errors import (
     StepNotAllowed,
     WarningsNeedReason,
     refuse_problems,
+)
+from cases.services.letters import (
+    record_letter_issued,
+    record_letter_regenerated,
+    require_letter_grant,
 )
 from cases.services.lifecycle import close_case, open_case, transfer_case, update_person
 from cases.services.meetings import record_meeting
@@ -20,6 +25,7 @@ from cases.services.uploads import validate_upload
 
 __all__ = [
     "Actor",
+    "as_actor",
     "Authority",
     "Backfill",
     "backfill_cases",
@@ -34,10 +40,13 @@ __all__ = [
     "forward",
     "open_case",
     "perform_step",
+    "record_letter_issued",
+    "record_letter_regenerated",
     "record_meeting",
     "record_publicity",
     "refuse_problems",
     "return_submission",
+    "require_letter_grant",
     "reveal_id_number",
     "submit",
     "transfer_case",

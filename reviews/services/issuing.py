@@ -13,12 +13,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from branches.models import Organization, Role
+from branches.models import Organization
+from cases import services as case_services
 from cases import steps
 from cases.models import Case, Meeting, StepRecord
-from cases.services.actors import acting_grant, as_actor
-from cases.services.events import record_event
-from cases.services.step_service import lock_case
 from reviews import snapshots, wording
 from reviews.models import KIND_BY_STEP, Letter, LetterEntry, LetterKind, LetterSerial
 from reviews.services.rendering import queue_render
@@ -91,13 +89,15 @@ def compose(
 def issue_letter(
     *, records: list[StepRecord], actor, meeting: Meeting | None = None, site_url: str = ""
 ) -> Letter:
-    """One letter to one branch answering `records` (one step, decided together)."""
-    actor = as_actor(actor)
+    """One letter to one branch answering `records` (one step, decided together). The case file
+    records it on each case (cases.services.record_letter_issued), which also refuses an actor who
+    may not issue letters to the branch: then nothing here is kept."""
+    actor = case_services.as_actor(actor)
     first = records[0]
     step, issuer = first.step, first.org
     cases = Case.objects.select_related("person", "branch").in_bulk([r.case_id for r in records])
     addressee = cases[first.case_id].branch
-    grant = acting_grant(actor.user, addressee, (Role.COMMITTEE_OFFICER,))
+    case_services.require_letter_grant(actor, addressee)  # refuse before a serial is taken
     items = []
     for record in records:
         case = cases[record.case_id]
@@ -147,17 +147,9 @@ def issue_letter(
             snapshot=snap,
             fingerprint=snapshots.fingerprint(snap),
         )
-        lock_case(case)
-        record_event(
-            case=case,
-            actor=actor,
-            kind="letter",
-            step=step,
-            summary=f"发文 {letter.number}《{letter.title}》",
-            occurred_on=today,
-            role=grant.role.value,
-            org=grant.org,
-        )
+    case_services.record_letter_issued(
+        cases=[item[0] for item in items], letter=letter, actor=actor, issued_on=today
+    )
     transaction.on_commit(partial(queue_render, letter.pk))
     return letter
 

@@ -18,10 +18,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from branches.models import Role
-from cases.services.actors import acting_grant, as_actor
-from cases.services.events import record_event
-from cases.services.step_service import lock_case
+from cases import services as case_services
 from reviews import letters
 from reviews.models import Letter, LetterStatus
 from reviews.services import render_claims
@@ -90,8 +87,7 @@ def mark_letter_failed(*, letter_id: int, error: str) -> None:
 @transaction.atomic
 def regenerate_letter(*, letter: Letter, actor) -> Letter:
     """Render again from the same snapshot: the number, code and wording never change."""
-    actor = as_actor(actor)
-    grant = acting_grant(actor.user, letter.addressee, (Role.COMMITTEE_OFFICER,))
+    case_services.require_letter_grant(actor, letter.addressee)
     letter = Letter.objects.select_for_update().get(pk=letter.pk)
     letter.status = LetterStatus.PENDING
     letter.error = ""
@@ -99,17 +95,8 @@ def regenerate_letter(*, letter: Letter, actor) -> Letter:
     # A claim still held is left alone: its render is of the same snapshot, and if its worker died,
     # whoever takes the claim over deletes the file it left.
     letter.save(update_fields=["status", "error", "queued_at"])
-    for entry in letter.entries.select_related("case"):
-        lock_case(entry.case)
-        record_event(
-            case=entry.case,
-            actor=actor,
-            kind="letter",
-            step=letter.step,
-            summary=f"重新生成发文 {letter.number}（文号和内容不变）",
-            role=grant.role.value,
-            org=grant.org,
-        )
+    cases = [entry.case for entry in letter.entries.select_related("case")]
+    case_services.record_letter_regenerated(cases=cases, letter=letter, actor=actor)
     transaction.on_commit(partial(queue_render, letter.pk))
     return letter
 
