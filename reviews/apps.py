@@ -11,3 +11,8 @@ for _name in ("weasyprint", "weasyprint.progress", "fontTools"):
 class ReviewsConfig(AppConfig):
     name = "reviews"
     verbose_name = "审批台"
+
+    def ready(self):
+        from reviews import panels
+
+        panels.register()

@@ -12,7 +12,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from branches.models import Role
 from branches.permissions import has_role, role_grants
 from branches.selectors import branches_visible_to
-from cases import forms, permissions, presenters, selectors, services, steps
+from cases import forms, panels, permissions, presenters, selectors, services, steps
 from cases.models import Material
 from cases.views.helpers import actor_for
 from cases.views.throttle import limit_id_lookups
@@ -41,7 +41,9 @@ def _done(request, case, message):
 @require_GET
 def case_detail(request, pk):
     case = _visible_case(request, pk)
-    return render(request, "cases/case_detail.html", presenters.case_page(case, request.user))
+    context = presenters.case_page(case, request.user)
+    context["panels"] = panels.render(panels.CASE_PAGE, request, case=case)
+    return render(request, "cases/case_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])

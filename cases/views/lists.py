@@ -1,6 +1,7 @@
 """工作台 and the case list."""
 
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -8,7 +9,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from branches.models import Role
 from branches.permissions import has_role
-from cases import selectors
+from cases import panels, selectors
 from cases.filters import CaseFilterSet
 from cases.models import Stage
 from cases.views.helpers import paginate
@@ -29,6 +30,7 @@ def dashboard(request):
         .select_related("person", "branch")
         .order_by("next_due")[:20],
         "today": today,
+        "panels": panels.render(panels.DASHBOARD, request),
     }
     return render(request, "cases/dashboard.html", context)
 
@@ -68,5 +70,8 @@ def case_list(request):
 
 @require_GET
 def queue(request):
-    """The old inbox address: the queues now live on the 审批台 (reviews)."""
-    return redirect("reviews:desk")
+    """The old inbox address: it leads to where the committee's queue lives (cases.panels)."""
+    home = panels.queue_home()
+    if home is None:
+        raise Http404("没有审批台")
+    return redirect(home)
