@@ -14,8 +14,8 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from cases import steps
-from cases.forms import date_field
 from cases.models import Case, Outcome, Stage
+from cases.web import date_field
 
 SEARCH_LENGTH = 50
 ALL_OUTCOMES = "all"

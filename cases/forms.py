@@ -6,16 +6,16 @@ from django import forms
 
 from branches.models import Organization, OrgKind
 from branches.selectors import roster
-from cases import dates, steps
+from cases import steps
 from cases.idcard import mask
 from cases.models import PERSON_FIELDS, Education, Gender, Meeting, Outcome
 from cases.rules import MeetingFacts, PublicityFacts, ReturnFacts, VoteFacts
 from cases.rules.checks import identity_findings
 from cases.services import NewMeeting, StepInput
 from cases.text import validate_single_line
+from cases.web import count_field, date_field
 from config.converters import object_id
 
-DATE_ERROR = "日期格式不正确，请按 YYYY-MM-DD 填写（例如 2025-03-05）"
 NAME_PATTERN = re.compile(r"^[\u3400-\u9fffA-Za-z·• \u3000]{1,50}$")  # spaces, never line breaks
 ONE_LINE = [validate_single_line]  # cases/text.py: no line breaks, tabs or invisible characters
 
@@ -34,47 +34,6 @@ class StyledForm(forms.Form):
                 continue
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def validate_date_in_range(value) -> None:
-    if not dates.in_range(value):
-        raise forms.ValidationError(dates.out_of_range_message(value), code="out_of_range")
-
-
-def date_field(label, required=True, **kwargs):
-    """Every date the forms take: YYYY-MM-DD within the product's range (cases.dates)."""
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=DateInput(attrs={"min": dates.EARLIEST.isoformat(), "max": dates.LATEST.isoformat()}),
-        input_formats=["%Y-%m-%d"],
-        validators=[validate_date_in_range],
-        error_messages={"invalid": DATE_ERROR, "required": f"请填写{label}"},
-        **kwargs,
-    )
-
-
-def count_field(label, required=True, max_value=9999, initial=None):
-    return forms.IntegerField(
-        label=label,
-        required=required,
-        min_value=0,
-        max_value=max_value,
-        initial=initial,
-        error_messages={
-            "invalid": f"{label}须为整数",
-            "min_value": f"{label}不能为负数",
-            "max_value": f"{label}不能超过 {max_value}",
-            "required": f"请填写{label}",
-        },
-    )
 
 
 def clean_person_name(value: str) -> str:

@@ -4,11 +4,11 @@ import re
 
 from django import forms
 
-from cases.forms import count_field, date_field
 from cases.models import Meeting
 from cases.rules import MeetingFacts, ReturnFacts, VoteFacts
 from cases.rules.tally import proposed
 from cases.text import validate_single_line
+from cases.web import count_field, date_field
 from config.converters import object_id
 from reviews.queues import ACTION_LABELS, Action, Queue
 from reviews.services import MeetingSpec

@@ -183,7 +183,7 @@ def test_a_server_error_keeps_its_traceback(caplog):
 
 
 def test_behind_the_proxy_the_client_is_the_address_the_proxy_appended(rf, settings):
-    from cases.views.helpers import client_ip
+    from cases.web import client_ip
 
     request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
     settings.BEHIND_PROXY = False

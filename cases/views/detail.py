@@ -14,8 +14,8 @@ from branches.permissions import has_role, role_grants
 from branches.selectors import branches_visible_to
 from cases import forms, panels, permissions, presenters, selectors, services, steps
 from cases.models import Material
-from cases.views.helpers import actor_for
 from cases.views.throttle import limit_id_lookups
+from cases.web import actor_for
 
 
 def _visible_case(request, pk):

@@ -22,9 +22,9 @@ from cases.importer.forms import ConfirmForm, UploadForm
 from cases.importer.report import RowStatus
 from cases.models import ImportBatch, ImportStatus
 from cases.services.actors import may_import
-from cases.views.helpers import client_ip
 from cases.views.lists import case_filters, render_case_list
 from cases.views.throttle import limit_import_uploads
+from cases.web import client_ip
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROWS_PER_PAGE = 100

@@ -12,8 +12,8 @@ from branches.permissions import has_role
 from cases import panels, selectors
 from cases.filters import CaseFilterSet
 from cases.models import Stage
-from cases.views.helpers import paginate
 from cases.views.rows import ROW_FIELDS, case_rows
+from cases.web import paginate
 
 
 @require_GET

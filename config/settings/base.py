@@ -130,7 +130,7 @@ AXES_FAILURE_LIMIT = env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("DJANGO_LOGIN_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "account/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "cases.views.helpers.client_ip"  # the address the audit trail records
+AXES_CLIENT_IP_CALLABLE = "cases.web.client_ip"  # the address the audit trail records
 AXES_RESET_ON_SUCCESS = False
 AXES_VERBOSE = False  # no banner on every start (manage.py, workers)
 
@@ -278,11 +278,11 @@ DATABASE_IS_EMBEDDED = not env.str("DATABASE_URL", default="")
 # X-Forwarded-Proto header (only safe when nothing but the proxy can reach gunicorn).
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SSL_REDIRECT", default=PRODUCTION)
 # Behind it, the client's address is the last one the proxy appended to X-Forwarded-For
-# (cases.views.helpers.client_ip: the audit trail, login lockouts and rate limits all read it).
+# (cases.web.client_ip: the audit trail, login lockouts and rate limits all read it).
 BEHIND_PROXY = env.bool("DJANGO_BEHIND_PROXY", default=False)
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-RATELIMIT_IP_META_KEY = "cases.views.helpers.client_ip"
+RATELIMIT_IP_META_KEY = "cases.web.client_ip"
 SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=365 * 24 * 3600 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION)
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=PRODUCTION)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from cases import services as case_services
-from cases.views.helpers import actor_for, paginate
+from cases.web import actor_for, paginate
 from config.converters import object_id
 from reviews import selectors, services
 from reviews.filters import queue_filters

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from branches.models import Role
 from branches.permissions import grants_covering
-from cases.views.helpers import actor_for, paginate
+from cases.web import actor_for, paginate
 from reviews import selectors, services
 from reviews.filters import LetterFilterSet
 
