@@ -128,15 +128,21 @@ def field_history(case: Case, user, limit: int = 40) -> list[dict]:
     return sorted(entries, key=lambda e: e["at"], reverse=True)[:limit]
 
 
-def inbox_for(user):
-    """Pending submissions waiting at an organization where the user may forward or return them."""
-    orgs = [org.pk for org in report_orgs(user)]
-    return (
-        Submission.objects.filter(status=SubmissionStatus.PENDING, at_org__in=orgs, case__outcome="")
-        .filter(case__in=cases_visible_to(user))
-        .select_related("case__person", "case__branch", "at_org")
-        .order_by("submitted_at")
+def reports_waiting(user, orgs, kind: str | None = None):
+    """The one definition of "what waits for me": the pending reports (of `kind`, when given) of
+    open cases the user sees, waiting at `orgs` — where the policy lets them act on them. The case
+    page's forward and return (inbox_for) and the desk's queues (reviews.selectors.queue_items) read it."""
+    qs = Submission.objects.filter(
+        status=SubmissionStatus.PENDING, at_org__in=orgs, case__outcome="", case__in=cases_visible_to(user)
     )
+    if kind:
+        qs = qs.filter(step=kind)
+    return qs.select_related("case__person", "case__branch", "at_org")
+
+
+def inbox_for(user):
+    """Reports waiting where the user may forward or return them, oldest first."""
+    return reports_waiting(user, report_orgs(user)).order_by("submitted_at")
 
 
 def filings_due_for(user):

@@ -12,10 +12,10 @@ from branches.models import Organization, Role
 from branches.permissions import role_grants
 from branches.selectors import scope_filter
 from cases import steps
-from cases.models import Case, Meeting, StepRecord, Submission, SubmissionStatus, Vote
+from cases.models import Case, Meeting, StepRecord, Submission, Vote
 from cases.permissions import acting_orgs
 from cases.rules import deadlines
-from cases.selectors import cases_visible_to, filings_due_for
+from cases.selectors import cases_visible_to, filings_due_for, reports_waiting
 from reviews.models import Letter, LetterEntry
 from reviews.queues import QUEUES, Queue
 
@@ -78,12 +78,7 @@ def queue_items(user, queue: Queue):
     if queue.by_case:
         return filings_due_for(user)
     orgs = acting_orgs(user, (queue.role,), steps.get(queue.step) if queue.step else None)
-    qs = Submission.objects.filter(
-        status=SubmissionStatus.PENDING, at_org__in=orgs, case__in=cases_visible_to(user)
-    )
-    if queue.step:
-        qs = qs.filter(step=queue.step)
-    return qs.select_related("case__person", "case__branch", "at_org")
+    return reports_waiting(user, orgs, queue.step)
 
 
 def queue_rows(user, queue: Queue, *, today: dt.date, items=None) -> list[QueueRow]:
