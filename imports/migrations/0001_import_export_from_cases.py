@@ -9,20 +9,15 @@ from django.db import migrations, models
 MOVED = ("importbatch", "exportlog")
 
 
-def content_types_to_imports(apps, schema_editor):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    db = schema_editor.connection.alias
-    for model in MOVED:
-        if not ContentType.objects.using(db).filter(app_label="imports", model=model).exists():
-            ContentType.objects.using(db).filter(app_label="cases", model=model).update(app_label="imports")
+def _content_types_moved(from_label: str, to_label: str):
+    def move(apps, schema_editor):
+        ContentType = apps.get_model("contenttypes", "ContentType")
+        rows = ContentType.objects.using(schema_editor.connection.alias)
+        for model in MOVED:
+            if not rows.filter(app_label=to_label, model=model).exists():
+                rows.filter(app_label=from_label, model=model).update(app_label=to_label)
 
-
-def content_types_to_cases(apps, schema_editor):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    db = schema_editor.connection.alias
-    for model in MOVED:
-        if not ContentType.objects.using(db).filter(app_label="cases", model=model).exists():
-            ContentType.objects.using(db).filter(app_label="imports", model=model).update(app_label="cases")
+    return move
 
 
 class Migration(migrations.Migration):
@@ -98,5 +93,5 @@ class Migration(migrations.Migration):
             ],
             database_operations=[],
         ),
-        migrations.RunPython(content_types_to_imports, content_types_to_cases),
+        migrations.RunPython(_content_types_moved("cases", "imports"), _content_types_moved("imports", "cases")),
     ]
