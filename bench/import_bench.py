@@ -10,8 +10,8 @@ migrated, and given a county: one 乡镇党委 with 20 党支部 of 14 members e
 (about 12 steps a row on average), some rows with a W01 warning.
 
 Each phase runs in its own process, so its peak memory (ru_maxrss) is its own:
-  dry run   — cases.importer.check_batch: read, plan, check every step with cases.rules
-  import    — cases.importer.import_batch, all_or_nothing: the same check, then every row
+  dry run   — imports.importer.check_batch: read, plan, check every step with cases.rules
+  import    — imports.importer.import_batch, all_or_nothing: the same check, then every row
               through services.backfill_cases (the write path for histories, saved in bulk)
               in one transaction
 Target (issue 3): under 60 s and under 500 MB each. Results: stdout and bench/out/import.json;
@@ -184,8 +184,8 @@ def write_file(path: Path, rows: int, seed: int) -> None:
     import openpyxl
 
     from cases import idcard
-    from cases.importer.template import HEADERS
     from demo.people import Names
+    from imports.importer.template import HEADERS
 
     rng = random.Random(seed)
     workbook = openpyxl.Workbook(write_only=True)
@@ -243,7 +243,7 @@ def generated_row(i: int, rng: random.Random, last: str, idcard, names) -> dict:
 def dry_run(args) -> str:
     from django.contrib.auth import get_user_model
 
-    from cases.importer import check_batch, store_path
+    from imports.importer import check_batch, store_path
 
     user = get_user_model().objects.get(username=IMPORTER)
     batch, result = check_batch(store_path(args.file), user=user, source="command")
@@ -253,8 +253,8 @@ def dry_run(args) -> str:
 def real_import(args) -> str:
     from django.contrib.auth import get_user_model
 
-    from cases.importer import import_batch, store_path
     from cases.models import CaseEvent, StepRecord
+    from imports.importer import import_batch, store_path
 
     user = get_user_model().objects.get(username=IMPORTER)
     batch, result = import_batch(

@@ -66,7 +66,7 @@ class DataField:
     choices: type[models.TextChoices] | None = None
     limit: int = 50  # the longest text, or the largest count
     prompt: str = ""  # the form's label, when it says more than the label
-    column: str = ""  # the import template's column that carries it (cases.importer.template)
+    column: str = ""  # the import template's column that carries it (imports.importer.template)
     default: str | int | None = None  # what a record without the key means
 
     @property

@@ -10,7 +10,7 @@ urlpatterns = [
     path("account/", include("branches.urls")),
     path("admin/", admin.site.urls),
     path("reviews/", include("reviews.urls")),
-    path("io/", include("cases.import_urls")),
+    path("io/", include("imports.urls")),
     path("", include("cases.urls")),
 ]
 

@@ -3,7 +3,7 @@ step in order, each under the rules of its own date — decided in memory by dec
 historical backfill (Authority.BACKFILL), with the 公示, the summary columns and the events.
 
 The same function serves the import's dry run and its write, over the same Backfill (built from
-a row by cases.importer.writer.backfill), so what the user confirms is exactly what is written —
+a row by imports.importer.writer.backfill), so what the user confirms is exactly what is written —
 probation, extension, reopening and cancellation included. A dry run keeps going after a refused
 step (a step that breaks a rule still counts as done for the steps after it) and so reports every
 finding of every step; a write stops at the first step that may not be written. A dry run builds

@@ -5,15 +5,7 @@ import datetime as dt
 from django.db import transaction
 
 from cases import steps
-from cases.models import (
-    AccessPurpose,
-    Case,
-    EventKind,
-    ExportLog,
-    Material,
-    Publicity,
-    SensitiveAccess,
-)
+from cases.models import AccessPurpose, Case, EventKind, Material, Publicity, SensitiveAccess
 from cases.permissions import Act, act_answer
 from cases.rules import PublicityFacts
 from cases.services.actors import as_actor, granted
@@ -118,14 +110,12 @@ def reveal_id_number(*, case: Case, actor) -> str:
     return case.person_on_file.id_number
 
 
-def record_unmasked_export(*, export: ExportLog, case_ids: list[int]) -> None:
+def record_unmasked_export(*, export_id: int, user, ip: str | None, case_ids: list[int]) -> None:
     """One access row per case an export showed with the full number (who may is decided by the
-    export, through cases.permissions.can_see_full_id)."""
+    export, through cases.permissions.can_see_full_id); `export_id` names its imports.ExportLog."""
     SensitiveAccess.objects.bulk_create(
         (
-            SensitiveAccess(
-                case_id=pk, user=export.user, ip=export.ip, purpose=AccessPurpose.EXPORT, export=export
-            )
+            SensitiveAccess(case_id=pk, user=user, ip=ip, purpose=AccessPurpose.EXPORT, export_id=export_id)
             for pk in case_ids
         ),
         batch_size=1000,

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "branches",
     "cases",
     "reviews",
+    "imports",
     "demo",
 ]
 
@@ -83,7 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "branches.context_processors.roles",
-                "cases.context_processors.imports",
+                "imports.context_processors.imports",
             ],
             "builtins": ["template_partials.templatetags.partials"],
         },
@@ -155,7 +156,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# Excel import limits (cases.importer.limits reads them; the web check, the worker and
+# Excel import limits (imports.importer.limits reads them; the web check, the worker and
 # manage.py import_cases alike). Applied while the workbook streams, before any row is checked.
 IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=10 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=10_000)  # rows below the header, blank ones included

@@ -9,8 +9,9 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from cases.models import Case, ExportLog
+from cases.models import Case
 from demo.journey import advance
+from imports.models import ExportLog
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

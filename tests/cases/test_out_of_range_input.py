@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 
 from cases import dates, idcard, services, steps
 from cases.forms import CaseCreateForm, StepForm
-from cases.importer.cells import CellNotice, CellProblem, parse_date
-from cases.models import Case, CaseEvent, ExportLog, Person, Submission
+from cases.models import Case, CaseEvent, Person, Submission
 from config.converters import object_id
+from imports.importer.cells import CellNotice, CellProblem, parse_date
+from imports.models import ExportLog
 from tests import factories as f
 from tests.fuzz.checks import row_counts
 from tests.reviews.conftest import waiting_at_step, waiting_for_admission

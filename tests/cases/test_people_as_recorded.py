@@ -16,9 +16,10 @@ from django.utils import timezone
 
 from branches.models import MemberStatus, PartyMember, Sanction
 from branches.selectors import has_branch_committee, roster
-from cases import exports, services
+from cases import services
 from cases.models import StepRecord
 from demo.journey import advance
+from imports import exports
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 """The Excel import (product.md §6), clicked through in real Chromium.
 
 The secretary of 城关一支部 opens 导入导出 from the navigation, downloads the blank template (its
-header row is cases.importer.template.HEADERS), and uploads a workbook of three people still under
+header row is imports.importer.template.HEADERS), and uploads a workbook of three people still under
 way (up to 发展对象备案): one clean row, one with W01 (谈话 more than a month after the
 application) and one with E06 (a 培养联系人 not on the branch roster). The preview shows the counts
 and each row's codes and messages and writes nothing. She chooses 「仅导入无错误的行」, gives the
@@ -26,8 +26,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from cases.importer.template import HEADERS
-from cases.models import Case, CaseEvent, EventSource, ImportBatch, ImportStatus
+from cases.models import Case, CaseEvent, EventSource
+from imports.importer.template import HEADERS
+from imports.models import ImportBatch, ImportStatus
 from tests.e2e.browser import label, login
 from tests.imports.conftest import TODAY, person, until, write_xlsx
 
@@ -252,7 +253,7 @@ def test_the_batch_page_follows_a_check_running_in_the_worker(
 ):
     """Without eager Celery's shortcut: the batch waits in the queue, its page polls by itself,
     and turns into the preview once the worker (here: the test) has checked the file."""
-    from cases.importer import background, batches
+    from imports.importer import background, batches
 
     stored = batches.store_path(write_xlsx(tmp_path / "两人.xlsx", [under_way(1), under_way(2)]))
     waiting = batches.new_batch(

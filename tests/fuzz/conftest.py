@@ -17,8 +17,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import HealthCheck, settings
 
 from cases import services
-from cases.models import ImportBatch, ImportStatus, Submission, SubmissionStatus
+from cases.models import Submission, SubmissionStatus
 from demo.journey import advance
+from imports.models import ImportBatch, ImportStatus
 from reviews.models import Letter
 from reviews.queues import BY_SLUG
 from reviews.services import decide_batch

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from cases.exports.sheets import ROSTER_STAGES
+from imports.exports.sheets import ROSTER_STAGES
 from reviews.queues import QUEUES
 
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from cases import idcard
-from cases.importer.template import HEADERS
+from imports.importer.template import HEADERS
 
 TODAY = dt.date(2026, 11, 25)  # after every date used here, 2026 rules in force since 2026-05-11
 d = dt.date

@@ -13,13 +13,13 @@ from django.apps import apps
 
 from cases import services
 from cases.facts import RuleContext
-from cases.importer.pipeline import check_file
-from cases.importer.writer import backfill
 from cases.models import Case, CaseEvent, EventSource, StepRecord, StepRecordPerson
 from cases.services.backfill import Backfill, backfill_cases
 from cases.services.events import verify_chain
 from cases.services.history import decide_history
 from cases.services.step_service import save_write
+from imports.importer.pipeline import check_file
+from imports.importer.writer import backfill
 from tests.cases.conftest import SUMMARY_FIELDS
 from tests.imports.conftest import full_row, person
 from tests.imports.test_rule_codes import ROW_2026

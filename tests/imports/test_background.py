@@ -9,11 +9,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.importer import background, batches
-from cases.importer.background import INTERRUPTED
-from cases.importer.progress import BatchProgress
-from cases.importer.tasks import check_batch_task
-from cases.models import Case, ImportBatch, ImportStatus
+from cases.models import Case
+from imports.importer import background, batches
+from imports.importer.background import INTERRUPTED
+from imports.importer.progress import BatchProgress
+from imports.models import ImportBatch, ImportStatus
+from imports.tasks import check_batch_task
 from tests.imports.conftest import full_row, person
 from tests.imports.test_limits import BLANK_ROWS, with_sheet_xml
 from tests.imports.test_views import upload_file

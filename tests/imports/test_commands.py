@@ -8,7 +8,8 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
-from cases.models import Case, ExportKind, ExportLog, ImportBatch, ImportStatus
+from cases.models import Case
+from imports.models import ExportKind, ExportLog, ImportBatch, ImportStatus
 from tests.imports.conftest import full_row, person, until
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ step, or a step without its required data, is named in the row's report."""
 
 import pytest
 
-from cases.importer import check_file
-from cases.importer.template import DATA_COLUMNS
+from imports.importer import check_file
+from imports.importer.template import DATA_COLUMNS
 from tests.imports.conftest import until, write_xlsx
 
 pytestmark = pytest.mark.django_db

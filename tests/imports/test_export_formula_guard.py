@@ -10,9 +10,9 @@ import openpyxl
 import pytest
 
 from branches.models import PartyMember
-from cases import exports
-from cases.exports.workbook import Sheet, neutralised, write_workbook
 from cases.models import Person
+from imports import exports
+from imports.exports.workbook import Sheet, neutralised, write_workbook
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from cases.importer import check_file
-from cases.importer.template import STEP_SOURCES
 from cases.rules.tally import BACKFILLED_BY_OUTCOME
+from imports.importer import check_file
+from imports.importer.template import STEP_SOURCES
 from tests.imports.conftest import full_row
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,10 @@ import zipfile
 import openpyxl
 import pytest
 
-from cases.importer import UnreadableFile, check_batch, check_file, import_batch, store_path
-from cases.importer.template import HEADERS
-from cases.models import Case, CaseEvent, ImportBatch, ImportStatus, Person
+from cases.models import Case, CaseEvent, Person
+from imports.importer import UnreadableFile, check_batch, check_file, import_batch, store_path
+from imports.importer.template import HEADERS
+from imports.models import ImportBatch, ImportStatus
 from tests.imports.conftest import full_row, person, write_xlsx
 
 pytestmark = pytest.mark.django_db

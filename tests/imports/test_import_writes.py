@@ -7,13 +7,10 @@ import pytest
 
 from branches.models import Role
 from cases import services
-from cases.importer import import_batch, store_path
 from cases.models import (
     Case,
     CaseEvent,
     EventSource,
-    ImportBatch,
-    ImportStatus,
     Meeting,
     Outcome,
     Person,
@@ -25,6 +22,8 @@ from cases.models import (
 from cases.selectors import filings_due_for
 from cases.services import backfill
 from cases.services.events import verify_chain
+from imports.importer import import_batch, store_path
+from imports.models import ImportBatch, ImportStatus
 from tests import factories as f
 from tests.imports.conftest import full_row, person, until
 from tests.imports.test_rule_codes import ROW_2026
@@ -310,8 +309,8 @@ def test_a_closed_case_counts_as_already_imported(county, secretary, run, today)
 
 
 def test_a_crashed_worker_task_marks_the_batch_failed(county, secretary, book, monkeypatch, today):
-    from cases.importer import background, batches
-    from cases.importer.tasks import import_batch_task
+    from imports.importer import background, batches
+    from imports.tasks import import_batch_task
 
     stored = store_path(book([person(1)]))
     queued = batches.new_batch(

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from cases import dates, idcard
-from cases.importer import check_file
+from imports.importer import check_file
 from tests.imports.conftest import full_row, person
 
 pytestmark = pytest.mark.django_db

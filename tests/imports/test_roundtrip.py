@@ -9,10 +9,11 @@ import openpyxl
 import pytest
 from django.db import transaction
 
-from cases import exports
-from cases.importer import import_batch, store_path
-from cases.models import Case, ImportStatus, Meeting, Publicity, StepRecord, Vote
+from cases.models import Case, Meeting, Publicity, StepRecord, Vote
 from demo.journey import advance
+from imports import exports
+from imports.importer import import_batch, store_path
+from imports.models import ImportStatus
 from tests import factories as f
 from tests.imports.conftest import person, until
 from tests.imports.test_rule_codes import ROW_2026

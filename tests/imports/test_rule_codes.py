@@ -12,8 +12,11 @@ import pytest
 from branches.models import PartyMember, Role, Sanction
 from branches.services import grant_role
 from cases import idcard, services, steps
-from cases.importer import check_file, import_batch, store_path
-from cases.importer.template import (
+from cases.models import Case, StepRecord
+from cases.services import StepBlocked
+from demo.journey import advance
+from imports.importer import check_file, import_batch, store_path
+from imports.importer.template import (
     BY_HEADER,
     CODE_COLUMNS,
     COLUMNS,
@@ -22,9 +25,7 @@ from cases.importer.template import (
     STEP_SOURCES,
     VOTE_COLUMNS,
 )
-from cases.models import Case, ImportStatus, StepRecord
-from cases.services import StepBlocked
-from demo.journey import advance
+from imports.models import ImportStatus
 from tests import factories as f
 from tests.imports.conftest import full_row, until
 

@@ -3,8 +3,8 @@ of its row, named with its column, and that row is not imported."""
 
 import pytest
 
-from cases.importer import check_file, import_batch, store_path
 from cases.models import Person
+from imports.importer import check_file, import_batch, store_path
 from tests.imports.conftest import full_row, person
 
 pytestmark = pytest.mark.django_db

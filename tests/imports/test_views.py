@@ -11,8 +11,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cases.importer.template import HEADERS
-from cases.models import Case, CaseEvent, EventSource, ExportKind, ExportLog, ImportBatch, ImportStatus
+from cases.models import Case, CaseEvent, EventSource
+from imports.importer.template import HEADERS
+from imports.models import ExportKind, ExportLog, ImportBatch, ImportStatus
 from tests.imports.conftest import full_row, person, until
 
 pytestmark = pytest.mark.django_db
@@ -170,7 +171,7 @@ def test_a_queued_import_shows_that_it_is_in_progress(client, preview):
 
 
 def test_a_task_delivered_twice_imports_once(client, preview):
-    from cases.importer.tasks import import_batch_task
+    from imports.tasks import import_batch_task
 
     batch = preview([full_row()])
     client.post(reverse("imports:confirm", args=[batch.pk]), {"mode": "valid_only"})

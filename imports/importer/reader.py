@@ -2,8 +2,8 @@
 
 File-level problems (not an .xlsx, encrypted, too big, wrong headers, merged cells, too many rows,
 columns or cells) raise UnreadableFile with a Chinese message: such a file is rejected as a whole and
-nothing is written. cases.importer.container looks inside the zip first, so openpyxl only ever opens
-a file within the limits (cases.importer.limits). Cell-level problems (text in a date cell, a
+nothing is written. imports.importer.container looks inside the zip first, so openpyxl only ever opens
+a file within the limits (imports.importer.limits). Cell-level problems (text in a date cell, a
 formula) stay with their row.
 """
 
@@ -14,9 +14,9 @@ from pathlib import Path
 import openpyxl
 from openpyxl.utils import get_column_letter
 
-from cases.importer import cells, container, limits
-from cases.importer.limits import Limits, UnreadableFile
-from cases.importer.template import BY_HEADER, HEADERS
+from imports.importer import cells, container, limits
+from imports.importer.limits import Limits, UnreadableFile
+from imports.importer.template import BY_HEADER, HEADERS
 
 HEARTBEAT_ROWS = 500
 

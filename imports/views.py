@@ -15,16 +15,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from cases import exports, importer
-from cases.exports.sheets import ROSTER_STAGES, roster_title
-from cases.importer import limits
-from cases.importer.forms import ConfirmForm, UploadForm
-from cases.importer.report import RowStatus
-from cases.models import ImportBatch, ImportStatus
 from cases.services.actors import may_import
 from cases.views.lists import case_filters, render_case_list
 from cases.views.throttle import limit_import_uploads
 from cases.web import client_ip
+from imports import exports, importer
+from imports.exports.sheets import ROSTER_STAGES, roster_title
+from imports.importer import limits
+from imports.importer.forms import ConfirmForm, UploadForm
+from imports.importer.report import RowStatus
+from imports.models import ImportBatch, ImportStatus
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROWS_PER_PAGE = 100

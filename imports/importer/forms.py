@@ -2,8 +2,8 @@
 
 from django import forms
 
-from cases.importer import limits
-from cases.models import ImportMode
+from imports.importer import limits
+from imports.models import ImportMode
 
 
 class UploadForm(forms.Form):

@@ -7,12 +7,12 @@ Each function writes the workbook to `stream` (a spooled temporary file by defau
 
 from django.db import transaction
 
-from cases.exports import sheets
-from cases.exports.case_rows import template_cases
-from cases.exports.workbook import write_workbook
-from cases.models import ExportKind, ExportLog
 from cases.selectors import cases_visible_to
 from cases.services.records import record_unmasked_export
+from imports.exports import sheets
+from imports.exports.case_rows import template_cases
+from imports.exports.workbook import write_workbook
+from imports.models import ExportKind, ExportLog
 
 
 def _scoped_cases(user):
@@ -33,7 +33,7 @@ def _log(user, kind, tally: sheets.Tally, filters=None, source="web", ip=None) -
         source=source,
         ip=ip,
     )
-    record_unmasked_export(export=log, case_ids=tally.unmasked_cases)
+    record_unmasked_export(export_id=log.pk, user=user, ip=ip, case_ids=tally.unmasked_cases)
     return log
 
 

@@ -313,6 +313,6 @@ _GENERAL_NOTES = (
 
 
 def general_notes(limits) -> tuple[str, ...]:
-    """The notes of the template's 填写说明 sheet, with the limits in force (cases.importer.limits)."""
+    """The notes of the template's 填写说明 sheet, with the limits in force (imports.importer.limits)."""
     values = {"rows": limits.rows, "columns": limits.columns, "megabytes": limits.megabytes}
     return tuple(note.format(**values) for note in _GENERAL_NOTES)

@@ -4,13 +4,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from cases.importer.checker import check_plan
-from cases.importer.context import build_context
-from cases.importer.plan import RowPlan, plan_row
-from cases.importer.reader import read_workbook
-from cases.importer.report import Counts, RowReport, count
 from cases.models import EventSource
 from cases.services.actors import Actor
+from imports.importer.checker import check_plan
+from imports.importer.context import build_context
+from imports.importer.plan import RowPlan, plan_row
+from imports.importer.reader import read_workbook
+from imports.importer.report import Counts, RowReport, count
 
 
 @dataclass

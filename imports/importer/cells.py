@@ -11,10 +11,10 @@ from django.db.models import TextChoices
 
 from cases import dates, idcard
 from cases.forms import NAME_PATTERN
-from cases.importer.template import NAME_SEPARATORS
 from cases.models import Education, Gender
 from cases.steps import Conclusion
 from cases.text import single_line_problem
+from imports.importer.template import NAME_SEPARATORS
 
 # Excel serial numbers read as dates when typed into a date column (1954-10-03 … 2064-04-09).
 SERIAL_RANGE = (20000, 60000)

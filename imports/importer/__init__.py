@@ -7,16 +7,16 @@ bulk writer). batches keeps the file and audits each run; background and tasks r
 checks and imports in a worker, with progress.
 """
 
-from cases.importer.background import (
+from imports.importer.background import (
     AlreadyConfirmed,
     queue_check,
     queue_import,
     retry_check,
 )
-from cases.importer.batches import check_batch, import_batch, store_path, store_upload
-from cases.importer.limits import UnreadableFile
-from cases.importer.pipeline import CheckResult, check_file
-from cases.importer.report import RowReport, RowStatus
+from imports.importer.batches import check_batch, import_batch, store_path, store_upload
+from imports.importer.limits import UnreadableFile
+from imports.importer.pipeline import CheckResult, check_file
+from imports.importer.report import RowReport, RowStatus
 
 __all__ = [
     "AlreadyConfirmed",

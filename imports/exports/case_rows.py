@@ -1,8 +1,8 @@
-"""Cases as rows of the import template (the inverse of cases.importer.plan), loaded in chunks so
+"""Cases as rows of the import template (the inverse of imports.importer.plan), loaded in chunks so
 an export of thousands of cases needs a fixed number of queries per chunk.
 
 Steps without a column of their own (e.g. 指定培养联系人) are not written: on import they are
-derived again from the columns that imply them (see cases.importer.template.STEP_SOURCES)."""
+derived again from the columns that imply them (see imports.importer.template.STEP_SOURCES)."""
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -11,8 +11,8 @@ from django.db.models import Count, Prefetch
 
 from branches.models import Organization, OrgKind
 from cases.idcard import mask
-from cases.importer.template import DATA_COLUMNS, HEADERS, STEP_SOURCES, VOTE_COLUMNS
 from cases.models import Case, Education, Outcome, Publicity, StepRecord, Vote
+from imports.importer.template import DATA_COLUMNS, HEADERS, STEP_SOURCES, VOTE_COLUMNS
 
 CHUNK = 500
 DATE_COLUMNS = {s.dated_by[0]: s.code for s in STEP_SOURCES if not s.implied}

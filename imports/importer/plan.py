@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 
 from branches.models import Organization, PartyMember
 from cases import steps
-from cases.importer.context import ImportContext
-from cases.importer.reader import SheetRow
-from cases.importer.template import (
+from cases.rules import MeetingFacts, PublicityFacts, VoteFacts
+from imports.importer.context import ImportContext
+from imports.importer.reader import SheetRow
+from imports.importer.template import (
     DATA_COLUMNS,
     PUBLICITY_COLUMNS,
     REQUIRED_WITH_STEP,
@@ -17,7 +18,6 @@ from cases.importer.template import (
     VOTE_COLUMNS,
     StepSource,
 )
-from cases.rules import MeetingFacts, PublicityFacts, VoteFacts
 
 REQUIRED = ("姓名", "性别", "民族", "出生日期", "公民身份号码", "学历", "申请入党日期")
 

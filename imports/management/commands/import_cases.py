@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from branches.models import Organization, OrgKind
-from cases.importer import check_batch, import_batch, store_path
-from cases.models import ImportMode, ImportStatus
+from imports.importer import check_batch, import_batch, store_path
+from imports.models import ImportMode, ImportStatus
 
 
 class Command(BaseCommand):

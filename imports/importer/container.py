@@ -1,6 +1,6 @@
 """Look inside an uploaded .xlsx before openpyxl opens it, so that a hostile file costs next to nothing.
 
-In order, each check stopping at the first limit passed (cases.importer.limits):
+In order, each check stopping at the first limit passed (imports.importer.limits):
 1. the file's bytes, and its first bytes (old .xls, encrypted, PDF, not a zip);
 2. the zip's members: their number and the unzipped sizes they declare. zipfile never yields more
    than a member declares (more fails its CRC), so the declared sizes bound everything openpyxl can
@@ -27,7 +27,7 @@ from openpyxl.utils.cell import (
     range_boundaries,
 )
 
-from cases.importer.limits import Limits, UnreadableFile
+from imports.importer.limits import Limits, UnreadableFile
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"

@@ -3,12 +3,12 @@ the Party-member roster, and the blank template with its 填写说明."""
 
 from branches.models import Organization, OrgKind, PartyMember
 from cases import steps
-from cases.exports.case_rows import id_visibility, iter_case_data, template_cases, template_row
-from cases.exports.workbook import Sheet
 from cases.idcard import mask
-from cases.importer import limits
-from cases.importer.template import COLUMNS, HEADERS, STEP_SOURCES, general_notes
 from cases.models import Stage
+from imports.exports.case_rows import id_visibility, iter_case_data, template_cases, template_row
+from imports.exports.workbook import Sheet
+from imports.importer import limits
+from imports.importer.template import COLUMNS, HEADERS, STEP_SOURCES, general_notes
 
 
 class Tally:

@@ -1,7 +1,9 @@
+"""URLs of the import/export app, mounted at /io/ under the namespace `imports:`."""
+
 from django.urls import path
 
 import config.converters  # noqa: F401  (registers <id:…>)
-from cases.views import imports
+from imports import views as imports
 
 app_name = "imports"
 urlpatterns = [

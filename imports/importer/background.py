@@ -1,6 +1,6 @@
 """The browser's runs, in a Celery worker: the web request only stores the upload and queues the
 check on commit; confirming queues the import. Each task claims its batch with compare-and-set (a
-message delivered twice runs once), reports progress (cases.importer.progress), and a task that
+message delivered twice runs once), reports progress (imports.importer.progress), and a task that
 dies leaves the batch failed, or stalled, with a retry on its page — never spinning for ever.
 """
 
@@ -10,10 +10,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from cases.importer.batches import StoredFile, new_batch, run_check, run_import, sha256_of
-from cases.importer.progress import BatchProgress, alive_until
-from cases.importer.reader import UnreadableFile
-from cases.models import IMPORT_IN_PROGRESS, ImportBatch, ImportMode, ImportStatus
+from imports.importer.batches import StoredFile, new_batch, run_check, run_import, sha256_of
+from imports.importer.progress import BatchProgress, alive_until
+from imports.importer.reader import UnreadableFile
+from imports.models import IMPORT_IN_PROGRESS, ImportBatch, ImportMode, ImportStatus
 
 INTERRUPTED = "处理中断（处理进程没有响应，可能已被终止），未写入任何数据"
 
@@ -24,7 +24,7 @@ class AlreadyConfirmed(Exception):
 
 def queue_check(stored: StoredFile, *, user, source: str = "web", default_branch=None) -> ImportBatch:
     """The upload: a batch 排队等待检查, its check queued once the batch is committed."""
-    from cases.importer.tasks import check_batch_task
+    from imports.tasks import check_batch_task
 
     with transaction.atomic():
         batch = new_batch(
@@ -49,7 +49,7 @@ def run_queued_check(batch_id: int) -> None:
 
 def retry_check(batch: ImportBatch) -> bool:
     """Queue the check of a failed or stalled dry run again; False when it is neither (any more)."""
-    from cases.importer.tasks import check_batch_task
+    from imports.tasks import check_batch_task
 
     retryable = Q(status=ImportStatus.FAILED) | Q(
         status__in=(ImportStatus.PENDING, ImportStatus.CHECKING), alive_until__lt=timezone.now()
@@ -73,8 +73,8 @@ def retry_check(batch: ImportBatch) -> bool:
 
 def queue_import(preview: ImportBatch, *, user, mode: str, warning_reason: str, ip=None) -> ImportBatch:
     """The browser's confirm step: queue the import of the file a preview checked, once. A worker
-    runs it (cases.importer.tasks), so a long import never hits the web server's request timeout."""
-    from cases.importer.tasks import import_batch_task
+    runs it (imports.tasks), so a long import never hits the web server's request timeout."""
+    from imports.tasks import import_batch_task
 
     with transaction.atomic():
         preview = ImportBatch.objects.select_for_update().get(pk=preview.pk)

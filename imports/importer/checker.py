@@ -12,14 +12,14 @@ import dataclasses
 from branches.models import Organization, OrgKind, Role
 from branches.permissions import RoleGrant
 from cases.idcard import InvalidIdNumber, parse
-from cases.importer.context import ImportContext
-from cases.importer.plan import PlannedStep, RowPlan
-from cases.importer.report import RowReport
-from cases.importer.template import CODE_COLUMNS, VOTE_COLUMNS
-from cases.importer.writer import backfill, describe
 from cases.rules.checks import identity_findings
 from cases.services.actors import Actor
 from cases.services.history import Backfill, decide_history
+from imports.importer.context import ImportContext
+from imports.importer.plan import PlannedStep, RowPlan
+from imports.importer.report import RowReport
+from imports.importer.template import CODE_COLUMNS, VOTE_COLUMNS
+from imports.importer.writer import backfill, describe
 
 
 def check_plan(plan: RowPlan, ctx: ImportContext, actor: Actor) -> RowReport:

@@ -1,7 +1,7 @@
 """Import batches: keep the uploaded file, run the dry run or the real import, and audit each run
 (ImportBatch: who, file name, size, SHA-256, counts, mode). The browser's confirm step re-reads
 the stored file by the batch id; the client never sends the data again. The browser's runs go
-through a worker (cases.importer.background); the command line runs them here and now."""
+through a worker (imports.importer.background); the command line runs them here and now."""
 
 import hashlib
 import tempfile
@@ -11,12 +11,12 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from cases.importer import limits
-from cases.importer.pipeline import CheckResult, check_file
-from cases.importer.progress import BatchProgress
-from cases.importer.reader import UnreadableFile
-from cases.importer.writer import write_rows
-from cases.models import ImportBatch, ImportMode, ImportStatus
+from imports.importer import limits
+from imports.importer.pipeline import CheckResult, check_file
+from imports.importer.progress import BatchProgress
+from imports.importer.reader import UnreadableFile
+from imports.importer.writer import write_rows
+from imports.models import ImportBatch, ImportMode, ImportStatus
 
 # Above the default task limit: 10,000 rows take about a minute on a quiet server, far longer on a
 # busy one; the limit only guards against a worker stuck for good.

@@ -1,10 +1,12 @@
-"""The browser's checks and imports run here, in a worker: fetch the batch by id, run it."""
+"""The browser's checks and imports run here, in a worker: fetch the batch by id, run it.
+Celery's autodiscover_tasks finds them in this module; their names (cases.check_batch,
+cases.import_batch) are kept from when they lived in cases, so messages already queued still run."""
 
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask
 
-from cases.importer import background
-from cases.importer.batches import IMPORT_TIME_LIMIT
+from imports.importer import background
+from imports.importer.batches import IMPORT_TIME_LIMIT
 
 # A dry run of 10,000 rows takes about a minute; the limit only guards against a worker stuck for good.
 CHECK_TIME_LIMIT = 15 * 60

@@ -14,11 +14,12 @@ from django.db import transaction
 
 from branches.models import PartyMember
 from cases import services
-from cases.importer.plan import MemberRef, PlannedStep, RowPlan
-from cases.importer.report import RowReport, RowStatus
-from cases.models import EventSource, ImportMode
+from cases.models import EventSource
 from cases.rules import VoteFacts
 from cases.services.backfill import Backfill, backfill_cases
+from imports.importer.plan import MemberRef, PlannedStep, RowPlan
+from imports.importer.report import RowReport, RowStatus
+from imports.models import ImportMode
 
 logger = logging.getLogger(__name__)
 

@@ -5,8 +5,8 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from cases import exports
-from cases.exports.sheets import ROSTER_STAGES
+from imports import exports
+from imports.exports.sheets import ROSTER_STAGES
 
 
 class Command(BaseCommand):

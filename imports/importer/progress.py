@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from cases.models import ImportBatch
+from imports.models import ImportBatch
 
 REPORT_EVERY = 1.0  # seconds between two progress writes
 
