@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from branches.models import Organization, OrgKind
 from branches.selectors import review_chain
-from cases import permissions, progress, selectors, steps
-from cases.facts import RuleContext, case_facts
+from cases import permissions, selectors, standing, steps
+from cases.context import RuleContext, case_facts
 from cases.idcard import mask
 from cases.models import EventKind
 from cases.permissions import Act
@@ -16,7 +16,7 @@ from cases.permissions import Act
 
 @dataclass
 class StepRow:
-    status: progress.StepStatus
+    status: standing.StepStatus
     record: object = None
     warnings: list | None = None
     can_act: bool = False
@@ -40,7 +40,7 @@ def case_page(case, user, today: dt.date | None = None) -> dict:
     events = selectors.case_events(case)
     rules = RuleContext.current(today)
     facts = case_facts(case, records=records, publicities=publicities)
-    statuses = progress.step_statuses(facts, rules)
+    statuses = standing.step_statuses(facts, rules)
     by_step = {r.step: r for r in records}
     warnings_by_step = {}
     for event in events:
@@ -107,9 +107,3 @@ def case_page(case, user, today: dt.date | None = None) -> dict:
 def _needs_publicity(facts, rules: RuleContext) -> bool:
     agreed = facts.done.get("target_filing")
     return bool(agreed and rules.is_2026(agreed))
-
-
-def step_status(case, step) -> progress.StepStatus:
-    """When one step is due or becomes possible, for the hint above its form."""
-    statuses = progress.step_statuses(case_facts(case), RuleContext.current())
-    return next(s for s in statuses if s.step.code == step.code)

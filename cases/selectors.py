@@ -9,7 +9,7 @@ from branches.selectors import scope_filter
 from cases import steps
 from cases.models import Case, CaseEvent, Material, Publicity, StepRecord, Submission, SubmissionStatus
 from cases.permissions import acting_orgs, report_orgs
-from cases.services.summary import DERIVED_COLUMNS
+from cases.standing import DERIVED_COLUMNS
 
 
 def visible_branches(user) -> list[Organization]:

@@ -16,7 +16,7 @@ from branches.models import MemberStatus, Organization, OrgKind, PartyMember, Ro
 from branches.selectors import approving_committee, review_chain
 from branches.services import create_organization, grant_role
 from cases import idcard, services, steps, workdays
-from cases.facts import RuleContext
+from cases.context import RuleContext
 from cases.models import Case, Outcome, Stage, Submission, SubmissionStatus
 from cases.services.errors import StepBlocked
 from demo import journey, people

@@ -23,7 +23,7 @@ from django.utils import timezone
 from branches.models import MemberStatus, Organization, OrgKind, PartyMember, Role
 from branches.selectors import approving_committee
 from cases import idcard, services, steps
-from cases.facts import RuleContext
+from cases.context import RuleContext
 from cases.models import (
     Case,
     CaseEvent,

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from branches.models import MemberStatus, Role
 from branches.selectors import approving_committee, full_member_count, review_chain
 from cases import services, steps
+from cases.context import RuleContext
 from cases.dates import add_months, add_years
-from cases.facts import RuleContext
 from cases.models import Case, Submission, SubmissionStatus
 from cases.rules import VoteFacts
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from cases.backup import BackupError, archive, database, facts
+from cases.backup import BackupError, archive, database, inventory
 
 
 @dataclass
@@ -47,9 +47,9 @@ def make_backup(dest: Path) -> BackupReport:
             dump = Path(tmp) / database.dump_name()
             with database.snapshot(dump):
                 migrations, rows, referenced = (
-                    facts.applied_migrations(),
-                    facts.row_counts(),
-                    facts.referenced_files(),
+                    inventory.applied_migrations(),
+                    inventory.row_counts(),
+                    inventory.referenced_files(),
                 )
             db_entry = {"file": dump.name, "vendor": connection.vendor, **writer.add_file(dump, dump.name)}
         media = {

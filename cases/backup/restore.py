@@ -15,7 +15,7 @@ from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 
-from cases.backup import BackupError, archive, database, facts
+from cases.backup import BackupError, archive, database, inventory
 from cases.models import Case
 from cases.services.events import verify_chain
 
@@ -98,7 +98,7 @@ def check_target(manifest: dict, media_root: Path, *, replace: bool) -> None:
 
 def check_rows(expected: dict[str, int]) -> None:
     try:
-        found = facts.row_counts(expected)
+        found = inventory.row_counts(expected)
     except DatabaseError as exc:
         raise BackupError(f"恢复后的数据库缺少备份中的表：{exc}") from exc
     if differ := [name for name in expected if found[name] != expected[name]]:
@@ -117,7 +117,7 @@ def migrate_if_behind() -> list[str]:
 def check_files(media: dict[str, dict], media_root: Path) -> None:
     """Every file in place as backed up, and every file a restored row names among them."""
     problems = [name for name, entry in media.items() if not _same(media_root / name, entry["sha256"])]
-    problems += [name for name in facts.referenced_files() if name not in media]
+    problems += [name for name in inventory.referenced_files() if name not in media]
     if problems:
         raise BackupError(f"恢复后核对文件失败（{len(problems)} 个）：{'、'.join(problems[:10])}")
 

@@ -1,6 +1,6 @@
 """The one table of dates: every "not before X + N", "due by X + N" and "at the latest X + N" of the
 细则 (product.md §4, rules-reference.md §3 and §6.3), each marked earliest / due / hard limit and by
-rule set. The rules (checks.py), the case page's step statuses (progress.py), the case list's next
+rule set. The rules (checks.py), the case page's step statuses (cases/standing.py), the case list's next
 dates (services/summary.py) and the desk's overdue marks (reviews/selectors.py) all read it; none
 of them restates a number of months or days.
 

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cases.bulk_rows import RowWriter
-from cases.facts import RuleContext
+from cases.context import RuleContext
 from cases.idcard import mask
 from cases.models import (
     Case,

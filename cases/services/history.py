@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 
 from cases import steps
-from cases.facts import RuleContext
+from cases.context import RuleContext
 from cases.models import Case, CaseEvent, Person, Publicity
 from cases.rules import Finding
 from cases.services.actors import Actor
@@ -25,7 +25,7 @@ from cases.services.events import build_event
 from cases.services.lifecycle import opening_grant, person_fields
 from cases.services.records import build_publicity, publicity_event
 from cases.services.step_decision import Authority, CaseState, Decision, StepInput, StepWrite, decide_step
-from cases.services.summary import summarize
+from cases.standing import summarize
 
 
 @dataclass

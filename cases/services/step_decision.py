@@ -8,7 +8,7 @@ Every path decides here: `perform_step` (one step of a case locked in the databa
 decision's refusal) and `decide_history` (a whole history, for the import's dry run and its bulk
 write). Whose authority the step is recorded under is the caller's explicit `Authority`, never
 the audit fields of the actor. Nothing here touches the database except, lazily, the roster count
-behind `RuleContext.has_committee` (cases.facts).
+behind `RuleContext.has_committee` (cases.context).
 """
 
 import datetime as dt
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from branches.models import MemberStatus, OrgKind, PartyMember
 from branches.selectors import has_branch_committee
 from cases import steps
-from cases.facts import RuleContext, case_facts
+from cases.context import RuleContext, case_facts
 from cases.models import Case, EventKind, Meeting, Outcome, Publicity, StepRecord, StepRecordPerson, Vote
 from cases.rules import (
     Attempt,

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases import steps
-from cases.facts import RuleContext
+from cases.context import RuleContext
 from cases.models import Case, StepRecord, Submission, SubmissionStatus
 from cases.permissions import step_answer
 from cases.services.actors import as_actor, granted

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from branches.selectors import approving_committee, review_chain
 from cases import steps
-from cases.facts import case_facts
+from cases.context import case_facts
 from cases.models import Case, EventKind, Submission, SubmissionStatus
 from cases.permissions import Act, act_answer, submission_answer
 from cases.rules import ReturnFacts

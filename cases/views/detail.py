@@ -12,7 +12,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from branches.models import Role
 from branches.permissions import has_role, role_grants
 from branches.selectors import branches_visible_to
-from cases import forms, panels, permissions, presenters, selectors, services, steps
+from cases import forms, panels, permissions, presenters, selectors, services, standing, steps
 from cases.models import Material
 from cases.views.throttle import limit_id_lookups
 from cases.web import actor_for
@@ -151,7 +151,7 @@ def step_form(request, pk, code):
         "form": form,
         "warnings": warnings,
         "body": body,
-        "status": presenters.step_status(case, step),
+        "status": standing.step_status(case, step),
         "body_label": {
             "branch_committee": "支部委员会",
             "branch_assembly": "支部党员大会",

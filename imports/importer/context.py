@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from branches.models import Organization, OrgKind, PartyMember
 from branches.permissions import role_grants
-from cases.facts import RuleContext
+from cases.context import RuleContext
 from cases.models import Case
 from cases.selectors import cases_visible_to
 from cases.services.actors import IMPORT_ROLES

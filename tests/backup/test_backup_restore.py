@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 
-from cases.backup import facts
+from cases.backup import inventory
 from cases.models import Case, CaseEvent, Material
 from cases.services.events import verify_chain
 from reviews.models import Letter
@@ -108,7 +108,7 @@ def test_it_restores_every_row_file_and_the_append_only_trail_into_an_empty_data
     for label in ("cases.Case", "cases.CaseEvent", "cases.Meeting", "cases.Material", "reviews.Letter"):
         assert source[label], f"nothing to compare in {label}"
     assert every_row(ALIAS) == source  # every case, event (with its hash), letter, … as it was
-    files = facts.referenced_files()
+    files = inventory.referenced_files()
     assert {name.split("/")[0] for name in files} == {"materials", "letters"}
     for name in files:
         assert (empty_target.media / name).read_bytes() == (media / name).read_bytes(), name

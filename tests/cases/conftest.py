@@ -13,7 +13,7 @@ from branches.selectors import approving_committee, has_branch_committee, review
 from cases import services, steps
 from cases.models import Case, CaseEvent, StepRecord, Submission, Vote
 from cases.rules import VoteFacts
-from cases.services.summary import SUMMARY_COLUMNS
+from cases.standing import SUMMARY_COLUMNS
 from demo.journey import Crew
 
 # A fixed "today" after every date the service tests use (the package calendar ends in 2026).

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from cases.facts import RuleContext
+from cases.context import RuleContext
 from cases.models import RuleSettings
 from demo import journey
 from tests.factories import new_case

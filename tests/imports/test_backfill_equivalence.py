@@ -12,7 +12,7 @@ import pytest
 from django.apps import apps
 
 from cases import services
-from cases.facts import RuleContext
+from cases.context import RuleContext
 from cases.models import Case, CaseEvent, EventSource, StepRecord, StepRecordPerson
 from cases.services.backfill import Backfill, backfill_cases
 from cases.services.events import verify_chain

@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from cases import services
-from cases.facts import RuleContext
+from cases.context import RuleContext
 from cases.models import Case, EventSource, Outcome, StepRecord
 from cases.services.backfill import backfill_cases
 from cases.services.history import decide_history

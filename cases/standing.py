@@ -1,11 +1,14 @@
-"""Where a case stands: each step done, open or locked (and why, and from when), the next step and
-its dates. Pure reads of CaseFacts through the same rules the write path uses; every date (earliest,
-due, hard limit) comes from the one table in cases/rules/deadlines.py."""
+"""Where a case stands: its stage and summary columns, each step done, open or locked (and why, and
+from when), the next step and its dates. Pure reads of CaseFacts through the same rules the write path
+uses; every date (earliest, due, hard limit) comes from the one table in cases/rules/deadlines.py. The
+case page (cases/presenters.py) shows it; cases/services/summary.py saves its columns on the case."""
 
 import datetime as dt
 from dataclasses import dataclass
 
 from cases import steps
+from cases.context import RuleContext, case_facts
+from cases.models import Case, Outcome, Stage
 from cases.rules import Attempt, CaseFacts, deadlines, evaluate
 
 # Codes whose findings describe *when* a step becomes possible, without any user input.
@@ -28,14 +31,14 @@ def available_steps(facts: CaseFacts) -> list[steps.Step]:
 
 
 def step_bounds(code: str, facts: CaseFacts, rules) -> deadlines.Bounds:
-    """The table's dates for a step not yet recorded, on `rules.today` (cases.facts.RuleContext)."""
+    """The table's dates for a step not yet recorded, on `rules.today` (cases.context.RuleContext)."""
     return deadlines.step_bounds(
         code, facts, today=rules.today, rule_set_on=rules.rule_set_on, add_workdays=rules.calendar.add
     )
 
 
 def step_statuses(facts: CaseFacts, rules) -> list[StepStatus]:
-    """Every step's status on `rules.today` (rules: cases.facts.RuleContext)."""
+    """Every step's status on `rules.today` (rules: cases.context.RuleContext)."""
     statuses = []
     for step in steps.STEPS:
         if step.code in facts.done:
@@ -80,3 +83,50 @@ def open_status(step, facts: CaseFacts, rules) -> StepStatus:
         due=bounds.due,
         limit=bounds.limit,
     )
+
+
+# Columns that only repeat what the records say (so a change to them is never an edit).
+DERIVED_COLUMNS = (
+    "next_step",
+    "next_due",
+    "next_earliest",
+    "steps_done",
+    "applied_on",
+    "activist_on",
+    "target_on",
+)
+# The columns summarize() sets (the case's consequences — probation dates, 党龄 — are set by the
+# steps themselves, in step_decision).
+SUMMARY_COLUMNS = ("stage", "outcome", "outcome_on", *DERIVED_COLUMNS)
+
+
+def summarize(case: Case, facts: CaseFacts, rules: RuleContext) -> None:
+    """Set the summary columns from the facts of the case's current records (nothing saved)."""
+    done = set(facts.done)
+    stage = Stage.APPLICANT
+    for code, status in steps.STATUS_STEPS.items():
+        if code in done:
+            stage = Stage(status)
+    if stage == Stage.FULL_MEMBER and not case.full_member_on:
+        stage = Stage.PROBATIONARY
+    case.stage = stage
+    case.steps_done = len(done)
+    case.applied_on = facts.done.get("application")
+    case.activist_on = facts.done.get("activist_selection")
+    case.target_on = facts.done.get("target_selection")
+
+    open_steps = available_steps(facts) if case.is_open else []
+    nxt = open_steps[0].code if open_steps else ""
+    case.next_step = nxt
+    case.next_due = case.next_earliest = None
+    if nxt:
+        status = open_status(steps.get(nxt), facts, rules)
+        case.next_due, case.next_earliest = status.due, status.earliest
+    if not nxt and "archiving" in done and case.is_open:
+        case.outcome, case.outcome_on = Outcome.ARCHIVED, facts.done["archiving"]
+
+
+def step_status(case: Case, step: steps.Step) -> StepStatus:
+    """When one step is due or becomes possible, for the hint above its form."""
+    statuses = step_statuses(case_facts(case), RuleContext.current())
+    return next(s for s in statuses if s.step.code == step.code)
