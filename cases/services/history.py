@@ -7,7 +7,8 @@ a row by cases.importer.writer.backfill), so what the user confirms is exactly w
 probation, extension, reopening and cancellation included. A dry run keeps going after a refused
 step (a step that breaks a rule still counts as done for the steps after it) and so reports every
 finding of every step; a write stops at the first step that may not be written. A dry run builds
-no events and no summary columns (nothing of it is saved; they are derived from what is decided).
+no events, no summary columns, no 拼音 initials and no StepRecord models (nothing of it is saved;
+they are derived from what is decided, and the records stay step_decision.RecordDraft).
 """
 
 import datetime as dt
@@ -86,7 +87,7 @@ def decide_history(
     decided = DecidedHistory(item)
     try:
         grant = grant or opening_grant(item.branch, actor, Authority.BACKFILL)
-        person = Person(**person_fields(item.person))
+        person = Person(**person_fields(item.person, initials=not dry_run))
     except (InvalidInput, PermissionDenied) as refusal:
         decided.refusal = refusal
         return decided
@@ -96,15 +97,16 @@ def decide_history(
     case._change_reason = item.note or "导入"
     decided.person, decided.case = person, case
     state = CaseState(case, {}, [])
-    decided.events.append(
-        build_event(
-            case=case,
-            actor=actor,
-            kind="open",
-            summary=f"建档：{person.name}",
-            occurred_on=item.application.on,
+    if not dry_run:
+        decided.events.append(
+            build_event(
+                case=case,
+                actor=actor,
+                kind="open",
+                summary=f"建档：{person.name}",
+                occurred_on=item.application.on,
+            )
         )
-    )
     for code, given in item.steps:
         decision = decide_step(
             state, steps.get(code), given, actor=actor, grant=grant, rules=rules, authority=Authority.BACKFILL
