@@ -21,7 +21,7 @@ from cases.importer.template import CODE_COLUMNS, VOTE_COLUMNS
 from cases.importer.writer import backfill, describe
 from cases.rules.checks import identity_findings
 from cases.services.actors import Actor
-from cases.services.history import Backfill, decide_history
+from cases.services.history import Backfill, DecidedHistory, decide_history
 
 
 def check_plan(
@@ -38,7 +38,9 @@ def check_plan(
         _identity_only(plan, report)
     item = _history(plan, label, warning_reason)
     if item is not None:
-        _judge(item, plan, ctx, actor, report)
+        decided = _judge(item, plan, ctx, actor, report)
+        if label:  # a real import's check: its writer writes what was decided here
+            report.decided = decided
     report.messages += plan.notices
     return report
 
@@ -62,7 +64,9 @@ def _history(plan: RowPlan, label: str, warning_reason: str) -> Backfill | None:
     return backfill(plan, warning_reason=warning_reason, label=label)
 
 
-def _judge(item: Backfill, plan: RowPlan, ctx: ImportContext, actor: Actor, report: RowReport) -> None:
+def _judge(
+    item: Backfill, plan: RowPlan, ctx: ImportContext, actor: Actor, report: RowReport
+) -> DecidedHistory:
     decided = decide_history(
         item, actor=actor, rules=ctx.rules, dry_run=True, grant=_stand_in_grant(item.branch, actor)
     )
@@ -77,7 +81,7 @@ def _judge(item: Backfill, plan: RowPlan, ctx: ImportContext, actor: Actor, repo
     if decided.refusal is not None:
         report.has_problems = True
         report.messages.append(f"第{plan.row}行：{describe(decided.refusal)}")
-    report.decided = decided
+    return decided
 
 
 def _stand_in_grant(branch: Organization, actor: Actor) -> RoleGrant | None:

@@ -69,6 +69,7 @@ def write_rows(
             decided.append(report.decided)
         else:
             again.append(backfill(plan, warning_reason, label))
+        report.decided = None  # held by `decided` alone, so each chunk is freed once written
     try:
         with transaction.atomic():
             write_decided(decided, actor=actor, rules=RuleContext.current(), refused=refused)

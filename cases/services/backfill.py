@@ -61,12 +61,14 @@ def write_decided(
     refused: Callable[[Backfill, Exception], None],
 ) -> list[Case]:
     """Write histories already decided writable (by backfill_cases, or by an import's own check
-    moments before: completed here), a person taken since by another writer refused."""
-    histories, changed = _still_as_decided(histories, actor, rules)
-    histories += _decide_all([d.item for d in changed], actor, rules, refused)
+    moments before: completed here), a person taken since by another writer refused. The list
+    is emptied, so that memory holds one chunk of written histories, not the whole batch."""
+    todo, changed = _still_as_decided(histories, actor, rules)
+    histories.clear()  # consumed: a chunk written is held by nothing once the next one starts
+    todo += _decide_all([d.item for d in changed], actor, rules, refused)
     written: list[Case] = []
-    for start in range(0, len(histories), CHUNK):
-        decided = histories[start : start + CHUNK]
+    while todo:
+        decided, todo = todo[:CHUNK], todo[CHUNK:]
         for history in decided:
             complete_history(history, actor=actor, rules=rules)
         decided = _drop_taken_ids(decided, refused)

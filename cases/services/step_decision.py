@@ -111,7 +111,7 @@ class CaseState:
         self.refresh_facts()
 
 
-@dataclass
+@dataclass(slots=True)
 class RecordDraft:
     """A step record as decided, before it is a model: what later decisions read (its date, data,
     rule set, meeting, whether it is still current). Its StepRecord is built only when the write is
@@ -155,7 +155,7 @@ class StepWrite:
     members: list[PartyMember]  # contacts / introducers named by the step
     meeting: Meeting | None  # unsaved when the step brings its own meeting (new_meeting)
     vote: Vote | None
-    event: dict  # the fields of its CaseEvent
+    event_of: "_EventOf"  # what its CaseEvent is built from (`event`)
     case_changes: dict = field(default_factory=dict)  # case fields it sets (probation, 党龄, outcome)
     reopens: tuple[str, ...] = ()  # steps whose records it makes no longer current (延长预备期)
     reopened: list[StepRecord] = field(default_factory=list)  # those records, once taken
@@ -167,6 +167,11 @@ class StepWrite:
     @property
     def record(self) -> StepRecord:
         return self.draft.model()
+
+    @property
+    def event(self) -> dict:
+        """The fields of its CaseEvent (built when asked: a dry run never asks)."""
+        return self.event_of.fields(self.meeting)
 
     @cached_property
     def people(self) -> list[StepRecordPerson]:
@@ -340,17 +345,8 @@ def _write(state, step, given: StepInput, attempt: Attempt, warned, reason, acto
     if given.vote is not None and meeting is not None:
         vote = Vote(meeting=meeting, case=case, step=step.code, **given.vote.__dict__)
         vote._history_user = actor.user
-    event = {
-        "kind": EventKind.STEP,
-        "step": step.code,
-        "summary": f"{step.number}. {step.name}（{given.on}）" + _summary_suffix(step, given, meeting),
-        "occurred_on": given.on,
-        "role": grant.role.value,
-        "org": grant.org,
-        "warnings": [{**f.as_dict(), "reason": reason} for f in warned],
-        "note": given.note,
-    }
-    write = StepWrite(record, (given.contacts or []) + (given.introducers or []), meeting, vote, event)
+    members = (given.contacts or []) + (given.introducers or [])
+    write = StepWrite(record, members, meeting, vote, _EventOf(step, given, grant, warned, reason))
     _consequences(state, step, write)
     return write
 
@@ -384,6 +380,30 @@ def _new_meeting(case: Case, step: steps.Step, given: StepInput, acting_org, act
         note=spec.note,
         minutes=spec.minutes,
     )
+
+
+@dataclass(slots=True)
+class _EventOf:
+    """What a step's CaseEvent is built from, kept until a write asks for its fields."""
+
+    step: steps.Step
+    given: StepInput
+    grant: object
+    warned: list[Finding]
+    reason: str
+
+    def fields(self, meeting) -> dict:
+        step, given = self.step, self.given
+        return {
+            "kind": EventKind.STEP,
+            "step": step.code,
+            "summary": f"{step.number}. {step.name}（{given.on}）" + _summary_suffix(step, given, meeting),
+            "occurred_on": given.on,
+            "role": self.grant.role.value,
+            "org": self.grant.org,
+            "warnings": [{**f.as_dict(), "reason": self.reason} for f in self.warned],
+            "note": given.note,
+        }
 
 
 def _summary_suffix(step, given: StepInput, meeting) -> str:
