@@ -132,19 +132,13 @@ class RecordDraft:
     def model(self) -> StepRecord:
         """The unsaved StepRecord, built once; what may change on the draft is copied each time."""
         if self._model is None:
-            self._model = StepRecord(
-                case=self.case,
-                step=self.step,
-                on=self.on,
-                recorded_by=self.recorded_by,
-                org=self.org,
-                meeting=self.meeting,
-                note=self.note,
-                rule_set=self.rule_set,
-            )
+            self._model = StepRecord(**{name: getattr(self, name) for name in _FIXED})
             self._model._history_user = self.recorded_by
         self._model.data, self._model.is_current = self.data, self.is_current
         return self._model
+
+
+_FIXED = ("case", "step", "on", "recorded_by", "org", "meeting", "note", "rule_set")  # set once, on the model
 
 
 @dataclass
