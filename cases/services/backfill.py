@@ -10,6 +10,7 @@ instead of ~20 queries per step. Call it inside a transaction: the caller decide
 import logging
 from collections.abc import Callable
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -29,9 +30,10 @@ from cases.models import (
 from cases.services.actors import Actor
 from cases.services.errors import InvalidInput
 from cases.services.events import seal
-from cases.services.history import Backfill, DecidedHistory, decide_history
+from cases.services.history import Backfill, DecidedHistory, complete_history, decide_history
+from cases.services.lifecycle import opening_grant
 from cases.services.recorded_people import history_rows, link_history_model
-from cases.services.step_decision import StepWrite
+from cases.services.step_decision import Authority, StepWrite
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +48,29 @@ def backfill_cases(
     rules = RuleContext.current()
     written: list[Case] = []
     for start in range(0, len(items), CHUNK):
-        chunk = items[start : start + CHUNK]
-        decided = _decide_all(chunk, actor, rules, refused)
+        decided = _decide_all(items[start : start + CHUNK], actor, rules, refused)
+        written += write_decided(decided, actor=actor, rules=rules, refused=refused)
+    return written
+
+
+def write_decided(
+    histories: list[DecidedHistory],
+    *,
+    actor: Actor,
+    rules: RuleContext,
+    refused: Callable[[Backfill, Exception], None],
+) -> list[Case]:
+    """Write histories already decided writable (by backfill_cases, or by an import's own check
+    moments before: completed here), a person taken since by another writer refused. The list
+    is emptied, so that memory holds one chunk of written histories, not the whole batch."""
+    todo, changed = _still_as_decided(histories, actor, rules)
+    histories.clear()  # consumed: a chunk written is held by nothing once the next one starts
+    todo += _decide_all([d.item for d in changed], actor, rules, refused)
+    written: list[Case] = []
+    while todo:
+        decided, todo = todo[:CHUNK], todo[CHUNK:]
+        for history in decided:
+            complete_history(history, actor=actor, rules=rules)
         decided = _drop_taken_ids(decided, refused)
         try:
             with transaction.atomic():
@@ -68,6 +91,32 @@ def backfill_cases(
             continue
         written += [d.case for d in decided]
     return written
+
+
+def _still_as_decided(histories: list[DecidedHistory], actor: Actor, rules: RuleContext):
+    """(histories whose reading of the database still holds, those to decide again): what a
+    decision read besides its row — the grant at the branch, whether the branch has a 支部委员会,
+    the rule settings — may have changed since an import's check decided it."""
+    same, changed, grants = [], [], {}
+    for history in histories:
+        then, branch = history.rules, history.item.branch
+        if then is not rules and branch.pk not in grants:
+            try:
+                grants[branch.pk] = opening_grant(branch, actor, Authority.BACKFILL)
+            except (InvalidInput, PermissionDenied):
+                grants[branch.pk] = None  # decided again, and refused with the reason
+        holds = then is rules or (
+            _settings(then) == _settings(rules)
+            and then.has_committee(branch) == rules.has_committee(branch)
+            and grants[branch.pk] == history.grant
+        )
+        (same if holds else changed).append(history)
+    return same, changed
+
+
+def _settings(rules: RuleContext) -> tuple:
+    row = rules.settings_row
+    return (row.rules_2026_effective, row.rules_2026_confirmed)
 
 
 def _decide_all(items, actor, rules, refused) -> list[DecidedHistory]:
@@ -174,4 +223,4 @@ def _mark_saved(objs: list) -> None:
         obj._state.adding, obj._state.db = False, "default"
 
 
-__all__ = ["Backfill", "backfill_cases", "decide_history"]
+__all__ = ["Backfill", "backfill_cases", "decide_history", "write_decided"]

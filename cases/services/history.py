@@ -7,7 +7,10 @@ a row by imports.importer.writer.backfill), so what the user confirms is exactly
 probation, extension, reopening and cancellation included. A dry run keeps going after a refused
 step (a step that breaks a rule still counts as done for the steps after it) and so reports every
 finding of every step; a write stops at the first step that may not be written. A dry run builds
-no events and no summary columns (nothing of it is saved; they are derived from what is decided).
+no events, no summary columns, no 拼音 initials and no StepRecord models (nothing of it is saved;
+they are derived from what is decided, and the records stay step_decision.RecordDraft);
+`complete_history` builds them for a history a dry run found writable, so a real import writes
+the histories its own check decided instead of deciding them again.
 """
 
 import datetime as dt
@@ -22,7 +25,7 @@ from cases.rules import Finding
 from cases.services.actors import Actor
 from cases.services.errors import InvalidInput
 from cases.services.events import build_event
-from cases.services.lifecycle import opening_grant, person_fields
+from cases.services.lifecycle import name_initials, opening_grant, person_fields
 from cases.services.records import build_publicity, publicity_event
 from cases.services.step_decision import Authority, CaseState, Decision, StepInput, StepWrite, decide_step
 from cases.standing import summarize
@@ -57,6 +60,10 @@ class DecidedHistory:
     publicity: Publicity | None = None
     events: list[CaseEvent] = field(default_factory=list)
     refusal: Exception | None = None  # not about one step: the branch, the grant, the person, the 公示
+    grant: object = None  # the role it is recorded in
+    rules: RuleContext | None = None  # what it was decided under (settings, calendar, committees)
+    facts: object = None  # the case's facts after its last step
+    complete: bool = False  # events, summary columns and 拼音 initials built (complete_history)
 
     @property
     def writes(self) -> list[StepWrite]:
@@ -82,11 +89,13 @@ def decide_history(
     item: Backfill, *, actor: Actor, rules: RuleContext, dry_run: bool = False, grant=None
 ) -> DecidedHistory:
     """`grant`: the role the history is recorded in (default: the actor's import grant covering
-    the branch; a dry run may pass a stand-in when there is no branch or user to resolve it)."""
-    decided = DecidedHistory(item)
+    the branch; a dry run may pass a stand-in when there is no branch or user to resolve it).
+    A history a dry run found writable is written as it is, once `complete_history` has built
+    what a dry run leaves out."""
+    decided = DecidedHistory(item, rules=rules)
     try:
-        grant = grant or opening_grant(item.branch, actor, Authority.BACKFILL)
-        person = Person(**person_fields(item.person))
+        decided.grant = grant or opening_grant(item.branch, actor, Authority.BACKFILL)
+        person = Person(**person_fields(item.person, initials=False))
     except (InvalidInput, PermissionDenied) as refusal:
         decided.refusal = refusal
         return decided
@@ -96,18 +105,15 @@ def decide_history(
     case._change_reason = item.note or "导入"
     decided.person, decided.case = person, case
     state = CaseState(case, {}, [])
-    decided.events.append(
-        build_event(
-            case=case,
-            actor=actor,
-            kind="open",
-            summary=f"建档：{person.name}",
-            occurred_on=item.application.on,
-        )
-    )
     for code, given in item.steps:
         decision = decide_step(
-            state, steps.get(code), given, actor=actor, grant=grant, rules=rules, authority=Authority.BACKFILL
+            state,
+            steps.get(code),
+            given,
+            actor=actor,
+            grant=decided.grant,
+            rules=rules,
+            authority=Authority.BACKFILL,
         )
         decided.decisions.append(decision)
         if decision.error is not None and not dry_run:
@@ -115,18 +121,43 @@ def decide_history(
         if decision.write is None:
             continue  # refused, not by a rule: nothing to count as done
         state.take(decision.write)
-        if not dry_run:
-            decided.events.append(build_event(case=case, actor=actor, **decision.write.event))
         if code == "target_filing" and item.publicity:
-            _add_publicity(decided, state, grant, actor, dry_run)
+            _add_publicity(decided, state, actor)
             if decided.refusal is not None and not dry_run:
                 return decided
+    decided.facts = state.facts
     if not dry_run and decided.error is None:
-        summarize(case, state.facts, rules)
+        complete_history(decided, actor=actor, rules=rules)
     return decided
 
 
-def _add_publicity(decided: DecidedHistory, state: CaseState, grant, actor: Actor, dry_run: bool) -> None:
+def complete_history(decided: DecidedHistory, *, actor: Actor, rules: RuleContext) -> None:
+    """What only a write needs of a history decided writable: its events in order (the opening,
+    each step, the 公示 after 报上级党委备案), the case's summary columns, the 拼音 initials."""
+    if decided.complete:
+        return
+    case, person = decided.case, decided.person
+    person.name_initials = name_initials(person.name)
+    events = [
+        build_event(
+            case=case,
+            actor=actor,
+            kind="open",
+            summary=f"建档：{person.name}",
+            occurred_on=decided.item.application.on,
+        )
+    ]
+    for write in decided.writes:
+        events.append(build_event(case=case, actor=actor, **write.event))
+        if write.draft.step == "target_filing" and decided.publicity is not None:
+            fields = publicity_event(decided.publicity, decided.grant)
+            events.append(build_event(case=case, actor=actor, **fields))
+    decided.events = events
+    summarize(case, decided.facts, rules)
+    decided.complete = True
+
+
+def _add_publicity(decided: DecidedHistory, state: CaseState, actor: Actor) -> None:
     item, case = decided.item, decided.case
     start_on, end_on = item.publicity
     try:
@@ -139,8 +170,6 @@ def _add_publicity(decided: DecidedHistory, state: CaseState, grant, actor: Acto
     decided.publicity = publicity
     state.publicities.append(publicity)
     state.refresh_facts()
-    if not dry_run:
-        decided.events.append(build_event(case=case, actor=actor, **publicity_event(publicity, grant)))
 
 
-__all__ = ["Backfill", "DecidedHistory", "decide_history"]
+__all__ = ["Backfill", "DecidedHistory", "complete_history", "decide_history"]

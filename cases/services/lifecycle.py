@@ -49,13 +49,15 @@ def opening_grant(branch: Organization, actor: Actor, authority: Authority = Aut
     return acting_grant(actor.user, branch, roles)
 
 
-def person_fields(person: dict) -> dict:
+def person_fields(person: dict, *, initials: bool = True) -> dict:
     """The person's fields as given, the 公民身份号码 normalized (not yet checked against birth
-    date and gender: a history leaves that to E02 on its application step)."""
+    date and gender: a history leaves that to E02 on its application step). `initials=False`
+    (a dry run, which saves nothing) leaves out the 拼音 initials the case list searches by."""
     values = {k: person[k] for k in PERSON_FIELDS if k in person}
     require_single_line(values)
     values["id_number"] = idcard.normalize(person.get("id_number") or "")
-    values["name_initials"] = name_initials(values.get("name", ""))
+    if initials:
+        values["name_initials"] = name_initials(values.get("name", ""))
     return values
 
 

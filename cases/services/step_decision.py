@@ -14,6 +14,7 @@ behind `RuleContext.has_committee` (cases.context).
 import datetime as dt
 import enum
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from branches.models import MemberStatus, OrgKind, PartyMember
 from branches.selectors import has_branch_committee
@@ -77,10 +78,11 @@ class StepInput:
 
 @dataclass
 class CaseState:
-    """A case as a decision sees it: the row, its current records by step, its 公示, its facts."""
+    """A case as a decision sees it: the row, its current records by step (saved, or drafts of the
+    steps decided before in the same history), its 公示, its facts."""
 
     case: Case
-    records: dict[str, StepRecord]
+    records: dict[str, "StepRecord | RecordDraft"]
     publicities: list[Publicity]
     facts: CaseFacts = None
 
@@ -100,23 +102,54 @@ class CaseState:
         """Move on as if `write` were saved: its changes to the case, the records it reopens, its record."""
         for name, value in write.case_changes.items():
             setattr(self.case, name, value)
-        write.reopened = [self.records.pop(code) for code in write.reopens if code in self.records]
-        for old in write.reopened:
+        reopened = [self.records.pop(code) for code in write.reopens if code in self.records]
+        for old in reopened:
             old.is_current = False
-        if write.record.is_current:
-            self.records[write.record.step] = write.record
+        write.reopened = [old.model() if isinstance(old, RecordDraft) else old for old in reopened]
+        if write.draft.is_current:
+            self.records[write.draft.step] = write.draft
         self.refresh_facts()
+
+
+@dataclass(slots=True)
+class RecordDraft:
+    """A step record as decided, before it is a model: what later decisions read (its date, data,
+    rule set, meeting, whether it is still current). Its StepRecord is built only when the write is
+    saved (`StepWrite.record`): a dry run decides thousands of steps and saves none."""
+
+    case: Case
+    step: str
+    on: dt.date
+    recorded_by: object
+    org: object
+    meeting: Meeting | None
+    data: dict
+    note: str
+    rule_set: str
+    is_current: bool = True
+    _model: StepRecord | None = field(default=None, init=False, repr=False, compare=False)
+
+    def model(self) -> StepRecord:
+        """The unsaved StepRecord, built once; what may change on the draft is copied each time."""
+        if self._model is None:
+            self._model = StepRecord(**{name: getattr(self, name) for name in _FIXED})
+            self._model._history_user = self.recorded_by
+        self._model.data, self._model.is_current = self.data, self.is_current
+        return self._model
+
+
+_FIXED = ("case", "step", "on", "recorded_by", "org", "meeting", "note", "rule_set")  # set once, on the model
 
 
 @dataclass
 class StepWrite:
-    """Everything one step writes, not yet saved."""
+    """Everything one step writes, not yet saved (its models built when first asked for)."""
 
-    record: StepRecord
-    people: list[StepRecordPerson]  # contacts / introducers as the roster has them today
+    draft: RecordDraft
+    members: list[PartyMember]  # contacts / introducers named by the step
     meeting: Meeting | None  # unsaved when the step brings its own meeting (new_meeting)
     vote: Vote | None
-    event: dict  # the fields of its CaseEvent
+    event_of: "_EventOf"  # what its CaseEvent is built from (`event`)
     case_changes: dict = field(default_factory=dict)  # case fields it sets (probation, 党龄, outcome)
     reopens: tuple[str, ...] = ()  # steps whose records it makes no longer current (延长预备期)
     reopened: list[StepRecord] = field(default_factory=list)  # those records, once taken
@@ -124,6 +157,20 @@ class StepWrite:
     @property
     def meeting_is_new(self) -> bool:
         return self.meeting is not None and self.meeting.pk is None
+
+    @property
+    def record(self) -> StepRecord:
+        return self.draft.model()
+
+    @property
+    def event(self) -> dict:
+        """The fields of its CaseEvent (built when asked: a dry run never asks)."""
+        return self.event_of.fields(self.meeting)
+
+    @cached_property
+    def people(self) -> list[StepRecordPerson]:
+        """The members as the roster has them today, on the record."""
+        return people_as_now(self.record, self.members)
 
 
 @dataclass
@@ -277,7 +324,7 @@ def _write(state, step, given: StepInput, attempt: Attempt, warned, reason, acto
     meeting = given.meeting
     if given.new_meeting is not None:
         meeting = _new_meeting(case, step, given, grant.org, actor, rules)
-    record = StepRecord(
+    record = RecordDraft(
         case=case,
         step=step.code,
         on=given.on,
@@ -288,23 +335,12 @@ def _write(state, step, given: StepInput, attempt: Attempt, warned, reason, acto
         note=given.note,
         rule_set=attempt.rule_set,
     )
-    record._history_user = actor.user
     vote = None
     if given.vote is not None and meeting is not None:
         vote = Vote(meeting=meeting, case=case, step=step.code, **given.vote.__dict__)
         vote._history_user = actor.user
-    event = {
-        "kind": EventKind.STEP,
-        "step": step.code,
-        "summary": f"{step.number}. {step.name}（{given.on}）" + _summary_suffix(step, given, meeting),
-        "occurred_on": given.on,
-        "role": grant.role.value,
-        "org": grant.org,
-        "warnings": [{**f.as_dict(), "reason": reason} for f in warned],
-        "note": given.note,
-    }
-    people = people_as_now(record, (given.contacts or []) + (given.introducers or []))
-    write = StepWrite(record, people, meeting, vote, event)
+    members = (given.contacts or []) + (given.introducers or [])
+    write = StepWrite(record, members, meeting, vote, _EventOf(step, given, grant, warned, reason))
     _consequences(state, step, write)
     return write
 
@@ -340,6 +376,30 @@ def _new_meeting(case: Case, step: steps.Step, given: StepInput, acting_org, act
     )
 
 
+@dataclass(slots=True)
+class _EventOf:
+    """What a step's CaseEvent is built from, kept until a write asks for its fields."""
+
+    step: steps.Step
+    given: StepInput
+    grant: object
+    warned: list[Finding]
+    reason: str
+
+    def fields(self, meeting) -> dict:
+        step, given = self.step, self.given
+        return {
+            "kind": EventKind.STEP,
+            "step": step.code,
+            "summary": f"{step.number}. {step.name}（{given.on}）" + _summary_suffix(step, given, meeting),
+            "occurred_on": given.on,
+            "role": self.grant.role.value,
+            "org": self.grant.org,
+            "warnings": [{**f.as_dict(), "reason": self.reason} for f in self.warned],
+            "note": given.note,
+        }
+
+
 def _summary_suffix(step, given: StepInput, meeting) -> str:
     if given.vote is not None and meeting is not None:
         v = given.vote
@@ -351,7 +411,7 @@ def _summary_suffix(step, given: StepInput, meeting) -> str:
 
 def _consequences(state: CaseState, step: steps.Step, write: StepWrite) -> None:
     """What a step changes on the case beyond its own record (into `write`; the state is left as is)."""
-    case, record = state.case, write.record
+    case, record = state.case, write.draft
     if step.code == "admission_meeting":
         # 党章第七条: probation runs one year from the branch meeting's resolution.
         write.case_changes = {"probation_start": record.on, "probation_end": probation_end(record.on)}

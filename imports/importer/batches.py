@@ -149,10 +149,16 @@ def run_import(
     batch: ImportBatch, progress: BatchProgress | None = None
 ) -> tuple[ImportBatch, CheckResult | None]:
     """Check the batch's stored file again (the database may have changed since any preview),
-    then write the importable rows in one transaction."""
+    then write the importable rows in one transaction, as the check decided them."""
+    label = f"{batch.file_name}（批次 #{batch.pk}）"
     try:
         result = check_file(
-            batch.stored_path, user=batch.user, default_branch=batch.default_branch, progress=progress
+            batch.stored_path,
+            user=batch.user,
+            default_branch=batch.default_branch,
+            progress=progress,
+            label=label,
+            warning_reason=batch.warning_reason,
         )
     except UnreadableFile as exc:
         return _finish(batch, None, ImportStatus.REJECTED, str(exc)), None
@@ -174,7 +180,7 @@ def run_import(
         user=batch.user,
         mode=batch.mode,
         warning_reason=batch.warning_reason,
-        label=f"{batch.file_name}（批次 #{batch.pk}）",
+        label=label,
         ip=batch.ip,
     )
     if written.aborted is not None:

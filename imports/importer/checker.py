@@ -4,7 +4,9 @@ The row becomes the same Backfill the writer hands to the bulk writer (writer.ba
 cases.services.history.decide_history decides it as a dry run — each step under the rules of its
 own date, as it would be written (probation, extension, reopening, the 公示 included), a step that
 breaks a rule still counted as done for the steps after it, so one pass reports every finding.
-What the user confirms is what the write then decides again and writes.
+A real import's check is given the batch's label and 预警说明, so the history it decides for a
+writable row is exactly what the write would decide: the writer writes it (services.write_decided)
+instead of deciding it a second time.
 """
 
 import dataclasses
@@ -14,7 +16,7 @@ from branches.permissions import RoleGrant
 from cases.idcard import InvalidIdNumber, parse
 from cases.rules.checks import identity_findings
 from cases.services.actors import Actor
-from cases.services.history import Backfill, decide_history
+from cases.services.history import Backfill, DecidedHistory, decide_history
 from imports.importer.context import ImportContext
 from imports.importer.plan import PlannedStep, RowPlan
 from imports.importer.report import RowReport
@@ -22,7 +24,9 @@ from imports.importer.template import CODE_COLUMNS, VOTE_COLUMNS
 from imports.importer.writer import backfill, describe
 
 
-def check_plan(plan: RowPlan, ctx: ImportContext, actor: Actor) -> RowReport:
+def check_plan(
+    plan: RowPlan, ctx: ImportContext, actor: Actor, *, label: str = "", warning_reason: str = ""
+) -> RowReport:
     report = RowReport(row=plan.row, name=plan.name, branch=plan.branch.name if plan.branch else "")
     if plan.already_imported:
         report.skipped = True
@@ -32,14 +36,16 @@ def check_plan(plan: RowPlan, ctx: ImportContext, actor: Actor) -> RowReport:
     report.has_problems = bool(plan.problems)
     if not any(p.code == "application" for p in plan.steps):
         _identity_only(plan, report)
-    item = _history(plan)
+    item = _history(plan, label, warning_reason)
     if item is not None:
-        _judge(item, plan, ctx, actor, report)
+        decided = _judge(item, plan, ctx, actor, report)
+        if label:  # a real import's check: its writer writes what was decided here
+            report.decided = decided
     report.messages += plan.notices
     return report
 
 
-def _history(plan: RowPlan) -> Backfill | None:
+def _history(plan: RowPlan, label: str, warning_reason: str) -> Backfill | None:
     """The row's history as the writer would record it, or None when there is none to judge: no
     application, or no birth date to judge ages by (出生日期 unreadable and no valid 公民身份号码).
     A row whose branch is unknown or out of scope (already a problem) is judged at a stand-in
@@ -55,10 +61,12 @@ def _history(plan: RowPlan) -> Backfill | None:
         except InvalidIdNumber:
             return None
         plan = dataclasses.replace(plan, person={**plan.person, "birth_date": birth})
-    return backfill(plan, warning_reason="", label="")
+    return backfill(plan, warning_reason=warning_reason, label=label)
 
 
-def _judge(item: Backfill, plan: RowPlan, ctx: ImportContext, actor: Actor, report: RowReport) -> None:
+def _judge(
+    item: Backfill, plan: RowPlan, ctx: ImportContext, actor: Actor, report: RowReport
+) -> DecidedHistory:
     decided = decide_history(
         item, actor=actor, rules=ctx.rules, dry_run=True, grant=_stand_in_grant(item.branch, actor)
     )
@@ -73,6 +81,7 @@ def _judge(item: Backfill, plan: RowPlan, ctx: ImportContext, actor: Actor, repo
     if decided.refusal is not None:
         report.has_problems = True
         report.messages.append(f"第{plan.row}行：{describe(decided.refusal)}")
+    return decided
 
 
 def _stand_in_grant(branch: Organization, actor: Actor) -> RoleGrant | None:

@@ -36,9 +36,12 @@ def check_file(
     default_branch=None,
     today=None,
     progress: Callable[[int, int], None] | None = None,
+    label: str = "",
+    warning_reason: str = "",
 ) -> CheckResult:
     """Raises reader.UnreadableFile for a file that cannot be imported at all. `progress(checked,
-    total)` hears how far the check has got (total 0 while the file is still being read)."""
+    total)` hears how far the check has got (total 0 while the file is still being read). A real
+    import passes its `label` and `warning_reason`, so its rows are decided as they will be written."""
     sheet_rows = read_workbook(path, heartbeat=progress and (lambda: progress(0, 0)))
     ids = {row.get("公民身份号码", "") for row in sheet_rows}
     ctx = build_context(user=user, default_branch=default_branch, id_numbers=ids, today=today)
@@ -47,7 +50,8 @@ def check_file(
     checked = []
     for number, sheet_row in enumerate(sheet_rows, start=1):
         plan = plan_row(sheet_row, ctx, seen)
-        checked.append((plan, check_plan(plan, ctx, actor)))
+        report = check_plan(plan, ctx, actor, label=label, warning_reason=warning_reason)
+        checked.append((plan, report))
         if progress:
             progress(number, len(sheet_rows))
     return CheckResult(checked)

@@ -115,10 +115,10 @@ def _parse_row(number: int, raw: tuple, columns: dict[str, int]) -> SheetRow:
         value = raw[index] if index < len(raw) else None
         if cells.is_blank(value):
             continue
-        where = f"第{number}行「{header}」（单元格 {get_column_letter(index + 1)}{number}）"
         if cells.is_formula(value):
             row.problems.append(
-                f"{where}：是公式 {value[:40]}，请改为直接填写数值（复制后「选择性粘贴—数值」）"
+                f"{_where(number, header, index)}：是公式 {value[:40]}，"
+                "请改为直接填写数值（复制后「选择性粘贴—数值」）"
             )
             continue
         column = BY_HEADER[header]
@@ -127,8 +127,13 @@ def _parse_row(number: int, raw: tuple, columns: dict[str, int]) -> SheetRow:
             row.values[header] = parse(value)
         except cells.CellNotice as notice:
             row.values[header] = notice.value
-            row.notices.append(f"{where}：提示 {notice.message}")
+            row.notices.append(f"{_where(number, header, index)}：提示 {notice.message}")
         except cells.CellProblem as problem:
-            row.problems.append(f"{where}：{problem}")
+            row.problems.append(f"{_where(number, header, index)}：{problem}")
             row.unreadable.add(header)
     return row
+
+
+def _where(number: int, header: str, index: int) -> str:
+    """A cell as a message names it (built only for a cell that has something to say)."""
+    return f"第{number}行「{header}」（单元格 {get_column_letter(index + 1)}{number}）"

@@ -39,6 +39,7 @@ class RowReport:
     has_problems: bool = False
     skipped: bool = False
     outcome: str = ""  # RowStatus.IMPORTED or FAILED, once written
+    decided: object = field(default=None, repr=False, compare=False)  # its DecidedHistory, for the write
 
     @property
     def invalid(self) -> bool:

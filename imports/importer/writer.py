@@ -14,9 +14,10 @@ from django.db import transaction
 
 from branches.models import PartyMember
 from cases import services
+from cases.context import RuleContext
 from cases.models import EventSource
 from cases.rules import VoteFacts
-from cases.services.backfill import Backfill, backfill_cases
+from cases.services.backfill import Backfill, backfill_cases, write_decided
 from imports.importer.plan import MemberRef, PlannedStep, RowPlan
 from imports.importer.report import RowReport, RowStatus
 from imports.models import ImportMode
@@ -62,11 +63,18 @@ def write_rows(
         report.messages.append(f"第{item.ref}行：写入时被拒绝，本行未导入：{describe(exc)}")
         result.failed += 1
 
+    # A row its check decided with this label and reason is written as decided; others are decided here.
+    decided, again = [], []
+    for plan, report in todo:
+        if _decided_as(report, label, warning_reason):
+            decided.append(report.decided)
+        else:
+            again.append(backfill(plan, warning_reason, label))
+        report.decided = None  # held by `decided` alone, so each chunk is freed once written
     try:
         with transaction.atomic():
-            backfill_cases(
-                [backfill(plan, warning_reason, label) for plan, _ in todo], actor=actor, refused=refused
-            )
+            write_decided(decided, actor=actor, rules=RuleContext.current(), refused=refused)
+            backfill_cases(again, actor=actor, refused=refused)
     except RowRefused as aborted:
         for report in reports.values():
             report.outcome = ""
@@ -83,9 +91,24 @@ def write_rows(
     return result
 
 
+def _decided_as(report: RowReport, label: str, warning_reason: str) -> bool:
+    """Whether the row's check decided it writable, as this write would (same label and reason)."""
+    decided = report.decided
+    return (
+        decided is not None
+        and decided.error is None
+        and decided.item.note == _note(decided.item.ref, label)
+        and all(given.warning_reason == warning_reason for _, given in decided.item.steps)
+    )
+
+
+def _note(row: int, label: str) -> str:
+    return f"导入：{label} 第{row}行" if label else f"导入：第{row}行"
+
+
 def backfill(plan: RowPlan, warning_reason: str, label: str) -> Backfill:
     """What the write path is asked to record for a row: exactly the steps the checker judged."""
-    note = f"导入：{label} 第{plan.row}行" if label else f"导入：第{plan.row}行"
+    note = _note(plan.row, label)
     application, later = plan.steps[0], plan.steps[1:]
     return Backfill(
         ref=plan.row,

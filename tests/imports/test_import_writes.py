@@ -4,8 +4,10 @@ importing user, in one transaction per batch; scope; re-imports; the two modes."
 import datetime as dt
 
 import pytest
+from guardian.shortcuts import remove_perm
 
 from branches.models import Role
+from branches.permissions import forget_cached_grants
 from cases import services
 from cases.models import (
     Case,
@@ -22,7 +24,7 @@ from cases.models import (
 from cases.selectors import filings_due_for
 from cases.services import backfill
 from cases.services.events import verify_chain
-from imports.importer import import_batch, store_path
+from imports.importer import batches, checker, import_batch, store_path
 from imports.models import ImportBatch, ImportStatus
 from tests import factories as f
 from tests.imports.conftest import full_row, person, until
@@ -162,7 +164,53 @@ def third_row_fails(monkeypatch):
             decided.refusal = services.StepNotAllowed("检查后数据已变化：确定发展对象已由他人记录")
         return decided
 
+    def still_as_decided(histories, actor, rules):  # the write finds the 3rd row's data changed
+        same, changed = original_still(histories, actor, rules)
+        moved = [h for h in same if h.item.person["id_number"] == doomed]
+        return [h for h in same if h not in moved], changed + moved
+
+    original_still = backfill._still_as_decided
     monkeypatch.setattr(backfill, "decide_history", decide_history)
+    monkeypatch.setattr(backfill, "_still_as_decided", still_as_decided)
+
+
+def test_it_writes_the_histories_its_check_decided_without_deciding_them_again(
+    county, secretary, run, monkeypatch
+):
+    decided = {"check": 0, "write": 0}
+
+    def counting(where, original):
+        def decide_history(item, **kwargs):
+            decided[where] += 1
+            return original(item, **kwargs)
+
+        return decide_history
+
+    monkeypatch.setattr(checker, "decide_history", counting("check", checker.decide_history))
+    monkeypatch.setattr(backfill, "decide_history", counting("write", backfill.decide_history))
+    batch = run([person(1), person(2)], secretary)
+    assert (batch.status, batch.rows_imported) == (ImportStatus.IMPORTED, 2)
+    assert decided == {"check": 2, "write": 0}
+    assert Person.objects.count() == 2 and all(p.name_initials for p in Person.objects.all())
+    for case in Case.objects.all():  # completed as a write: events chained, summary columns set
+        assert verify_chain(case) == [] and case.events.filter(kind="open").count() == 1
+        assert case.events.count() == case.records.count() + 1 and case.steps_done > 0
+
+
+def test_it_decides_again_a_history_whose_grant_was_withdrawn_since_its_check(
+    county, secretary, run, monkeypatch
+):
+    write_rows = batches.write_rows
+
+    def withdraw_then_write(*args, **kwargs):
+        remove_perm(f"branches.{Role.BRANCH_SECRETARY.permission}", secretary, county.branch)
+        forget_cached_grants(secretary)
+        return write_rows(*args, **kwargs)
+
+    monkeypatch.setattr(batches, "write_rows", withdraw_then_write)
+    batch = run([person(1)], secretary)
+    assert batch.status == ImportStatus.FAILED and "第2行写入被拒绝" in batch.error
+    assert nothing_written()
 
 
 def test_all_or_nothing_rolls_back_everything_on_a_failure_mid_batch(county, secretary, run, third_row_fails):
@@ -188,14 +236,14 @@ def written_meanwhile(monkeypatch):
     """Between the check and the bulk save, someone else writes the person of the 3rd data row:
     the last-moment lookup misses it (as in a race), so only the database's unique key stops it."""
     doomed = person(3)["公民身份号码"]
-    original = backfill.decide_history
+    original = backfill._still_as_decided
 
-    def decide_history(item, **kwargs):
-        if item.person["id_number"] == doomed and not Person.objects.filter(id_number=doomed).exists():
+    def still_as_decided(histories, actor, rules):  # the write's last look before it saves
+        if not Person.objects.filter(id_number=doomed).exists():
             Person.objects.create(**{**f.person(name="另一人"), "id_number": doomed})
-        return original(item, **kwargs)
+        return original(histories, actor, rules)
 
-    monkeypatch.setattr(backfill, "decide_history", decide_history)
+    monkeypatch.setattr(backfill, "_still_as_decided", still_as_decided)
     monkeypatch.setattr(backfill, "_drop_taken_ids", lambda decided, refused: decided)
     return doomed
 
