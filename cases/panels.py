@@ -18,7 +18,7 @@ DASHBOARD = "dashboard"
 Panel = Callable[..., tuple[str, dict] | None]
 
 _panels: dict[str, list[Panel]] = {CASE_PAGE: [], DASHBOARD: []}
-_queue_home: list[str] = []
+_queue_home: str | None = None
 
 
 def register(place: str, panel: Panel) -> None:
@@ -39,9 +39,10 @@ def render(place: str, request, **objects) -> list[SafeString]:
 
 
 def set_queue_home(url_name: str) -> None:
-    _queue_home[:] = [url_name]
+    global _queue_home
+    _queue_home = url_name
 
 
 def queue_home() -> str | None:
     """The URL name of the committee's queue, or None when no app provides one."""
-    return _queue_home[0] if _queue_home else None
+    return _queue_home

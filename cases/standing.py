@@ -39,25 +39,24 @@ def step_bounds(code: str, facts: CaseFacts, rules) -> deadlines.Bounds:
 
 def step_statuses(facts: CaseFacts, rules) -> list[StepStatus]:
     """Every step's status on `rules.today` (rules: cases.context.RuleContext)."""
-    statuses = []
-    for step in steps.STEPS:
-        if step.code in facts.done:
-            statuses.append(StepStatus(step, "done", done_on=facts.done[step.code]))
-            continue
-        missing = [steps.get(r).name for r in step.requires if r not in facts.done]
-        if missing:
-            waiting = deadlines.bound(deadlines.rule("E10", "conversion_meeting"), facts)
-            statuses.append(
-                StepStatus(
-                    step,
-                    "locked",
-                    reasons=tuple(f"须先完成「{m}」" for m in missing),
-                    earliest=waiting if step.code == "conversion_meeting" else None,
-                )
-            )
-            continue
-        statuses.append(open_status(step, facts, rules))
-    return statuses
+    return [status_of(step, facts, rules) for step in steps.STEPS]
+
+
+def status_of(step: steps.Step, facts: CaseFacts, rules) -> StepStatus:
+    """One step's status: done, locked behind the steps it requires, or as open_status finds it."""
+    if step.code in facts.done:
+        return StepStatus(step, "done", done_on=facts.done[step.code])
+    missing = [steps.get(r).name for r in step.requires if r not in facts.done]
+    if missing:
+        return StepStatus(
+            step,
+            "locked",
+            reasons=tuple(f"须先完成「{m}」" for m in missing),
+            earliest=deadlines.bound(deadlines.rule("E10", step.code), facts)
+            if step.code == "conversion_meeting"
+            else None,
+        )
+    return open_status(step, facts, rules)
 
 
 def open_status(step, facts: CaseFacts, rules) -> StepStatus:
@@ -128,5 +127,4 @@ def summarize(case: Case, facts: CaseFacts, rules: RuleContext) -> None:
 
 def step_status(case: Case, step: steps.Step) -> StepStatus:
     """When one step is due or becomes possible, for the hint above its form."""
-    statuses = step_statuses(case_facts(case), RuleContext.current())
-    return next(s for s in statuses if s.step.code == step.code)
+    return status_of(step, case_facts(case), RuleContext.current())

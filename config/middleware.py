@@ -48,7 +48,7 @@ class SessionLifetimeMiddleware:
         if request.user.is_authenticated:
             session = request.session
             session.setdefault(LOGGED_IN_AT, now)
-            if now - _seconds(session.get(LAST_SEEN_AT), 0) >= IDLE_STAMP_EVERY:
+            if now - _seconds(session.get(LAST_SEEN_AT)) >= IDLE_STAMP_EVERY:
                 session[LAST_SEEN_AT] = now
         return response
 
@@ -57,16 +57,16 @@ class SessionLifetimeMiddleware:
         started, seen = session.get(LOGGED_IN_AT), session.get(LAST_SEEN_AT)
         if started is None:
             return False  # stamped on this response
-        if now - _seconds(started, 0) > settings.SESSION_MAX_AGE_SECONDS:
+        if now - _seconds(started) > settings.SESSION_MAX_AGE_SECONDS:
             return True
-        return seen is not None and now - _seconds(seen, 0) > settings.SESSION_IDLE_SECONDS
+        return seen is not None and now - _seconds(seen) > settings.SESSION_IDLE_SECONDS
 
 
-def _seconds(value, malformed: float) -> float:
+def _seconds(value) -> float:
     try:
         return float(value)
     except (TypeError, ValueError):
-        return malformed  # a tampered stamp counts as long ago: the session ends
+        return 0.0  # a tampered stamp counts as long ago: the session ends
 
 
 def stamp_login_time(sender, request, user, **kwargs):

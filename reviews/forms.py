@@ -14,7 +14,7 @@ from reviews.queues import ACTION_LABELS, Action, Queue
 from reviews.services import MeetingSpec
 
 MAX_VOTES = 999
-VOTE_COUNT = re.compile(r"[0-9]{1,3}")
+VOTE_COUNT = re.compile(rf"[0-9]{{1,{len(str(MAX_VOTES))}}}")  # 0 … MAX_VOTES, checked below too
 TALLY_KINDS = ("yes", "no", "abstain")
 
 
@@ -124,7 +124,7 @@ class DecisionForm(forms.Form):
             raw = [self.data.get(f"{k}_{pk}", "").strip() for k in TALLY_KINDS]
             if not any(raw):
                 blank.append(pk)
-            elif all(VOTE_COUNT.fullmatch(v or "0") for v in raw):
+            elif all(VOTE_COUNT.fullmatch(v or "0") and int(v or 0) <= MAX_VOTES for v in raw):
                 votes[pk] = VoteFacts(**{k: int(v or 0) for k, v in zip(TALLY_KINDS, raw, strict=True)})
             else:
                 unreadable = True

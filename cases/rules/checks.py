@@ -25,8 +25,8 @@ def _name(code: str) -> str:
 
 def _missed(a: Attempt, code: str) -> dt.date | None:
     """The date of the table entry `code` enforces on this step, when the attempt misses it."""
-    deadline = deadlines.rule(code, a.step.code)
-    if a.rule_set not in deadline.rule_sets:
+    deadline = next((d for d in deadlines.for_step(a.step.code) if d.code == code), None)
+    if deadline is None or a.rule_set not in deadline.rule_sets:
         return None
     day = deadlines.bound(deadline, a.case)
     return day if day is not None and deadline.missed_by(a.on, day) else None
@@ -220,6 +220,8 @@ def check_optional_vote(a: Attempt) -> list[Finding]:
 def check_conversion_meeting(a: Attempt) -> list[Finding]:
     resolution = steps.resolution_of(a.data)
     found = []
+    if resolution == steps.Resolution.CANCEL and not a.note.strip():
+        found.append(_f(a, "E10", "支部大会决议取消预备党员资格须记录理由（严重违纪等情形），请在说明中填写"))
     if resolution in (steps.Resolution.CONVERT, steps.Resolution.EXTEND) and (end := _missed(a, "E10")):
         found.append(_f(a, "E10", f"预备期未满：最早可于 {end} 讨论转正", end))
     if resolution == steps.Resolution.EXTEND:
@@ -233,9 +235,8 @@ def check_conversion_meeting(a: Attempt) -> list[Finding]:
 
 def check_approval_deadline(a: Attempt) -> list[Finding]:
     met = a.case.done.get(deadlines.rule("W03", a.step.code).after)
-    has_limit = bool(deadlines.for_step(a.step.code, deadlines.Kind.LIMIT))
     found = []
-    if has_limit and (hard := _missed(a, "E12")):
+    if hard := _missed(a, "E12"):
         found.append(_f(a, "E12", f"支部大会（{met}）通过后审批最长不得超过六个月：应于 {hard} 前审批", hard))
     elif due := _missed(a, "W03"):
         special = "，特殊情况须说明理由" if a.step.code == "admission_approval" else ""

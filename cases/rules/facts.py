@@ -129,6 +129,7 @@ class Attempt:
     meeting: MeetingFacts | None = None
     vote: VoteFacts | None = None
     data: dict = field(default_factory=dict)
+    note: str = ""  # the 说明 recorded with the step (a cancellation's reason, E10)
     is_2026_date: object = None  # callable(date) -> bool, to judge other steps' rule sets
     workdays_between: object = None  # callable(start, end) -> int (inclusive)
     # Backfilled from an import: what a tally must be then is cases.rules.tally's policy.

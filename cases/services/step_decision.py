@@ -265,6 +265,7 @@ def build_attempt(
         meeting=MeetingFacts(meeting.entitled, meeting.present, given.on) if meeting else None,
         vote=given.vote,
         data=given.data,
+        note=given.note or "",
         is_2026_date=rules.is_2026,
         workdays_between=rules.calendar.count,
         historical=historical,

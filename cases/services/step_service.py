@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from cases import steps
 from cases.context import RuleContext
-from cases.models import Case, StepRecord, Submission, SubmissionStatus
-from cases.permissions import step_answer
+from cases.models import Case, StepRecord, SubmissionStatus
+from cases.permissions import pending_report, pending_reports, step_answer
 from cases.services.actors import as_actor, granted
 from cases.services.events import record_event
 from cases.services.recorded_people import save_people
@@ -19,7 +19,6 @@ from cases.services.step_decision import (
     StepInput,
     StepWrite,
     decide_step,
-    refuse_if_recorded,
 )
 from cases.services.summary import refresh_summary
 
@@ -29,25 +28,16 @@ def lock_case(case: Case) -> Case:
     return case
 
 
-def _pending_submission(case: Case, step: steps.Step) -> Submission | None:
-    target = steps.SUBMISSION_TARGET.get(step.code)
-    if target is None:
-        return None
-    return Submission.objects.filter(case=case, step=target, status=SubmissionStatus.PENDING).first()
-
-
 @transaction.atomic
 def perform_step(*, case: Case, step_code: str, given: StepInput, actor) -> StepRecord:
     actor = as_actor(actor)
     step = steps.get(step_code)
     lock_case(case)
     state = CaseState.load(case)
-    refuse_if_recorded(state, step)
-
-    waiting = _pending_submission(case, step) if step.submitted else None
+    # The report the step answers, found as the policy finds it (the page's gate reads the same).
+    waiting = pending_report(pending_reports(case), step.code) if step.submitted else None
     # The policy's answer: where the report waits, in the step's role (E13 is left to the rules).
     grant = granted(step_answer(actor.user, case, step, waiting))
-    submission = waiting
 
     rules = RuleContext.current()
     decision = decide_step(
@@ -58,10 +48,10 @@ def perform_step(*, case: Case, step_code: str, given: StepInput, actor) -> Step
     state.take(write)
     given.meeting = write.meeting
     save_write(write)
-    if submission is not None and step.code == steps.SUBMISSION_TARGET[step.code]:
-        submission.status = SubmissionStatus.DONE
-        submission.closed_at = timezone.now()
-        submission.save(update_fields=["status", "closed_at"])
+    if waiting is not None and step.code == steps.SUBMISSION_TARGET[step.code]:
+        waiting.status = SubmissionStatus.DONE
+        waiting.closed_at = timezone.now()
+        waiting.save(update_fields=["status", "closed_at"])
 
     refresh_summary(case, actor.user, reason=f"办理：{step.name}", rules=rules, facts=state.facts)
     record_event(case=case, actor=actor, **write.event)

@@ -185,6 +185,8 @@ ID_LOOKUP_RATES = env.list("ID_LOOKUP_RATES", default=["10/m", "200/d"])
 # An import's check tells for each row whether its number is registered: uploads per user.
 IMPORT_UPLOAD_RATES = env.list("IMPORT_UPLOAD_RATES", default=["20/h", "60/d"])
 RATELIMIT_VIEW = "cases.views.throttle.ratelimited"
+if max(len(ID_LOOKUP_RATES), len(IMPORT_UPLOAD_RATES)) > 3:  # cases/views/throttle.py has three slots
+    raise ImproperlyConfigured("ID_LOOKUP_RATES / IMPORT_UPLOAD_RATES: at most three rates each")
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -60,10 +60,10 @@ def build_context(*, user=None, default_branch=None, id_numbers=(), today=None) 
 
 def importable_branch_ids(user, branches=None) -> set[int]:
     """Branches covered by the user's 党支部书记 or 党委组织委员 grants (superusers hold none)."""
-    prefixes = {g.org.path for g in role_grants(user) if g.role in IMPORT_ROLES}
+    grants = [g for g in role_grants(user) if g.role in IMPORT_ROLES]
     if branches is None:
         branches = Organization.objects.filter(kind=OrgKind.BRANCH)
-    return {b.pk for b in branches if any(b.path.startswith(p) for p in prefixes)}
+    return {b.pk for b in branches if any(g.covers(b) for g in grants)}
 
 
 def _branch_index(branches: list[Organization]) -> dict[str, list[Organization]]:

@@ -24,7 +24,7 @@ DESK_NAME = re.compile(r"[\"']reviews[/:]")  # a quoted template path or URL nam
 def own_registry(monkeypatch):
     """A registry with only what the test registers, restored afterwards."""
     monkeypatch.setattr(panels, "_panels", {panels.CASE_PAGE: [], panels.DASHBOARD: []})
-    monkeypatch.setattr(panels, "_queue_home", [])
+    monkeypatch.setattr(panels, "_queue_home", None)
 
 
 def test_it_names_no_template_or_url_of_the_desk():

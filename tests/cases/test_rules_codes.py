@@ -424,8 +424,10 @@ def test_it_blocks_the_conversion_meeting_the_day_before_the_probation_end():
 
 
 def test_it_allows_a_cancellation_before_the_probation_end_but_not_an_extension():
-    cancel = attempt("conversion_meeting", d(2022, 5, 19), data={"resolution": "cancel"})
+    cancel = attempt("conversion_meeting", d(2022, 5, 19), data={"resolution": "cancel"}, note="严重违纪")
     assert evaluate(cancel) == []
+    unexplained = attempt("conversion_meeting", d(2022, 5, 19), data={"resolution": "cancel"})
+    finding(unexplained, "E10", "须记录理由")
     extend = {"resolution": "extend", "extension_months": 6}
     assert "E10" in codes(attempt("conversion_meeting", d(2022, 5, 19), data=extend))
 
