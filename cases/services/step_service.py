@@ -19,6 +19,7 @@ from cases.services.step_decision import (
     StepInput,
     StepWrite,
     decide_step,
+    refuse_if_recorded,
 )
 from cases.services.summary import refresh_summary
 
@@ -34,6 +35,8 @@ def perform_step(*, case: Case, step_code: str, given: StepInput, actor) -> Step
     step = steps.get(step_code)
     lock_case(case)
     state = CaseState.load(case)
+    # First: a double submit must hear that the step is recorded, not that its report is gone.
+    refuse_if_recorded(state, step)
     # The report the step answers, found as the policy finds it (the page's gate reads the same).
     waiting = pending_report(pending_reports(case), step.code) if step.submitted else None
     # The policy's answer: where the report waits, in the step's role (E13 is left to the rules).
