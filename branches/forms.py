@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib.auth.forms import PasswordChangeForm
 
-from cases.forms import StyledForm
+from cases.web import StyledForm
 
 
 class OwnPasswordChangeForm(StyledForm, PasswordChangeForm):

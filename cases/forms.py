@@ -13,27 +13,11 @@ from cases.rules import MeetingFacts, PublicityFacts, ReturnFacts, VoteFacts
 from cases.rules.checks import identity_findings
 from cases.services import NewMeeting, StepInput
 from cases.text import validate_single_line
-from cases.web import count_field, date_field
+from cases.web import StyledForm, count_field, date_field
 from config.converters import object_id
 
 NAME_PATTERN = re.compile(r"^[\u3400-\u9fffA-Za-z·• \u3000]{1,50}$")  # spaces, never line breaks
 ONE_LINE = [validate_single_line]  # cases/text.py: no line breaks, tabs or invisible characters
-
-
-class StyledForm(forms.Form):
-    """Bootstrap classes on every widget, so templates render fields uniformly."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.style_widgets()
-
-    def style_widgets(self):
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.HiddenInput):
-                continue
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
 def clean_person_name(value: str) -> str:
@@ -397,13 +381,23 @@ class OutcomeForm(StyledForm):
 
 
 class TransferForm(StyledForm):
+    """组织关系转出: to any other 党支部 (the receiving branch need not be in the user's scope). The
+    branches are read only when the form is shown or posted, never with the case page."""
+
     to_branch = forms.ModelChoiceField(
         label="转入党支部",
-        queryset=Organization.objects.filter(kind=OrgKind.BRANCH),
-        error_messages={"required": "请选择转入党支部"},
+        queryset=Organization.objects.none(),
+        empty_label="请选择转入党支部",
+        error_messages={"required": "请选择转入党支部", "invalid_choice": "所选党支部不存在，请重新选择"},
     )
     on = date_field("转出日期")
     reason = forms.CharField(label="转出原因", max_length=500, error_messages={"required": "请填写转出原因"})
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_branch"].queryset = (
+            Organization.objects.filter(kind=OrgKind.BRANCH).exclude(pk=case.branch_id).order_by("path")
+        )
 
 
 class ReasonForm(StyledForm):

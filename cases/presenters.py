@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from branches.models import Organization, OrgKind
 from branches.selectors import review_chain
 from cases import permissions, selectors, standing, steps
 from cases.context import RuleContext, case_facts
@@ -87,11 +86,6 @@ def case_page(case, user, today: dt.date | None = None) -> dict:
         ],
         "masked_id": mask(person.id_number),
         "may": {act: may[act] for act in permissions.CASE_ACTS},
-        "transfer_branches": list(
-            Organization.objects.filter(kind=OrgKind.BRANCH).exclude(pk=case.branch_id).only("pk", "name")
-        )
-        if may[Act.TRANSFER]
-        else [],
         "events": events,
         "loose_materials": materials_by_step.get("", []),
         "publicities": publicities,

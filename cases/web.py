@@ -1,6 +1,7 @@
-"""The web pieces the case file's views and forms share with the apps built on it (the desk): who
-acts from which address, pages of a list, and the date and count fields every form takes. Public
-on purpose: other apps import this module, never cases.views or cases.forms."""
+"""The web pieces the case file's views and forms share with the other apps (the desk, imports, the
+account pages): who acts from which address, pages of a list, the styled form every form starts
+from, and the date and count fields every form takes. Public on purpose: other apps import this
+module, never cases.views or cases.forms."""
 
 from django import forms
 from django.conf import settings
@@ -77,3 +78,19 @@ def count_field(label, required=True, max_value=9999, initial=None):
             "required": f"请填写{label}",
         },
     )
+
+
+class StyledForm(forms.Form):
+    """Bootstrap classes on every widget, so templates render fields uniformly."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_widgets()
+
+    def style_widgets(self):
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.HiddenInput):
+                continue
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()

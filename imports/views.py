@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from cases.case_list import case_filters, render_case_list
 from cases.services.actors import may_import
-from cases.views.lists import case_filters, render_case_list
 from cases.views.throttle import limit_import_uploads
 from cases.web import client_ip
 from imports import exports, importer

@@ -6,9 +6,9 @@ read only to say *whether* something changed — never what it changed to: a per
 corrected or a decision withdrawn since the letter stays with the case file, out of a page that
 anyone holding the code can open."""
 
-import hashlib
 from dataclasses import dataclass
 
+from cases.digests import sha256_of
 from reviews import snapshots
 from reviews.models import Letter, LetterStatus
 
@@ -37,7 +37,7 @@ def file_state(letter: Letter) -> str:
         return "pending"
     try:
         with letter.pdf.open("rb") as handle:
-            digest = hashlib.sha256(handle.read()).hexdigest()
+            digest = sha256_of(handle)
     except (FileNotFoundError, OSError):
         return "missing"
     return "intact" if digest == letter.sha256 else "altered"

@@ -10,11 +10,11 @@ import zlib
 from pathlib import Path
 
 from cases.backup import BackupError
+from cases.digests import sha256_of
 
 FORMAT = 1
 MANIFEST = "manifest.json"
 MEDIA = "media"
-CHUNK = 1024 * 1024
 
 
 class _Hashing:
@@ -27,14 +27,6 @@ class _Hashing:
         data = self.stream.read(size)
         self.sha256.update(data)
         return data
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        while chunk := stream.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def media_files(root: Path) -> list[str]:

@@ -16,6 +16,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 
 from cases.backup import BackupError, archive, database, inventory
+from cases.digests import sha256_of
 from cases.services.events import verify_all_chains
 
 # What the report counts, by model.
@@ -126,4 +127,4 @@ def broken_chains() -> dict[int, list[int]]:
 
 
 def _same(path: Path, sha256: str) -> bool:
-    return path.is_file() and archive.sha256_of(path) == sha256
+    return path.is_file() and sha256_of(path) == sha256

@@ -6,13 +6,13 @@ The one validator of every scan upload path (records.upload_material, meetings.b
 request whose body is too big never gets this far (config/upload_limit.py refuses it unread).
 """
 
-import hashlib
 import warnings
 
 from django.conf import settings
 from PIL import Image
 from pypdf import PdfReader
 
+from cases.digests import sha256_of
 from cases.services.errors import InvalidInput
 
 ALLOWED_UPLOADS = {".pdf": b"%PDF-", ".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff"}
@@ -40,12 +40,7 @@ def validate_upload(upload) -> str:
         _open_pdf(upload, name)
     else:
         _decode_image(upload, name)
-    upload.seek(0)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
+    return sha256_of(upload)
 
 
 def _open_pdf(upload, name: str) -> None:

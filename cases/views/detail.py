@@ -274,20 +274,23 @@ def outcome(request, pk):
     return _done(request, case, "已登记。")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")  # the same address answers htmx with a partial
 def transfer(request, pk):
+    """The transfer form (its own page, or swapped into the case page) and the transfer itself."""
     case = _visible_case(request, pk)
-    form = forms.TransferForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
-        return redirect(case)
-    try:
-        new = services.transfer_case(case=case, actor=actor_for(request), **form.cleaned_data)
-    except (services.StepNotAllowed, services.InvalidInput) as exc:
-        messages.error(request, str(exc))
-        return redirect(case)
-    messages.success(request, f"已转出至{new.branch.name}。")
-    return redirect(case)
+    _gate(permissions.act_answer(request.user, case, permissions.Act.TRANSFER))
+    form = forms.TransferForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.transfer_case(case=case, actor=actor_for(request), **form.cleaned_data)
+        except (services.StepNotAllowed, services.InvalidInput) as exc:
+            form.add_error(None, str(exc))
+        else:
+            return _done(request, case, f"已转出至{new.branch.name}。")
+    context = {"case": case, "form": form, "title": f"组织关系转出：{case.person.name}"}
+    template = "cases/transfer_form.html#form" if request.htmx else "cases/transfer_form.html"
+    return render(request, template, context)
 
 
 @require_POST

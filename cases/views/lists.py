@@ -7,13 +7,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from branches.models import Role
-from branches.permissions import has_role
 from cases import panels, selectors
-from cases.filters import CaseFilterSet
+from cases.case_list import case_filters, render_case_list
 from cases.models import Stage
-from cases.views.rows import ROW_FIELDS, case_rows
-from cases.web import paginate
 
 
 @require_GET
@@ -33,33 +29,6 @@ def dashboard(request):
         "panels": panels.render(panels.DASHBOARD, request),
     }
     return render(request, "cases/dashboard.html", context)
-
-
-def case_filters(request) -> CaseFilterSet:
-    """The case list's filters over the user's cases: the page, its htmx rows and its export read them."""
-    user = request.user
-    return CaseFilterSet(
-        request.GET,
-        selectors.case_list(user),
-        branches=selectors.visible_branches(user),
-        today=timezone.localdate(),
-    )
-
-
-def render_case_list(request, filters: CaseFilterSet, *, status: int = 200):
-    """The list as the filters leave it; invalid filters leave it empty and say why."""
-    qs = filters.qs
-    page = paginate(request, qs.values(*ROW_FIELDS), count_from=qs.select_related(None))
-    context = {
-        "page": page,
-        "rows": case_rows(page, filters.today),
-        "filters": filters,
-        "form": filters.form,
-        "query": filters.query(),
-        "can_create": has_role(request.user, Role.BRANCH_SECRETARY),
-    }
-    template = "cases/case_list.html#rows" if request.htmx else "cases/case_list.html"
-    return render(request, template, context, status=status)
 
 
 @require_GET

@@ -10,7 +10,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from imports.importer.batches import StoredFile, new_batch, run_check, run_import, sha256_of
+from cases.digests import sha256_of
+from imports.importer.batches import StoredFile, new_batch, run_check, run_import
 from imports.importer.progress import BatchProgress, alive_until
 from imports.importer.reader import UnreadableFile
 from imports.models import IMPORT_IN_PROGRESS, ImportBatch, ImportMode, ImportStatus

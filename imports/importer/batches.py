@@ -3,7 +3,6 @@
 the stored file by the batch id; the client never sends the data again. The browser's runs go
 through a worker (imports.importer.background); the command line runs them here and now."""
 
-import hashlib
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from cases.digests import sha256_of
 from imports.importer import limits
 from imports.importer.pipeline import CheckResult, check_file
 from imports.importer.progress import BatchProgress
@@ -45,24 +45,19 @@ def store_upload(upload) -> StoredFile:
     within = limits.current()
     if upload.size > within.file_bytes:
         raise within.file_too_big(upload.size)
-    digest = hashlib.sha256()
     with tempfile.NamedTemporaryFile(dir=import_dir(), suffix=".part", delete=False) as temp:
         for chunk in upload.chunks():
-            digest.update(chunk)
             temp.write(chunk)
-    target = import_dir() / f"{digest.hexdigest()}.xlsx"
+    digest = sha256_of(temp.name)
+    target = import_dir() / f"{digest}.xlsx"
     Path(temp.name).replace(target)
-    return StoredFile(target, name[:255], upload.size, digest.hexdigest())
+    return StoredFile(target, name[:255], upload.size, digest)
 
 
 def store_path(path: str | Path) -> StoredFile:
     """A file named on the command line: hashed in place, not copied."""
     path = Path(path)
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return StoredFile(path, path.name[:255], path.stat().st_size, digest.hexdigest())
+    return StoredFile(path, path.name[:255], path.stat().st_size, sha256_of(path))
 
 
 def new_batch(
@@ -187,7 +182,3 @@ def run_import(
         error = f"第{written.aborted.row}行写入被拒绝，整批已回滚"
         return _finish(batch, result, ImportStatus.FAILED, error), result
     return _finish(batch, result, ImportStatus.IMPORTED), result
-
-
-def sha256_of(path: Path) -> str:
-    return store_path(path).sha256

@@ -89,11 +89,10 @@ def queue(request, slug):
 
 def _item_page(request, queue, pk, form=None):
     filters = _filters(request, queue)
-    rows = _rows(request, queue, filters.qs)
+    # Outside the current filters (or the filters invalid): navigate the whole queue instead.
+    within = filters.qs if filters.qs.filter(pk=pk).exists() else filters.queryset
+    rows = _rows(request, queue, within)
     before, after, position = selectors.neighbours(rows, pk)
-    if not position:  # outside the current filters: navigate the whole queue instead
-        rows = _rows(request, queue, filters.queryset)
-        before, after, position = selectors.neighbours(rows, pk)
     if not position:
         decided = None if queue.by_case else selectors.submission_visible_to(request.user, pk)
         if decided is not None:

@@ -25,8 +25,8 @@ pytestmark = pytest.mark.django_db
 # Measured ceilings (session, user, grants, scope, then the page's own reads).
 LIST_QUERIES = {"secretary": 8, "officer": 8, "auditor": 8}
 DASHBOARD_QUERIES = {"secretary": 9, "officer": 14, "auditor": 10}  # + the desk queue counts
-# + transfer branches for the branch; + the person's cases (whose edits the field history may show)
-DETAIL_QUERIES = {"secretary": 20, "officer": 19, "auditor": 19}
+# + the person's cases (whose edits the field history may show)
+DETAIL_QUERIES = {"secretary": 19, "officer": 19, "auditor": 19}
 
 
 def queries(client, url: str, **headers) -> list[str]:
@@ -104,7 +104,6 @@ def test_the_case_page_does_not_grow_with_steps_events_or_materials(
     small = {who: personas_logged_in(who, early.get_absolute_url()) for who in DETAIL_QUERIES}
     large = {who: personas_logged_in(who, done.get_absolute_url()) for who in DETAIL_QUERIES}
     for who in DETAIL_QUERIES:
-        # An open case also lists the branches it may be transferred to (the secretary's form).
         ceiling = DETAIL_QUERIES[who]
         assert len(small[who]) <= ceiling and len(large[who]) <= ceiling, (
             who,

@@ -11,8 +11,9 @@ from contextlib import nullcontext
 import pytest
 from django.urls import reverse
 
+from branches.models import Organization
 from cases import services
-from cases.models import CaseEvent, Material, Publicity, SensitiveAccess, StepRecord, Submission
+from cases.models import Case, CaseEvent, Material, Publicity, SensitiveAccess, StepRecord, Submission
 from demo.journey import Crew, advance
 from tests import factories as f
 
@@ -143,6 +144,26 @@ ACTIONS = [
         },
         {"secretary"},
         lambda c, u: Publicity.objects.filter(case=c, start_on=dt.date(2024, 5, 1)).count(),
+    ),
+    (
+        "transfer form",
+        "get",
+        lambda c: reverse("cases:transfer", args=[c.pk]),
+        None,
+        {"secretary"},
+        page_shows("组织关系转出", 'name="to_branch"', "社区第二党支部"),
+    ),
+    (
+        "transfer",
+        "post",
+        lambda c: reverse("cases:transfer", args=[c.pk]),
+        lambda: {
+            "to_branch": Organization.objects.get(code="CG02").pk,
+            "on": "2023-03-01",
+            "reason": "工作调动",
+        },
+        {"secretary"},
+        lambda c, u: Case.objects.filter(transferred_from=c).count(),
     ),
 ]
 

@@ -6,6 +6,8 @@ with nothing listed, never dropped or a 500."""
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.models import StepRecord
@@ -118,3 +120,23 @@ def test_the_letter_list_shows_an_invalid_filter_as_an_error_and_lists_nothing(
     assert list(response.context["page"].object_list) == []
     assert error in response.content.decode()
     assert Letter.objects.count() == 1  # listed as nothing, not lost
+
+
+def test_an_item_outside_the_filters_costs_no_more_queries_than_one_inside(
+    client, county, officer, two_branches
+):
+    here, _ = two_branches
+    client.force_login(officer)
+    [row] = [
+        r
+        for r in selectors.queue_rows(officer, BY_SLUG["activist_filing"], today=dt.date.today())
+        if r.case == here
+    ]
+    url = reverse("reviews:item", args=["activist_filing", row.pk])
+    counted = {}
+    for label, query in (("inside", {"branch": county.branch.pk}), ("outside", {"since": "2030-01-01"})):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url, query)
+        assert response.status_code == 200 and response.context["row"].pk == row.pk
+        counted[label] = len(ctx.captured_queries)
+    assert counted["outside"] == counted["inside"]  # the rows are built once, of the whole queue

@@ -50,3 +50,14 @@ def test_it_offers_no_one_outside_the_branch_a_report_on_the_page_or_the_desk(re
     for user in (outsider, officer_b):
         assert not inbox_for(user).exists()
         assert not any(queue_items(user, q).exists() for q in BY_SLUG.values() if not q.by_case)
+
+
+def test_the_branch_reads_the_return_reason_as_written_without_a_doubled_full_stop(
+    reported, reviewer, secretary_under_reviewer, client
+):
+    submission, _ = reported
+    services.return_submission(submission=submission, actor=reviewer, reason="缺少团组织推优表。")
+    client.force_login(secretary_under_reviewer)
+    page = client.get(submission.case.get_absolute_url()).content.decode()
+    assert "退回理由：缺少团组织推优表。" in page
+    assert "。。" not in page
