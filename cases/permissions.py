@@ -50,8 +50,16 @@ ACT_ROLES: dict[Act, tuple[Role, ...]] = {
 }
 REPORT_ACTS = (Act.FORWARD, Act.RETURN)  # on one pending report: submission_answer
 CASE_ACTS = tuple(act for act in Act if act not in REPORT_ACTS)  # on the case: act_answer
-# A material (e.g. the withdrawal letter) may still be filed, and the number read, once a file is closed.
-OPEN_FILE_ONLY = {Act.EDIT, Act.SUBMIT, Act.PUBLICITY, Act.CLOSE, Act.REJECT, Act.TRANSFER}
+# What a closed file refuses, in the words of the refusal. A material (e.g. the withdrawal letter)
+# may still be filed, and the number read, once a file is closed.
+OPEN_FILE_ONLY = {
+    Act.EDIT: "人员信息不能再修改",
+    Act.SUBMIT: "不能报送",
+    Act.PUBLICITY: "不能登记公示",
+    Act.CLOSE: "不能再登记结果",
+    Act.REJECT: "不能再登记结果",
+    Act.TRANSFER: "不能转出",
+}
 
 NO_ROLE = "您的角色无权办理此事项。"
 NOT_HERE = "该报送不在本组织办理。"
@@ -100,7 +108,9 @@ def act_answer(user, case: Case, act: Act) -> Answer:
     if grant is None:
         return Refused(NO_ROLE, Why.ROLE)
     if act in OPEN_FILE_ONLY and not case.is_open:
-        return Refused(f"案例已结束（{case.get_outcome_display()}）", Why.CLOSED, grant)
+        return Refused(
+            f"案例已结束（{case.get_outcome_display()}），{OPEN_FILE_ONLY[act]}", Why.CLOSED, grant
+        )
     return Allowed(grant)
 
 

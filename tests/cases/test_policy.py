@@ -160,3 +160,45 @@ def test_the_other_acts_answer_as_their_services_do(county, case, secretary, off
         services.record_publicity(
             case=case, start_on=dt.date(2023, 3, 2), end_on=dt.date(2023, 3, 9), actor=secretary
         )
+
+
+def _closed_file_writes(case, county, on):
+    """Each OPEN_FILE_ONLY act's service, called as the branch would call it."""
+    return {
+        Act.EDIT: lambda user: services.update_person(
+            case=case, changes={"phone": "13900000000"}, actor=user
+        ),
+        Act.SUBMIT: lambda user: services.submit(case=case, step_code="activist_filing", on=on, actor=user),
+        Act.PUBLICITY: lambda user: services.record_publicity(
+            case=case, start_on=on, end_on=on + dt.timedelta(days=7), actor=user
+        ),
+        Act.CLOSE: lambda user: services.close_case(
+            case=case, outcome="deactivated", on=on, reason="再次登记", actor=user
+        ),
+        Act.REJECT: lambda user: services.close_case(
+            case=case, outcome="admission_rejected", on=on, reason="再次登记", actor=user
+        ),
+        Act.TRANSFER: lambda user: services.transfer_case(
+            case=case, to_branch=county.branch_under_reviewer, on=on, reason="工作调动", actor=user
+        ),
+    }
+
+
+def test_a_closed_file_is_refused_by_every_service_in_the_policy_s_own_words(
+    county, case, secretary, officer, unchanged
+):
+    services.close_case(
+        case=case, outcome="withdrawn", on=dt.date(2023, 3, 1), reason="本人撤回", actor=secretary
+    )
+    on = dt.date(2023, 3, 2)
+    writes = _closed_file_writes(case, county, on)
+    assert set(writes) == set(permissions.OPEN_FILE_ONLY)  # every act a closed file refuses is tried
+    for act, write in writes.items():
+        answer = permissions.act_answer(secretary, case, act)
+        assert not answer and answer.why == Why.CLOSED and answer.reason.startswith("案例已结束（本人撤回）")
+        with unchanged(case), pytest.raises(StepNotAllowed) as refused:
+            write(secretary)
+        assert str(refused.value) == answer.reason, act
+    # Without the role, the answer is "never here" whether or not the file is open: a 403.
+    with unchanged(case), pytest.raises(PermissionDenied):
+        writes[Act.TRANSFER](officer)
