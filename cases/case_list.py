@@ -5,8 +5,6 @@ so a list and its export never parse their filters twice."""
 from django.shortcuts import render
 from django.utils import timezone
 
-from branches.models import Role
-from branches.permissions import has_role
 from cases import selectors
 from cases.filters import CaseFilterSet
 from cases.views.rows import ROW_FIELDS, case_rows
@@ -34,7 +32,7 @@ def render_case_list(request, filters: CaseFilterSet, *, status: int = 200):
         "filters": filters,
         "form": filters.form,
         "query": filters.query(),
-        "can_create": has_role(request.user, Role.BRANCH_SECRETARY),
+        "can_create": bool(selectors.opening_branches(request.user)),
     }
     template = "cases/case_list.html#rows" if request.htmx else "cases/case_list.html"
     return render(request, template, context, status=status)

@@ -1,5 +1,8 @@
 """May this user do this here? The one answer the case page's buttons, the view gates, the desk,
-the inbox and the services read (whether the case is visible at all is cases_visible_to).
+the inbox and the services read (whether the case is visible at all is cases_visible_to): an act on
+a case, a step, a pending report, and — before any case — opening one at a branch (or backfilling
+its history by import), recording a meeting of a body, issuing a letter to a branch and working a
+desk queue.
 
 An answer is `Allowed(grant)` — the role and organization the service will act in — or
 `Refused(reason, why)`. It is built on the grant resolution the services use
@@ -61,8 +64,26 @@ OPEN_FILE_ONLY = {
     Act.TRANSFER: "不能转出",
 }
 
+# Who opens a case at a branch (登记入党申请); who backfills a branch's history by import (every
+# step, as the branch and its committee did then).
+OPEN_ROLES = (B,)
+IMPORT_ROLES = (B, C)
+# Who records a meeting of each body (a 党委会 can then decide several cases).
+MEETING_ROLES = {
+    steps.Body.BRANCH_COMMITTEE: (B,),
+    steps.Body.BRANCH_ASSEMBLY: (B,),
+    steps.Body.PARTY_COMMITTEE: (C,),
+}
+# Who issues the letters answering a branch (批复, 回执), renders them again, and is recorded on them.
+LETTER_ROLES = (C,)
+
 NO_ROLE = "您的角色无权办理此事项。"
 NOT_HERE = "该报送不在本组织办理。"
+NO_OPENING = "只有本党支部书记可以在本支部新建案例。"
+NO_IMPORT = "只有党支部书记（组织委员）和党委组织委员可以导入。"
+NO_MEETING = "您无权为该组织登记会议。"
+NO_LETTER = "只有该党支部上级党委的组织委员可以办理其发文。"
+NO_QUEUE = "您没有办理该队列事项的职责。"
 
 
 class Why(StrEnum):
@@ -176,6 +197,44 @@ def allowed_actions(user, case: Case, submissions: list[Submission] | None = Non
         for act in REPORT_ACTS:
             answers[act, submission.step] = submission_answer(user, submission, act)
     return answers
+
+
+def _grant_answer(grant: RoleGrant | None, refusal: str) -> Answer:
+    return Allowed(grant) if grant is not None else Refused(refusal, Why.ROLE)
+
+
+def opening_answer(user, branch: Organization, *, backfill: bool = False) -> Answer:
+    """May the user open a case at `branch` — or, with `backfill`, write its history by import?"""
+    roles = IMPORT_ROLES if backfill else OPEN_ROLES
+    return _grant_answer(acting_grant_for(user, branch, roles), NO_IMPORT if backfill else NO_OPENING)
+
+
+def opening_branches(user, branches) -> list[Organization]:
+    """Of `branches` (those the user sees), where the user may open a case: the case form's choices."""
+    return [branch for branch in branches if opening_answer(user, branch)]
+
+
+def may_import(user) -> bool:
+    """Whether the user backfills any branch by import (which branches: opening_answer)."""
+    return any(g.role in IMPORT_ROLES for g in role_grants(user))
+
+
+def meeting_answer(user, org: Organization, body: str) -> Answer:
+    """May the user record a meeting of `body` held by `org`? Held on `org` itself first."""
+    grant = acting_grant_for(user, org, MEETING_ROLES[steps.Body(body)], prefer=org.pk)
+    return _grant_answer(grant, NO_MEETING)
+
+
+def letter_answer(user, addressee: Organization) -> Answer:
+    """May the user issue (or render again) a letter answering the branch `addressee`?"""
+    return _grant_answer(acting_grant_for(user, addressee, LETTER_ROLES), NO_LETTER)
+
+
+def queue_answer(user, role: Role, step: steps.Step | None) -> Answer:
+    """May the user work a desk queue of `step` in `role`: is there an organization where they hold
+    it with the authority for the step (E13)? The queue holds what waits at those organizations."""
+    orgs = acting_orgs(user, (role,), step)
+    return Allowed(RoleGrant(role, orgs[0])) if orgs else Refused(NO_QUEUE, Why.ROLE)
 
 
 def acting_orgs(user, roles, step: steps.Step | None = None) -> list[Organization]:

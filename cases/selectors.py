@@ -6,7 +6,7 @@ from django.db.models import BooleanField, Q
 
 from branches.models import Organization, OrgKind
 from branches.selectors import scope_filter
-from cases import steps
+from cases import permissions, steps
 from cases.models import Case, CaseEvent, Material, Publicity, StepRecord, Submission, SubmissionStatus
 from cases.permissions import acting_orgs, report_orgs
 from cases.standing import DERIVED_COLUMNS
@@ -19,6 +19,12 @@ def visible_branches(user) -> list[Organization]:
         cached = list(Organization.objects.filter(scope_filter(user), kind=OrgKind.BRANCH).order_by("path"))
         user._visible_branches = cached
     return cached
+
+
+def opening_branches(user) -> list[Organization]:
+    """The branches in the user's scope where the policy lets them open a case (the case form's
+    choices, and whether the list offers 新建案例)."""
+    return permissions.opening_branches(user, visible_branches(user))
 
 
 def visible_branch_ids(user) -> list[int]:

@@ -1,6 +1,6 @@
 """The navigation's 导入导出 / 导出 link: which of the two a user sees (settings.TEMPLATES context processor)."""
 
-from cases.services.actors import may_import
+from cases.permissions import may_import
 
 
 def imports(request):

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from cases.case_list import case_filters, render_case_list
-from cases.services.actors import may_import
+from cases.permissions import NO_IMPORT, may_import
 from cases.views.throttle import limit_import_uploads
 from cases.web import client_ip
 from imports import exports, importer
@@ -32,7 +32,7 @@ ROWS_PER_PAGE = 100
 
 def _require_importer(request) -> None:
     if not may_import(request.user):
-        raise PermissionDenied("只有党支部书记（组织委员）和党委组织委员可以导入。")
+        raise PermissionDenied(NO_IMPORT)
 
 
 def _xlsx(stream, filename: str) -> FileResponse:

@@ -115,7 +115,3 @@ QUEUES: tuple[Queue, ...] = (
 )
 
 BY_SLUG: dict[str, Queue] = {q.slug: q for q in QUEUES}
-
-
-def queues_for_roles(roles: set[Role]) -> list[Queue]:
-    return [q for q in QUEUES if q.role in roles]

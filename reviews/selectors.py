@@ -9,11 +9,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from branches.models import Organization, Role
-from branches.permissions import role_grants
 from branches.selectors import scope_filter
-from cases import steps
+from cases import permissions, steps
 from cases.models import Case, Meeting, StepRecord, Submission, Vote
-from cases.permissions import acting_orgs
+from cases.permissions import Answer, acting_orgs
 from cases.rules import deadlines
 from cases.selectors import cases_visible_to, filings_due_for, reports_waiting
 from reviews.models import Letter, LetterEntry
@@ -63,8 +62,14 @@ class QueueRow:
         return meeting.data.get("extension_months") if meeting else None
 
 
-def user_roles(user) -> set[Role]:
-    return {g.role for g in role_grants(user)}
+def queue_answer(user, queue: Queue) -> Answer:
+    """May the user work `queue`? The policy's answer for its role and step (cases.permissions)."""
+    return permissions.queue_answer(user, queue.role, steps.get(queue.step) if queue.step else None)
+
+
+def queues_for(user) -> list[Queue]:
+    """The queues of the user's desk, in desk order."""
+    return [queue for queue in QUEUES if queue_answer(user, queue)]
 
 
 def committees_of(user) -> list[Organization]:
@@ -135,11 +140,8 @@ def _attach_letters(rows: list[QueueRow]) -> None:
 def queue_counts(user, today: dt.date) -> list[tuple[Queue, int, int]]:
     """(queue, items, overdue items) for each queue the user works — counted in the database, so
     the 工作台 stays fast however long the queues grow."""
-    roles = user_roles(user)
     counts = []
-    for queue in QUEUES:
-        if queue.role not in roles:
-            continue
+    for queue in queues_for(user):
         items = queue_items(user, queue)
         total = items.count()
         overdue = 0

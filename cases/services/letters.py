@@ -7,14 +7,12 @@ from typing import Protocol
 
 from django.db import transaction
 
-from branches.models import Organization, Role
+from branches.models import Organization
 from cases.models import Case
-from cases.services.actors import acting_grant, as_actor
+from cases.permissions import letter_answer
+from cases.services.actors import as_actor, granted
 from cases.services.events import record_event
 from cases.services.step_service import lock_case
-
-# Who issues letters to a branch, and is recorded on their events.
-LETTER_ROLES = (Role.COMMITTEE_OFFICER,)
 
 
 class IssuedLetter(Protocol):
@@ -25,8 +23,9 @@ class IssuedLetter(Protocol):
 
 
 def require_letter_grant(actor, branch: Organization):
-    """The grant letters to `branch` are issued under; PermissionDenied when the actor has none."""
-    return acting_grant(as_actor(actor).user, branch, LETTER_ROLES)
+    """The grant letters to `branch` are issued under (the policy's letter_answer); PermissionDenied
+    when the actor has none."""
+    return granted(letter_answer(as_actor(actor).user, branch))
 
 
 @transaction.atomic

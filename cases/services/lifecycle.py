@@ -18,9 +18,9 @@ from cases.models import (
     StepRecord,
     SubmissionStatus,
 )
-from cases.permissions import Act, act_answer
+from cases.permissions import Act, act_answer, opening_answer
 from cases.rules.checks import identity_findings
-from cases.services.actors import IMPORT_ROLES, Actor, acting_grant, as_actor, granted
+from cases.services.actors import Actor, as_actor, granted
 from cases.services.errors import InvalidInput, StepNotAllowed, refuse_out_of_range
 from cases.services.events import record_event
 from cases.services.recorded_people import save_people
@@ -45,8 +45,7 @@ def opening_grant(branch: Organization, actor: Actor, authority: Authority = Aut
     """Who may open a case at `branch`: its secretary, or an importer backfilling its history."""
     if branch.kind != OrgKind.BRANCH:
         raise InvalidInput("案例只能建在党支部")
-    roles = IMPORT_ROLES if authority is Authority.BACKFILL else (Role.BRANCH_SECRETARY,)
-    return acting_grant(actor.user, branch, roles)
+    return granted(opening_answer(actor.user, branch, backfill=authority is Authority.BACKFILL))
 
 
 def person_fields(person: dict, *, initials: bool = True) -> dict:

@@ -2,23 +2,15 @@
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from branches.models import Organization, Role
-from branches.permissions import grants_covering
-from cases import steps
+from branches.models import Organization
 from cases.models import Meeting
+from cases.permissions import meeting_answer
 from cases.rules import MeetingFacts
-from cases.services.actors import as_actor
+from cases.services.actors import as_actor, granted
 from cases.services.errors import refuse_out_of_range, refuse_problems
 from cases.services.uploads import validate_upload
-
-BODY_ROLES = {
-    steps.Body.BRANCH_COMMITTEE: Role.BRANCH_SECRETARY,
-    steps.Body.BRANCH_ASSEMBLY: Role.BRANCH_SECRETARY,
-    steps.Body.PARTY_COMMITTEE: Role.COMMITTEE_OFFICER,
-}
 
 
 def build_meeting(
@@ -66,8 +58,7 @@ def record_meeting(
 ) -> Meeting:
     """One record per meeting; a 党委会 record can then decide several cases."""
     actor = as_actor(actor)
-    if not grants_covering(actor.user, org, roles={BODY_ROLES[steps.Body(body)]}):
-        raise PermissionDenied("您无权为该组织登记会议。")
+    granted(meeting_answer(actor.user, org, body))
     return save_meeting(
         org=org,
         body=body,

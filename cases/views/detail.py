@@ -9,9 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from branches.models import Role
-from branches.permissions import has_role, role_grants
-from branches.selectors import branches_visible_to
+from branches.models import Organization
 from cases import forms, panels, permissions, presenters, selectors, services, standing, steps
 from cases.models import Material
 from cases.views.throttle import limit_id_lookups
@@ -49,12 +47,11 @@ def case_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 @limit_id_lookups
 def case_create(request):
-    if not has_role(request.user, Role.BRANCH_SECRETARY):
-        raise PermissionDenied
-    branches = [g.org for g in role_grants(request.user) if g.role == Role.BRANCH_SECRETARY]
+    branches = selectors.opening_branches(request.user)
+    if not branches:
+        raise PermissionDenied(permissions.NO_OPENING)
     form = forms.CaseCreateForm(
-        request.POST or None,
-        branches=branches_visible_to(request.user).filter(pk__in=[b.pk for b in branches]),
+        request.POST or None, branches=Organization.objects.filter(pk__in=[b.pk for b in branches])
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -118,8 +115,12 @@ def step_form(request, pk, code):
     answer = permissions.step_answer(request.user, case, step, waiting)
     _gate(answer)
     body = services.meeting_body(case, step) if step.body else ""
-    # The 党委会 already recorded that may decide: those of the committee the policy lets act.
-    committees = [answer.grant.org] if answer.grant and answer.grant.role == Role.COMMITTEE_OFFICER else []
+    # The 党委会 already recorded that may decide: those of the organization the user acts in, when
+    # the policy lets them record its meetings.
+    acting = answer.grant.org if answer.grant else None
+    committees = (
+        [acting] if body and acting and permissions.meeting_answer(request.user, acting, body) else []
+    )
     form = forms.StepForm(
         request.POST or None,
         request.FILES or None,

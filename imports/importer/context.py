@@ -6,11 +6,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from branches.models import Organization, OrgKind, PartyMember
-from branches.permissions import role_grants
 from cases.context import RuleContext
 from cases.models import Case
+from cases.permissions import opening_answer
 from cases.selectors import cases_visible_to
-from cases.services.actors import IMPORT_ROLES
 
 ID_CHUNK = 500  # stay well under SQLite's limit on query parameters
 
@@ -59,11 +58,11 @@ def build_context(*, user=None, default_branch=None, id_numbers=(), today=None) 
 
 
 def importable_branch_ids(user, branches=None) -> set[int]:
-    """Branches covered by the user's 党支部书记 or 党委组织委员 grants (superusers hold none)."""
-    grants = [g for g in role_grants(user) if g.role in IMPORT_ROLES]
+    """Branches whose history the policy lets the user backfill (cases.permissions.opening_answer:
+    a 党支部书记 or 党委组织委员 grant covering them; superusers hold none)."""
     if branches is None:
         branches = Organization.objects.filter(kind=OrgKind.BRANCH)
-    return {b.pk for b in branches if any(g.covers(b) for g in grants)}
+    return {b.pk for b in branches if opening_answer(user, b, backfill=True)}
 
 
 def _branch_index(branches: list[Organization]) -> dict[str, list[Organization]]:

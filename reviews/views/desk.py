@@ -16,7 +16,7 @@ from config.converters import object_id
 from reviews import selectors, services
 from reviews.filters import queue_filters
 from reviews.forms import DecisionForm
-from reviews.queues import ACTION_LABELS, BY_SLUG, queues_for_roles
+from reviews.queues import ACTION_LABELS, BY_SLUG
 
 RESULTS_KEY = "reviews-results"
 KEEP_RESULTS = 5
@@ -26,8 +26,9 @@ def _queue(request, slug):
     queue = BY_SLUG.get(slug)
     if queue is None:
         raise Http404
-    if queue.role not in selectors.user_roles(request.user):
-        raise PermissionDenied
+    answer = selectors.queue_answer(request.user, queue)
+    if not answer:
+        raise PermissionDenied(answer.reason)
     return queue
 
 
@@ -54,9 +55,8 @@ def _selected(form) -> set[int]:
 
 @require_GET
 def desk(request):
-    queues = queues_for_roles(selectors.user_roles(request.user))
-    if not queues:
-        raise PermissionDenied
+    if not selectors.queues_for(request.user):
+        raise PermissionDenied("您没有审批台的职责。")
     context = {
         "counts": selectors.queue_counts(request.user, timezone.localdate()),
         "recent_letters": selectors.letters_visible_to(request.user).order_by("-created_at", "-pk")[:10],

@@ -5,8 +5,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from branches.models import Role
-from branches.permissions import grants_covering
+from cases.permissions import letter_answer
 from cases.web import actor_for, paginate
 from reviews import selectors, services
 from reviews.filters import LetterFilterSet
@@ -34,9 +33,7 @@ def letter_detail(request, pk):
     context = {
         "letter": letter,
         "entries": list(letter.entries.select_related("case")),
-        "can_regenerate": bool(
-            grants_covering(request.user, letter.addressee, roles={Role.COMMITTEE_OFFICER})
-        ),
+        "can_regenerate": bool(letter_answer(request.user, letter.addressee)),
     }
     return render(request, "reviews/letter_detail.html", context)
 

@@ -202,3 +202,20 @@ def test_a_closed_file_is_refused_by_every_service_in_the_policy_s_own_words(
     # Without the role, the answer is "never here" whether or not the file is open: a 403.
     with unchanged(case), pytest.raises(PermissionDenied):
         writes[Act.TRANSFER](officer)
+
+
+def test_a_desk_queue_is_open_to_whom_the_policy_lets_act_in_it(client, general_officer, officer, reviewer):
+    """An officer granted on a 党总支 holds the committee role but approves nothing (E13): the desk
+    offers none of the committee's queues, as it offers the township's officer all of them."""
+    queue = BY_SLUG["activist_filing"]
+    step = steps.get(queue.step)
+    refused = permissions.queue_answer(general_officer, queue.role, step)
+    assert not refused and refused.forbidden
+    assert permissions.queue_answer(officer, queue.role, step)
+    assert permissions.queue_answer(reviewer, BY_SLUG["review"].role, None)
+
+    client.force_login(general_officer)
+    assert client.get(reverse("reviews:desk")).status_code == 403
+    assert client.get(reverse("reviews:queue", args=[queue.slug])).status_code == 403
+    client.force_login(officer)
+    assert client.get(reverse("reviews:queue", args=[queue.slug])).status_code == 200

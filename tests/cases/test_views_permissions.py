@@ -9,11 +9,21 @@ import datetime as dt
 from contextlib import nullcontext
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from branches.models import Organization
-from cases import services
-from cases.models import Case, CaseEvent, Material, Publicity, SensitiveAccess, StepRecord, Submission
+from cases import idcard, permissions, services
+from cases.models import (
+    Case,
+    CaseEvent,
+    Material,
+    Meeting,
+    Publicity,
+    SensitiveAccess,
+    StepRecord,
+    Submission,
+)
 from demo.journey import Crew, advance
 from tests import factories as f
 
@@ -313,3 +323,61 @@ def test_forged_submission_ids_of_another_township_are_404(
     client.force_login(officer)
     assert client.post(reverse("cases:return", args=[submission.pk]), {"reason": "x"}).status_code == 404
     assert not CaseEvent.objects.filter(case=case, kind="return").exists()
+
+
+# Opening a case: only a branch's secretary, and only at their branch. (name, status of the form,
+# may open at 城关一支部)
+OPENERS = {
+    "secretary": (200, True),
+    "secretary_under_reviewer": (200, False),  # a secretary, of another branch: not in the choices
+    "outsider": (200, False),
+    "officer": (403, False),
+    "auditor": (403, False),
+    "reviewer": (403, False),
+    "officer_b": (403, False),
+}
+
+
+def opening_data(county) -> dict:
+    birth = dt.date(1995, 3, 15)
+    return {
+        "branch": county.branch.pk,
+        "name": "陈志远",
+        "gender": "M",
+        "ethnicity": "汉族",
+        "birth_date": birth.isoformat(),
+        "id_number": idcard.make("330102", birth, 42, "M"),
+        "education": "bachelor",
+        "applied_on": "2023-01-10",
+    }
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_a_case_is_opened_only_by_the_branch_s_secretary_and_the_list_offers_it_as_the_form_does(
+    client, personas, county, persona
+):
+    user = personas[persona]
+    status, opens_here = OPENERS[persona]
+    answer = permissions.opening_answer(user, county.branch)
+    assert bool(answer) == opens_here
+    client.force_login(user)
+    listed = client.get(reverse("cases:list")).content.decode()
+    assert ("新建案例" in listed) == (status == 200), persona  # offered exactly where the form opens
+    assert client.get(reverse("cases:create")).status_code == status, persona
+    response = client.post(reverse("cases:create"), opening_data(county))
+    assert response.status_code == (302 if opens_here else status), persona
+    assert Case.objects.filter(branch=county.branch).count() == (1 if opens_here else 0), persona
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("body", ["branch_committee", "party_committee"])
+def test_a_meeting_is_recorded_only_by_whom_the_policy_allows(personas, county, persona, body):
+    user = personas[persona]
+    org = county.branch if body == "branch_committee" else county.town
+    may = {"branch_committee": {"secretary"}, "party_committee": {"officer"}}[body]
+    answer = permissions.meeting_answer(user, org, body)
+    assert bool(answer) == (persona in may), persona
+    on = dt.date(2023, 3, 1)
+    with nullcontext() if answer else pytest.raises(PermissionDenied, match=answer.reason):
+        services.record_meeting(org=org, body=body, held_on=on, entitled=7, present=6, actor=user)
+    assert Meeting.objects.filter(org=org, body=body).count() == (1 if answer else 0)
