@@ -9,7 +9,7 @@ from branches.selectors import roster
 from cases import steps
 from cases.idcard import mask
 from cases.models import PERSON_FIELDS, Education, Gender, Meeting, Outcome
-from cases.rules import MeetingFacts, PublicityFacts, ReturnFacts, VoteFacts
+from cases.rules import MeetingFacts, PublicityFacts, VoteFacts
 from cases.rules.checks import identity_findings
 from cases.services import NewMeeting, StepInput
 from cases.text import validate_single_line
@@ -398,25 +398,6 @@ class TransferForm(StyledForm):
         self.fields["to_branch"].queryset = (
             Organization.objects.filter(kind=OrgKind.BRANCH).exclude(pk=case.branch_id).order_by("path")
         )
-
-
-class ReasonForm(StyledForm):
-    """The reason a report is sent back to the branch (ReturnFacts: there must be one)."""
-
-    reason = forms.CharField(
-        label="理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000, required=False
-    )
-
-    def clean(self):
-        data = super().clean()
-        if "reason" in data:  # absent: already refused (too long)
-            for problem in ReturnFacts(data["reason"]).problems():
-                self.add_error(problem.part, problem.message)
-        return data
-
-
-class OpinionForm(StyledForm):
-    opinion = forms.CharField(label="审议意见", max_length=1000, required=False, initial="同意上报")
 
 
 class SubmitForm(StyledForm):

@@ -180,22 +180,18 @@ def pending_report(submissions: list[Submission], code: str) -> Submission | Non
 
 
 def allowed_actions(user, case: Case, submissions: list[Submission] | None = None) -> dict:
-    """Every answer the case page needs: {step code: answer} for the 25 steps, {Act: answer} for
-    the other acts, and {(Act.FORWARD | Act.RETURN, report kind): answer} for each pending report.
+    """Every answer the case page needs: {step code: answer} for the 25 steps and {Act: answer} for
+    the other acts. (Forwarding or returning a pending report is the desk's to offer, on the case
+    page too: submission_answer.)
 
     Pass the case's submissions (at_org selected) when already read; grants are cached on the
     user, so the answers cost no query."""
     submissions = pending_reports(case) if submissions is None else submissions
     submissions = [s for s in submissions if s.status == SubmissionStatus.PENDING]
-    for submission in submissions:
-        submission.case = case  # the answers read the case's branch, already in hand
     answers: dict = {
         s.code: step_answer(user, case, s, pending_report(submissions, s.code)) for s in steps.STEPS
     }
     answers.update({act: act_answer(user, case, act) for act in CASE_ACTS})
-    for submission in submissions:
-        for act in REPORT_ACTS:
-            answers[act, submission.step] = submission_answer(user, submission, act)
     return answers
 
 

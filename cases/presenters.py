@@ -10,7 +10,6 @@ from cases import permissions, selectors, standing, steps
 from cases.context import RuleContext, case_facts
 from cases.idcard import mask
 from cases.models import EventKind
-from cases.permissions import Act
 
 
 @dataclass
@@ -21,9 +20,8 @@ class StepRow:
     can_act: bool = False
     needs_submission: bool = False  # the branch must still submit this upward
     pending: object = None  # the pending submission, if any
-    can_review: bool = False  # a reviewer organization may forward/return it now
-    can_return: bool = False
     materials: list = field(default_factory=list)
+    panels: list = field(default_factory=list)  # what other apps offer on the pending report
 
     @property
     def step(self):
@@ -64,10 +62,6 @@ def case_page(case, user, today: dt.date | None = None) -> dict:
             if step.submitted:
                 row.pending = permissions.pending_report(submissions, step.code)
                 row.needs_submission = row.pending is None
-                if row.pending is not None:
-                    kind = row.pending.step
-                    row.can_review = bool(may[Act.FORWARD, kind])
-                    row.can_return = bool(may[Act.RETURN, kind])
         rows.append(row)
     current_stage = case.stage_number
     return {

@@ -8,7 +8,7 @@ from branches.models import Organization, OrgKind
 from branches.selectors import scope_filter
 from cases import permissions, steps
 from cases.models import Case, CaseEvent, Material, Publicity, StepRecord, Submission, SubmissionStatus
-from cases.permissions import acting_orgs, report_orgs
+from cases.permissions import acting_orgs
 from cases.standing import DERIVED_COLUMNS
 
 
@@ -60,7 +60,12 @@ def case_events(case: Case):
 
 
 def case_submissions(case: Case) -> list[Submission]:
-    return list(Submission.objects.filter(case=case).select_related("at_org").order_by("-submitted_at"))
+    submissions = list(
+        Submission.objects.filter(case=case).select_related("at_org").order_by("-submitted_at")
+    )
+    for submission in submissions:
+        submission.case = case  # in hand: the policy's answers on a report read the case's branch
+    return submissions
 
 
 def case_materials(case: Case) -> list[Material]:
@@ -136,19 +141,14 @@ def field_history(case: Case, user, limit: int = 40) -> list[dict]:
 
 def reports_waiting(user, orgs, kind: str | None = None):
     """The one definition of "what waits for me": the pending reports (of `kind`, when given) of
-    open cases the user sees, waiting at `orgs` — where the policy lets them act on them. The case
-    page's forward and return (inbox_for) and the desk's queues (reviews.selectors.queue_items) read it."""
+    open cases the user sees, waiting at `orgs` — where the policy lets them act on them. The desk's
+    queues and its forward and return of one report (reviews.selectors) read it."""
     qs = Submission.objects.filter(
         status=SubmissionStatus.PENDING, at_org__in=orgs, case__outcome="", case__in=cases_visible_to(user)
     )
     if kind:
         qs = qs.filter(step=kind)
     return qs.select_related("case__person", "case__branch", "at_org")
-
-
-def inbox_for(user):
-    """Reports waiting where the user may forward or return them, oldest first."""
-    return reports_waiting(user, report_orgs(user)).order_by("submitted_at")
 
 
 def filings_due_for(user):

@@ -19,6 +19,4 @@ urlpatterns = [
     path("cases/<id:pk>/reveal-id/", detail.reveal_id, name="reveal_id"),
     path("materials/<id:pk>/", detail.material, name="material"),
     path("queue/", lists.queue, name="queue"),
-    path("submissions/<id:pk>/forward/", detail.forward, name="forward"),
-    path("submissions/<id:pk>/return/", detail.return_submission, name="return"),
 ]

@@ -1,4 +1,5 @@
-"""The desk's decision form, whose required fields follow the action (the lists' filters: reviews.filters)."""
+"""The desk's forms: the decision form of a queue, whose required fields follow the action, and the
+forward and return of one report from the case page (the lists' filters: reviews.filters)."""
 
 import re
 
@@ -8,7 +9,7 @@ from cases.models import Meeting
 from cases.rules import MeetingFacts, ReturnFacts, VoteFacts
 from cases.rules.tally import proposed
 from cases.text import validate_single_line
-from cases.web import count_field, date_field
+from cases.web import StyledForm, count_field, date_field
 from config.converters import object_id
 from reviews.queues import ACTION_LABELS, Action, Queue
 from reviews.services import MeetingSpec
@@ -148,3 +149,24 @@ class DecisionForm(forms.Form):
             f"已为 {len(pks)} 名未填写表决票数的同志按实到人数预填（赞成 {tally.yes} 票、反对 0 票、弃权 0 票），"
             "请核对后再次提交",
         )
+
+
+class ForwardForm(StyledForm):
+    """审议同意并上报 of one report: the reviewing organization's opinion."""
+
+    opinion = forms.CharField(label="审议意见", max_length=1000, required=False, initial="同意上报")
+
+
+class ReturnForm(StyledForm):
+    """The reason one report is sent back to the branch (ReturnFacts: there must be one)."""
+
+    reason = forms.CharField(
+        label="理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000, required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if "reason" in data:  # absent: already refused (too long)
+            for problem in ReturnFacts(data["reason"]).problems():
+                self.add_error(problem.part, problem.message)
+        return data

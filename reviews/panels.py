@@ -1,10 +1,11 @@
 """What the desk contributes to the case file's pages through cases.panels (registered in
-ReviewsConfig.ready): its queue counts on the 工作台, a case's letters on the case page, and the
-address of the desk as the committee's queue."""
+ReviewsConfig.ready): its queue counts on the 工作台, a case's letters on the case page, forward and
+return of a pending report in its step's row, and the address of the desk as the committee's queue."""
 
 from django.utils import timezone
 
-from cases import panels
+from cases import panels, permissions
+from cases.permissions import Act
 from reviews import selectors
 
 
@@ -21,7 +22,20 @@ def case_letters(request, case):
     return "reviews/_case_letters.html", {"letters": selectors.letters_for_case(case), "case": case}
 
 
+def report_actions(request, case, report):
+    """审议同意并上报 and 退回党支部 of a report pending at the user's organization, each offered
+    exactly when the policy (cases.permissions.submission_answer) lets the user do it."""
+    may_forward, may_return = (
+        permissions.submission_answer(request.user, report, act) for act in (Act.FORWARD, Act.RETURN)
+    )
+    if not (may_forward or may_return):
+        return None
+    context = {"report": report, "can_forward": bool(may_forward), "can_return": bool(may_return)}
+    return "reviews/_report_actions.html", context
+
+
 def register() -> None:
     panels.register(panels.DASHBOARD, desk_counts)
     panels.register(panels.CASE_PAGE, case_letters)
+    panels.register(panels.REPORT, report_actions)
     panels.set_queue_home("reviews:desk")

@@ -86,6 +86,12 @@ def queue_items(user, queue: Queue):
     return reports_waiting(user, orgs, queue.step)
 
 
+def reports_to_decide(user):
+    """Reports waiting where the user may forward or return them (of every kind, oldest first):
+    the desk's forward and return of one report, from its queue or the case page, find it here."""
+    return reports_waiting(user, permissions.report_orgs(user)).order_by("submitted_at")
+
+
 def queue_rows(user, queue: Queue, *, today: dt.date, items=None) -> list[QueueRow]:
     """Rows in desk order: overdue first, then by due date, then oldest submission first — of the
     whole queue, or of `items` (the queue's items as reviews.filters narrowed them)."""

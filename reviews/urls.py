@@ -1,7 +1,7 @@
 from django.urls import path
 
 import config.converters  # noqa: F401  (registers <id:…>)
-from reviews.views import desk, letters, public
+from reviews.views import desk, letters, public, reports
 
 app_name = "reviews"
 urlpatterns = [
@@ -10,6 +10,8 @@ urlpatterns = [
     path("q/<slug:slug>/<id:pk>/", desk.item, name="item"),
     path("q/<slug:slug>/decide/", desk.decide, name="decide"),
     path("results/<str:key>/", desk.result, name="result"),
+    path("reports/<id:pk>/forward/", reports.forward, name="forward"),
+    path("reports/<id:pk>/return/", reports.return_report, name="return"),
     path("letters/", letters.letter_list, name="letters"),
     path("letters/<id:pk>/", letters.letter_detail, name="letter"),
     path("letters/<id:pk>/pdf/", letters.letter_pdf, name="letter_pdf"),

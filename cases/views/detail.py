@@ -41,6 +41,9 @@ def case_detail(request, pk):
     case = _visible_case(request, pk)
     context = presenters.case_page(case, request.user)
     context["panels"] = panels.render(panels.CASE_PAGE, request, case=case)
+    for row in context["rows"]:
+        if row.pending is not None:  # what others may do with the report, where it waits (the desk)
+            row.panels = panels.render(panels.REPORT, request, case=case, report=row.pending)
     return render(request, "cases/case_detail.html", context)
 
 
@@ -182,38 +185,6 @@ def submit(request, pk, code):
         messages.error(request, str(exc))
         return redirect(case)
     return _done(request, case, f"已报送「{steps.get(kind).name}」。")
-
-
-@require_POST
-def forward(request, pk):
-    submission = get_object_or_404(selectors.inbox_for(request.user), pk=pk)
-    form = forms.OpinionForm(request.POST)
-    form.is_valid()
-    try:
-        services.forward(
-            submission=submission, actor=actor_for(request), opinion=form.cleaned_data.get("opinion", "")
-        )
-    except services.StepNotAllowed as exc:
-        messages.error(request, str(exc))
-        return redirect(submission.case)
-    return _done(request, submission.case, "已审议同意并报上级党委。")
-
-
-@require_POST
-def return_submission(request, pk):
-    submission = get_object_or_404(selectors.inbox_for(request.user), pk=pk)
-    form = forms.ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "；".join(form.errors["reason"]))
-        return redirect(submission.case)
-    try:
-        services.return_submission(
-            submission=submission, actor=actor_for(request), reason=form.cleaned_data["reason"]
-        )
-    except (services.StepNotAllowed, services.InvalidInput) as exc:
-        messages.error(request, str(exc))
-        return redirect(submission.case)
-    return _done(request, submission.case, "已退回党支部，退回理由党支部可见。")
 
 
 @require_POST

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from cases import services, steps
-from cases.forms import PublicityForm, ReasonForm, StepForm
+from cases.forms import PublicityForm, StepForm
 from cases.models import Meeting, Publicity
 from cases.rules import Attempt, CaseFacts, MeetingFacts, PublicityFacts, ReturnFacts, VoteFacts, evaluate
 from cases.rules.tally import BACKFILLED_BY_OUTCOME, TALLIED, proposed, tally_required
@@ -152,14 +152,6 @@ def test_the_publicity_form_refuses_an_end_before_the_start_and_takes_a_one_day_
     before = PublicityForm({"start_on": "2026-06-02", "end_on": "2026-06-01", "objections": "0"})
     assert not before.is_valid() and list(before.errors) == ["end_on"]
     assert PublicityForm({"start_on": "2026-06-02", "end_on": "2026-06-02", "objections": "0"}).is_valid()
-
-
-def test_the_return_form_asks_for_a_reason_once():
-    blank = ReasonForm({"reason": "   "})
-    assert not blank.is_valid() and blank.errors["reason"] == ["退回须填写理由，理由党支部可见"]
-    too_long = ReasonForm({"reason": "长" * 1001})
-    assert not too_long.is_valid() and len(too_long.errors["reason"]) == 1
-    assert ReasonForm({"reason": "缺少推优表"}).is_valid()
 
 
 # ---- through the services ------------------------------------------------------------------------

@@ -12,11 +12,10 @@ from branches.models import Role
 from branches.services import grant_role
 from cases import permissions, services, steps
 from cases.permissions import Act, Why
-from cases.selectors import inbox_for
 from cases.services import StepBlocked, StepInput, StepNotAllowed
 from demo.journey import advance
 from reviews.queues import BY_SLUG
-from reviews.selectors import queue_items
+from reviews.selectors import queue_items, reports_to_decide
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +68,7 @@ def test_it_offers_no_approval_to_an_officer_of_a_general_branch_and_the_service
     assert finding.code == "E13" and finding.message.startswith(answer.reason)  # the same rule's words
 
     assert not queue_items(general_officer, BY_SLUG["activist_filing"]).exists()  # the desk agrees
-    assert list(inbox_for(general_officer)) == [submission]  # … and the inbox offers what it allows
+    assert list(reports_to_decide(general_officer)) == [submission]  # … and the inbox offers what it allows
 
 
 def test_the_approving_committee_is_offered_the_step_once_the_report_reaches_it(

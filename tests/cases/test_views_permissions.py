@@ -236,7 +236,7 @@ STEP_ACTIONS = [
     ),
     (
         "return the report",
-        lambda c, s: reverse("cases:return", args=[s.pk]),
+        lambda c, s: reverse("reviews:return", args=[s.pk]),
         lambda c, on: {"reason": "材料不全"},
         REPORT_SEEN_BY,
         {"officer"},
@@ -244,7 +244,7 @@ STEP_ACTIONS = [
     ),
     (
         "forward the report",  # only a reviewer forwards, and none stands between this branch and its committee
-        lambda c, s: reverse("cases:forward", args=[s.pk]),
+        lambda c, s: reverse("reviews:forward", args=[s.pk]),
         lambda c, on: {"opinion": "同意"},
         REPORT_SEEN_BY,
         set(),
@@ -292,13 +292,13 @@ def test_the_reviewer_sees_and_forwards_cases_below_the_general_branch(
     assert submission.at_org == county.general
 
     client.force_login(officer)  # the committee cannot act before the 党总支 has reviewed
-    assert client.post(reverse("cases:forward", args=[submission.pk])).status_code == 404
+    assert client.post(reverse("reviews:forward", args=[submission.pk])).status_code == 404
 
     client.force_login(reviewer)
     assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
     assert client.get(reverse("cases:edit", args=[case.pk])).status_code == 403
     assert client.get(reverse("cases:step", args=[case.pk, "activist_filing"])).status_code == 403
-    client.post(reverse("cases:forward", args=[submission.pk]), {"opinion": "同意"})
+    client.post(reverse("reviews:forward", args=[submission.pk]), {"opinion": "同意"})
     submission.refresh_from_db()
     assert submission.at_org == county.town
 
@@ -321,7 +321,7 @@ def test_forged_submission_ids_of_another_township_are_404(
     client.post(reverse("cases:submit", args=[case.pk, "activist_filing"]), {"on": "2023-03-25"})
     submission = case.submissions.get()
     client.force_login(officer)
-    assert client.post(reverse("cases:return", args=[submission.pk]), {"reason": "x"}).status_code == 404
+    assert client.post(reverse("reviews:return", args=[submission.pk]), {"reason": "x"}).status_code == 404
     assert not CaseEvent.objects.filter(case=case, kind="return").exists()
 
 

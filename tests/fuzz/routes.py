@@ -64,8 +64,8 @@ def addresses(route: Route, scene) -> list[str]:
         return [reverse(route.name)]
     pk = {
         "cases:material": scene.material.pk,
-        "cases:forward": scene.reviewer_submission.pk,
-        "cases:return": scene.reviewer_submission.pk,
+        "reviews:forward": scene.reviewer_submission.pk,
+        "reviews:return": scene.reviewer_submission.pk,
         "imports:batch": scene.batch.pk,
         "imports:confirm": scene.batch.pk,
         "reviews:letter": scene.letter.pk,

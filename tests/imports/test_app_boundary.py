@@ -9,30 +9,13 @@ from django.apps import apps
 from django.db.migrations.loader import MigrationLoader
 
 import cases
+from tests.module_imports import imported_modules
 
 CASES_DIR = Path(cases.__file__).parent
 
 
-def _imported_modules(tree: ast.AST) -> list[str]:
-    names = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names += [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names.append(node.module)
-        elif (  # importlib.import_module("imports…") / __import__("imports…")
-            isinstance(node, ast.Call)
-            and getattr(node.func, "attr", getattr(node.func, "id", "")) in ("import_module", "__import__")
-            and node.args
-            and isinstance(node.args[0], ast.Constant)
-            and isinstance(node.args[0].value, str)
-        ):
-            names.append(node.args[0].value)
-    return names
-
-
 def _imports_of_the_io_app(source: str) -> list[str]:
-    return [m for m in _imported_modules(ast.parse(source)) if m == "imports" or m.startswith("imports.")]
+    return [m for m in imported_modules(ast.parse(source)) if m == "imports" or m.startswith("imports.")]
 
 
 def test_it_finds_an_import_of_the_io_app_in_every_spelling():

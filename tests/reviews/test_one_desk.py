@@ -1,6 +1,7 @@
-"""One definition of "what waits for me" (cases.selectors.reports_waiting): the case page's
-forward and return (inbox_for) offer exactly the reports the desk's queues hold, for the 党总支's
-reviewer and for the committee's officer, and neither offers a report of another branch's case."""
+"""One desk, one definition of "what waits for me" (cases.selectors.reports_waiting): the forward
+and return the desk offers on the case page (reviews.panels, reports_to_decide) are exactly the
+reports its queues hold, for the 党总支's reviewer and for the committee's officer, and neither
+offers a report of another branch's case. The case file names none of it."""
 
 import datetime as dt
 
@@ -9,10 +10,9 @@ from django.urls import reverse
 
 from cases import services
 from cases.models import Submission, SubmissionStatus
-from cases.selectors import inbox_for
 from demo.journey import advance
 from reviews.queues import BY_SLUG
-from reviews.selectors import queue_items
+from reviews.selectors import queue_items, reports_to_decide
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -29,26 +29,28 @@ def reported(county, secretary_under_reviewer, general_crew):
 
 def test_it_offers_the_reviewer_on_the_case_page_what_the_review_queue_holds(reported, reviewer, client):
     submission, _ = reported
-    assert list(inbox_for(reviewer)) == list(queue_items(reviewer, BY_SLUG["review"])) == [submission]
+    assert list(reports_to_decide(reviewer)) == list(queue_items(reviewer, BY_SLUG["review"])) == [submission]
     client.force_login(reviewer)
     page = client.get(submission.case.get_absolute_url()).content.decode()
-    assert reverse("cases:forward", args=[submission.pk]) in page
+    assert reverse("reviews:forward", args=[submission.pk]) in page
 
 
 def test_it_offers_the_committee_on_the_case_page_what_its_queue_holds(reported, reviewer, officer):
     submission, on = reported
-    assert list(inbox_for(officer)) == list(queue_items(officer, BY_SLUG["activist_filing"])) == []
+    assert list(reports_to_decide(officer)) == list(queue_items(officer, BY_SLUG["activist_filing"])) == []
     services.forward(submission=submission, actor=reviewer, opinion="同意上报", on=on)
     at_committee = Submission.objects.get(case=submission.case, status=SubmissionStatus.PENDING)
     assert (
-        list(inbox_for(officer)) == list(queue_items(officer, BY_SLUG["activist_filing"])) == [at_committee]
+        list(reports_to_decide(officer))
+        == list(queue_items(officer, BY_SLUG["activist_filing"]))
+        == [at_committee]
     )
-    assert list(inbox_for(reviewer)) == list(queue_items(reviewer, BY_SLUG["review"])) == []
+    assert list(reports_to_decide(reviewer)) == list(queue_items(reviewer, BY_SLUG["review"])) == []
 
 
 def test_it_offers_no_one_outside_the_branch_a_report_on_the_page_or_the_desk(reported, outsider, officer_b):
     for user in (outsider, officer_b):
-        assert not inbox_for(user).exists()
+        assert not reports_to_decide(user).exists()
         assert not any(queue_items(user, q).exists() for q in BY_SLUG.values() if not q.by_case)
 
 
