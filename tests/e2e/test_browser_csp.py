@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Page, expect
 
+from cases import services
 from demo.journey import advance
 from tests import factories as f
 from tests.e2e.browser import PASSWORD, login
@@ -102,4 +103,40 @@ def test_the_main_pages_work_under_the_policy_without_a_violation(
     page.goto(f"{base}/admin/cases/case/{case.pk}/change/")
     page.goto(f"{base}/admin/auth/user/add/")
     page.goto(f"{base}/no-such-page/")
+    assert violations() == []
+
+
+def test_the_desk_returns_a_report_on_the_case_page_and_the_transfer_form_opens_in_place(
+    live_server, watched, county, secretary, officer, crew, case
+):
+    page, violations = watched
+    base = live_server.url
+    advance(case, crew, until="activist_selection")
+    services.submit(
+        case=case, step_code="activist_filing", on=case.activist_on + dt.timedelta(days=5), actor=secretary
+    )
+
+    # The officer returns the report from its row on the case page (the desk's panel).
+    login(page, base, officer.username)
+    page.goto(f"{base}/cases/{case.pk}/")
+    page.locator("details.return-box summary").click()
+    page.get_by_label("退回理由（党支部可见）").fill("缺少团组织推优表。")
+    page.get_by_role("button", name="确认退回").click()
+    expect(page.get_by_text("已退回党支部，退回理由党支部可见。")).to_be_visible()
+
+    # The branch reads the reason once; the transfer form comes into the page only when asked for.
+    logout(page)
+    login(page, base, secretary.username)
+    page.goto(f"{base}/cases/{case.pk}/")
+    expect(page.get_by_text("退回理由：缺少团组织推优表。", exact=True)).to_be_visible()
+    assert page.locator("#transfer-form").count() == 0
+    page.get_by_role("link", name="组织关系转出…").click()
+    expect(page.locator("#transfer-form")).to_be_visible()
+    assert page.url == f"{base}/cases/{case.pk}/"  # swapped in by htmx, not a new page
+    page.get_by_label("转入党支部").select_option(label="社区第二党支部")
+    page.get_by_label("转出日期").fill("2023-06-01")
+    page.get_by_label("转出原因").fill("工作调动")
+    page.get_by_role("button", name="转出（培养时间连续计算）").click()
+    expect(page.get_by_text("已转出至社区第二党支部。")).to_be_visible()
+    assert case.__class__.objects.filter(transferred_from=case, branch=county.branch_under_reviewer).exists()
     assert violations() == []
