@@ -13,41 +13,30 @@ from reviews import selectors
 from reviews.forms import ForwardForm, ReturnForm
 
 
-def _errors(form) -> str:
-    return "；".join(error for errors in form.errors.values() for error in errors)
+def _decide(request, pk, form_class, action, done: str):
+    """Find the report among those waiting for the user, read the form, call the case file's
+    action with the form's fields; say what happened (or why not) on the case page."""
+    report = get_object_or_404(selectors.reports_to_decide(request.user), pk=pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        return redirect(report.case)
+    try:
+        action(submission=report, actor=actor_for(request), **form.cleaned_data)
+    except (case_services.StepNotAllowed, case_services.InvalidInput) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done)
+    return redirect(report.case)
 
 
 @require_POST
 def forward(request, pk):
-    report = get_object_or_404(selectors.reports_to_decide(request.user), pk=pk)
-    form = ForwardForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _errors(form))
-        return redirect(report.case)
-    try:
-        case_services.forward(
-            submission=report, actor=actor_for(request), opinion=form.cleaned_data["opinion"]
-        )
-    except case_services.StepNotAllowed as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "已审议同意并报上级党委。")
-    return redirect(report.case)
+    return _decide(request, pk, ForwardForm, case_services.forward, "已审议同意并报上级党委。")
 
 
 @require_POST
 def return_report(request, pk):
-    report = get_object_or_404(selectors.reports_to_decide(request.user), pk=pk)
-    form = ReturnForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _errors(form))
-        return redirect(report.case)
-    try:
-        case_services.return_submission(
-            submission=report, actor=actor_for(request), reason=form.cleaned_data["reason"]
-        )
-    except (case_services.StepNotAllowed, case_services.InvalidInput) as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "已退回党支部，退回理由党支部可见。")
-    return redirect(report.case)
+    return _decide(
+        request, pk, ReturnForm, case_services.return_submission, "已退回党支部，退回理由党支部可见。"
+    )

@@ -26,17 +26,7 @@ LATE_BIRTH = dt.date(9982, 3, 15)
 
 
 def create_data(county, birth: dt.date, **overrides) -> dict:
-    return {
-        "branch": county.branch.pk,
-        "name": "陈志远",
-        "gender": "M",
-        "ethnicity": "汉族",
-        "birth_date": birth.isoformat(),
-        "id_number": idcard.make("330102", birth, 42, "M"),
-        "education": "bachelor",
-        "applied_on": "2023-01-10",
-        **overrides,
-    }
+    return f.case_form_data(county.branch, birth, **overrides)
 
 
 # ---- dates --------------------------------------------------------------------------------------

@@ -2,12 +2,10 @@
 tab, control or invisible formatting character is refused with a Chinese reason — by the forms and,
 whatever the caller, by the write path — and nothing is saved."""
 
-import datetime as dt
-
 import pytest
 from django.urls import reverse
 
-from cases import idcard, services
+from cases import services
 from cases.models import Case, CaseEvent, Person
 from cases.text import single_line_problem
 from demo.journey import advance
@@ -64,18 +62,7 @@ def secretary_client(client, secretary):
 
 
 def create_data(county, **overrides) -> dict:
-    birth = dt.date(1995, 3, 15)
-    data = {
-        "branch": county.branch.pk,
-        "name": "陈志远",
-        "gender": "M",
-        "ethnicity": "汉族",
-        "birth_date": birth.isoformat(),
-        "id_number": idcard.make("330102", birth, 42, "M"),
-        "education": "bachelor",
-        "applied_on": "2023-01-10",
-    }
-    return data | overrides
+    return f.case_form_data(county.branch, **overrides)
 
 
 @pytest.mark.parametrize(

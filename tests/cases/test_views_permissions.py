@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from branches.models import Organization
-from cases import idcard, permissions, services
+from cases import permissions, services
 from cases.models import (
     Case,
     CaseEvent,
@@ -338,20 +338,6 @@ OPENERS = {
 }
 
 
-def opening_data(county) -> dict:
-    birth = dt.date(1995, 3, 15)
-    return {
-        "branch": county.branch.pk,
-        "name": "陈志远",
-        "gender": "M",
-        "ethnicity": "汉族",
-        "birth_date": birth.isoformat(),
-        "id_number": idcard.make("330102", birth, 42, "M"),
-        "education": "bachelor",
-        "applied_on": "2023-01-10",
-    }
-
-
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_a_case_is_opened_only_by_the_branch_s_secretary_and_the_list_offers_it_as_the_form_does(
     client, personas, county, persona
@@ -364,7 +350,7 @@ def test_a_case_is_opened_only_by_the_branch_s_secretary_and_the_list_offers_it_
     listed = client.get(reverse("cases:list")).content.decode()
     assert ("新建案例" in listed) == (status == 200), persona  # offered exactly where the form opens
     assert client.get(reverse("cases:create")).status_code == status, persona
-    response = client.post(reverse("cases:create"), opening_data(county))
+    response = client.post(reverse("cases:create"), f.case_form_data(county.branch))
     assert response.status_code == (302 if opens_here else status), persona
     assert Case.objects.filter(branch=county.branch).count() == (1 if opens_here else 0), persona
 
