@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "cases",
     "reviews",
     "imports",
+    "reminders",
     "demo",
 ]
 
