@@ -24,6 +24,7 @@ class Act(StrEnum):
     EDIT = "edit"  # 修改人员信息
     SUBMIT = "submit"  # 报送上级党委
     PUBLICITY = "publicity"  # 登记发展对象公示
+    ENTRY = "entry"  # 登记定期考察、思想汇报 (steps 6 and 21, while open)
     UPLOAD = "upload"  # 上传材料
     CLOSE = "close"  # 本人撤回 / 不再列为积极分子、发展对象
     REJECT = "reject"  # 未被接收
@@ -40,6 +41,7 @@ ACT_ROLES: dict[Act, tuple[Role, ...]] = {
     Act.EDIT: (B,),
     Act.SUBMIT: (B,),
     Act.PUBLICITY: (B,),
+    Act.ENTRY: (B,),
     Act.UPLOAD: (B, C),
     Act.CLOSE: (B,),
     Act.REJECT: (B, C),
@@ -51,7 +53,7 @@ ACT_ROLES: dict[Act, tuple[Role, ...]] = {
 REPORT_ACTS = (Act.FORWARD, Act.RETURN)  # on one pending report: submission_answer
 CASE_ACTS = tuple(act for act in Act if act not in REPORT_ACTS)  # on the case: act_answer
 # A material (e.g. the withdrawal letter) may still be filed, and the number read, once a file is closed.
-OPEN_FILE_ONLY = {Act.EDIT, Act.SUBMIT, Act.PUBLICITY, Act.CLOSE, Act.REJECT, Act.TRANSFER}
+OPEN_FILE_ONLY = {Act.EDIT, Act.SUBMIT, Act.PUBLICITY, Act.ENTRY, Act.CLOSE, Act.REJECT, Act.TRANSFER}
 
 NO_ROLE = "您的角色无权办理此事项。"
 NOT_HERE = "该报送不在本组织办理。"
