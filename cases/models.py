@@ -613,8 +613,10 @@ class CaseDeadline(models.Model):
             models.CheckConstraint(condition=Q(kind__in=DeadlineKind.values), name="deadline_kind_valid"),
         ]
         indexes = [
-            # The sweep: open deadlines by date.
-            models.Index(fields=["due_on"], condition=Q(met_on__isnull=True), name="deadline_open_due"),
+            # The sweep: open deadlines of a kind by date (earliest-date notices apart from due dates).
+            models.Index(
+                fields=["kind", "due_on"], condition=Q(met_on__isnull=True), name="deadline_open_kind_due"
+            ),
             # Dashboards: an organization's open deadlines by date.
             models.Index(
                 fields=["org", "due_on"], condition=Q(met_on__isnull=True), name="deadline_open_org_due"

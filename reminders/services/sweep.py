@@ -27,6 +27,7 @@ from reminders.services.audience import audience
 SOON_DAYS = 7  # 7天内到期
 
 _AUDIENCE = "reminder_audience"
+_ROWS_PER_INSERT = 300  # 900 parameters: within SQLite's oldest limit (999)
 
 
 @dataclass
@@ -44,25 +45,27 @@ class SweepResult:
 def _conditions(day: dt.date, settings_row: ReminderSettings) -> list[tuple[Threshold, str, str, list]]:
     """(threshold, the audience it goes to — an SQL expression —, condition on d, parameters)."""
     own, branch = "d.role", f"'{Role.BRANCH_SECRETARY.value}'"
-    earliest = f"'{DeadlineKind.EARLIEST.value}'"
+    earliest = f"d.kind = '{DeadlineKind.EARLIEST.value}'"
+    # Written as IN, not <> earliest, so that the (kind, due_on) index serves it.
+    dated = f"d.kind IN ('{DeadlineKind.DUE.value}', '{DeadlineKind.LIMIT.value}')"
     committee = day - dt.timedelta(days=settings_row.escalate_committee_days)
     department = day - dt.timedelta(days=settings_row.escalate_department_days)
     soon = day + dt.timedelta(days=SOON_DAYS)
     return [
-        (Threshold.AVAILABLE, own, f"d.kind = {earliest} AND d.due_on <= %s", [day]),
-        (Threshold.SOON, own, f"d.kind <> {earliest} AND d.due_on > %s AND d.due_on <= %s", [day, soon]),
-        (Threshold.TODAY, own, f"d.kind <> {earliest} AND d.due_on = %s", [day]),
-        (Threshold.OVERDUE, own, f"d.kind <> {earliest} AND d.due_on < %s", [day]),
+        (Threshold.AVAILABLE, own, f"{earliest} AND d.due_on <= %s", [day]),
+        (Threshold.SOON, own, f"{dated} AND d.due_on > %s AND d.due_on <= %s", [day, soon]),
+        (Threshold.TODAY, own, f"{dated} AND d.due_on = %s", [day]),
+        (Threshold.OVERDUE, own, f"{dated} AND d.due_on < %s", [day]),
         (
             Threshold.ESCALATED_COMMITTEE,
             f"'{Threshold.ESCALATED_COMMITTEE.value}'",
-            f"d.kind <> {earliest} AND d.role = {branch} AND d.due_on <= %s",
+            f"{dated} AND d.role = {branch} AND d.due_on <= %s",
             [committee],
         ),
         (
             Threshold.ESCALATED_DEPARTMENT,
             f"'{Threshold.ESCALATED_DEPARTMENT.value}'",
-            f"d.kind <> {earliest} AND d.role = {branch} AND d.due_on <= %s",
+            f"{dated} AND d.role = {branch} AND d.due_on <= %s",
             [department],
         ),
     ]
@@ -120,7 +123,12 @@ def _load_audience(cursor) -> None:
         f"CREATE {temporary} TABLE {_AUDIENCE} (org_id bigint, audience varchar(30), user_id bigint)"
     )
     rows = [(x.org_id, x.audience, x.user_id) for x in audience()]
-    if rows:
-        cursor.executemany(f"INSERT INTO {_AUDIENCE} (org_id, audience, user_id) VALUES (%s, %s, %s)", rows)
+    for start in range(0, len(rows), _ROWS_PER_INSERT):
+        chunk = rows[start : start + _ROWS_PER_INSERT]
+        cursor.execute(
+            f"INSERT INTO {_AUDIENCE} (org_id, audience, user_id) VALUES "
+            + ", ".join(["(%s, %s, %s)"] * len(chunk)),
+            [value for row in chunk for value in row],
+        )
     if connection.vendor == "postgresql":
         cursor.execute(f"ANALYZE {_AUDIENCE}")
