@@ -77,3 +77,17 @@ def forget_cached_grants(user) -> None:
     for attribute in ("_role_grants", "_visible_branches"):
         if hasattr(user, attribute):
             delattr(user, attribute)
+
+
+def holders() -> set[tuple[Role, int, int]]:
+    """Every (role, organization id, user id) held by an active user, directly or through a group:
+    the grants of everyone at once, for jobs that work out who is told (reminders)."""
+    ct = ContentType.objects.get_for_model(Organization)
+    codenames = list(_ROLE_BY_CODENAME)
+    direct = UserObjectPermission.objects.filter(
+        content_type=ct, permission__codename__in=codenames, user__is_active=True
+    ).values_list("permission__codename", "object_pk", "user_id")
+    by_group = GroupObjectPermission.objects.filter(
+        content_type=ct, permission__codename__in=codenames, group__user__is_active=True
+    ).values_list("permission__codename", "object_pk", "group__user__id")
+    return {(_ROLE_BY_CODENAME[code], int(pk), user) for code, pk, user in [*direct, *by_group]}

@@ -38,10 +38,13 @@ def has_branch_committee(branch: Organization) -> bool:
 
 def approving_committee(branch: Organization) -> Organization | None:
     """The nearest ancestor with approval authority (product.md §2)."""
-    for org in branch.ancestors()[1:]:
-        if org.can_approve:
-            return org
-    return None
+    return nearest_approver(branch.ancestors())
+
+
+def nearest_approver(ancestors: list[Organization]) -> Organization | None:
+    """Of an organization's ancestors (itself first, as Organization.ancestors gives them), the
+    nearest above it with approval authority."""
+    return next((org for org in ancestors[1:] if org.can_approve), None)
 
 
 def review_chain(branch: Organization) -> list[Organization]:

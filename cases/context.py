@@ -4,11 +4,12 @@ and the context every evaluation of one write shares: settings, working-day cale
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Count
 from django.utils import timezone
 
 from branches.selectors import has_branch_committee
-from cases.models import Case, Publicity, RuleSettings, StepRecord
-from cases.rules import CaseFacts, PublicityFacts
+from cases.models import Case, PeriodicEntry, Publicity, RuleSettings, StepRecord
+from cases.rules import CaseFacts, PublicityFacts, deadlines
 from cases.workdays import WorkdayCalendar
 
 
@@ -52,6 +53,7 @@ def case_facts(case: Case, records: list[StepRecord] | None = None, publicities=
     if publicities is None:
         publicities = list(Publicity.objects.filter(case=case))
     person = case.person
+    done = {r.step: r.on for r in records}
     return CaseFacts(
         birth_date=person.birth_date,
         gender=person.gender,
@@ -59,10 +61,31 @@ def case_facts(case: Case, records: list[StepRecord] | None = None, publicities=
         is_league_member=person.is_league_member,
         league_recommended_on=case.league_recommended_on,
         leaving_unit_on=case.leaving_unit_on,
-        done={r.step: r.on for r in records},
+        done=done,
         data={r.step: r.data for r in records},
         rule_sets={r.step: r.rule_set for r in records},
         publicities=[PublicityFacts(p.start_on, p.end_on, p.objections_resolved) for p in publicities],
         extensions_so_far=1 if case.extension_months else 0,
         probation_end=case.probation_end,
+        entries=periodic_entries(case, done),
     )
+
+
+# The steps whose dated entries a repeating deadline counts, and the step that starts them.
+_COUNTED_STEPS = {
+    step: deadline.after for deadline in deadlines.TABLE if deadline.counts for step in deadline.steps
+}
+
+
+def periodic_entries(case: Case, done: dict) -> dict[str, int]:
+    """How many dated entries each open counted step has ("activist_cultivation:assessment" → n);
+    no query unless such a step has started and is not yet recorded."""
+    open_steps = [s for s, start in _COUNTED_STEPS.items() if start in done and s not in done]
+    if not open_steps or case.pk is None:
+        return {}
+    rows = (
+        PeriodicEntry.objects.filter(case=case, step__in=open_steps)
+        .values_list("step", "entry")
+        .annotate(n=Count("pk"))
+    )
+    return {f"{step}:{entry}": n for step, entry, n in rows}

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from branches.models import MemberStatus, Organization, PartyMember, Sanction
+from branches.models import MemberStatus, Organization, PartyMember, Role, Sanction
 from cases import steps
 
 
@@ -562,3 +562,101 @@ class SensitiveAccess(models.Model):
     class Meta:
         verbose_name = "敏感信息查看记录"
         verbose_name_plural = "敏感信息查看记录"
+
+
+class DeadlineKind(models.TextChoices):
+    """What a CaseDeadline's date means (the values of cases.rules.deadlines.Kind)."""
+
+    EARLIEST = "earliest", "最早可办"  # a notice that the case may now move, never a due date
+    DUE = "due", "应办"
+    LIMIT = "limit", "最迟"
+
+
+class CaseDeadline(models.Model):
+    """One dated deadline of a case, open or met: what the reminders sweep (the reminders app) and
+    the dashboards read. Written only by cases.services.case_deadlines.sync_deadlines, in the same
+    transaction as the case's summary, from the one table of dates (cases/rules/deadlines.py, via
+    cases.standing.open_deadlines): never a second computation of any date.
+
+    `key` is the deadline's identity within the case, stable while it is open ("initial_talk:W01",
+    "activist_cultivation:assessment#2", "probation_education:thought_report#3",
+    "admission_approval:E12", "target_filing:publicity_end"). A deadline that is no longer open —
+    its step recorded, its entry recorded — is kept with `met_on` set, so that its notices show as
+    done; one whose date moved keeps its row with the new `due_on` (notices are per due date).
+    A case that is closed, transferred out or archived has no open deadline: its open rows are
+    marked met on the day the case ended (met_on = the outcome's date).
+
+    Where it waits (`org`) and who answers for it (`role`): the branch and its secretary for a
+    branch step; the reviewer organization (党总支/村党委) where a report waits there; the
+    approving committee and its officers for filings, pre-reviews and approvals."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
+    key = models.CharField("标识", max_length=80)
+    step = models.CharField("步骤", max_length=40, choices=steps.CHOICES)
+    rule = models.CharField("规则", max_length=4, blank=True)  # "W01"…, "" where none judges it
+    kind = models.CharField("类型", max_length=10, choices=DeadlineKind.choices)
+    title = models.CharField("事项", max_length=100)  # e.g. "第2次考察（每半年）"
+    due_on = models.DateField("日期")
+    org = models.ForeignKey(
+        Organization, verbose_name="办理组织", on_delete=models.PROTECT, related_name="deadlines"
+    )
+    role = models.CharField("负责角色", max_length=30, choices=Role.choices)
+    met_on = models.DateField("完成日期", null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "期限"
+        verbose_name_plural = "期限"
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "key"], name="one_deadline_per_key"),
+            models.CheckConstraint(condition=Q(kind__in=DeadlineKind.values), name="deadline_kind_valid"),
+        ]
+        indexes = [
+            # The sweep: open deadlines of a kind by date (earliest-date notices apart from due dates).
+            models.Index(
+                fields=["kind", "due_on"], condition=Q(met_on__isnull=True), name="deadline_open_kind_due"
+            ),
+            # Dashboards: an organization's open deadlines by date.
+            models.Index(
+                fields=["org", "due_on"], condition=Q(met_on__isnull=True), name="deadline_open_org_due"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} {self.due_on}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.met_on is None
+
+
+class EntryKind(models.TextChoices):
+    """What a dated periodic entry records (under steps 6 and 21)."""
+
+    ASSESSMENT = "assessment", "考察"
+    THOUGHT_REPORT = "thought_report", "思想汇报"
+
+
+class PeriodicEntry(models.Model):
+    """One dated half-yearly assessment or quarterly 思想汇报 of an activist (step 6,
+    activist_cultivation) or a probationary member (step 21, probation_education), recorded while
+    the step is open. The nth entry meets the nth periodic deadline of the table of dates, so each
+    stays overdue until it is recorded. Written only by cases.services.periodic."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="periodic_entries")
+    step = models.CharField("步骤", max_length=40, choices=steps.CHOICES)
+    entry = models.CharField("事项", max_length=20, choices=EntryKind.choices)
+    on = models.DateField("日期")
+    note = models.TextField("说明", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "定期考察/思想汇报"
+        verbose_name_plural = "定期考察/思想汇报"
+        ordering = ["case", "step", "entry", "on", "pk"]
+        indexes = [models.Index(fields=["case", "step", "entry"])]
+
+    def __str__(self):
+        return f"{self.get_entry_display()} {self.on}"

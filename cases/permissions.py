@@ -27,6 +27,7 @@ class Act(StrEnum):
     EDIT = "edit"  # 修改人员信息
     SUBMIT = "submit"  # 报送上级党委
     PUBLICITY = "publicity"  # 登记发展对象公示
+    ENTRY = "entry"  # 登记定期考察、思想汇报 (steps 6 and 21, while open)
     UPLOAD = "upload"  # 上传材料
     CLOSE = "close"  # 本人撤回 / 不再列为积极分子、发展对象
     REJECT = "reject"  # 未被接收
@@ -43,6 +44,7 @@ ACT_ROLES: dict[Act, tuple[Role, ...]] = {
     Act.EDIT: (B,),
     Act.SUBMIT: (B,),
     Act.PUBLICITY: (B,),
+    Act.ENTRY: (B,),
     Act.UPLOAD: (B, C),
     Act.CLOSE: (B,),
     Act.REJECT: (B, C),
@@ -59,6 +61,7 @@ OPEN_FILE_ONLY = {
     Act.EDIT: "人员信息不能再修改",
     Act.SUBMIT: "不能报送",
     Act.PUBLICITY: "不能登记公示",
+    Act.ENTRY: "不能再登记考察或思想汇报",
     Act.CLOSE: "不能再登记结果",
     Act.REJECT: "不能再登记结果",
     Act.TRANSFER: "不能转出",

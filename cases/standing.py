@@ -125,6 +125,74 @@ def summarize(case: Case, facts: CaseFacts, rules: RuleContext) -> None:
         case.outcome, case.outcome_on = Outcome.ARCHIVED, facts.done["archiving"]
 
 
+@dataclass(frozen=True)
+class OpenDeadline:
+    """One deadline of a case not yet met, as the table of dates gives it (cases.CaseDeadline
+    keeps it, with where it waits and who answers for it)."""
+
+    key: str  # its identity within the case (cases.CaseDeadline.key)
+    step: str
+    rule: str
+    kind: str  # deadlines.Kind
+    title: str
+    due_on: dt.date
+
+
+_EVERY = {3: "每季度", 6: "每半年"}
+_ENTRY_NAMES = {deadlines.ASSESSMENT: "考察", deadlines.THOUGHT_REPORT: "思想汇报"}
+
+
+def open_deadlines(case: Case, facts: CaseFacts, rules) -> list[OpenDeadline]:
+    """Every deadline of an open case not yet met on `rules.today`: each due date and hard limit of
+    a step not yet recorded (the open period of a repeating one), and each earliest date the table
+    marks as a notice, while its step may be done and none of its steps is. A closed, transferred
+    or archived case has none."""
+    if not case.is_open:
+        return []
+    found: dict[str, OpenDeadline] = {}
+    for step in steps.STEPS:
+        if step.code in facts.done:
+            continue
+        available = all(r in facts.done for r in step.requires)
+        for deadline, day in deadlines.step_deadlines(
+            step.code,
+            facts,
+            today=rules.today,
+            rule_set_on=rules.rule_set_on,
+            add_workdays=rules.calendar.add,
+        ):
+            if deadline.kind == deadlines.Kind.EARLIEST:
+                if not (deadline.notice and available) or any(s in facts.done for s in deadline.steps):
+                    continue
+                key = (
+                    f"{deadline.code}:{deadline.after}"
+                    if len(deadline.steps) > 1
+                    else f"{step.code}:{deadline.name}"
+                )
+            else:
+                key = f"{step.code}:{deadline.name}"
+            if deadline.repeats:
+                key += f"#{deadlines.nth_open(deadline, step.code, facts)}"
+            if key not in found:  # a notice shared by several steps: told once, at the first
+                found[key] = OpenDeadline(
+                    key, step.code, deadline.code, deadline.kind, _title(step, deadline, facts), day
+                )
+    return list(found.values())
+
+
+def _title(step: steps.Step, deadline: deadlines.Deadline, facts: CaseFacts) -> str:
+    if deadline.repeats:
+        nth = deadlines.nth_open(deadline, step.code, facts)
+        every = _EVERY.get(deadline.months, f"每{deadline.months}个月")
+        return f"{step.name}：第{nth}次{_ENTRY_NAMES.get(deadline.counts, '')}（{every}）"
+    if deadline.kind == deadlines.Kind.EARLIEST:
+        if deadline.after == deadlines.PUBLICITY_END:
+            return f"公示期满，可以{step.name}"
+        return f"已可{step.name}"
+    title = f"{step.name}最迟期限" if deadline.kind == deadlines.Kind.LIMIT else step.name
+    return f"{title}（{deadline.code}）" if deadline.code else title
+
+
 def step_status(case: Case, step: steps.Step) -> StepStatus:
     """When one step is due or becomes possible, for the hint above its form."""
     return status_of(step, case_facts(case), RuleContext.current())

@@ -1,6 +1,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
@@ -20,3 +21,16 @@ app.conf.beat_schedule = {
         "options": {"expires": 55},
     },
 }
+
+
+@app.on_after_finalize.connect
+def schedule_reminders(sender, **kwargs):
+    """The daily deadline reminders (reminders.tasks): at settings.REMINDER_SWEEP_HOUR o'clock in
+    Asia/Shanghai (CELERY_TIMEZONE), then the day's e-mail digests."""
+    from django.conf import settings
+
+    sender.add_periodic_task(
+        crontab(hour=settings.REMINDER_SWEEP_HOUR, minute=0),
+        sender.signature("reminders.sweep"),
+        name="deadline-reminders",
+    )

@@ -32,6 +32,10 @@ PROBATION_END = "probation_end"
 PUBLICITY_START = "publicity_start"
 PUBLICITY_END = "publicity_end"
 
+# What a repeating deadline counts: dated entries recorded under its step (cases.PeriodicEntry).
+ASSESSMENT = "assessment"
+THOUGHT_REPORT = "thought_report"
+
 BOTH = ("2014", "2026")
 ONLY_2026 = ("2026",)
 
@@ -53,7 +57,16 @@ class Deadline:
     rule_sets: tuple[str, ...] = BOTH
     rule_set_by: str = ""  # judged by the rule set of this step's date, not of the bounded step's
     repeats: bool = False  # falls due again every `months` until recorded (half-yearly assessments)
+    counts: str = ""  # what a repeating deadline counts: the dated entries (ASSESSMENT, THOUGHT_REPORT)
+    notice: bool = False  # an earliest date the responsible are told of (the case may now move)
+    # False: a date of entries kept under the step (思想汇报), reminded but never the step's own date.
+    bounds_step: bool = True
     source: str = ""
+
+    @property
+    def name(self) -> str:
+        """Its identity within a case's deadlines of one step: the rule, or what it counts from."""
+        return self.counts or self.code or self.after
 
     def date_from(self, start: dt.date, nth: int = 1, add_workdays: Callable | None = None) -> dt.date:
         """The bound for a period starting on `start` (the `nth` one, for a repeating deadline)."""
@@ -87,10 +100,28 @@ TABLE: tuple[Deadline, ...] = (
         "activist_selection",
         months=6,
         repeats=True,
+        counts=ASSESSMENT,
         source="党支部每半年对入党积极分子进行一次考察",
     ),
     Deadline(
-        "E04", ("target_selection",), Kind.EARLIEST, "activist_selection", months=12, source="培养一年以上"
+        "",
+        ("activist_cultivation",),
+        Kind.DUE,
+        "activist_selection",
+        months=3,
+        repeats=True,
+        counts=THOUGHT_REPORT,
+        bounds_step=False,
+        source="入党积极分子每季度至少递交一次思想汇报",
+    ),
+    Deadline(
+        "E04",
+        ("target_selection",),
+        Kind.EARLIEST,
+        "activist_selection",
+        months=12,
+        notice=True,
+        source="培养一年以上",
     ),
     Deadline(
         "E14",
@@ -110,6 +141,7 @@ TABLE: tuple[Deadline, ...] = (
         days=1,
         rule_sets=ONLY_2026,
         rule_set_by="target_filing",
+        notice=True,
         source="公示结束后方可列为发展对象",
     ),
     Deadline("W04", ("admission_meeting",), Kind.DUE, "pre_review", months=1, rule_sets=ONLY_2026),
@@ -119,8 +151,27 @@ TABLE: tuple[Deadline, ...] = (
     Deadline("W03", ("admission_approval",), Kind.DUE, "admission_meeting", months=3),
     Deadline("E12", ("admission_approval",), Kind.LIMIT, "admission_meeting", months=6),
     Deadline("W05", ("oath",), Kind.DUE, "admission_approval", months=1, rule_sets=ONLY_2026),
+    Deadline(
+        "",
+        ("probation_education",),
+        Kind.DUE,
+        "admission_approval",
+        months=3,
+        repeats=True,
+        counts=THOUGHT_REPORT,
+        bounds_step=False,
+        source="预备党员每季度递交一次思想汇报",
+    ),
     Deadline("", ("conversion_application",), Kind.DUE, PROBATION_END, source="预备期满时提出转正申请"),
-    Deadline("E10", ("conversion_meeting",), Kind.EARLIEST, PROBATION_END, source="预备期满方可讨论转正"),
+    # The probation's end is a notice to the branch (预备期满，应及时讨论转正), not a due date.
+    Deadline(
+        "E10",
+        ("conversion_meeting",),
+        Kind.EARLIEST,
+        PROBATION_END,
+        notice=True,
+        source="预备期满方可讨论转正",
+    ),
     Deadline("W03", ("conversion_approval",), Kind.DUE, "conversion_meeting", months=3),
     # 细则第三十七条/2026第三十六条 say only "及时"; one week is the local practice the
     # rules-reference cites (tccu.edu.cn: "转正后，党支部要在一周内…存入档案").
@@ -157,10 +208,9 @@ def publicity_after_agreement(facts: CaseFacts) -> PublicityFacts | None:
     return max(candidates, key=lambda p: p.end_on) if candidates else None
 
 
-def assessments_recorded(facts: CaseFacts) -> int:
-    if "activist_cultivation" not in facts.done:
-        return 0
-    return int(facts.data.get("activist_cultivation", {}).get("assessments") or 0)
+def entries_recorded(deadline: Deadline, step: str, facts: CaseFacts) -> int:
+    """How many of the dated entries a repeating deadline counts are recorded under `step`."""
+    return facts.entries.get(f"{step}:{deadline.counts}", 0)
 
 
 def start_of(deadline: Deadline, facts: CaseFacts) -> dt.date | None:
@@ -175,12 +225,19 @@ def start_of(deadline: Deadline, facts: CaseFacts) -> dt.date | None:
     return facts.done.get(deadline.after)
 
 
-def bound(deadline: Deadline, facts: CaseFacts, add_workdays: Callable | None = None) -> dt.date | None:
-    """The deadline's date in this case (the first assessment not yet recorded, for a repeating one)."""
+def nth_open(deadline: Deadline, step: str, facts: CaseFacts) -> int:
+    """Which period of a repeating deadline is open: the first whose entry is not yet recorded."""
+    return entries_recorded(deadline, step, facts) + 1 if deadline.repeats else 1
+
+
+def bound(
+    deadline: Deadline, facts: CaseFacts, add_workdays: Callable | None = None, step: str = ""
+) -> dt.date | None:
+    """The deadline's date in this case (the first entry not yet recorded, for a repeating one)."""
     start = start_of(deadline, facts)
     if start is None:
         return None
-    nth = assessments_recorded(facts) + 1 if deadline.repeats else 1
+    nth = nth_open(deadline, step or deadline.steps[0], facts)
     return deadline.date_from(start, nth, add_workdays)
 
 
@@ -206,8 +263,29 @@ def step_bounds(
     an entry with `rule_set_by` applies by the rule set of that step's date."""
     earliest = [facts.done[r] for r in steps.get(step).requires if r in facts.done]
     due, limit = [], []
+    for deadline, day in step_deadlines(
+        step, facts, today=today, rule_set_on=rule_set_on, add_workdays=add_workdays
+    ):
+        if not deadline.bounds_step:
+            continue
+        {Kind.EARLIEST: earliest, Kind.DUE: due, Kind.LIMIT: limit}[deadline.kind].append(day)
+    return Bounds(max(earliest, default=None), min(due, default=None), min(limit, default=None))
+
+
+def step_deadlines(
+    step: str,
+    facts: CaseFacts,
+    *,
+    today: dt.date,
+    rule_set_on: Callable[[dt.date], str],
+    add_workdays: Callable | None = None,
+) -> list[tuple[Deadline, dt.date]]:
+    """Each entry of the table that bounds a step not yet recorded, with its date in this case:
+    those whose start is known and whose rule set applies (see step_bounds). What the step's
+    status, the case list's next dates and the materialized deadlines (cases.CaseDeadline) read."""
+    found = []
     for deadline in for_step(step):
-        day = bound(deadline, facts, add_workdays)
+        day = bound(deadline, facts, add_workdays, step=step)
         if day is None:
             continue
         if deadline.rule_set_by:
@@ -216,5 +294,5 @@ def step_bounds(
             judged_on = day if deadline.kind == Kind.EARLIEST else max(day, today)
         if judged_on is None or rule_set_on(judged_on) not in deadline.rule_sets:
             continue
-        {Kind.EARLIEST: earliest, Kind.DUE: due, Kind.LIMIT: limit}[deadline.kind].append(day)
-    return Bounds(max(earliest, default=None), min(due, default=None), min(limit, default=None))
+        found.append((deadline, day))
+    return found

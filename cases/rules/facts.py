@@ -110,6 +110,8 @@ class CaseFacts:
     publicities: list[PublicityFacts] = field(default_factory=list)
     extensions_so_far: int = 0
     probation_end: dt.date | None = None
+    # Dated entries recorded under an open step ("activist_cultivation:assessment" → how many).
+    entries: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass

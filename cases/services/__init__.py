@@ -17,6 +17,7 @@ from cases.services.letters import (
 )
 from cases.services.lifecycle import close_case, open_case, transfer_case, update_person
 from cases.services.meetings import record_meeting
+from cases.services.periodic import record_periodic_entry
 from cases.services.records import record_publicity, reveal_id_number, upload_material
 from cases.services.step_decision import Authority, NewMeeting, StepInput, meeting_body
 from cases.services.step_service import perform_step
@@ -43,6 +44,7 @@ __all__ = [
     "record_letter_issued",
     "record_letter_regenerated",
     "record_meeting",
+    "record_periodic_entry",
     "record_publicity",
     "refuse_problems",
     "return_submission",

@@ -19,6 +19,7 @@ from cases.context import RuleContext
 from cases.idcard import mask
 from cases.models import (
     Case,
+    CaseDeadline,
     CaseEvent,
     Meeting,
     Person,
@@ -185,6 +186,11 @@ def _save(decided: list[DecidedHistory], actor: Actor) -> None:
         writer.insert(model.history.model, past, now, with_pk=model is StepRecord)
         _mark_saved(objs)
     _save_people(writer, writes, record_history_ids, now)
+    deadlines = [deadline for d in decided for deadline in d.deadlines]
+    for deadline, pk in zip(deadlines, writer.ids(CaseDeadline, len(deadlines)), strict=True):
+        deadline.pk = pk
+    writer.insert(CaseDeadline, _rows(deadlines), now)
+    _mark_saved(deadlines)
     for d in decided:
         for event in d.events:
             event.case = d.case  # re-assigned: fills case_id, which the hash covers

@@ -20,15 +20,16 @@ from django.core.exceptions import PermissionDenied
 
 from cases import steps
 from cases.context import RuleContext
-from cases.models import Case, CaseEvent, Person, Publicity
+from cases.models import Case, CaseDeadline, CaseEvent, Person, Publicity
 from cases.rules import Finding
 from cases.services.actors import Actor
+from cases.services.case_deadlines import build_deadlines
 from cases.services.errors import InvalidInput
 from cases.services.events import build_event
 from cases.services.lifecycle import name_initials, opening_grant, person_fields
 from cases.services.records import build_publicity, publicity_event
 from cases.services.step_decision import Authority, CaseState, Decision, StepInput, StepWrite, decide_step
-from cases.standing import summarize
+from cases.standing import open_deadlines, summarize
 
 
 @dataclass
@@ -63,7 +64,8 @@ class DecidedHistory:
     grant: object = None  # the role it is recorded in
     rules: RuleContext | None = None  # what it was decided under (settings, calendar, committees)
     facts: object = None  # the case's facts after its last step
-    complete: bool = False  # events, summary columns and 拼音 initials built (complete_history)
+    complete: bool = False  # events, summary columns, deadlines and 拼音 initials built (complete_history)
+    deadlines: list[CaseDeadline] = field(default_factory=list)  # the case's open deadlines (unsaved)
 
     @property
     def writes(self) -> list[StepWrite]:
@@ -133,7 +135,8 @@ def decide_history(
 
 def complete_history(decided: DecidedHistory, *, actor: Actor, rules: RuleContext) -> None:
     """What only a write needs of a history decided writable: its events in order (the opening,
-    each step, the 公示 after 报上级党委备案), the case's summary columns, the 拼音 initials."""
+    each step, the 公示 after 报上级党委备案), the case's summary columns and deadlines (a new case
+    has no report waiting anywhere), the 拼音 initials."""
     if decided.complete:
         return
     case, person = decided.case, decided.person
@@ -154,6 +157,7 @@ def complete_history(decided: DecidedHistory, *, actor: Actor, rules: RuleContex
             events.append(build_event(case=case, actor=actor, **fields))
     decided.events = events
     summarize(case, decided.facts, rules)
+    decided.deadlines = build_deadlines(case, open_deadlines(case, decided.facts, rules))
     decided.complete = True
 
 

@@ -6,11 +6,12 @@ from django.utils import timezone
 
 from branches.selectors import approving_committee, review_chain
 from cases import steps
-from cases.context import case_facts
+from cases.context import RuleContext, case_facts
 from cases.models import Case, EventKind, Submission, SubmissionStatus
 from cases.permissions import Act, act_answer, submission_answer
 from cases.rules import ReturnFacts
 from cases.services.actors import as_actor, granted
+from cases.services.case_deadlines import sync_deadlines
 from cases.services.errors import StepNotAllowed, refuse_out_of_range, refuse_problems
 from cases.services.events import record_event
 from cases.services.step_service import lock_case
@@ -56,6 +57,7 @@ def submit(*, case: Case, step_code: str, on, actor) -> Submission:
         role=grant.role.value,
         org=grant.org,
     )
+    sync_deadlines(case, facts, RuleContext.current())  # the step now waits where it was sent
     return submission
 
 
@@ -94,6 +96,7 @@ def forward(*, submission: Submission, actor, opinion: str = "", on=None) -> Sub
         org=grant.org,
         note=opinion,
     )
+    _deadlines_move(submission.case)
     return submission
 
 
@@ -121,4 +124,10 @@ def return_submission(*, submission: Submission, actor, reason: str) -> Submissi
         org=grant.org,
         note=returned.text,
     )
+    _deadlines_move(submission.case)
     return submission
+
+
+def _deadlines_move(case: Case) -> None:
+    """A report forwarded or returned: its step's deadlines now wait elsewhere."""
+    sync_deadlines(case, case_facts(case), RuleContext.current())

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "cases",
     "reviews",
     "imports",
+    "reminders",
     "demo",
 ]
 
@@ -239,6 +240,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# The hour (0–23, Asia/Shanghai) of the daily deadline reminders' sweep (config/celery.py).
+REMINDER_SWEEP_HOUR = env.int("REMINDER_SWEEP_HOUR", default=6)
 
 LOGGING = {
     "version": 1,

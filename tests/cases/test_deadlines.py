@@ -48,6 +48,7 @@ EXPECTED = {
     ("W03", "admission_approval"): d(2024, 4, 30),
     ("E12", "admission_approval"): d(2024, 7, 31),
     ("W05", "oath"): d(2024, 2, 29),
+    ("", "probation_education"): d(2024, 4, 30),  # the first quarterly 思想汇报
     ("", "conversion_application"): START,
     ("E10", "conversion_meeting"): START,
     ("W03", "conversion_approval"): d(2024, 4, 30),
@@ -198,10 +199,11 @@ def test_the_half_yearly_assessment_stays_due_until_it_is_recorded():
 
 
 def test_each_recorded_assessment_moves_the_next_one_half_a_year():
-    case = facts(upto=upto("activist_cultivation"))
-    case.data["activist_cultivation"] = {"assessments": 2}
+    case = facts(upto=upto("contacts_assigned"))
+    case.entries["activist_cultivation:assessment"] = 2
     nxt = deadlines.bound(deadlines.for_step("activist_cultivation")[0], case)
     assert nxt == d(2021, 9, 2)
+    assert bounds("activist_cultivation", case, today=d(2021, 1, 1)).due == d(2021, 9, 2)
 
 
 def test_the_publicity_end_is_the_earliest_date_of_every_later_step():

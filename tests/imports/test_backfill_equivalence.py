@@ -45,6 +45,9 @@ def step_by_step(item: Backfill, actor) -> Case:
         save_write(write)
     if decided.publicity is not None:
         decided.publicity.save()
+    for deadline in decided.deadlines:
+        deadline.case = decided.case
+        deadline.save()
     previous = ""
     for event in decided.events:
         event.case = decided.case
@@ -108,6 +111,11 @@ def snapshot(case: Case) -> dict:
         ],
         "votes": sorted(case.votes.values_list("step", "yes", "no", "abstain", "meeting__entitled")),
         "publicities": list(case.publicities.values_list("start_on", "end_on", "note")),
+        "deadlines": sorted(
+            case.deadlines.values_list(
+                "key", "step", "rule", "kind", "title", "due_on", "org_id", "role", "met_on"
+            )
+        ),
         "events": [
             (
                 e.kind,
@@ -170,6 +178,7 @@ def test_bulk_and_step_by_step_agree_on_a_2026_row_with_publicity_and_warnings(
     bulk_snapshot = snapshot(bulk)
     assert bulk_snapshot == snapshot(single)
     assert bulk_snapshot["publicities"]
+    assert bulk_snapshot["deadlines"]  # the history stops before 转正: its open deadlines are kept
     assert any(
         w["code"] == "W01" and w["reason"] == "旧台账补录" for e in bulk_snapshot["events"] for w in e[7]
     )
