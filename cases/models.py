@@ -1,7 +1,6 @@
 """Data and invariants of the case file. Rules live in cases/rules, writes in cases/services."""
 
 import datetime as dt
-import hashlib
 import json
 
 from django.conf import settings
@@ -11,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from audit import keys
 from branches.models import MemberStatus, Organization, PartyMember, Sanction
 from cases import steps
 
@@ -418,9 +418,16 @@ class EventKind(models.TextChoices):
 
 
 class CaseEvent(models.Model):
-    """Append-only, hash-chained timeline of everything done on a case (tamper-evident)."""
+    """Append-only, sealed timeline of everything done on a case (tamper-evident).
+
+    Each event is number `seq` (1, 2, 3, … with no gap) of its case and carries `hash`, the keyed
+    seal (HMAC, audit.keys; `key_id` names the key) of its content, its number and the seal of the
+    event before it (`prev_hash`). Without the key nobody can edit, insert, remove or reorder an
+    event unnoticed; audit.verify checks the chains, and its checkpoints catch a case's last events
+    or whole history removed."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField("序号")
     kind = models.CharField("事件", max_length=30, choices=EventKind.choices)
     step = models.CharField("步骤", max_length=40, blank=True)
     summary = models.CharField("摘要", max_length=300)
@@ -434,8 +441,9 @@ class CaseEvent(models.Model):
     note = models.TextField("说明", blank=True)
     created_at = models.DateTimeField(
         "记录时间", default=timezone.now, editable=False
-    )  # hashed: set before save
+    )  # sealed: set before save
     prev_hash = models.CharField(max_length=64, blank=True)
+    key_id = models.CharField("封印密钥", max_length=20, editable=False)
     hash = models.CharField(max_length=64, editable=False)
 
     class Meta:
@@ -443,6 +451,7 @@ class CaseEvent(models.Model):
         verbose_name_plural = "案例事件（只读）"
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["case", "created_at"])]
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="one_event_per_case_seq")]
 
     def __str__(self):
         return self.summary
@@ -450,6 +459,7 @@ class CaseEvent(models.Model):
     def payload(self) -> str:
         fields = {
             "case": self.case_id,
+            "seq": self.seq,
             "kind": self.kind,
             "step": self.step,
             "summary": self.summary,
@@ -466,13 +476,18 @@ class CaseEvent(models.Model):
         }
         return json.dumps(fields, ensure_ascii=False, sort_keys=True)
 
+    def apply_seal(self) -> None:
+        """Seal under the signing key (after seq and prev_hash are set)."""
+        self.key_id, self.hash = keys.sign(self.payload())
+
     def compute_hash(self) -> str:
-        return hashlib.sha256(self.payload().encode()).hexdigest()
+        """The seal this event's content calls for under its own key (UnknownKey if not held)."""
+        return keys.mac(self.key_id, self.payload())
 
     def save(self, *args, **kwargs):
         if self.pk:  # invariant: history is never rewritten, by anyone
             raise PermissionError("案例事件只能追加，不能修改。")
-        self.hash = self.compute_hash()
+        self.apply_seal()
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

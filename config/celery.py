@@ -1,6 +1,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
@@ -18,5 +19,12 @@ app.conf.beat_schedule = {
         "task": "reviews.rescue_stuck_letters",
         "schedule": 60.0,
         "options": {"expires": 55},
+    },
+    # The whole audit trail verified once a day (audit.verify): the result is stored (VerifyRun, shown
+    # to the department) and a failure is logged at ERROR naming the first broken link.
+    "verify-audit-daily": {
+        "task": "audit.verify_audit",
+        "schedule": crontab(hour=3, minute=30),
+        "options": {"expires": 3600},
     },
 }
