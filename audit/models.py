@@ -30,6 +30,7 @@ def _canonical(field, value):
         return None
     if isinstance(field, models.JSONField):
         return value
+    value = field.to_python(value)  # as the column gives it back: "5" for 5 in a text column
     if isinstance(value, dt.datetime):
         return (value.astimezone(dt.UTC) if value.tzinfo else value).isoformat()
     if isinstance(value, dt.date | dt.time):
@@ -74,6 +75,11 @@ class SealedRow(models.Model):
         return {f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields}
 
     def apply_seal(self) -> None:
+        for f in self._meta.concrete_fields:  # the time columns the save would fill: sealed too
+            if (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)) and getattr(
+                self, f.attname
+            ) is None:
+                f.pre_save(self, add=True)
         self.seal_key, self.seal = keys.sign(seal_payload(type(self), self.seal_values()))
 
     def save(self, *args, **kwargs):

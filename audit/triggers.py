@@ -52,3 +52,35 @@ def operations(tables: list[str]):
         lambda apps, schema_editor: install(schema_editor, tables),
         lambda apps, schema_editor: remove(schema_editor, tables),
     )
+
+
+def seal_and_protect(models: list[str]):
+    """RunPython for tables that become sealed history ("app.Model" labels of live models): rows
+    written before are sealed as they stand (adopted), then the append-only triggers go on."""
+    from django.db import migrations
+
+    def forwards(apps, schema_editor):
+        from django.apps import apps as live
+
+        from audit.models import seal_row
+
+        tables = []
+        for label in models:
+            model = live.get_model(label)
+            table = model._meta.db_table
+            tables.append(table)
+            remove(schema_editor, [table])
+            then = apps.get_model(label)
+            pk = model._meta.pk.attname
+            names = [f.attname for f in model._meta.concrete_fields]
+            for row in then.objects.filter(seal="").values(*names).iterator(chunk_size=2000):
+                sealed = seal_row(model, row)
+                then.objects.filter(**{pk: row[pk]}).update(seal_key=sealed["seal_key"], seal=sealed["seal"])
+        install(schema_editor, tables)
+
+    def backwards(apps, schema_editor):
+        from django.apps import apps as live
+
+        remove(schema_editor, [live.get_model(label)._meta.db_table for label in models])
+
+    return migrations.RunPython(forwards, backwards)

@@ -305,11 +305,17 @@ def _check_sealed_rows(report: Report, since, until) -> None:
             rows = rows.filter(**{f"{when}__date__lte": until})
         names = [f.attname for f in model._meta.concrete_fields]
         pk = model._meta.pk.attname
-        label = str(model._meta.verbose_name)
+        label = table_label(model)
         for values in rows.order_by(pk).values(*names).iterator(CHUNK):
             report.checked[label] += 1
             if not _matches(values["seal_key"], seal_payload(model, values), values["seal"]):
                 report.add(f"{label} #{values[pk]}", "内容与封印不符（被改动或伪造）")
+
+
+def table_label(model) -> str:
+    """A sealed table in Chinese: "党组织的历史", "敏感信息查看记录"."""
+    original = getattr(model, "instance_type", None)
+    return f"{original._meta.verbose_name}的历史" if original else str(model._meta.verbose_name)
 
 
 def _time_field(model) -> str | None:

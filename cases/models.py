@@ -11,6 +11,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from audit import keys
+from audit.models import SealedRow
 from branches.models import MemberStatus, Organization, PartyMember, Sanction
 from cases import steps
 
@@ -85,7 +86,7 @@ class Person(models.Model):
     is_frontline = models.BooleanField("生产工作一线", default=False)
     phone = models.CharField("联系电话", max_length=30, blank=True)
     workplace = models.CharField("工作单位及职务", max_length=100, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[SealedRow])
 
     class Meta:
         verbose_name = "人员"
@@ -130,7 +131,7 @@ class Case(models.Model):
     )
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at"], bases=[SealedRow])
 
     class Meta:
         verbose_name = "发展党员案例"
@@ -254,7 +255,7 @@ class StepRecord(models.Model):
     rule_set = models.CharField("适用细则", max_length=4)
     is_current = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords(m2m_fields=[people])
+    history = HistoricalRecords(m2m_fields=[people], bases=[SealedRow], m2m_bases=[SealedRow])
 
     class Meta:
         verbose_name = "步骤记录"
@@ -298,7 +299,7 @@ class Meeting(models.Model):
     note = models.TextField("备注", blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[SealedRow])
 
     class Meta:
         verbose_name = "会议"
@@ -325,7 +326,7 @@ class Vote(models.Model):
     abstain = models.PositiveSmallIntegerField("弃权", default=0)
     written_yes = models.PositiveSmallIntegerField("书面赞成意见", default=0)
     written_no = models.PositiveSmallIntegerField("书面反对意见", default=0)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[SealedRow])
 
     class Meta:
         verbose_name = "表决"
@@ -349,7 +350,7 @@ class Publicity(models.Model):
     note = models.TextField("公示结果", blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[SealedRow])
 
     class Meta:
         verbose_name = "公示"
@@ -525,6 +526,7 @@ class Holiday(models.Model):
     date = models.DateField("日期", unique=True)
     is_workday = models.BooleanField("是否工作日", default=False)
     name = models.CharField("名称", max_length=50, blank=True)
+    history = HistoricalRecords(bases=[SealedRow])  # configuration is history too (who, when)
 
     class Meta:
         verbose_name = "节假日/调休"
@@ -543,6 +545,7 @@ class RuleSettings(models.Model):
         "2026年细则文本已核实", default=False, help_text="未核实前，界面上2026年细则的条款标注“待核实”。"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"], bases=[SealedRow])
 
     class Meta:
         verbose_name = "规则设置"
@@ -557,9 +560,9 @@ class AccessPurpose(models.TextChoices):
     EXPORT = "export", "导出完整号码"
 
 
-class SensitiveAccess(models.Model):
+class SensitiveAccess(SealedRow):
     """Every unmasked rendering of a 公民身份号码: a reveal on the case page, or a row of an export
-    (user empty for an export from the command line without --as)."""
+    (user empty for an export from the command line without --as). Sealed and append-only."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(
