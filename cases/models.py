@@ -575,7 +575,7 @@ class SensitiveAccess(SealedRow):
     # depend on the import/export app (nothing deletes an export log: no service, no admin page).
     export_id = models.BigIntegerField("导出记录编号", null=True, blank=True, db_index=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(default=timezone.now, editable=False)  # sealed: set before the insert
 
     class Meta:
         verbose_name = "敏感信息查看记录"

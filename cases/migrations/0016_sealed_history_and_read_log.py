@@ -4,6 +4,7 @@ import datetime
 import django.db.models.deletion
 import simple_history.models
 from django.conf import settings
+import django.utils.timezone
 from django.db import migrations, models
 
 from audit import triggers
@@ -18,6 +19,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AlterField(
+            model_name="sensitiveaccess",
+            name="at",
+            field=models.DateTimeField(default=django.utils.timezone.now, editable=False),
+        ),
         migrations.AddField(
             model_name='historicalcase',
             name='seal',
