@@ -1,10 +1,13 @@
 """The organization tree, branch rosters and the roles users hold on organizations."""
 
+import simple_history
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from guardian.models import UserObjectPermission
 from simple_history.models import HistoricalRecords
 
+from audit.models import SealedRow
 from cases.text import validate_single_line
 
 COMMITTEE_THRESHOLD = 7  # 支部工作条例: ≥7 正式党员 → 支部委员会
@@ -51,7 +54,7 @@ class Organization(models.Model):
     letter_prefix = models.CharField(
         "发文字号前缀", max_length=20, blank=True, help_text="例如：X组", validators=[validate_single_line]
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[SealedRow])
 
     class Meta:
         verbose_name = "党组织"
@@ -118,7 +121,7 @@ class PartyMember(models.Model):
     sanction = models.CharField("党纪处分", max_length=30, choices=Sanction.choices, blank=True, default="")
     sanction_until = models.DateField("处分影响期至", null=True, blank=True)
     active = models.BooleanField("在册", default=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[SealedRow])
 
     class Meta:
         verbose_name = "党员"
@@ -159,3 +162,8 @@ class AccountSecurity(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+# Role grants are guardian's object permissions (written by branches.services.grant_role, revoked in
+# the admin): each grant and revocation is history too — who, when — sealed like the rest.
+simple_history.register(UserObjectPermission, app="branches", bases=[SealedRow])

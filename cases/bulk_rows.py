@@ -1,7 +1,8 @@
 """Many rows at once, fast: dicts keyed by attname go into a table by PostgreSQL's COPY (ids taken
 from the table's sequence beforehand), or by bulk_create on other databases. Used where thousands
 of rows are written together: the benchmark fixture (`seed_demo --cases`) and imported histories
-(services.backfill). Nothing here checks anything; callers write what their own code decided."""
+(services.backfill). Nothing here checks anything; callers write what their own code decided. Rows
+of sealed history (audit.models.SealedRow) are sealed here, as a save() would seal them."""
 
 import io
 import json
@@ -10,6 +11,8 @@ import re
 import threading
 
 from django.db import connection, transaction
+
+from audit.models import is_sealed, seal_row
 
 _NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]")
 
@@ -112,16 +115,18 @@ class RowWriter:
         names = [f.attname for f in fields]
         if not self.pg:
             objs = [model(**{name: row.get(name, defaults[name]) for name in names}) for row in rows]
-            model.objects.bulk_create(objs, batch_size=500)
+            model.objects.bulk_create(objs, batch_size=500)  # a sealed model's manager seals them
             return
+        sealed = is_sealed(model)  # history rows are sealed here as their save() would
         pairs = list(zip(names, converters, strict=True))
         lines = []
         for row in rows:
-            values = []
-            for name, convert in pairs:
-                value = row.get(name, defaults[name])
-                values.append("\\N" if value is None else convert(value))
-            lines.append("\t".join(values))
+            full = {name: row.get(name, defaults[name]) for name in names}
+            if sealed:
+                full = seal_row(model, full)
+            lines.append(
+                "\t".join("\\N" if full[name] is None else convert(full[name]) for name, convert in pairs)
+            )
         lines.append("")
         columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
         sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"

@@ -1,7 +1,6 @@
 """Data and invariants of the case file. Rules live in cases/rules, writes in cases/services."""
 
 import datetime as dt
-import hashlib
 import json
 
 from django.conf import settings
@@ -11,6 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from audit import keys
+from audit.models import SealedRow
 from branches.models import MemberStatus, Organization, PartyMember, Role, Sanction
 from cases import steps
 
@@ -85,7 +86,7 @@ class Person(models.Model):
     is_frontline = models.BooleanField("生产工作一线", default=False)
     phone = models.CharField("联系电话", max_length=30, blank=True)
     workplace = models.CharField("工作单位及职务", max_length=100, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[SealedRow])
 
     class Meta:
         verbose_name = "人员"
@@ -130,7 +131,7 @@ class Case(models.Model):
     )
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at"], bases=[SealedRow])
 
     class Meta:
         verbose_name = "发展党员案例"
@@ -254,7 +255,7 @@ class StepRecord(models.Model):
     rule_set = models.CharField("适用细则", max_length=4)
     is_current = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords(m2m_fields=[people])
+    history = HistoricalRecords(m2m_fields=[people], bases=[SealedRow], m2m_bases=[SealedRow])
 
     class Meta:
         verbose_name = "步骤记录"
@@ -298,7 +299,7 @@ class Meeting(models.Model):
     note = models.TextField("备注", blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[SealedRow])
 
     class Meta:
         verbose_name = "会议"
@@ -325,7 +326,7 @@ class Vote(models.Model):
     abstain = models.PositiveSmallIntegerField("弃权", default=0)
     written_yes = models.PositiveSmallIntegerField("书面赞成意见", default=0)
     written_no = models.PositiveSmallIntegerField("书面反对意见", default=0)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[SealedRow])
 
     class Meta:
         verbose_name = "表决"
@@ -349,7 +350,7 @@ class Publicity(models.Model):
     note = models.TextField("公示结果", blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[SealedRow])
 
     class Meta:
         verbose_name = "公示"
@@ -418,9 +419,16 @@ class EventKind(models.TextChoices):
 
 
 class CaseEvent(models.Model):
-    """Append-only, hash-chained timeline of everything done on a case (tamper-evident)."""
+    """Append-only, sealed timeline of everything done on a case (tamper-evident).
+
+    Each event is number `seq` (1, 2, 3, … with no gap) of its case and carries `hash`, the keyed
+    seal (HMAC, audit.keys; `key_id` names the key) of its content, its number and the seal of the
+    event before it (`prev_hash`). Without the key nobody can edit, insert, remove or reorder an
+    event unnoticed; audit.verify checks the chains, and its checkpoints catch a case's last events
+    or whole history removed."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField("序号")
     kind = models.CharField("事件", max_length=30, choices=EventKind.choices)
     step = models.CharField("步骤", max_length=40, blank=True)
     summary = models.CharField("摘要", max_length=300)
@@ -434,8 +442,9 @@ class CaseEvent(models.Model):
     note = models.TextField("说明", blank=True)
     created_at = models.DateTimeField(
         "记录时间", default=timezone.now, editable=False
-    )  # hashed: set before save
+    )  # sealed: set before save
     prev_hash = models.CharField(max_length=64, blank=True)
+    key_id = models.CharField("封印密钥", max_length=20, editable=False)
     hash = models.CharField(max_length=64, editable=False)
 
     class Meta:
@@ -443,6 +452,7 @@ class CaseEvent(models.Model):
         verbose_name_plural = "案例事件（只读）"
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["case", "created_at"])]
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="one_event_per_case_seq")]
 
     def __str__(self):
         return self.summary
@@ -450,6 +460,7 @@ class CaseEvent(models.Model):
     def payload(self) -> str:
         fields = {
             "case": self.case_id,
+            "seq": self.seq,
             "kind": self.kind,
             "step": self.step,
             "summary": self.summary,
@@ -466,13 +477,18 @@ class CaseEvent(models.Model):
         }
         return json.dumps(fields, ensure_ascii=False, sort_keys=True)
 
+    def apply_seal(self) -> None:
+        """Seal under the signing key (after seq and prev_hash are set)."""
+        self.key_id, self.hash = keys.sign(self.payload())
+
     def compute_hash(self) -> str:
-        return hashlib.sha256(self.payload().encode()).hexdigest()
+        """The seal this event's content calls for under its own key (UnknownKey if not held)."""
+        return keys.mac(self.key_id, self.payload())
 
     def save(self, *args, **kwargs):
         if self.pk:  # invariant: history is never rewritten, by anyone
             raise PermissionError("案例事件只能追加，不能修改。")
-        self.hash = self.compute_hash()
+        self.apply_seal()
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
@@ -510,6 +526,7 @@ class Holiday(models.Model):
     date = models.DateField("日期", unique=True)
     is_workday = models.BooleanField("是否工作日", default=False)
     name = models.CharField("名称", max_length=50, blank=True)
+    history = HistoricalRecords(bases=[SealedRow])  # configuration is history too (who, when)
 
     class Meta:
         verbose_name = "节假日/调休"
@@ -528,6 +545,7 @@ class RuleSettings(models.Model):
         "2026年细则文本已核实", default=False, help_text="未核实前，界面上2026年细则的条款标注“待核实”。"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"], bases=[SealedRow])
 
     class Meta:
         verbose_name = "规则设置"
@@ -542,9 +560,9 @@ class AccessPurpose(models.TextChoices):
     EXPORT = "export", "导出完整号码"
 
 
-class SensitiveAccess(models.Model):
+class SensitiveAccess(SealedRow):
     """Every unmasked rendering of a 公民身份号码: a reveal on the case page, or a row of an export
-    (user empty for an export from the command line without --as)."""
+    (user empty for an export from the command line without --as). Sealed and append-only."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(
@@ -557,7 +575,7 @@ class SensitiveAccess(models.Model):
     # depend on the import/export app (nothing deletes an export log: no service, no admin page).
     export_id = models.BigIntegerField("导出记录编号", null=True, blank=True, db_index=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(default=timezone.now, editable=False)  # sealed: set before the insert
 
     class Meta:
         verbose_name = "敏感信息查看记录"

@@ -20,6 +20,13 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # The whole audit trail verified once a day (audit.verify): the result is stored (VerifyRun, shown
+    # to the department) and a failure is logged at ERROR naming the first broken link.
+    "verify-audit-daily": {
+        "task": "audit.verify_audit",
+        "schedule": crontab(hour=3, minute=30),
+        "options": {"expires": 3600},
+    },
 }
 
 

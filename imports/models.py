@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from audit.models import SealedRow
 from branches.models import Organization
 
 
@@ -106,8 +107,8 @@ class ExportKind(models.TextChoices):
     MEMBER_ROSTER = "member_roster", "党员名册"
 
 
-class ExportLog(models.Model):
-    """Every Excel export of case data: who, what, with which filters, how many rows."""
+class ExportLog(SealedRow):
+    """Every Excel export of case data: who, what, with which filters, how many rows (sealed, append-only)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -123,7 +124,9 @@ class ExportLog(models.Model):
     row_count = models.PositiveIntegerField("行数", default=0)
     full_id_numbers = models.BooleanField("含完整公民身份号码", default=False)
     ip = models.GenericIPAddressField("IP", null=True, blank=True)
-    created_at = models.DateTimeField("时间", auto_now_add=True)
+    created_at = models.DateTimeField(
+        "时间", default=timezone.now, editable=False
+    )  # sealed: set before the insert
 
     class Meta:
         db_table = "cases_exportlog"  # its name from when it lived in cases

@@ -145,27 +145,30 @@ def case(county, secretary):
 
 @pytest.fixture(autouse=True)
 def _erase_event_trail_after_transactional_test(request):
-    """transaction=True tests (browser, races) end with pytest-django emptying every table. The event
-    trail is append-only in the database itself (cases/migrations/0002): PostgreSQL flushes with
-    TRUNCATE, which row triggers do not see, but on SQLite the BEFORE DELETE trigger refuses the
-    flush. So on SQLite, before the flush, lift the trigger, empty the trail and put it back."""
+    """transaction=True tests (browser, races) end with pytest-django emptying every table. The audit
+    tables are append-only in the database itself (cases/migrations/0002, audit.triggers): PostgreSQL
+    flushes with TRUNCATE, which row triggers do not see, but on SQLite the BEFORE DELETE triggers
+    refuse the flush. So on SQLite, before the flush, lift every trigger, empty its table and put
+    the trigger back."""
     marker = request.node.get_closest_marker("django_db")
     if not (marker and marker.kwargs.get("transaction")):
         yield
         return
     request.getfixturevalue("transactional_db")  # set up inside this fixture: torn down after it
     yield
-    import importlib
-
     from django.db import connection
 
     if connection.vendor != "sqlite":
         return
-    append_only = importlib.import_module("cases.migrations.0002_events_append_only")
     with connection.cursor() as cursor:
-        cursor.execute("DROP TRIGGER IF EXISTS cases_event_no_delete")
-        cursor.execute("DELETE FROM cases_caseevent")
-        cursor.execute(append_only.SQLITE[1])
+        cursor.execute("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")
+        found = cursor.fetchall()
+        for name, _, _ in found:
+            cursor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+        for table in {table for _, table, _ in found}:
+            cursor.execute(f'DELETE FROM "{table}"')
+        for _, _, sql in found:
+            cursor.execute(sql)
 
 
 @pytest.fixture(autouse=True)

@@ -14,6 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_KEY = secrets.token_urlsafe(50)
+GOOD_SEAL_KEYS = f"2027={secrets.token_urlsafe(48)}"
 
 
 def production_env(**overrides: str | None) -> dict:
@@ -26,6 +27,7 @@ def production_env(**overrides: str | None) -> dict:
         DJANGO_SECRET_KEY=GOOD_KEY,
         DJANGO_ALLOWED_HOSTS="dangjian.example.gov.cn",
         DJANGO_BEHIND_PROXY="1",
+        AUDIT_HMAC_KEYS=GOOD_SEAL_KEYS,
     )
     for name, value in overrides.items():
         if value is None:
@@ -87,6 +89,21 @@ def test_the_deploy_check_passes_without_a_warning_in_production():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)" in result.stdout
+
+
+@pytest.mark.parametrize("keys", [None, "dev=dev-insecure-audit-key-change-me", "2027=short"])
+def test_the_deploy_check_flags_a_default_or_short_seal_key(keys):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=production_env(AUDIT_HMAC_KEYS=keys),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode != 0
+    assert "audit.W001" in result.stdout + result.stderr
 
 
 def test_the_production_settings_are_https_only_behind_the_proxy():

@@ -1,8 +1,10 @@
 """The append-only, hash-chained event trail of a case."""
 
+import hmac
 from itertools import groupby
 from operator import attrgetter
 
+from audit.keys import UnknownKey
 from cases.models import Case, CaseEvent
 from cases.services.actors import Actor
 
@@ -37,31 +39,37 @@ def build_event(
     )
 
 
-def seal(events: list[CaseEvent], previous: str = "") -> list[CaseEvent]:
-    """Link unsaved events of one case after `previous` (the hash of its latest saved event)."""
+def seal(events: list[CaseEvent], previous: str = "", seq: int = 0) -> list[CaseEvent]:
+    """Number and seal unsaved events of one case after its latest saved one (`previous` its seal,
+    `seq` its number; a new case starts from nothing)."""
     for event in events:
-        event.prev_hash = previous
-        event.hash = previous = event.compute_hash()
+        seq += 1
+        event.seq, event.prev_hash = seq, previous
+        event.apply_seal()
+        previous = event.hash
     return events
 
 
 def record_event(*, case: Case, actor: Actor, **fields) -> CaseEvent:
-    """Call inside the transaction that holds the case lock, so the chain has no forks."""
-    previous = CaseEvent.objects.filter(case=case).order_by("-pk").values_list("hash", flat=True).first()
+    """Call inside the transaction that holds the case lock, so the chain has no forks (and the
+    unique (case, seq) refuses one if a caller forgets)."""
+    last = CaseEvent.objects.filter(case=case).order_by("-seq").values_list("hash", "seq").first()
+    previous, seq = last or ("", 0)
     event = build_event(case=case, actor=actor, **fields)
-    event.prev_hash = previous or ""
+    event.seq, event.prev_hash = seq + 1, previous
     event.save()
     return event
 
 
 def verify_chain(case: Case) -> list[int]:
-    """Ids of events whose content or link no longer matches: empty when the trail is intact."""
-    return _broken_links(CaseEvent.objects.filter(case=case).order_by("pk"))
+    """Ids of events whose content, number or link no longer matches: empty when the trail is
+    intact. The whole audit (checkpoints, field history, read logs) is audit.verify's."""
+    return _broken_links(CaseEvent.objects.filter(case=case).order_by("seq", "pk"))
 
 
 def verify_all_chains() -> dict[int, list[int]]:
     """Every case's broken events, by case id, in one ordered pass over the event table."""
-    events = CaseEvent.objects.order_by("case_id", "pk").iterator(chunk_size=2000)
+    events = CaseEvent.objects.order_by("case_id", "seq", "pk").iterator(chunk_size=2000)
     found = {}
     for case_id, trail in groupby(events, key=attrgetter("case_id")):
         if broken := _broken_links(trail):
@@ -70,9 +78,17 @@ def verify_all_chains() -> dict[int, list[int]]:
 
 
 def _broken_links(trail) -> list[int]:
-    broken, previous = [], ""
+    broken, previous, seq = [], "", 0
     for event in trail:
-        if event.prev_hash != previous or event.compute_hash() != event.hash:
+        seq += 1
+        if event.seq != seq or event.prev_hash != previous or not _sealed(event):
             broken.append(event.pk)
-        previous = event.hash
+        previous, seq = event.hash, event.seq
     return broken
+
+
+def _sealed(event: CaseEvent) -> bool:
+    try:
+        return hmac.compare_digest(event.compute_hash(), event.hash)
+    except UnknownKey:
+        return False

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "csp",
     "branches",
     "cases",
+    "audit",
     "reviews",
     "imports",
     "reminders",
@@ -260,6 +261,13 @@ LOGGING = {
 # rule settings (cases.RuleSettings); this is only the default for a fresh database.
 RULES_2026_DEFAULT_EFFECTIVE = "2026-05-11"
 SIMPLE_HISTORY_REVERT_DISABLED = True  # history is read-only for everyone, admins included
+
+# The audit seal (audit.keys): key id → secret, newest first; the first (or AUDIT_HMAC_SIGNING_KEY)
+# seals, all verify. Kept outside the database; the development default is flagged by check --deploy.
+AUDIT_HMAC_KEYS = {k: v for k, v in env.dict("AUDIT_HMAC_KEYS", default={}).items() if k and v} or {
+    "dev": "dev-insecure-audit-key-change-me"
+}
+AUDIT_HMAC_SIGNING_KEY = env.str("AUDIT_HMAC_SIGNING_KEY", default="")
 
 # ---- Deployment hardening (issue 8: the production start, HTTPS, CSP, sessions, logs) -------------
 # DJANGO_ENV=production is set by the Dockerfile: starting the image is a production start. It refuses

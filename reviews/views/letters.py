@@ -5,8 +5,10 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.models import ReadKind
+from audit.reads import ReadNotRecorded, record_read
 from cases.permissions import letter_answer
-from cases.web import actor_for, paginate
+from cases.web import actor_for, client_ip, paginate
 from reviews import selectors, services
 from reviews.filters import LetterFilterSet
 
@@ -43,6 +45,17 @@ def letter_pdf(request, pk):
     letter = _visible(request, pk)
     if not letter.pdf:
         messages.info(request, "该发文的PDF尚未生成，请稍后再试。")
+        return redirect("reviews:letter", pk=letter.pk)
+    try:
+        record_read(
+            user=request.user,
+            kind=ReadKind.LETTER,
+            obj=letter,
+            what=f"{letter.get_kind_display()} {letter.number}",
+            ip=client_ip(request),
+        )
+    except ReadNotRecorded as exc:
+        messages.error(request, str(exc))
         return redirect("reviews:letter", pk=letter.pk)
     inline = request.GET.get("inline") == "1"
     return FileResponse(

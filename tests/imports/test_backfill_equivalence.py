@@ -49,9 +49,9 @@ def step_by_step(item: Backfill, actor) -> Case:
         deadline.case = decided.case
         deadline.save()
     previous = ""
-    for event in decided.events:
+    for seq, event in enumerate(decided.events, start=1):
         event.case = decided.case
-        event.prev_hash = previous
+        event.seq, event.prev_hash = seq, previous
         event.save()
         previous = event.hash
     return decided.case
