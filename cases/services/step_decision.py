@@ -19,7 +19,7 @@ from functools import cached_property
 from branches.models import MemberStatus, OrgKind, PartyMember
 from branches.selectors import has_branch_committee
 from cases import steps
-from cases.context import RuleContext, case_facts
+from cases.context import RuleContext, add_record, case_facts, drop_record, follow_case, publicity_facts
 from cases.models import Case, EventKind, Meeting, Outcome, Publicity, StepRecord, StepRecordPerson, Vote
 from cases.rules import (
     Attempt,
@@ -99,16 +99,24 @@ class CaseState:
         self.facts = case_facts(self.case, records=list(self.records.values()), publicities=self.publicities)
 
     def take(self, write: "StepWrite") -> None:
-        """Move on as if `write` were saved: its changes to the case, the records it reopens, its record."""
+        """Move on as if `write` were saved: its changes to the case, the records it reopens, its
+        record — the facts moved on with them (as `refresh_facts` would rebuild them, step by step)."""
         for name, value in write.case_changes.items():
             setattr(self.case, name, value)
         reopened = [self.records.pop(code) for code in write.reopens if code in self.records]
         for old in reopened:
             old.is_current = False
+            drop_record(self.facts, old.step)
         write.reopened = [old.model() if isinstance(old, RecordDraft) else old for old in reopened]
         if write.draft.is_current:
             self.records[write.draft.step] = write.draft
-        self.refresh_facts()
+            add_record(self.facts, write.draft)
+        if write.case_changes:
+            follow_case(self.facts, self.case)
+
+    def add_publicity(self, publicity: Publicity) -> None:
+        self.publicities.append(publicity)
+        self.facts.publicities.append(publicity_facts(publicity))
 
 
 @dataclass(slots=True)
