@@ -33,13 +33,43 @@ def build_meeting(
     minutes=None,
 ) -> Meeting:
     """A checked, unsaved meeting (a step may bring its own; the writer saves it with the step)."""
+    check_meeting(held_on=held_on, entitled=entitled, present=present, minutes=minutes)
+    return meeting_model(
+        org=org,
+        body=body,
+        held_on=held_on,
+        entitled=entitled,
+        present=present,
+        user=user,
+        note=note,
+        minutes=minutes,
+    )
+
+
+def check_meeting(*, held_on: dt.date, entitled: int, present: int, minutes=None) -> None:
+    """What makes a meeting impossible to record (raises InvalidInput)."""
     refuse_out_of_range(held_on)
     refuse_problems(MeetingFacts(entitled, present).problems())
+    if minutes is not None:
+        validate_upload(minutes)
+
+
+def meeting_model(
+    *,
+    org: Organization,
+    body: str,
+    held_on: dt.date,
+    entitled: int,
+    present: int,
+    user,
+    note="",
+    minutes=None,
+) -> Meeting:
+    """The unsaved meeting of values already checked (check_meeting)."""
     meeting = Meeting(
         org=org, body=body, held_on=held_on, entitled=entitled, present=present, note=note, created_by=user
     )
     if minutes is not None:
-        validate_upload(minutes)
         meeting.minutes = minutes
     meeting._history_user = user
     return meeting
