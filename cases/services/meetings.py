@@ -21,6 +21,14 @@ BODY_ROLES = {
 }
 
 
+def check_meeting(*, held_on: dt.date, entitled: int, present: int, minutes=None) -> None:
+    """What makes a meeting impossible to record (raises InvalidInput)."""
+    refuse_out_of_range(held_on)
+    refuse_problems(MeetingFacts(entitled, present).problems())
+    if minutes is not None:
+        validate_upload(minutes)
+
+
 def build_meeting(
     *,
     org: Organization,
@@ -32,40 +40,8 @@ def build_meeting(
     note="",
     minutes=None,
 ) -> Meeting:
-    """A checked, unsaved meeting (a step may bring its own; the writer saves it with the step)."""
-    check_meeting(held_on=held_on, entitled=entitled, present=present, minutes=minutes)
-    return meeting_model(
-        org=org,
-        body=body,
-        held_on=held_on,
-        entitled=entitled,
-        present=present,
-        user=user,
-        note=note,
-        minutes=minutes,
-    )
-
-
-def check_meeting(*, held_on: dt.date, entitled: int, present: int, minutes=None) -> None:
-    """What makes a meeting impossible to record (raises InvalidInput)."""
-    refuse_out_of_range(held_on)
-    refuse_problems(MeetingFacts(entitled, present).problems())
-    if minutes is not None:
-        validate_upload(minutes)
-
-
-def meeting_model(
-    *,
-    org: Organization,
-    body: str,
-    held_on: dt.date,
-    entitled: int,
-    present: int,
-    user,
-    note="",
-    minutes=None,
-) -> Meeting:
-    """The unsaved meeting of values already checked (check_meeting)."""
+    """An unsaved meeting of values already checked (check_meeting): a step may bring its own,
+    which the writer saves with the step."""
     meeting = Meeting(
         org=org, body=body, held_on=held_on, entitled=entitled, present=present, note=note, created_by=user
     )
@@ -76,7 +52,13 @@ def meeting_model(
 
 
 def save_meeting(**spec) -> Meeting:
-    """Write a meeting the caller has authorised (record_meeting)."""
+    """Check and write a meeting the caller has authorised (record_meeting)."""
+    check_meeting(
+        held_on=spec["held_on"],
+        entitled=spec["entitled"],
+        present=spec["present"],
+        minutes=spec.get("minutes"),
+    )
     meeting = build_meeting(**spec)
     meeting.save()
     return meeting

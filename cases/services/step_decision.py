@@ -42,7 +42,7 @@ from cases.services.errors import (
     refuse_out_of_range,
     refuse_problems,
 )
-from cases.services.meetings import check_meeting, meeting_model
+from cases.services.meetings import build_meeting, check_meeting
 from cases.services.recorded_people import people_as_now
 
 
@@ -134,7 +134,7 @@ class MeetingDraft:
     def model(self) -> Meeting:
         if self._model is None:
             spec = self.spec
-            self._model = meeting_model(
+            self._model = build_meeting(
                 org=self.org,
                 body=self.body,
                 held_on=self.held_on,
