@@ -53,22 +53,43 @@ def case_facts(case: Case, records: list[StepRecord] | None = None, publicities=
     if publicities is None:
         publicities = list(Publicity.objects.filter(case=case))
     person = case.person
-    done = {r.step: r.on for r in records}
-    return CaseFacts(
+    facts = CaseFacts(
         birth_date=person.birth_date,
         gender=person.gender,
         id_number=person.id_number,
         is_league_member=person.is_league_member,
-        league_recommended_on=case.league_recommended_on,
-        leaving_unit_on=case.leaving_unit_on,
-        done=done,
-        data={r.step: r.data for r in records},
-        rule_sets={r.step: r.rule_set for r in records},
-        publicities=[PublicityFacts(p.start_on, p.end_on, p.objections_resolved) for p in publicities],
-        extensions_so_far=1 if case.extension_months else 0,
-        probation_end=case.probation_end,
-        entries=periodic_entries(case, done),
+        publicities=[publicity_facts(p) for p in publicities],
     )
+    follow_case(facts, case)
+    for record in records:
+        add_record(facts, record)
+    facts.entries = periodic_entries(case, facts.done)
+    return facts
+
+
+def follow_case(facts: CaseFacts, case: Case) -> None:
+    """The facts that are columns of the case, as the case now has them."""
+    facts.league_recommended_on = case.league_recommended_on
+    facts.leaving_unit_on = case.leaving_unit_on
+    facts.extensions_so_far = 1 if case.extension_months else 0
+    facts.probation_end = case.probation_end
+
+
+def add_record(facts: CaseFacts, record) -> None:
+    """A current record of a step (a StepRecord, or a draft of one decided in the same history)."""
+    facts.done[record.step] = record.on
+    facts.data[record.step] = record.data
+    facts.rule_sets[record.step] = record.rule_set
+
+
+def drop_record(facts: CaseFacts, step: str) -> None:
+    """A step whose record is no longer current (reopened by 延长预备期)."""
+    for known in (facts.done, facts.data, facts.rule_sets):
+        known.pop(step, None)
+
+
+def publicity_facts(publicity: Publicity) -> PublicityFacts:
+    return PublicityFacts(publicity.start_on, publicity.end_on, publicity.objections_resolved)
 
 
 # The steps whose dated entries a repeating deadline counts, and the step that starts them.

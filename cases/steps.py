@@ -8,6 +8,7 @@ and export columns, the case page's labels and the field history read the declar
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 
 from django.db import models
 
@@ -142,7 +143,7 @@ class Step:
     article: str = ""  # 细则 article (2014 / 2026)
     record: str = ""  # the document the step produces
 
-    @property
+    @cached_property  # read for every step of every imported row
     def data_fields(self) -> tuple[DataField, ...]:
         """The keys its record's data may hold, in the order the form asks for them."""
         return tuple(f for part in self.fields for f in PART_DATA.get(part, ()))

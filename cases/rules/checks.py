@@ -262,9 +262,9 @@ def check_publicity(a: Attempt) -> list[Finding]:
     """E14 (2026): after the committee agrees to a target, a 公示 of ≥5 working days must have
     ended, with every objection resolved, before any later step is dated."""
     agreed = a.case.done.get("target_filing")
-    after_end = deadlines.rule("E14", a.step.code) if a.step.code in deadlines.AFTER_TARGET_FILING else None
-    if agreed is None or after_end is None:
+    if agreed is None or a.step.code not in deadlines.AFTER_TARGET_FILING:
         return []
+    after_end = deadlines.rule("E14", a.step.code)
     if not (a.is_2026_date and a.is_2026_date(agreed)):
         return []
     pub = deadlines.publicity_after_agreement(a.case)

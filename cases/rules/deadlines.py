@@ -179,13 +179,22 @@ TABLE: tuple[Deadline, ...] = (
 )
 
 
+def _by_step() -> dict[str, tuple[Deadline, ...]]:
+    """The table's entries on each step, in the table's order (read for every step decided)."""
+    steps_named = dict.fromkeys(s for d in TABLE for s in d.steps)
+    return {step: tuple(d for d in TABLE if step in d.steps) for step in steps_named}
+
+
+BY_STEP = _by_step()
+
+
 def rule(code: str, step: str) -> Deadline:
     """The entry a rule enforces on one step (e.g. rule("W03", "conversion_approval"))."""
-    return next(d for d in TABLE if d.code == code and step in d.steps)
+    return next(d for d in BY_STEP.get(step, ()) if d.code == code)
 
 
 def for_step(step: str, kind: Kind | None = None) -> list[Deadline]:
-    return [d for d in TABLE if step in d.steps and (kind is None or d.kind == kind)]
+    return [d for d in BY_STEP.get(step, ()) if kind is None or d.kind == kind]
 
 
 # ---- dates derived from the table ------------------------------------------------------------------

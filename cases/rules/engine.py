@@ -31,9 +31,13 @@ BY_STEP = {
 }
 
 
+# What evaluate runs on each step (EVERY_STEP, then the step's own).
+CHECKS = {code: EVERY_STEP + checks for code, checks in BY_STEP.items()}
+
+
 def evaluate(attempt: Attempt) -> list[Finding]:
     found: list[Finding] = []
-    for check in EVERY_STEP + BY_STEP.get(attempt.step.code, ()):
+    for check in CHECKS.get(attempt.step.code, EVERY_STEP):
         found.extend(check(attempt))
     return sorted(found, key=lambda f: f.code)
 

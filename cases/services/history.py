@@ -118,7 +118,7 @@ def decide_history(
             authority=Authority.BACKFILL,
         )
         decided.decisions.append(decision)
-        if decision.error is not None and not dry_run:
+        if not dry_run and decision.error is not None:
             return decided
         if decision.write is None:
             continue  # refused, not by a rule: nothing to count as done
@@ -172,8 +172,7 @@ def _add_publicity(decided: DecidedHistory, state: CaseState, actor: Actor) -> N
         decided.refusal = decided.refusal or refusal
         return
     decided.publicity = publicity
-    state.publicities.append(publicity)
-    state.refresh_facts()
+    state.add_publicity(publicity)
 
 
 __all__ = ["Backfill", "DecidedHistory", "complete_history", "decide_history"]

@@ -13,6 +13,14 @@ from cases.services.errors import refuse_out_of_range, refuse_problems
 from cases.services.uploads import validate_upload
 
 
+def check_meeting(*, held_on: dt.date, entitled: int, present: int, minutes=None) -> None:
+    """What makes a meeting impossible to record (raises InvalidInput)."""
+    refuse_out_of_range(held_on)
+    refuse_problems(MeetingFacts(entitled, present).problems())
+    if minutes is not None:
+        validate_upload(minutes)
+
+
 def build_meeting(
     *,
     org: Organization,
@@ -24,21 +32,25 @@ def build_meeting(
     note="",
     minutes=None,
 ) -> Meeting:
-    """A checked, unsaved meeting (a step may bring its own; the writer saves it with the step)."""
-    refuse_out_of_range(held_on)
-    refuse_problems(MeetingFacts(entitled, present).problems())
+    """An unsaved meeting of values already checked (check_meeting): a step may bring its own,
+    which the writer saves with the step."""
     meeting = Meeting(
         org=org, body=body, held_on=held_on, entitled=entitled, present=present, note=note, created_by=user
     )
     if minutes is not None:
-        validate_upload(minutes)
         meeting.minutes = minutes
     meeting._history_user = user
     return meeting
 
 
 def save_meeting(**spec) -> Meeting:
-    """Write a meeting the caller has authorised (record_meeting)."""
+    """Check and write a meeting the caller has authorised (record_meeting)."""
+    check_meeting(
+        held_on=spec["held_on"],
+        entitled=spec["entitled"],
+        present=spec["present"],
+        minutes=spec.get("minutes"),
+    )
     meeting = build_meeting(**spec)
     meeting.save()
     return meeting

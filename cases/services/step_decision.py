@@ -19,7 +19,7 @@ from functools import cached_property
 from branches.models import MemberStatus, OrgKind, PartyMember
 from branches.selectors import has_branch_committee
 from cases import steps
-from cases.context import RuleContext, case_facts
+from cases.context import RuleContext, add_record, case_facts, drop_record, follow_case, publicity_facts
 from cases.models import Case, EventKind, Meeting, Outcome, Publicity, StepRecord, StepRecordPerson, Vote
 from cases.rules import (
     Attempt,
@@ -42,7 +42,7 @@ from cases.services.errors import (
     refuse_out_of_range,
     refuse_problems,
 )
-from cases.services.meetings import build_meeting
+from cases.services.meetings import build_meeting, check_meeting
 from cases.services.recorded_people import people_as_now
 
 
@@ -99,16 +99,52 @@ class CaseState:
         self.facts = case_facts(self.case, records=list(self.records.values()), publicities=self.publicities)
 
     def take(self, write: "StepWrite") -> None:
-        """Move on as if `write` were saved: its changes to the case, the records it reopens, its record."""
+        """Move on as if `write` were saved: its changes to the case, the records it reopens, its
+        record — the facts moved on with them (as `refresh_facts` would rebuild them, step by step)."""
         for name, value in write.case_changes.items():
             setattr(self.case, name, value)
         reopened = [self.records.pop(code) for code in write.reopens if code in self.records]
         for old in reopened:
             old.is_current = False
+            drop_record(self.facts, old.step)
         write.reopened = [old.model() if isinstance(old, RecordDraft) else old for old in reopened]
         if write.draft.is_current:
             self.records[write.draft.step] = write.draft
-        self.refresh_facts()
+            add_record(self.facts, write.draft)
+        if write.case_changes:
+            follow_case(self.facts, self.case)
+
+    def add_publicity(self, publicity: Publicity) -> None:
+        self.publicities.append(publicity)
+        self.facts.publicities.append(publicity_facts(publicity))
+
+
+@dataclass(slots=True)
+class MeetingDraft:
+    """A meeting a step brings (held on its date), checked when decided; its Meeting is built
+    only when the write is saved (`model`), like the record's."""
+
+    org: object
+    body: str
+    held_on: dt.date
+    spec: NewMeeting
+    user: object
+    _model: Meeting | None = field(default=None, init=False, repr=False, compare=False)
+
+    def model(self) -> Meeting:
+        if self._model is None:
+            spec = self.spec
+            self._model = build_meeting(
+                org=self.org,
+                body=self.body,
+                held_on=self.held_on,
+                entitled=spec.entitled,
+                present=spec.present,
+                user=self.user,
+                note=spec.note,
+                minutes=spec.minutes,
+            )
+        return self._model
 
 
 @dataclass(slots=True)
@@ -122,7 +158,7 @@ class RecordDraft:
     on: dt.date
     recorded_by: object
     org: object
-    meeting: Meeting | None
+    meeting: "Meeting | MeetingDraft | None"
     data: dict
     note: str
     rule_set: str
@@ -132,13 +168,19 @@ class RecordDraft:
     def model(self) -> StepRecord:
         """The unsaved StepRecord, built once; what may change on the draft is copied each time."""
         if self._model is None:
-            self._model = StepRecord(**{name: getattr(self, name) for name in _FIXED})
+            self._model = StepRecord(
+                **{name: getattr(self, name) for name in _FIXED}, meeting=self.meeting_model()
+            )
             self._model._history_user = self.recorded_by
         self._model.data, self._model.is_current = self.data, self.is_current
         return self._model
 
+    def meeting_model(self) -> Meeting | None:
+        meeting = self.meeting
+        return meeting.model() if isinstance(meeting, MeetingDraft) else meeting
 
-_FIXED = ("case", "step", "on", "recorded_by", "org", "meeting", "note", "rule_set")  # set once, on the model
+
+_FIXED = ("case", "step", "on", "recorded_by", "org", "note", "rule_set")  # set once, on the model
 
 
 @dataclass
@@ -147,12 +189,25 @@ class StepWrite:
 
     draft: RecordDraft
     members: list[PartyMember]  # contacts / introducers named by the step
-    meeting: Meeting | None  # unsaved when the step brings its own meeting (new_meeting)
-    vote: Vote | None
+    tally: VoteFacts | None  # the vote at its meeting (`vote`)
     event_of: "_EventOf"  # what its CaseEvent is built from (`event`)
     case_changes: dict = field(default_factory=dict)  # case fields it sets (probation, 党龄, outcome)
     reopens: tuple[str, ...] = ()  # steps whose records it makes no longer current (延长预备期)
     reopened: list[StepRecord] = field(default_factory=list)  # those records, once taken
+
+    @property
+    def meeting(self) -> Meeting | None:
+        """Unsaved when the step brings its own meeting (new_meeting)."""
+        return self.draft.meeting_model()
+
+    @cached_property
+    def vote(self) -> Vote | None:
+        meeting = self.meeting
+        if self.tally is None or meeting is None:
+            return None
+        vote = Vote(meeting=meeting, case=self.draft.case, step=self.draft.step, **self.tally.__dict__)
+        vote._history_user = self.draft.recorded_by
+        return vote
 
     @property
     def meeting_is_new(self) -> bool:
@@ -336,12 +391,8 @@ def _write(state, step, given: StepInput, attempt: Attempt, warned, reason, acto
         note=given.note,
         rule_set=attempt.rule_set,
     )
-    vote = None
-    if given.vote is not None and meeting is not None:
-        vote = Vote(meeting=meeting, case=case, step=step.code, **given.vote.__dict__)
-        vote._history_user = actor.user
     members = (given.contacts or []) + (given.introducers or [])
-    write = StepWrite(record, members, meeting, vote, _EventOf(step, given, grant, warned, reason))
+    write = StepWrite(record, members, given.vote, _EventOf(step, given, grant, warned, reason))
     _consequences(state, step, write)
     return write
 
@@ -362,19 +413,14 @@ def _validate_meeting_input(given: StepInput) -> None:
     refuse_problems(MeetingFacts(meeting.entitled, meeting.present).problems(given.vote))
 
 
-def _new_meeting(case: Case, step: steps.Step, given: StepInput, acting_org, actor: Actor, rules) -> Meeting:
+def _new_meeting(
+    case: Case, step: steps.Step, given: StepInput, acting_org, actor: Actor, rules
+) -> MeetingDraft:
     spec = given.new_meeting
+    check_meeting(held_on=given.on, entitled=spec.entitled, present=spec.present, minutes=spec.minutes)
     body = meeting_body(case, step, rules)
-    return build_meeting(
-        org=acting_org if body == steps.Body.PARTY_COMMITTEE else case.branch,
-        body=body,
-        held_on=given.on,
-        entitled=spec.entitled,
-        present=spec.present,
-        user=actor.user,
-        note=spec.note,
-        minutes=spec.minutes,
-    )
+    org = acting_org if body == steps.Body.PARTY_COMMITTEE else case.branch
+    return MeetingDraft(org, body, given.on, spec, actor.user)
 
 
 @dataclass(slots=True)

@@ -2,7 +2,7 @@
 the file — a PDF must parse (pypdf) and have at least one page and no password, a JPG must decode
 (Pillow) within a pixel limit — not only by its first bytes.
 
-The one validator of every scan upload path (records.upload_material, meetings.build_meeting); a
+The one validator of every scan upload path (records.upload_material, meetings.check_meeting); a
 request whose body is too big never gets this far (config/upload_limit.py refuses it unread).
 """
 

@@ -12,6 +12,7 @@ In order, each check stopping at the first limit passed (imports.importer.limits
 4. the number of shared strings (openpyxl loads them all when it opens the file).
 """
 
+import functools
 import posixpath
 import zipfile
 import zlib
@@ -26,6 +27,7 @@ from openpyxl.utils.cell import (
     get_column_letter,
     range_boundaries,
 )
+from openpyxl.utils.exceptions import CellCoordinatesException
 
 from imports.importer.limits import Limits, UnreadableFile
 
@@ -37,6 +39,7 @@ NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 CHUNK = 1 << 16
 HEARTBEAT_ROWS = 1000
+DIGITS = "0123456789"
 DAMAGED = "文件已损坏，不是有效的 Excel 工作簿（.xlsx）"
 
 Heartbeat = Callable[[], None]
@@ -111,9 +114,9 @@ def _first_sheet_part(archive: zipfile.ZipFile) -> str | None:
 
 
 def _scan(archive: zipfile.ZipFile, part: str, scan):
-    """Stream one part through expat, calling scan.start(tag, attrs) for each element as it opens."""
+    """Stream one part through expat, calling scan.start(name, attrs) for each element as it opens."""
     parser = expat.ParserCreate(namespace_separator=" ")
-    parser.StartElementHandler = lambda name, attrs: scan.start(name.rpartition(" ")[2], attrs)
+    parser.StartElementHandler = scan.start
     parser.StartDoctypeDeclHandler = _refuse_doctype
     try:
         with archive.open(part) as stream:
@@ -135,7 +138,8 @@ class _SheetScan:
         self.row = self.rows_seen = self.column = self.cells = 0
         self.merged: list[str] = []
 
-    def start(self, tag: str, attrs: dict) -> None:
+    def start(self, name: str, attrs: dict) -> None:
+        tag = _local(name)
         if tag == "c":
             self._cell(attrs.get("r"))
         elif tag == "row":
@@ -178,13 +182,19 @@ class _StringCount:
     def __init__(self, limits: Limits):
         self.limits, self.strings = limits, 0
 
-    def start(self, tag: str, attrs: dict) -> None:
-        if tag == "si":
+    def start(self, name: str, attrs: dict) -> None:
+        if _local(name) == "si":
             self.strings += 1
             if self.strings > self.limits.cells:
                 raise UnreadableFile(
                     f"文件中的文字条目超过 {self.limits.cells} 条，不像正常的导入表格，已拒绝"
                 )
+
+
+@functools.cache
+def _local(name: str) -> str:
+    """An element's name without its namespace (expat gives "namespace name")."""
+    return name.rpartition(" ")[2]
 
 
 def _number(ref: str) -> int:
@@ -194,8 +204,18 @@ def _number(ref: str) -> int:
 
 
 def _column(ref: str) -> int:
+    """The column of a cell reference such as "AB12" (refused unless openpyxl reads it so)."""
+    letters = ref.rstrip(DIGITS)
+    row = ref[len(letters) :]
+    if not row.isdigit() or not int(row):  # openpyxl: "There is no row 0"
+        raise UnreadableFile(DAMAGED)
+    return _column_of(letters)
+
+
+@functools.cache
+def _column_of(letters: str) -> int:
     try:
-        letters, _ = coordinate_from_string(ref)
+        letters, _ = coordinate_from_string(letters + "1")
         return column_index_from_string(letters)
-    except ValueError as exc:
+    except (ValueError, CellCoordinatesException) as exc:
         raise UnreadableFile(DAMAGED) from exc

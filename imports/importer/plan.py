@@ -14,6 +14,8 @@ from imports.importer.template import (
     DATA_COLUMNS,
     PUBLICITY_COLUMNS,
     REQUIRED_WITH_STEP,
+    STEP_DATA_COLUMNS,
+    STEP_DATA_DEFAULTS,
     STEP_SOURCES,
     VOTE_COLUMNS,
     StepSource,
@@ -199,7 +201,7 @@ def _step_data(planned: PlannedStep, plan: RowPlan, row: SheetRow) -> dict:
     """The record's data from the step's data columns; a key the template has no column for takes
     its declared default — for a step without data columns always, otherwise only when the row
     gives the step's data at all (集中培训学时 given: 0 培训天数)."""
-    columns = [(header, f) for header, (code, f) in DATA_COLUMNS.items() if code == planned.code]
+    columns = STEP_DATA_COLUMNS[planned.code]
     data = {f.key: row.get(header) for header, f in columns if row.filled(header)}
     for header, f in columns:
         if header in REQUIRED_WITH_STEP and not row.filled(header) and header not in row.unreadable:
@@ -208,10 +210,7 @@ def _step_data(planned: PlannedStep, plan: RowPlan, row: SheetRow) -> dict:
                 f"第{row.number}行「{header}」：填写了「{planned.column}」，须同时填写{f.label}{allowed}"
             )
     if data or not columns:
-        defaults = {
-            f.key: f.default for f in planned.step.data_fields if f.default is not None and not f.column
-        }
-        data = defaults | data
+        data = STEP_DATA_DEFAULTS[planned.code] | data
     return data
 
 
@@ -253,14 +252,22 @@ def _members(plan: RowPlan, row: SheetRow, header: str, ctx: ImportContext) -> l
     return refs
 
 
-def _data_without_step(plan: RowPlan, row: SheetRow) -> None:
-    """Data columns filled while the step they belong to is blank: say so rather than drop them."""
+def _orphans() -> list[tuple[str, str]]:
+    """(data column, the date column of its step), for every column that belongs to a dated step."""
     own_date = {s.code: s.dated_by[0] for s in STEP_SOURCES if not s.implied}
     orphans = [(header, own_date[code]) for header, (code, _) in DATA_COLUMNS.items()]
     orphans += [(h, "接收大会日期") for h in VOTE_COLUMNS["admission_meeting"]]
     orphans += [(h, "转正大会日期") for h in VOTE_COLUMNS["conversion_meeting"]]
+    return orphans
+
+
+ORPHANS = _orphans()
+
+
+def _data_without_step(plan: RowPlan, row: SheetRow) -> None:
+    """Data columns filled while the step they belong to is blank: say so rather than drop them."""
     reported = set()
-    for data_header, date_header in orphans:
+    for data_header, date_header in ORPHANS:
         if row.filled(data_header) and not row.filled(date_header) and date_header not in reported:
             reported.add(date_header)
             plan.problems.append(f"第{row.number}行「{data_header}」：已填写，但「{date_header}」为空")

@@ -11,8 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import openpyxl
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from imports.importer import cells, container, limits
 from imports.importer.limits import Limits, UnreadableFile
@@ -47,7 +48,7 @@ def read_workbook(
     within = within or limits.current()
     container.inspect(path, within, heartbeat)
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        workbook = _open(path)
     except Exception as exc:  # openpyxl raises many kinds for damaged files
         raise UnreadableFile(
             "文件已损坏或不是有效的 Excel 工作簿（.xlsx），请在 Excel 中打开后重新保存"
@@ -60,8 +61,37 @@ def read_workbook(
         workbook.close()
 
 
+def _open(path: Path):
+    """openpyxl.load_workbook(path, read_only=True), its sheets left unsized (_UnsizedSheet)."""
+    reader = _Reader(path, read_only=True, data_only=False)
+    reader.read()
+    return reader.wb
+
+
+class _UnsizedSheet(ReadOnlyWorksheet):
+    """A read-only sheet that does not read its <dimension> when opened: its rows are read as
+    they really are (some tools write a wrong one), and openpyxl's sizing scans the whole of a
+    sheet that declares none — one more pass over the file before the one that reads it."""
+
+    def _get_size(self) -> None:
+        pass
+
+
+class _Reader(ExcelReader):
+    def read_worksheets(self) -> None:
+        """As openpyxl's, read-only: each worksheet an _UnsizedSheet."""
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target not in self.valid_files:
+                continue
+            if "chartsheet" in rel.Type:
+                self.read_chartsheet(sheet, rel)
+                continue
+            worksheet = _UnsizedSheet(self.wb, sheet.name, rel.target, self.shared_strings)
+            worksheet.sheet_state = sheet.state
+            self.wb._sheets.append(worksheet)
+
+
 def _read_rows(sheet, within: Limits, heartbeat) -> list[SheetRow]:
-    sheet.reset_dimensions()  # some tools write a wrong <dimension>; read what is really there
     values = sheet.iter_rows(values_only=True)
     header_row = next(values, None)
     columns = _header_columns(header_row or ())

@@ -280,6 +280,16 @@ PUBLICITY_COLUMNS = ("发展对象公示开始日期", "发展对象公示结束
 DATA_COLUMNS: dict[str, tuple[str, steps.DataField]] = {
     f.column: (step.code, f) for step in steps.STEPS for f in step.data_fields if f.column
 }
+# The same, by step: step code → ((header, field), …), and the defaults of the step's data keys
+# that have no column (all the keys of a step without data columns).
+STEP_DATA_COLUMNS: dict[str, tuple[tuple[str, steps.DataField], ...]] = {
+    step.code: tuple((h, f) for h, (code, f) in DATA_COLUMNS.items() if code == step.code)
+    for step in steps.STEPS
+}
+STEP_DATA_DEFAULTS: dict[str, dict] = {
+    step.code: {f.key: f.default for f in step.data_fields if f.default is not None and not f.column}
+    for step in steps.STEPS
+}
 # Data columns that must be filled whenever their step's date is (E07 judges the conclusion).
 REQUIRED_WITH_STEP = ("政审结论",)
 

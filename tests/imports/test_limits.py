@@ -141,6 +141,14 @@ def test_it_refuses_a_row_of_a_million_cells_without_addresses(importer, tmp_pat
     assert took < QUICKLY
 
 
+@pytest.mark.parametrize("ref", [b"A0", b"1", b"ZZZZ2", b"A2B"])
+def test_it_refuses_a_cell_whose_address_is_not_one_as_damaged(importer, tmp_path, ref):
+    path = tmp_path / "address.xlsx"
+    with_sheet_xml(path, b'<row r="2"><c r="' + ref + b'"/></row>')
+    message, _ = refused(path, importer)
+    assert "文件已损坏" in message
+
+
 def test_it_refuses_a_doctype_an_xml_bomb_needs(importer, tmp_path):
     path = tmp_path / "laughs.xlsx"
     with_sheet_xml(path, b"")
