@@ -57,7 +57,7 @@ def reinstall_append_only_triggers(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0014_import_export_moved_to_imports_app")]
+    dependencies = [("cases", "0016_deadline_index_by_kind")]
 
     operations = [
         migrations.AddField(

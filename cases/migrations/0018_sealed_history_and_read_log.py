@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('audit', '0001_initial'),
-        ('cases', '0015_event_keyed_seal'),
+        ('cases', '0017_event_keyed_seal'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
