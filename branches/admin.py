@@ -89,7 +89,14 @@ admin.site.unregister(User)
 
 @admin.register(User)
 class AccountAdmin(UserAdmin):
+    """Accounts are deactivated (untick 有效), never deleted: a user's name is on sealed history rows,
+    which the database refuses to change."""
+
     change_password_form = AdminSetPasswordForm
+    actions = None
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     def get_inlines(self, request, obj):
         return [AccountSecurityInline] if obj is not None else []
