@@ -180,6 +180,9 @@ def _closed_file_writes(case, county, on):
         Act.TRANSFER: lambda user: services.transfer_case(
             case=case, to_branch=county.branch_under_reviewer, on=on, reason="工作调动", actor=user
         ),
+        Act.ENTRY: lambda user: services.record_periodic_entry(
+            case=case, step_code="activist_cultivation", entry="thought_report", on=on, actor=user
+        ),
     }
 
 
