@@ -631,9 +631,14 @@ class CaseDeadline(models.Model):
             models.CheckConstraint(condition=Q(kind__in=DeadlineKind.values), name="deadline_kind_valid"),
         ]
         indexes = [
-            # The sweep: open deadlines of a kind by date (earliest-date notices apart from due dates).
+            # The reminders' sweep: open deadlines by date, carrying every column the sweep reads, so
+            # that PostgreSQL answers it from the index alone (an index-only scan) and never reads
+            # the wide table (bench/reminders_bench.py: a tenth of the time at 1,000,000 cases).
             models.Index(
-                fields=["kind", "due_on"], condition=Q(met_on__isnull=True), name="deadline_open_kind_due"
+                fields=["due_on"],
+                include=["id", "org", "role", "kind"],
+                condition=Q(met_on__isnull=True),
+                name="deadline_open_due",
             ),
             # Dashboards: an organization's open deadlines by date.
             models.Index(

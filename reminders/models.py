@@ -53,9 +53,25 @@ class Threshold(models.TextChoices):
 class Notice(models.Model):
     """One recipient told once about one deadline at one threshold (for the date it was due)."""
 
-    deadline = models.ForeignKey(CaseDeadline, on_delete=models.CASCADE, related_name="notices")
+    # No FOREIGN KEY constraints in the database (db_constraint=False): the sweep inserts millions of
+    # rows at a time, and PostgreSQL checks each row's two keys at commit (locking the deadline and
+    # the user, one by one) — half of the first sweep's time over 1,000,000 cases
+    # (bench/README.md). Only the sweep inserts, from a join with those very rows in the same
+    # transaction; deadlines are never deleted and users are deactivated, never deleted; and
+    # on_delete=CASCADE is Django's (it always was), so deleting a case still deletes its notices.
+    # No index of their own either (db_index=False): notice_once_per_threshold begins with the
+    # deadline and notice_by_recipient with the recipient, and serve the same look-ups; two fewer
+    # indexes to write per notice.
+    deadline = models.ForeignKey(
+        CaseDeadline, on_delete=models.CASCADE, related_name="notices", db_constraint=False, db_index=False
+    )
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE, related_name="notices"
+        settings.AUTH_USER_MODEL,
+        verbose_name="接收人",
+        on_delete=models.CASCADE,
+        related_name="notices",
+        db_constraint=False,
+        db_index=False,
     )
     threshold = models.CharField("提醒类型", max_length=30, choices=Threshold.choices)
     due_on = models.DateField("到期日")  # the deadline's date this notice was computed for
