@@ -11,7 +11,9 @@ statement — sets in SQL, never case by case in Python, on PostgreSQL and SQLit
   the sweep again, ten times or twice at once adds nothing; a sweep that failed half-way rolled
   back as a whole (one transaction) and its rerun misses nothing.
 - Cost (bench/reminders_bench.py, figures in bench/README.md): grows linearly with the open
-  deadlines reached; 1,000,000 open cases on PostgreSQL within the 60 s / 500 MB of issue 10.
+  deadlines reached. 1,000,000 open cases on PostgreSQL: the first sweep (2 million notices)
+  33–44 s, the next day's 5–6 s; the PostgreSQL backend's private memory about 55 MB, Python's
+  unchanged (the audience only).
 - A met deadline (met_on set) is skipped: its notices stop.
 """
 

@@ -241,3 +241,13 @@ def test_the_task_sweeps_today_and_the_beat_runs_it_daily_at_the_configured_hour
     [entry] = [e for name, e in app.conf.beat_schedule.items() if name == "deadline-reminders"]
     assert entry["task"] == "reminders.sweep"
     assert entry["schedule"].hour == {settings.REMINDER_SWEEP_HOUR}
+
+
+def test_a_deleted_deadline_takes_its_notices_with_it(case, everyone):
+    """Notice's keys have no FOREIGN KEY in the database (for the sweep's speed): Django's
+    on_delete=CASCADE still removes the notices of a deadline that is deleted."""
+    deadline = make_deadline(case, due_on=DAY - days(95))
+    sweep(DAY)
+    assert Notice.objects.filter(deadline=deadline).count() == 3
+    deadline.delete()
+    assert Notice.objects.count() == 0
