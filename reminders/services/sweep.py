@@ -12,7 +12,7 @@ statement — sets in SQL, never case by case in Python, on PostgreSQL and SQLit
   back as a whole (one transaction) and its rerun misses nothing.
 - Cost (bench/reminders_bench.py, figures in bench/README.md): grows linearly with the open
   deadlines reached. 1,000,000 open cases on PostgreSQL: the first sweep (2 million notices)
-  33–44 s, the next day's 5–6 s; the PostgreSQL backend's private memory about 55 MB, Python's
+  29–44 s, the next day's 4–6 s; the PostgreSQL backend's private memory about 55 MB, Python's
   unchanged (the audience only).
 - A met deadline (met_on set) is skipped: its notices stop.
 """
