@@ -11,9 +11,11 @@ from cases.context import RuleContext, case_facts
 from cases.idcard import mask
 from cases.models import EntryKind, EventKind
 from cases.rules import deadlines
+from cases.services.periodic import COUNTED
 
 # The dated entries (考察, 思想汇报) each step keeps, and the deadline that counts them.
-ENTRY_DEADLINES = [(step, d) for d in deadlines.TABLE if d.counts for step in d.steps]
+ENTRY_DEADLINES = [(step, d) for (step, _entry), d in COUNTED.items()]
+ENTRY_STEPS = {step for step, _ in ENTRY_DEADLINES}
 
 
 @dataclass

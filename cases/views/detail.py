@@ -208,6 +208,8 @@ def publicity(request, pk):
 def periodic_entry(request, pk, code):
     """Record a dated 考察 or 思想汇报 under step 6 or 21; back to the step's row."""
     case = _visible_case(request, pk)
+    if code not in presenters.ENTRY_STEPS:
+        raise Http404("该步骤不登记定期考察或思想汇报")
     _gate(permissions.act_answer(request.user, case, permissions.Act.ENTRY))
     back = f"{case.get_absolute_url()}#step-{code}"
     form = forms.PeriodicEntryForm(request.POST)
