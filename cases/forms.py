@@ -8,7 +8,7 @@ from branches.models import Organization, OrgKind
 from branches.selectors import roster
 from cases import steps
 from cases.idcard import mask
-from cases.models import PERSON_FIELDS, Education, Gender, Meeting, Outcome
+from cases.models import PERSON_FIELDS, Education, EntryKind, Gender, Meeting, Outcome
 from cases.rules import MeetingFacts, PublicityFacts, VoteFacts
 from cases.rules.checks import identity_findings
 from cases.services import NewMeeting, StepInput
@@ -354,6 +354,16 @@ class PublicityForm(StyledForm):
             for problem in PublicityFacts(data["start_on"], data["end_on"]).problems():
                 self.add_error(problem.part, problem.message)
         return data
+
+
+class PeriodicEntryForm(StyledForm):
+    """One dated 考察 or 思想汇报 under step 6 or 21 (cases.services.record_periodic_entry judges it)."""
+
+    entry = forms.ChoiceField(
+        label="事项", choices=EntryKind.choices, error_messages={"invalid_choice": "请选择考察或思想汇报"}
+    )
+    on = date_field("日期")
+    note = forms.CharField(label="说明", max_length=1000, required=False)
 
 
 class MaterialForm(StyledForm):

@@ -4,7 +4,8 @@ names their templates or URLs. An app registers in its AppConfig.ready():
 - a panel for a place — CASE_PAGE (the case page, after its history; called with the request and
   the case), REPORT (a report pending somewhere, in its step's row on the case page; called with
   the request, the case and the report, its at_org selected) or DASHBOARD (the 工作台, after the
-  stage counts; called with the request) — a callable returning (template, context), or None to
+  stage counts; called with the request) or DUE (the 工作台's opening lists of what is overdue
+  and due soon; called with the request) — a callable returning (template, context), or None to
   show nothing to this user;
 - the queue home: the URL name where a committee's queue lives (the old inbox address leads there).
 """
@@ -17,10 +18,11 @@ from django.utils.safestring import SafeString
 CASE_PAGE = "case"
 REPORT = "report"
 DASHBOARD = "dashboard"
+DUE = "due"
 
 Panel = Callable[..., tuple[str, dict] | None]
 
-_panels: dict[str, list[Panel]] = {CASE_PAGE: [], REPORT: [], DASHBOARD: []}
+_panels: dict[str, list[Panel]] = {CASE_PAGE: [], REPORT: [], DASHBOARD: [], DUE: []}
 _queue_home: str | None = None
 
 

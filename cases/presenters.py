@@ -9,7 +9,13 @@ from branches.selectors import review_chain
 from cases import permissions, selectors, standing, steps
 from cases.context import RuleContext, case_facts
 from cases.idcard import mask
-from cases.models import EventKind
+from cases.models import EntryKind, EventKind
+from cases.rules import deadlines
+from cases.services.periodic import COUNTED
+
+# The dated entries (考察, 思想汇报) each step keeps, and the deadline that counts them.
+ENTRY_DEADLINES = [(step, d) for (step, _entry), d in COUNTED.items()]
+ENTRY_STEPS = {step for step, _ in ENTRY_DEADLINES}
 
 
 @dataclass
@@ -22,10 +28,28 @@ class StepRow:
     pending: object = None  # the pending submission, if any
     materials: list = field(default_factory=list)
     panels: list = field(default_factory=list)  # what other apps offer on the pending report
+    entries: list = field(default_factory=list)  # its dated 考察 / 思想汇报 (steps 6 and 21)
+    entry_kinds: list = field(default_factory=list)  # (value, label) the user may record now
 
     @property
     def step(self):
         return self.status.step
+
+
+def _periodic(case, facts, may) -> tuple[dict, dict]:
+    """The dated entries per step (one query, whatever the case holds), and per step the kinds the
+    user may record now: the step has started and is not recorded, and the policy lets the user
+    (permissions.Act.ENTRY)."""
+    started = {step for step, d in ENTRY_DEADLINES if deadlines.start_of(d, facts) is not None}
+    by_step: dict[str, list] = {}
+    for entry in selectors.case_periodic_entries(case):
+        by_step.setdefault(entry.step, []).append(entry)
+    kinds: dict[str, list] = {}
+    if may[permissions.Act.ENTRY]:
+        for step, d in ENTRY_DEADLINES:
+            if step in started and step not in facts.done:
+                kinds.setdefault(step, []).append((d.counts, EntryKind(d.counts).label))
+    return by_step, kinds
 
 
 def case_page(case, user, today: dt.date | None = None) -> dict:
@@ -48,6 +72,7 @@ def case_page(case, user, today: dt.date | None = None) -> dict:
     materials_by_step = {}
     for item in materials:
         materials_by_step.setdefault(item.step, []).append(item)
+    entries_by_step, entry_kinds = _periodic(case, facts, may)
     rows = []
     for status in statuses:
         step = status.step
@@ -56,6 +81,8 @@ def case_page(case, user, today: dt.date | None = None) -> dict:
             record=by_step.get(step.code),
             warnings=warnings_by_step.get(step.code),
             materials=materials_by_step.get(step.code, []),
+            entries=entries_by_step.get(step.code, []),
+            entry_kinds=entry_kinds.get(step.code, []),
         )
         if status.state != "done" and case.is_open:
             row.can_act = bool(may[step.code])

@@ -7,7 +7,16 @@ from django.db.models import BooleanField, Q
 from branches.models import Organization, OrgKind
 from branches.selectors import scope_filter
 from cases import permissions, steps
-from cases.models import Case, CaseEvent, Material, Publicity, StepRecord, Submission, SubmissionStatus
+from cases.models import (
+    Case,
+    CaseEvent,
+    Material,
+    PeriodicEntry,
+    Publicity,
+    StepRecord,
+    Submission,
+    SubmissionStatus,
+)
 from cases.permissions import acting_orgs
 from cases.standing import DERIVED_COLUMNS
 
@@ -74,6 +83,11 @@ def case_materials(case: Case) -> list[Material]:
 
 def case_publicities(case: Case) -> list[Publicity]:
     return list(Publicity.objects.filter(case=case))
+
+
+def case_periodic_entries(case: Case) -> list[PeriodicEntry]:
+    """The case's dated 考察 / 思想汇报 (steps 6 and 21), oldest first."""
+    return list(PeriodicEntry.objects.filter(case=case).order_by("step", "on", "pk"))
 
 
 # Derived columns the write path refreshes: their changes are the steps themselves, not edits.

@@ -13,6 +13,7 @@ urlpatterns = [
     path("cases/<id:pk>/steps/<str:code>/", detail.step_form, name="step"),
     path("cases/<id:pk>/submit/<str:code>/", detail.submit, name="submit"),
     path("cases/<id:pk>/publicity/", detail.publicity, name="publicity"),
+    path("cases/<id:pk>/entries/<str:code>/", detail.periodic_entry, name="entry"),
     path("cases/<id:pk>/materials/", detail.upload, name="upload"),
     path("cases/<id:pk>/outcome/", detail.outcome, name="outcome"),
     path("cases/<id:pk>/transfer/", detail.transfer, name="transfer"),

@@ -11,6 +11,7 @@ import datetime as dt
 from celery import current_app, shared_task
 from django.db import OperationalError
 
+from reminders.services.digest import send_digests
 from reminders.services.sweep import sweep
 
 DIGEST_TASK = "reminders.send_digests"
@@ -34,5 +35,25 @@ def queue_digests(day: dt.date) -> bool:
     """Queue the e-mail digests of `day` (after the sweep committed); False when there is no sender."""
     if DIGEST_TASK not in current_app.tasks:
         return False
-    current_app.send_task(DIGEST_TASK, args=[day.isoformat()])
+    # Through the registered task (not send_task), so that eager settings run it in place.
+    current_app.tasks[DIGEST_TASK].apply_async(args=[day.isoformat()])
     return True
+
+
+class DigestsNotSent(Exception):
+    """Some digests were refused by the mail server: the task retries (the sent ones stay sent)."""
+
+
+@shared_task(
+    name=DIGEST_TASK,
+    autoretry_for=(DigestsNotSent, OperationalError),
+    max_retries=8,
+    retry_backoff=60,
+    retry_backoff_max=3600,
+    retry_jitter=True,
+)
+def send_digests_task(day: str) -> dict:
+    result = send_digests(dt.date.fromisoformat(day))
+    if result.failed:
+        raise DigestsNotSent(f"{len(result.failed)} 封提醒邮件未发出：{', '.join(result.failed[:20])}")
+    return {"sent": result.sent, "skipped": result.skipped}

@@ -205,6 +205,29 @@ def publicity(request, pk):
 
 
 @require_POST
+def periodic_entry(request, pk, code):
+    """Record a dated 考察 or 思想汇报 under step 6 or 21; back to the step's row."""
+    case = _visible_case(request, pk)
+    if code not in presenters.ENTRY_STEPS:
+        raise Http404("该步骤不登记定期考察或思想汇报")
+    _gate(permissions.act_answer(request.user, case, permissions.Act.ENTRY))
+    back = f"{case.get_absolute_url()}#step-{code}"
+    form = forms.PeriodicEntryForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        return redirect(back)
+    try:
+        saved = services.record_periodic_entry(
+            case=case, step_code=code, actor=actor_for(request), **form.cleaned_data
+        )
+    except (services.StepNotAllowed, services.InvalidInput) as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    messages.success(request, f"已登记{saved.get_entry_display()}（{saved.on:%Y-%m-%d}）。")
+    return HttpResponseClientRedirect(back) if request.htmx else redirect(back)
+
+
+@require_POST
 def upload(request, pk):
     case = _visible_case(request, pk)
     form = forms.MaterialForm(request.POST, request.FILES)

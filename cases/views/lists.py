@@ -3,7 +3,6 @@
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -14,18 +13,12 @@ from cases.models import Stage
 
 @require_GET
 def dashboard(request):
-    user, today = request.user, timezone.localdate()
-    visible = selectors.cases_visible_to(user).filter(outcome="")
+    """The stage counts; what is overdue and due soon comes first, from the reminders (panels.DUE)."""
+    visible = selectors.cases_visible_to(request.user).filter(outcome="")
     stage_counts = dict(visible.values_list("stage").annotate(n=Count("pk")))
     context = {
         "stage_counts": [(s, stage_counts.get(s.value, 0)) for s in Stage],
-        "overdue": visible.filter(next_due__lt=today)
-        .select_related("person", "branch")
-        .order_by("next_due")[:20],
-        "due_soon": visible.filter(next_due__gte=today, next_due__lte=today + timezone.timedelta(days=14))
-        .select_related("person", "branch")
-        .order_by("next_due")[:20],
-        "today": today,
+        "due": panels.render(panels.DUE, request),
         "panels": panels.render(panels.DASHBOARD, request),
     }
     return render(request, "cases/dashboard.html", context)

@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "branches.context_processors.roles",
                 "imports.context_processors.imports",
+                "reminders.context_processors.bell",
             ],
             "builtins": ["template_partials.templatetags.partials"],
         },
@@ -198,7 +199,19 @@ SITE_URL = env.str("SITE_URL", default="")
 # The public verification page answers one address this often (django-ratelimit syntax), then 429.
 VERIFY_RATE_LIMIT = env.str("VERIFY_RATE_LIMIT", default="30/m")
 
-EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# E-mail (the reminders' daily digest): EMAIL_URL (e.g. smtp+tls://user:pass@mail.example.org:587,
+# parsed by django-environ); without it DJANGO_EMAIL_BACKEND, and by default files under var/mail/
+# so that a newcomer can read what would have been sent.
+if env.str("EMAIL_URL", default=""):
+    globals().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = env.str(
+        "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend"
+    )
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# The public address the digest's links start with (the letters' QR codes use SITE_URL or the request).
+REMINDER_SITE_URL = SITE_URL or "http://127.0.0.1:8000"
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="noreply@dangjian.local")
 
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport in VAR_DIR.

@@ -251,7 +251,8 @@ def test_the_list_the_dashboard_and_the_case_page_agree_on_a_conversion_meeting(
     listed = client.get(reverse("cases:list")).content.decode()
     assert f"{shown} 起" in listed and f"{shown} 前" not in listed
     dashboard = client.get(reverse("cases:dashboard"))
-    assert case not in [*dashboard.context["overdue"], *dashboard.context["due_soon"]]
+    listed = [*dashboard.context["overdue"], *dashboard.context["due_soon"]]  # the reminders' lists
+    assert case.pk not in [d.case_id for d in listed]
     page = client.get(case.get_absolute_url())
     [row] = [r for r in page.context["rows"] if r.step.code == "conversion_meeting"]
     assert row.status.earliest == end and row.status.due is None

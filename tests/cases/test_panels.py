@@ -23,7 +23,7 @@ DESK_NAME = re.compile(r"[\"']reviews[/:]")  # a quoted template path or URL nam
 @pytest.fixture
 def own_registry(monkeypatch):
     """A registry with only what the test registers, restored afterwards."""
-    monkeypatch.setattr(panels, "_panels", {panels.CASE_PAGE: [], panels.DASHBOARD: []})
+    monkeypatch.setattr(panels, "_panels", {place: [] for place in panels._panels})
     monkeypatch.setattr(panels, "_queue_home", None)
 
 
@@ -38,7 +38,7 @@ def test_it_shows_a_registered_panel_on_the_case_page_with_its_case(own_registry
 
     def panel(request, case):
         seen.append((request.user, case))
-        return "cases/_due_table.html", {"rows": [], "empty": "面板：没有事项。"}
+        return "reminders/_due_table.html", {"rows": [], "empty": "面板：没有事项。"}
 
     panels.register(panels.CASE_PAGE, panel)
     panels.register(panels.CASE_PAGE, panel)  # a second ready() adds nothing

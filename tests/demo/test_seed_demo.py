@@ -42,6 +42,7 @@ from cases.services.events import verify_chain
 from cases.services.summary import refresh_summary
 from demo import bulk as bulk_generator
 from demo.county import DEMO_PASSWORD, DEPARTMENT_CODE, USERS
+from reminders.models import Notice
 from tests.cases.conftest import SUMMARY_FIELDS
 
 pytestmark = pytest.mark.django_db
@@ -211,3 +212,11 @@ def test_it_runs_without_the_flag_on_the_embedded_database(seeded, settings):
     call_command("seed_demo", stdout=out)
 
     assert "已存在" in out.getvalue() and DEMO_PASSWORD in out.getvalue()
+
+
+def test_it_leaves_todays_reminders_so_the_bell_has_a_count(seeded):
+    output, _ = seeded
+    assert "已生成今日期限提醒" in output
+    secretaries = [g for n in Notice.objects.select_related("recipient") for g in role_grants(n.recipient)]
+    assert any(g.role == Role.BRANCH_SECRETARY for g in secretaries)
+    assert Notice.objects.filter(read_at__isnull=True).exists()

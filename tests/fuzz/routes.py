@@ -77,6 +77,8 @@ def addresses(route: Route, scene) -> list[str]:
             {"pk": pk, "code": c} for c in ("activist_selection", "contacts_assigned", "target_selection")
         ],
         "cases:submit": [{"pk": pk, "code": "activist_filing"}],
+        "cases:entry": [{"pk": pk, "code": c} for c in ("activist_cultivation", "probation_education")],
+        "reminders:feed": [{"token": "not-a-token"}],
         "reviews:queue": [{"slug": q.slug} for q in QUEUES],
         "reviews:decide": [{"slug": q.slug} for q in QUEUES],
         "reviews:item": [

@@ -15,6 +15,7 @@ from demo.builder import build_demo, demo_exists, demo_summary
 from demo.bulk import BulkGenerator
 from demo.county import DEMO_PASSWORD, DEPARTMENT_CODE, SEED
 from demo.logins import logins_table
+from reminders.services.sweep import sweep
 
 
 class Command(BaseCommand):
@@ -59,6 +60,9 @@ class Command(BaseCommand):
             build_demo(log=self.stdout.write)
             self.stdout.write(self.style.SUCCESS(f"演示县已建立，用时 {time.monotonic() - started:.1f} 秒。"))
             self.stdout.write("案例分布：" + demo_summary())
+            # Today's reminders, so that a newcomer's bell has a count (the daily sweep's service).
+            reminded = sweep()
+            self.stdout.write(f"已生成今日期限提醒 {reminded.total} 条（右上角铃铛）。")
         if cases:
             bulk_started = time.monotonic()
             self.stdout.write(f"正在批量生成 {cases} 个性能测试案例（经历史写入路径）……")
