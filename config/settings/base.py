@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "branches.context_processors.roles",
                 "imports.context_processors.imports",
+                "audit.context_processors.audit",
             ],
             "builtins": ["template_partials.templatetags.partials"],
         },
