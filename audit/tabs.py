@@ -82,6 +82,10 @@ def _who(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def _case_label(case) -> str:
+    return f"{case.person.name}（{case.branch.name}）"
+
+
 def _in_time(qs, time: str, f: dict):
     if f.get("since"):
         qs = qs.filter(**{f"{time}__gte": f["since"]})
@@ -129,7 +133,7 @@ def _present_events(events) -> list[AuditRow]:
             org=e.org.name if e.org else "",
             ip=e.ip or "",
             source=_EVENT_SOURCE.get(e.source, e.source),
-            subject=f"{e.case.person.name}（{e.case.branch.name}）",
+            subject=_case_label(e.case),
             case_id=e.case_id,
             step=_STEP_LABEL.get(e.step, ""),
             summary=e.summary + (f"；{e.note}" if e.note and e.kind != EventKind.STEP else ""),
@@ -162,7 +166,7 @@ def _history_common(qs, f: dict):
 
 def _label_of(obj) -> str:
     if isinstance(obj, Case):
-        return f"{obj.person.name}（{obj.branch.name}）"
+        return _case_label(obj)
     if isinstance(obj, get_user_model()):
         return _who(obj)
     if hasattr(obj, "name") and isinstance(obj.name, str):
@@ -308,10 +312,13 @@ def _org_ct_id() -> int:
     return ContentType.objects.get_for_model(Organization).pk
 
 
+def _grants_on(model, f: dict):
+    """Grant rows (live or historical) on the organizations in scope."""
+    return model.objects.filter(content_type_id=_org_ct_id(), object_pk__in=[str(pk) for pk in f["org_ids"]])
+
+
 def _grant_history(f):
-    qs = _history(UserObjectPermission).objects.filter(
-        content_type_id=_org_ct_id(), object_pk__in=[str(pk) for pk in f["org_ids"]]
-    )
+    qs = _grants_on(_history(UserObjectPermission), f)
     return _config_common(qs, f, "grant")
 
 
@@ -392,10 +399,7 @@ def _exports(f):
         return None
     qs = ExportLog.objects.all()
     if not _county_only(f):
-        holders = UserObjectPermission.objects.filter(
-            content_type_id=_org_ct_id(), object_pk__in=[str(pk) for pk in f["org_ids"]]
-        ).values("user_id")
-        qs = qs.filter(user_id__in=holders)
+        qs = qs.filter(user_id__in=_grants_on(UserObjectPermission, f).values("user_id"))
     if f.get("source"):
         qs = qs.filter(source=f["source"])
     return _reads_common(qs, f, "created_at", ("exportlog",), None)
@@ -408,7 +412,7 @@ def _present_sensitive(rows):
             kind=r.get_purpose_display(),
             who=_who(r.user),
             ip=r.ip or "",
-            subject=f"{r.case.person.name}（{r.case.branch.name}）",
+            subject=_case_label(r.case),
             case_id=r.case_id,
             summary=f"导出记录 #{r.export_id}" if r.export_id else "",
         )
