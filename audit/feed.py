@@ -63,7 +63,11 @@ class Source:
             return Q(**{f"{self.time}__lte": t})
         if self.rank > cursor.rank:
             return Q(**{f"{self.time}__lt": t})
-        return Q(**{f"{self.time}__lt": t}) | Q(**{self.time: t, f"{self.pk}__lt": cursor.pk})
+        # The redundant upper bound lets the (time, id) index start at the cursor: the OR alone
+        # makes PostgreSQL scan from the newest row down.
+        return Q(**{f"{self.time}__lte": t}) & (
+            Q(**{f"{self.time}__lt": t}) | Q(**{self.time: t, f"{self.pk}__lt": cursor.pk})
+        )
 
     def take(self, filters: dict, cursor: Cursor | None, n: int) -> list:
         qs = self.rows(filters)
