@@ -451,7 +451,11 @@ class CaseEvent(models.Model):
         verbose_name = "案例事件"
         verbose_name_plural = "案例事件（只读）"
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["case", "created_at"])]
+        indexes = [
+            models.Index(fields=["case", "created_at"]),
+            # The audit browser: every event newest first, a keyset page at a time.
+            models.Index(fields=["created_at", "id"], name="event_audit_order"),
+        ]
         constraints = [models.UniqueConstraint(fields=["case", "seq"], name="one_event_per_case_seq")]
 
     def __str__(self):

@@ -79,6 +79,9 @@ MEETING_ROLES = {
 }
 # Who issues the letters answering a branch (批复, 回执), renders them again, and is recorded on them.
 LETTER_ROLES = (C,)
+# Who reads (and exports) the audit of the organizations under their grant: the organization
+# department's auditors (their county) and the committees' officers (their subtree).
+AUDIT_ROLES = (C, Role.DEPARTMENT_AUDITOR)
 
 NO_ROLE = "您的角色无权办理此事项。"
 NOT_HERE = "该报送不在本组织办理。"
@@ -87,6 +90,7 @@ NO_IMPORT = "只有党支部书记（组织委员）和党委组织委员可以�
 NO_MEETING = "您无权为该组织登记会议。"
 NO_LETTER = "只有该党支部上级党委的组织委员可以办理其发文。"
 NO_QUEUE = "您没有办理该队列事项的职责。"
+NO_AUDIT = "只有县委组织部和党委组织委员可以查阅审计记录。"
 
 
 class Why(StrEnum):
@@ -244,6 +248,12 @@ def acting_orgs(user, roles, step: steps.Step | None = None) -> list[Organizatio
         for g in role_grants(user)
         if g.role in roles and (step is None or authority_of(g.org, step) is None)
     ]
+
+
+def audit_orgs(user) -> list[Organization]:
+    """Where the user reads the audit: the organizations (with all below them) of their audit
+    grants; empty for everyone else (the audit browser answers 403)."""
+    return acting_orgs(user, AUDIT_ROLES)
 
 
 def report_orgs(user) -> list[Organization]:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("io/", include("imports.urls")),
     path("", include("reminders.urls")),
+    path("audit/", include("audit.urls")),
     path("", include("cases.urls")),
 ]
 

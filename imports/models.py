@@ -105,6 +105,7 @@ class ExportKind(models.TextChoices):
     STAGE_ROSTER = "stage_roster", "花名册"
     TEMPLATE = "template", "导入模板格式"
     MEMBER_ROSTER = "member_roster", "党员名册"
+    AUDIT = "audit", "审计记录"
 
 
 class ExportLog(SealedRow):

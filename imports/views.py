@@ -21,12 +21,12 @@ from cases.views.throttle import limit_import_uploads
 from cases.web import client_ip
 from imports import exports, importer
 from imports.exports.sheets import ROSTER_STAGES, roster_title
+from imports.exports.workbook import XLSX
 from imports.importer import limits
 from imports.importer.forms import ConfirmForm, UploadForm
 from imports.importer.report import RowStatus
 from imports.models import ImportBatch, ImportStatus
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROWS_PER_PAGE = 100
 
 

@@ -90,6 +90,7 @@ TEMPLATES = [
                 "branches.context_processors.roles",
                 "imports.context_processors.imports",
                 "reminders.context_processors.bell",
+                "audit.context_processors.audit",
             ],
             "builtins": ["template_partials.templatetags.partials"],
         },

@@ -37,6 +37,14 @@ def _log(user, kind, tally: sheets.Tally, filters=None, source="web", ip=None) -
     return log
 
 
+def log_export(user, kind, *, rows: int, filters: dict, source="web", ip=None) -> ExportLog:
+    """Log an export another app wrote (the audit's): who, what, filters, row count (no full
+    公民身份号码 in it). Raises DatabaseError when the log cannot be written: the caller refuses."""
+    tally = sheets.Tally()
+    tally.rows = rows
+    return _log(user, kind, tally, filters, source, ip)
+
+
 def export_template(user, *, stream=None, source="web", ip=None):
     """Every case in the user's scope (all cases without a user) in the import template — those
     the template can express: open and archived; the count of the others is logged."""
@@ -72,6 +80,7 @@ def blank_template(stream=None):
 
 __all__ = [
     "blank_template",
+    "log_export",
     "export_case_list",
     "export_member_roster",
     "export_stage_roster",

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from audit import views
+
+app_name = "audit"
+urlpatterns = [
+    path("", views.browser, name="browser"),
+    path("<slug:tab>/", views.browser, name="tab"),
+    path("<slug:tab>/export.<slug:fmt>", views.export, name="export"),
+]
