@@ -9,6 +9,7 @@ own admin) or with `manage.py axes_reset_username NAME`; a lost phone by deletin
 TOTP device (django-otp's admin).
 """
 
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -86,6 +87,25 @@ class AccountSecurityInline(admin.StackedInline):
 User = get_user_model()
 admin.site.unregister(User)
 
+# The admin speaks Chinese: its titles, and the apps that come with their English names.
+admin.site.site_header = "发展党员全程纪实 · 管理后台"
+admin.site.site_title = "发展党员全程纪实"
+admin.site.index_title = "系统管理"
+for label, name in {"axes": "登录锁定记录", "otp_totp": "动态口令设备", "guardian": "对象权限"}.items():
+    if label in apps.app_configs:
+        apps.get_app_config(label).verbose_name = name
+
+_ACTIONS = {"add": "新增", "change": "修改", "delete": "删除", "view": "查看"}
+
+
+def permission_label(permission) -> str:
+    """「可修改 党组织」 for Django's 「Can change 党组织」; custom permissions keep their own names."""
+    action, _, _ = permission.codename.partition("_")
+    model = permission.content_type.model_class()
+    if action in _ACTIONS and model is not None and permission.name.startswith("Can "):
+        return f"可{_ACTIONS[action]}「{model._meta.verbose_name}」"
+    return permission.name
+
 
 @admin.register(User)
 class AccountAdmin(UserAdmin):
@@ -97,6 +117,12 @@ class AccountAdmin(UserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "user_permissions":
+            field.label_from_instance = permission_label
+        return field
 
     def get_inlines(self, request, obj):
         return [AccountSecurityInline] if obj is not None else []

@@ -28,7 +28,7 @@ def render_case_list(request, filters: CaseFilterSet, *, status: int = 200):
     page = paginate(request, qs.values(*ROW_FIELDS), count_from=qs.select_related(None))
     context = {
         "page": page,
-        "rows": case_rows(page, filters.today),
+        "rows": case_rows(page, filters.today, request.user),
         "filters": filters,
         "form": filters.form,
         "query": filters.query(),

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
 
-from cases import steps
+from cases import reports, steps
 from cases.models import Case, Outcome, Stage
 from cases.web import date_field
 
@@ -127,6 +127,7 @@ class CaseFilterSet(ListFilterSet):
     step = choice_filter("下一步", steps.CHOICES, "全部步骤", field_name="next_step")
     branch = branch_filter("branch_id")
     outcome = choice_filter("状态", OUTCOMES, method="by_outcome")
+    report = choice_filter("报送", reports.CHOICES, "全部报送状态", method="by_report")
     overdue = CheckboxFilter(label="仅看逾期", method="past_due")
 
     defaults = {"outcome": "open"}
@@ -149,6 +150,10 @@ class CaseFilterSet(ListFilterSet):
         if value == ALL_OUTCOMES:
             return queryset
         return queryset.filter(outcome="" if value == "open" else value)
+
+    def by_report(self, queryset, name, value):
+        """待上级办理 / 已退回 (cases.reports)."""
+        return reports.with_report(queryset, value) if value else queryset
 
     def past_due(self, queryset, name, value):
         """Overdue is past the due date (next_due), never past an earliest date (next_earliest)."""

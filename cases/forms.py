@@ -99,6 +99,12 @@ class PersonEditForm(PersonFields):
 
     league_recommended_on = date_field("团组织推优日期", required=False)
     leaving_unit_on = date_field("预计离开工作学习单位日期", required=False)
+    reason = forms.CharField(
+        label="修改原因（记入办理记录和修改历史）",
+        max_length=200,
+        validators=ONE_LINE,
+        error_messages={"required": "请填写修改原因"},
+    )
 
     def __init__(self, *args, current_id_number: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -374,23 +380,57 @@ class MaterialForm(StyledForm):
     )
 
 
-class OutcomeForm(StyledForm):
+class Confirmed(forms.Form):
+    """An irreversible action asks first: the first post shows what will happen (`consequence`) and
+    posts the same values again with `confirmed`; only that second post reaches the service."""
+
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return not self.cleaned_data.get("confirmed")
+
+    def service_arguments(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "confirmed"}
+
+    def values_to_confirm(self) -> list[tuple[str, str]]:
+        """The posted values, as hidden fields of the confirmation."""
+        return [
+            (field.html_name, "" if field.value() is None else str(field.value()))
+            for field in self
+            if field.name != "confirmed"
+        ]
+
+
+class OutcomeForm(StyledForm, Confirmed):
     outcome = forms.ChoiceField(
         label="结果",
         choices=[
-            (o.value, o.label) for o in (Outcome.WITHDRAWN, Outcome.DEACTIVATED, Outcome.ADMISSION_REJECTED)
+            ("", "请选择"),
+            *(
+                (o.value, o.label)
+                for o in (Outcome.WITHDRAWN, Outcome.DEACTIVATED, Outcome.ADMISSION_REJECTED)
+            ),
         ],
+        error_messages={"required": "请选择结果", "invalid_choice": "没有这一项，请从列表中选择"},
     )
     on = date_field("日期")
     reason = forms.CharField(
-        label="说明",
+        label="说明（记入办理记录）",
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=1000,
         error_messages={"required": "请填写说明"},
     )
 
+    def consequence(self, case) -> str:
+        label = Outcome(self.cleaned_data["outcome"]).label
+        return (
+            f"将把{case.person.name}的案例登记为「{label}」（{self.cleaned_data['on']:%Y-%m-%d}），案例随即结束："
+            "此后不能再办理任何步骤，已报送尚未办结的事项一并撤销。登记后不能撤回。"
+        )
 
-class TransferForm(StyledForm):
+
+class TransferForm(StyledForm, Confirmed):
     """组织关系转出: to any other 党支部 (the receiving branch need not be in the user's scope). The
     branches are read only when the form is shown or posted, never with the case page."""
 
@@ -401,12 +441,21 @@ class TransferForm(StyledForm):
         error_messages={"required": "请选择转入党支部", "invalid_choice": "所选党支部不存在，请重新选择"},
     )
     on = date_field("转出日期")
-    reason = forms.CharField(label="转出原因", max_length=500, error_messages={"required": "请填写转出原因"})
+    reason = forms.CharField(
+        label="转出原因（记入办理记录）", max_length=500, error_messages={"required": "请填写转出原因"}
+    )
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_branch"].queryset = (
             Organization.objects.filter(kind=OrgKind.BRANCH).exclude(pk=case.branch_id).order_by("path")
+        )
+
+    def consequence(self, case) -> str:
+        to = self.cleaned_data["to_branch"].name
+        return (
+            f"将把{case.person.name}的组织关系于 {self.cleaned_data['on']:%Y-%m-%d} 转出至{to}：本支部的案例随即结束，"
+            f"已报送尚未办结的事项一并撤销；{to}的案例带着已完成的步骤继续办理，培养时间连续计算。转出后不能撤回。"
         )
 
 

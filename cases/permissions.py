@@ -202,6 +202,25 @@ def allowed_actions(user, case: Case, submissions: list[Submission] | None = Non
     return answers
 
 
+def acts_now(user, case: Case, submissions: list[Submission]) -> bool:
+    """Whether the case waits on this user now — the lists offer 「办理」 then, 「查看」 otherwise:
+    they may record its next step (a committee step: where its report waits), or send its report
+    up (again, after a return), or a report of it waits at their organization for them to forward or
+    return. Built on step_answer, act_answer and submission_answer; `submissions` are the case's
+    (any status; each with .case set to `case` or its branch readable)."""
+    if not case.is_open:
+        return False
+    pending = [s for s in submissions if s.status == SubmissionStatus.PENDING]
+    step = steps.BY_CODE.get(case.next_step)
+    if step is not None:
+        waiting = pending_report(pending, step.code)
+        if step_answer(user, case, step, waiting):
+            return True
+        if step.submitted and waiting is None and act_answer(user, case, Act.SUBMIT):
+            return True
+    return any(submission_answer(user, s, act) for s in pending for act in REPORT_ACTS)
+
+
 def _grant_answer(grant: RoleGrant | None, refusal: str) -> Answer:
     return Allowed(grant) if grant is not None else Refused(refusal, Why.ROLE)
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from branches.selectors import review_chain
-from cases import permissions, selectors, standing, steps
+from cases import permissions, reports, selectors, standing, steps
 from cases.context import RuleContext, case_facts
 from cases.idcard import mask
 from cases.models import EntryKind, EventKind
@@ -111,7 +111,8 @@ def case_page(case, user, today: dt.date | None = None) -> dict:
         "loose_materials": materials_by_step.get("", []),
         "publicities": publicities,
         "needs_publicity": _needs_publicity(facts, rules),
-        "returned": selectors.returned_submissions(submissions),
+        "returned": reports.returned_submissions(submissions),
+        "reports": reports.report_states(submissions),
         "history": selectors.field_history(case, user),
         "review_chain": review_chain(case.branch),
         "rules_2026_confirmed": rules.settings_row.rules_2026_confirmed,

@@ -183,11 +183,3 @@ def filings_due_for(user):
         .select_related("person", "branch")
         .distinct()
     )
-
-
-def returned_submissions(submissions: list[Submission]) -> list[Submission]:
-    """Returns still relevant to the branch: the latest of each kind, when nothing newer followed."""
-    latest = {}
-    for sub in submissions:  # newest first
-        latest.setdefault(sub.step, sub)
-    return [s for s in latest.values() if s.status == SubmissionStatus.RETURNED]

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 
 from cases import dates
 
+DATE_HINT = "年-月-日，例如 2025-03-05"
 DATE_ERROR = "日期格式不正确，请按 YYYY-MM-DD 填写（例如 2025-03-05）"
 PAGE_SIZE = 50
 
@@ -56,7 +57,14 @@ def date_field(label, required=True, **kwargs):
     return forms.DateField(
         label=label,
         required=required,
-        widget=DateInput(attrs={"min": dates.EARLIEST.isoformat(), "max": dates.LATEST.isoformat()}),
+        widget=DateInput(
+            attrs={
+                "min": dates.EARLIEST.isoformat(),
+                "max": dates.LATEST.isoformat(),
+                "placeholder": DATE_HINT,
+                "title": DATE_HINT,
+            }
+        ),
         input_formats=["%Y-%m-%d"],
         validators=[validate_date_in_range],
         error_messages={"invalid": DATE_ERROR, "required": f"请填写{label}"},

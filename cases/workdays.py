@@ -83,9 +83,17 @@ _NAMES = {
     "Dragon Boat Festival": "端午节",
     "National Day": "国庆节",
     "Mid-autumn Festival": "中秋节",
+    "Anti-Fascist 70th Day": "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日",
 }
 
 
+def holiday_name_in_chinese(name) -> str:
+    """The calendar package names its holidays in English: their Chinese names (「节假日」 for one
+    the table does not know yet, never the English)."""
+    name = str(getattr(name, "value", name) or "")
+    return _NAMES.get(name, "节假日" if name else "")
+
+
 def _holiday_name(name, holiday: bool) -> str:
-    label = _NAMES.get(str(name), str(name or ""))
+    label = holiday_name_in_chinese(name)
     return label if holiday else f"{label}调休上班".strip()

@@ -15,7 +15,7 @@ from cases.services.letters import (
     record_letter_regenerated,
     require_letter_grant,
 )
-from cases.services.lifecycle import close_case, open_case, transfer_case, update_person
+from cases.services.lifecycle import close_case, open_case, outcome_act, transfer_case, update_person
 from cases.services.meetings import record_meeting
 from cases.services.periodic import record_periodic_entry
 from cases.services.records import record_publicity, reveal_id_number, upload_material
@@ -40,6 +40,7 @@ __all__ = [
     "close_case",
     "forward",
     "open_case",
+    "outcome_act",
     "perform_step",
     "record_letter_issued",
     "record_letter_regenerated",

@@ -132,9 +132,19 @@ def _refuse_unless_reusable(existing: Person, actor: Actor, role: Role) -> None:
         raise InvalidInput(f"该人员（{existing.name}）已有进行中的案例，不能重复建档")
 
 
+def _required_reason(reason: str, what: str) -> str:
+    """The reason an irreversible or fact-changing act carries into its event: required, one trimmed text."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(f"须填写{what}")
+    return reason
+
+
 @transaction.atomic
-def update_person(*, case: Case, changes: dict, actor, case_changes: dict | None = None) -> Case:
+def update_person(*, case: Case, changes: dict, reason: str, actor, case_changes: dict | None = None) -> Case:
+    """Correct the person's recorded data; `reason` goes into the event and the field history."""
     actor = as_actor(actor)
+    reason = _required_reason(reason, "修改原因")
     refuse_out_of_range(*(case_changes or {}).values())
     lock_case(case)
     # A closed file keeps the person as they were (after a transfer the data is another branch's):
@@ -156,12 +166,13 @@ def update_person(*, case: Case, changes: dict, actor, case_changes: dict | None
         raise InvalidInput("该公民身份号码已属于另一人员")
     person.name_initials = name_initials(person.name)
     person._history_user = actor.user
+    person._change_reason = reason
     person.save()
     for key, value in (case_changes or {}).items():
         if key not in ("league_recommended_on", "leaving_unit_on"):
             raise InvalidInput(f"不能修改字段 {key}")
         setattr(case, key, value)
-    refresh_summary(case, actor.user, reason="修改人员信息")
+    refresh_summary(case, actor.user, reason=f"修改人员信息：{reason}")
     changed = [Person._meta.get_field(k).verbose_name for k in changes if before[k] != changes[k]]
     changed += [Case._meta.get_field(k).verbose_name for k in (case_changes or {})]
     record_event(
@@ -171,6 +182,7 @@ def update_person(*, case: Case, changes: dict, actor, case_changes: dict | None
         summary="修改：" + ("、".join(changed) or "无变化"),
         role=grant.role.value,
         org=grant.org,
+        note=reason,
     )
     return case
 
@@ -183,6 +195,11 @@ CLOSABLE = {
 }
 
 
+def outcome_act(outcome: str) -> Act:
+    """The act of the policy (cases.permissions) that records a side outcome."""
+    return Act.REJECT if outcome == Outcome.ADMISSION_REJECTED else Act.CLOSE
+
+
 @transaction.atomic
 def close_case(*, case: Case, outcome: str, on: dt.date, reason: str, actor) -> Case:
     """Side outcomes: 本人撤回, 不再列为积极分子/发展对象, 未被接收 (branch vote failed or the
@@ -190,26 +207,23 @@ def close_case(*, case: Case, outcome: str, on: dt.date, reason: str, actor) -> 
     actor = as_actor(actor)
     refuse_out_of_range(on)
     outcome = Outcome(outcome)
-    if not (reason or "").strip():
-        raise InvalidInput("须填写说明")
+    reason = _required_reason(reason, "说明")
     lock_case(case)
-    grant = granted(
-        act_answer(actor.user, case, Act.REJECT if outcome == Outcome.ADMISSION_REJECTED else Act.CLOSE)
-    )
+    grant = granted(act_answer(actor.user, case, outcome_act(outcome)))
     if outcome not in CLOSABLE or case.stage not in CLOSABLE[outcome]:
         raise StepNotAllowed(f"{case.get_stage_display()}阶段不能登记为「{outcome.label}」")
-    case.outcome, case.outcome_on, case.outcome_reason = outcome, on, reason.strip()
+    case.outcome, case.outcome_on, case.outcome_reason = outcome, on, reason
     withdraw_pending_submissions(case)
     refresh_summary(case, actor.user, reason=outcome.label)
     record_event(
         case=case,
         actor=actor,
         kind=EventKind.OUTCOME,
-        summary=f"{outcome.label}（{on}）：{reason.strip()}",
+        summary=f"{outcome.label}（{on}）：{reason}",
         occurred_on=on,
         role=grant.role.value,
         org=grant.org,
-        note=reason.strip(),
+        note=reason,
     )
     return case
 
@@ -217,8 +231,10 @@ def close_case(*, case: Case, outcome: str, on: dt.date, reason: str, actor) -> 
 @transaction.atomic
 def transfer_case(*, case: Case, to_branch: Organization, on: dt.date, reason: str, actor) -> Case:
     """组织关系转出: close here, open at the receiving branch with the steps done so far, so the
-    cultivation time carries over (细则第十二条 "培养教育时间可以连续计算")."""
+    cultivation time carries over (细则第十二条 "培养教育时间可以连续计算"). `reason` goes into
+    both cases' events."""
     actor = as_actor(actor)
+    reason = _required_reason(reason, "转出原因")
     refuse_out_of_range(on)
     lock_case(case)
     grant = granted(act_answer(actor.user, case, Act.TRANSFER))

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -97,6 +98,7 @@ def case_edit(request, pk):
             services.update_person(
                 case=case,
                 changes=form.person_changes(),
+                reason=form.cleaned_data["reason"],
                 actor=actor_for(request),
                 case_changes={k: form.cleaned_data[k] for k in ("league_recommended_on", "leaving_unit_on")},
             )
@@ -268,6 +270,20 @@ def material(request, pk):
     return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name)
 
 
+def _confirm(request, case, form, *, action: str, title: str, button: str, template: str):
+    """The confirmation of an irreversible action: what will happen, and the same values to post again."""
+    context = {
+        "case": case,
+        "form": form,
+        "confirming": True,
+        "consequence": form.consequence(case),
+        "action": action,
+        "title": title,
+        "button": button,
+    }
+    return render(request, template, context)
+
+
 @require_POST
 def outcome(request, pk):
     case = _visible_case(request, pk)
@@ -275,8 +291,20 @@ def outcome(request, pk):
     if not form.is_valid():
         messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
         return redirect(case)
+    _gate(permissions.act_answer(request.user, case, services.outcome_act(form.cleaned_data["outcome"])))
+    if form.needs_confirmation:
+        label = dict(form.fields["outcome"].choices)[form.cleaned_data["outcome"]]
+        return _confirm(
+            request,
+            case,
+            form,
+            action=reverse("cases:outcome", args=[case.pk]),
+            title=f"确认登记「{label}」：{case.person.name}",
+            button=f"确认登记「{label}」",
+            template="cases/confirm.html",
+        )
     try:
-        services.close_case(case=case, actor=actor_for(request), **form.cleaned_data)
+        services.close_case(case=case, actor=actor_for(request), **form.service_arguments())
     except (services.StepNotAllowed, services.InvalidInput) as exc:
         messages.error(request, str(exc))
         return redirect(case)
@@ -286,19 +314,30 @@ def outcome(request, pk):
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")  # the same address answers htmx with a partial
 def transfer(request, pk):
-    """The transfer form (its own page, or swapped into the case page) and the transfer itself."""
+    """The transfer form (its own page, or swapped into the case page), its confirmation and the
+    transfer itself."""
     case = _visible_case(request, pk)
     _gate(permissions.act_answer(request.user, case, permissions.Act.TRANSFER))
     form = forms.TransferForm(request.POST or None, case=case)
+    template = "cases/transfer_form.html#form" if request.htmx else "cases/transfer_form.html"
     if request.method == "POST" and form.is_valid():
+        if form.needs_confirmation:
+            return _confirm(
+                request,
+                case,
+                form,
+                action=reverse("cases:transfer", args=[case.pk]),
+                title=f"组织关系转出：{case.person.name}",
+                button="确认转出",
+                template=template,
+            )
         try:
-            new = services.transfer_case(case=case, actor=actor_for(request), **form.cleaned_data)
+            new = services.transfer_case(case=case, actor=actor_for(request), **form.service_arguments())
         except (services.StepNotAllowed, services.InvalidInput) as exc:
             form.add_error(None, str(exc))
         else:
             return _done(request, case, f"已转出至{new.branch.name}。")
     context = {"case": case, "form": form, "title": f"组织关系转出：{case.person.name}"}
-    template = "cases/transfer_form.html#form" if request.htmx else "cases/transfer_form.html"
     return render(request, template, context)
 
 

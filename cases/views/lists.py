@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from cases import panels, selectors
+from cases import panels, reports, selectors
 from cases.case_list import case_filters, render_case_list
 from cases.models import Stage
 
@@ -19,9 +19,23 @@ def dashboard(request):
     context = {
         "stage_counts": [(s, stage_counts.get(s.value, 0)) for s in Stage],
         "due": panels.render(panels.DUE, request),
+        "returned": _returned(visible),
         "panels": panels.render(panels.DASHBOARD, request),
     }
     return render(request, "cases/dashboard.html", context)
+
+
+def _returned(visible, limit: int = 20) -> list:
+    """The 工作台's group 「被退回，待修改」: open cases with a report returned, each with its returns."""
+    cases = list(
+        reports.with_report(visible, reports.RETURNED)
+        .select_related("person", "branch")
+        .order_by("-updated_at")[:limit]
+    )
+    submissions = reports.submissions_by_case(c.pk for c in cases)
+    for case in cases:
+        case.returns = [r for r in reports.report_states(submissions.get(case.pk, [])) if r.returned]
+    return cases
 
 
 @require_GET

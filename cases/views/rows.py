@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from cases import steps
-from cases.models import Gender, Outcome, Stage
+from cases import permissions, reports, selectors, steps
+from cases.models import Case, Gender, Outcome, Stage
 
 _GENDER = dict(Gender.choices)
 _STAGE = dict(Stage.choices)
@@ -27,6 +27,8 @@ class CaseRow:
     due_overdue: bool
     earliest: str
     applied_on: str
+    reports: tuple = ()  # cases.reports.ReportState: 待上级办理 / 已退回
+    acts: bool = False  # the case waits on the user now (「办理」), else 「查看」
 
 
 # The columns the list shows: plain values, no model instances to build for 50 rows.
@@ -43,11 +45,16 @@ ROW_FIELDS = (
     "next_earliest",
     "applied_on",
     "person_at_transfer",
+    "branch_id",
 )
 
 
-def case_rows(values, today) -> list[CaseRow]:
-    """Rows from `case_list(...).values(*ROW_FIELDS)`."""
+def case_rows(values, today, user) -> list[CaseRow]:
+    """Rows from `case_list(...).values(*ROW_FIELDS)`, with each case's reports and whether it waits
+    on `user` (permissions.acts_now): one query for the page's submissions."""
+    values = list(values)
+    submissions = reports.submissions_by_case(case["pk"] for case in values)
+    branches = {branch.pk: branch for branch in selectors.visible_branches(user)}
     prefix = reverse("cases:detail", args=[1])[: -len("1/")]  # reversed once, not per row
     rows = []
     for case in values:
@@ -57,6 +64,14 @@ def case_rows(values, today) -> list[CaseRow]:
             "name": case["person__name"],
             "gender": case["person__gender"],
         }
+        subs = submissions.get(case["pk"], [])
+        branch = branches.get(case["branch_id"])
+        acts = False
+        if branch is not None:
+            shallow = Case(pk=case["pk"], branch=branch, outcome=case["outcome"], next_step=case["next_step"])
+            for sub in subs:
+                sub.case = shallow
+            acts = permissions.acts_now(user, shallow, subs)
         rows.append(
             CaseRow(
                 url=f"{prefix}{case['pk']}/",
@@ -70,6 +85,8 @@ def case_rows(values, today) -> list[CaseRow]:
                 due_overdue=bool(due and due < today),
                 earliest=earliest.isoformat() if earliest else "",
                 applied_on=applied.isoformat() if applied else "",
+                reports=tuple(reports.report_states(subs)) if not case["outcome"] else (),
+                acts=acts,
             )
         )
     return rows

@@ -102,6 +102,7 @@ def transferred(county, secretary, outsider):
     services.update_person(
         case=new,
         changes={"name": "林晓芬", "phone": "13722222222", "workplace": "河口镇卫生院护士"},
+        reason="更正登记错误",
         actor=outsider,
     )
     old.refresh_from_db()
@@ -139,7 +140,9 @@ def test_field_history_shows_only_edits_made_for_cases_the_user_may_see(secretar
 def test_a_closed_file_keeps_the_person_as_they_were(county, secretary, transferred):
     old, _ = transferred
     with pytest.raises(services.StepNotAllowed, match="人员信息不能再修改"):
-        services.update_person(case=old, changes={"phone": "13000000000"}, actor=secretary)
+        services.update_person(
+            case=old, changes={"phone": "13000000000"}, reason="更正登记错误", actor=secretary
+        )
     assert Person.objects.get(pk=old.person_id).phone == "13722222222"
 
 

@@ -147,7 +147,9 @@ def test_the_other_acts_answer_as_their_services_do(county, case, secretary, off
     with unchanged(case), pytest.raises(PermissionDenied):
         services.reveal_id_number(case=case, actor=auditor)
     with unchanged(case), pytest.raises(PermissionDenied):
-        services.update_person(case=case, changes={"phone": "13800000000"}, actor=officer)
+        services.update_person(
+            case=case, changes={"phone": "13800000000"}, reason="更正登记错误", actor=officer
+        )
 
     services.close_case(
         case=case, outcome="withdrawn", on=dt.date(2023, 3, 1), reason="本人撤回", actor=secretary
@@ -165,7 +167,7 @@ def _closed_file_writes(case, county, on):
     """Each OPEN_FILE_ONLY act's service, called as the branch would call it."""
     return {
         Act.EDIT: lambda user: services.update_person(
-            case=case, changes={"phone": "13900000000"}, actor=user
+            case=case, changes={"phone": "13900000000"}, reason="更正登记错误", actor=user
         ),
         Act.SUBMIT: lambda user: services.submit(case=case, step_code="activist_filing", on=on, actor=user),
         Act.PUBLICITY: lambda user: services.record_publicity(

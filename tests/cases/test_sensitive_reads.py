@@ -164,6 +164,7 @@ def test_a_blank_number_in_the_edit_form_keeps_the_stored_one(client, populated,
         "id_number": "",
         "education": person.education,
         "phone": "13600000000",
+        "reason": "更换联系电话",
     }
     assert client.post(reverse("cases:edit", args=[case.pk]), data).status_code == 302
     person.refresh_from_db()

@@ -377,7 +377,9 @@ def test_it_stores_an_id_number_typed_in_full_width_as_ascii_and_sees_the_duplic
 
 def test_it_normalizes_an_id_number_changed_later(case, crew):
     number = case.person.id_number
-    services.update_person(case=case, changes={"id_number": _as_typed(number)}, actor=crew.secretary)
+    services.update_person(
+        case=case, changes={"id_number": _as_typed(number)}, reason="更正登记错误", actor=crew.secretary
+    )
     case.person.refresh_from_db()
     assert case.person.id_number == number
     assert last_event(case).summary == "修改：无变化"

@@ -546,7 +546,11 @@ def test_it_warns_when_the_target_leaves_the_unit_within_3_months(case, crew, ki
     on = on_of(case, "branch_committee_review") + dt.timedelta(days=10)
     leaving = add_months(on, 3)
     services.update_person(
-        case=case, changes={}, case_changes={"leaving_unit_on": leaving}, actor=crew.secretary
+        case=case,
+        changes={},
+        case_changes={"leaving_unit_on": leaving},
+        reason="更正登记错误",
+        actor=crew.secretary,
     )
     kit.submit_up(case, "pre_review", on, crew)
     with unchanged(case), pytest.raises(WarningsNeedReason) as exc:
@@ -556,7 +560,11 @@ def test_it_warns_when_the_target_leaves_the_unit_within_3_months(case, crew, ki
 
     later = leaving + dt.timedelta(days=1)
     services.update_person(
-        case=case, changes={}, case_changes={"leaving_unit_on": later}, actor=crew.secretary
+        case=case,
+        changes={},
+        case_changes={"leaving_unit_on": later},
+        reason="更正登记错误",
+        actor=crew.secretary,
     )
     kit.do(case, "pre_review", on, crew)
     assert last_event(case).warnings == []

@@ -50,7 +50,9 @@ def test_update_person_refuses_a_line_break_in_any_short_field(case, secretary, 
     before = Person.objects.filter(pk=case.person.pk).values().get()
     edits = CaseEvent.objects.filter(case=case, kind="edit").count()
     with pytest.raises(services.InvalidInput, match="只能填写一行文字"):
-        services.update_person(case=case, changes={field: "某某\n第二行"}, actor=secretary)
+        services.update_person(
+            case=case, changes={field: "某某\n第二行"}, reason="更正登记错误", actor=secretary
+        )
     assert Person.objects.filter(pk=case.person.pk).values().get() == before
     assert CaseEvent.objects.filter(case=case, kind="edit").count() == edits
 
@@ -79,7 +81,12 @@ def test_the_create_form_shows_the_reason_and_saves_nothing(secretary_client, co
 def test_the_edit_form_refuses_a_workplace_over_two_lines(secretary_client, case):
     person = case.person
     data = create_data(case, name=person.name, id_number=person.id_number, workplace="某局\r\n办公室")
-    data.update(birth_date=person.birth_date.isoformat(), gender=person.gender, education=person.education)
+    data.update(
+        birth_date=person.birth_date.isoformat(),
+        gender=person.gender,
+        education=person.education,
+        reason="更正",
+    )
     response = secretary_client.post(reverse("cases:edit", args=[case.pk]), data)
     assert "只能填写一行文字" in response.content.decode()
     case.person.refresh_from_db()

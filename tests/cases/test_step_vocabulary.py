@@ -94,7 +94,10 @@ def test_a_record_without_a_resolution_resolved_conversion():
 def test_the_field_history_shows_labels_never_codes(client, secretary, crew, case):
     advance(case, crew, until="activist_selection")  # 当前阶段: applicant → activist
     services.update_person(
-        case=case, changes={"education": Education.COLLEGE, "is_league_member": True}, actor=secretary
+        case=case,
+        changes={"education": Education.COLLEGE, "is_league_member": True},
+        reason="更正登记错误",
+        actor=secretary,
     )
     changes = {change for entry in field_history(case, secretary) for change in entry["changes"]}
     assert ("当前阶段", "入党申请人", "入党积极分子") in changes

@@ -140,7 +140,7 @@ def test_the_edit_form_hands_update_person_only_fields_it_may_change(secretary_c
     person_side = tuple(PersonFields.base_fields)
     assert set(person_side) <= set(PERSON_FIELDS), set(person_side) - set(PERSON_FIELDS)
     case_side = set(PersonEditForm.base_fields) - set(person_side)
-    assert case_side == {"league_recommended_on", "leaving_unit_on"}
+    assert case_side == {"league_recommended_on", "leaving_unit_on", "reason"}
 
     person = case.person
     data = {
@@ -156,6 +156,7 @@ def test_the_edit_form_hands_update_person_only_fields_it_may_change(secretary_c
         "workplace": "城关镇农技站站长",
         "league_recommended_on": "2023-01-05",
         "leaving_unit_on": "",
+        "reason": "补充联系方式",
     }
     assert set(data) == set(PersonEditForm.base_fields)  # the post fills every field of the form
     response = secretary_client.post(reverse("cases:edit", args=[case.pk]), data)
@@ -212,7 +213,7 @@ def test_markup_in_free_text_is_stored_but_rendered_escaped_on_every_page(
 
     secretary_client.post(
         reverse("cases:outcome", args=[case.pk]),
-        {"outcome": "withdrawn", "on": "2023-03-05", "reason": SCRIPT},
+        {"outcome": "withdrawn", "on": "2023-03-05", "reason": SCRIPT, "confirmed": "1"},
     )
     case.refresh_from_db()
     assert case.outcome == "withdrawn" and case.outcome_reason == SCRIPT

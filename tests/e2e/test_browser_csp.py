@@ -137,6 +137,8 @@ def test_the_desk_returns_a_report_on_the_case_page_and_the_transfer_form_opens_
     page.get_by_label("转出日期").fill("2023-06-01")
     page.get_by_label("转出原因").fill("工作调动")
     page.get_by_role("button", name="转出（培养时间连续计算）").click()
+    expect(page.locator("#confirm-consequence")).to_contain_text("转出后不能撤回")
+    page.get_by_role("button", name="确认转出").click()
     expect(page.get_by_text("已转出至社区第二党支部。")).to_be_visible()
     assert case.__class__.objects.filter(transferred_from=case, branch=county.branch_under_reviewer).exists()
     assert violations() == []
