@@ -137,6 +137,8 @@ def plan_progress(org: Organization, year: int, rules: RuleContext | None = None
     projected_by = counting.per_org(Counter(p.branch_path for p in projected or [] if not p.blocked))
 
     children = sorted((o for o in subtree if o.parent_id == org.pk), key=lambda o: o.path)
+    for child in children:
+        child.parent = org  # in hand: the policy's answer on a child reads its parent
     rows = [
         Row(
             child,
