@@ -3,7 +3,7 @@
 from django import forms
 
 from cases.counting import MEASURES
-from plans.models import Plan, TargetMode
+from plans.models import TARGET_FIELDS, Plan, TargetMode
 from plans.services import PLAN_FIELDS
 
 
@@ -29,8 +29,7 @@ class PlanForm(forms.ModelForm):
 
     @property
     def other_fields(self):
-        targets = {f"{m.key}_{part}" for m in MEASURES for part in ("mode", "percent")}
-        return [self[name] for name in PLAN_FIELDS if name not in targets]
+        return [self[name] for name in PLAN_FIELDS if name not in TARGET_FIELDS]
 
     def clean(self):
         data = super().clean()

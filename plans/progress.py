@@ -56,6 +56,12 @@ def share(count: int, total: int) -> float | None:
     return None if total == 0 else count * 100 / total
 
 
+def target_text(mode: str, percent: int | None) -> str:
+    if not mode or percent is None:
+        return "不设"
+    return f"不低于{percent}%" if mode == TargetMode.AT_LEAST else f"{percent}%左右"
+
+
 @dataclass(frozen=True)
 class TargetResult:
     measure: Measure
@@ -74,9 +80,7 @@ class TargetResult:
 
     @property
     def target_text(self) -> str:
-        if not self.mode or self.percent is None:
-            return "不设"
-        return f"不低于{self.percent}%" if self.mode == TargetMode.AT_LEAST else f"{self.percent}%左右"
+        return target_text(self.mode, self.percent)
 
     @property
     def verdict(self) -> str:
@@ -160,7 +164,7 @@ def rollup(plan, children: list, child_plans: dict) -> Rollup:
                 value = implied / result.children_quota
                 word = "低于" if value < percent else "高于"
                 result.problems.append(
-                    f"下级「{measure.label}」目标折合 {value:.1f}%，{word}本级目标（{TargetResult(measure, mode, percent, 0, 0).target_text}）"
+                    f"下级「{measure.label}」目标折合 {value:.1f}%，{word}本级目标（{target_text(mode, percent)}）"
                 )
     for child, child_plan in planned:
         if child_plan.activists_per_admission < plan.activists_per_admission:
