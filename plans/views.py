@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from branches.permissions import role_grants
+from branches.permissions import grants_covering, role_grants
 from cases.counting import MEASURES
 from cases.permissions import plan_answer
 from plans import exports, selectors, services
@@ -25,6 +25,14 @@ def _year(year: int) -> int:
 
 def _org(request, pk: int):
     return get_object_or_404(selectors.plan_orgs_visible_to(request.user), pk=pk)
+
+
+def _visible_parent(user, org):
+    """The organization above, when the user's scope reaches it (a link to its page)."""
+    parent = org.parent
+    if parent is None or not (user.is_superuser or grants_covering(user, parent)):
+        return None
+    return parent
 
 
 @require_GET
@@ -45,6 +53,7 @@ def detail(request, pk: int, year: int):
         "report": report,
         "measures": MEASURES,
         "may_edit": bool(plan_answer(request.user, org)),
+        "parent": _visible_parent(request.user, org),
         "editable_children": {row.org.pk for row in report.rows if plan_answer(request.user, row.org)},
         "years": range(year - 2, year + 3),
     }
@@ -63,7 +72,8 @@ def edit(request, pk: int, year: int):
     if not plan_answer(request.user, org):
         raise PermissionDenied
     plan = Plan.objects.filter(org=org, year=year).first()
-    form = PlanForm(request.POST or None, instance=plan or Plan(org=org, year=year))
+    data = request.POST if request.method == "POST" else None
+    form = PlanForm(data, instance=plan or Plan(org=org, year=year))
     if request.method == "POST" and form.is_valid():
         services.save_plan(org=org, year=year, values=form.cleaned_data, actor=request.user)
         messages.success(request, f"已保存{org.name}{year}年发展党员计划。")

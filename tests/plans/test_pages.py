@@ -197,3 +197,19 @@ def test_constant_queries(
     large = _queries(client, detail(county.town), django_assert_max_num_queries, PAGE_QUERIES)
     assert large == small, (small, large)
     assert _queries(client, export(county.town), django_assert_max_num_queries, 20) <= 20
+
+
+def test_the_page_links_up_only_within_scope(client, county, officer, auditor):
+    client.force_login(officer)
+    assert county.dept.name not in client.get(detail(county.town)).content.decode()
+    assert f'href="{detail(county.town)}"' in client.get(detail(county.branch)).content.decode()
+    client.force_login(auditor)
+    assert f'href="{detail(county.dept)}"' in client.get(detail(county.town)).content.decode()
+
+
+def test_an_empty_post_shows_the_form_errors(client, county, officer):
+    client.force_login(officer)
+    response = client.post(edit(county.branch), {})
+    assert response.status_code == 200
+    assert "quota" in response.context["form"].errors
+    assert not Plan.objects.exists()
