@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q
 
 from branches.models import Organization
+from cases import steps
 from cases.dates import age_on
 from cases.models import Case, Education, Gender, Outcome, Publicity, Stage, StepRecord
 from cases.rules import CaseFacts, PublicityFacts, deadlines
@@ -178,6 +179,16 @@ class Projected:
         return self.limit is not None and self.limit < self.earliest
 
 
+def _facts_bounding(step: str) -> set[str]:
+    """The steps whose dates the table reads to bound `step`: its prerequisites, what its entries
+    count from and whose rule set judges them (no other record is read for the projection)."""
+    entries = deadlines.for_step(step)
+    return {*steps.get(step).requires, *(d.after for d in entries), *(d.rule_set_by for d in entries)} - {""}
+
+
+_APPROVAL_FACTS = _facts_bounding(ADMISSION_STEP)
+
+
 def projected_admissions(org: Organization, year: int, rules) -> list[Projected]:
     """The projection of `year`, the current year only (another year: none): every open case of the
     subtree at the stage 发展对象 (确定为发展对象 done, 上级党委审批 not yet), with the earliest day its
@@ -194,7 +205,7 @@ def projected_admissions(org: Organization, year: int, rules) -> list[Projected]
     )
     rows = list(candidates.values_list("pk", "branch__path", "person__name", "person__birth_date"))
     facts = {pk: CaseFacts(birth_date=birth) for pk, _, _, birth in rows}
-    records = StepRecord.objects.filter(case__in=candidates, is_current=True)
+    records = StepRecord.objects.filter(case__in=candidates, is_current=True, step__in=_APPROVAL_FACTS)
     for case_id, step, on, rule_set in records.values_list("case_id", "step", "on", "rule_set"):
         facts[case_id].done[step] = on
         facts[case_id].rule_sets[step] = rule_set
