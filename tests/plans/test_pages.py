@@ -1,13 +1,16 @@
 """The plan pages: who sees and sets which plan (the one answer: cases.permissions.plan_answer),
 the form's history and its refusals, the export, and a constant number of queries."""
 
+import datetime as dt
 import io
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from branches.models import OrgKind
 from plans.models import Plan
+from plans.services import save_plan
 from tests import factories as f
 from tests.plans.conftest import YEAR, admit
 
@@ -185,15 +188,12 @@ def test_constant_queries(
     recorder = f.user("more")
     for branch in (county.branch, county.branch_under_reviewer):
         for _ in range(5):
-            admit(
-                branch,
-                town_plan.created_on
-                if hasattr(town_plan, "created_on")
-                else __import__("datetime").date(2026, 6, 1),
-                recorder,
-            )
-    f.org("新党支部", "branch", county.town)
-    client.post(edit(county.branch), FORM) if persona == "officer" else None
+            admit(branch, dt.date(2026, 6, 1), recorder)
+    f.org("新党支部", OrgKind.BRANCH, county.town)
+    auditor = personas["auditor"]
+    save_plan(org=county.branch, year=YEAR, values={"quota": 3}, actor=auditor)
+    for quota in (11, 12):  # the town's history grows
+        save_plan(org=county.town, year=YEAR, values={"quota": quota}, actor=auditor)
     large = _queries(client, detail(county.town), django_assert_max_num_queries, PAGE_QUERIES)
     assert large == small, (small, large)
     assert _queries(client, export(county.town), django_assert_max_num_queries, 20) <= 20
@@ -213,3 +213,15 @@ def test_an_empty_post_shows_the_form_errors(client, county, officer):
     assert response.status_code == 200
     assert "quota" in response.context["form"].errors
     assert not Plan.objects.exists()
+
+
+def test_the_plan_history_cannot_be_changed(county, officer):
+    from django.db import DatabaseError, transaction
+
+    plan = save_plan(org=county.branch, year=YEAR, values={"quota": 2}, actor=officer)
+    version = plan.history.get()
+    assert version.seal  # sealed when written (audit.SealedRow)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        type(version).objects.filter(pk=version.pk).update(quota=9)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        type(version).objects.filter(pk=version.pk).delete()
