@@ -77,6 +77,9 @@ MEETING_ROLES = {
     steps.Body.BRANCH_ASSEMBLY: (B,),
     steps.Body.PARTY_COMMITTEE: (C,),
 }
+# Who sets an organization's yearly plan (发展党员计划): the officers of a committee above it — the
+# department for its committees.
+PLAN_ROLES = (C, Role.DEPARTMENT_AUDITOR)
 # Who issues the letters answering a branch (批复, 回执), renders them again, and is recorded on them.
 LETTER_ROLES = (C,)
 # Who reads (and exports) the audit of the organizations under their grant: the organization
@@ -89,6 +92,7 @@ NO_OPENING = "只有本党支部书记可以在本支部新建案例。"
 NO_IMPORT = "只有党支部书记（组织委员）和党委组织委员可以导入。"
 NO_MEETING = "您无权为该组织登记会议。"
 NO_LETTER = "只有该党支部上级党委的组织委员可以办理其发文。"
+NO_PLAN = "只有上级党委（组织部）可以制定本组织的发展党员计划。"
 NO_QUEUE = "您没有办理该队列事项的职责。"
 NO_AUDIT = "只有县委组织部和党委组织委员可以查阅审计记录。"
 
@@ -250,6 +254,14 @@ def meeting_answer(user, org: Organization, body: str) -> Answer:
 def letter_answer(user, addressee: Organization) -> Answer:
     """May the user issue (or render again) a letter answering the branch `addressee`?"""
     return _grant_answer(acting_grant_for(user, addressee, LETTER_ROLES), NO_LETTER)
+
+
+def plan_answer(user, org: Organization) -> Answer:
+    """May the user set `org`'s yearly plan? Held on an organization above it (never on itself:
+    a committee's own plan is its superior's to set)."""
+    if org.parent_id is None:
+        return Refused(NO_PLAN, Why.ROLE)
+    return _grant_answer(acting_grant_for(user, org.parent, PLAN_ROLES), NO_PLAN)
 
 
 def queue_answer(user, role: Role, step: steps.Step | None) -> Answer:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("io/", include("imports.urls")),
     path("", include("reminders.urls")),
     path("audit/", include("audit.urls")),
+    path("plans/", include("plans.urls")),
     path("", include("cases.urls")),
 ]
 

@@ -37,6 +37,7 @@ from demo.county import (
 )
 from demo.journey import Crew
 from demo.people import Names
+from demo.plans import build_plans
 from demo.stories import CASES, CaseSpec
 
 
@@ -350,6 +351,7 @@ def build_demo(log=print) -> DemoBuilder:
     builder.build_cases()
     pending = builder.submit_pending()
     log(f"案例：{Case.objects.count()} 个，待办报送：{pending} 件")
+    log(f"发展党员计划：{build_plans(builder.orgs, builder.users)} 个")
     return builder
 
 

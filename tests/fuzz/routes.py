@@ -88,5 +88,12 @@ def addresses(route: Route, scene) -> list[str]:
         "reviews:result": [{"key": "0123456789ab"}],
         "reviews:verify": [{"code": scene.letter.code}],
         "imports:export_roster": [{"stage": s} for s in ROSTER_STAGES],
+        **{
+            name: [
+                {"pk": org, "year": scene.today.year}
+                for org in (scene.case.branch_id, scene.case.branch.parent_id)
+            ]
+            for name in ("plans:detail", "plans:edit", "plans:export")
+        },
     }.get(route.name, [{"pk": pk}])
     return [reverse(route.name, kwargs=kwargs) for kwargs in choices]

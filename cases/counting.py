@@ -1,0 +1,227 @@
+"""How the yearly plan and the statistics count people (docs/counting.md says the same in words).
+
+- **An admission (发展党员)** is the step 上级党委审批 (`admission_approval`): the day the committee
+  makes the person a 预备党员. It belongs to the calendar year of that record's date and to the
+  branch of the case holding the record (and every organization above it). A current record only
+  (a replaced record does not count). 组织关系转出 copies the file to the receiving branch: the copy is
+  not counted again — the admission stays with the branch where it was approved. A later outcome
+  (取消预备党员资格, 转出) does not undo an admission.
+- **The person's attributes** are read from the person's data as now recorded (人员信息), except age:
+  35岁以下 = under 35 completed years (周岁) on the approval date (`cases.dates.age_on`; someone whose
+  35th birthday is the approval date is 35, not under 35).
+- **入党积极分子 on a day**: cases of the subtree whose 确定为入党积极分子 is on or before the day and
+  which on that day were neither 发展对象 yet nor closed (a transferred file counts at its new branch
+  from the transfer's date).
+- **New activists in a year**: cases whose 确定为入党积极分子 falls in the year, a transferred copy not
+  counted again.
+
+Pure reads and pure functions; every query is scoped by an organization's path, never by a user
+(callers fetch the organization through a user's scope first).
+"""
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q
+
+from branches.models import Organization
+from cases import steps
+from cases.dates import age_on
+from cases.models import Case, Education, Gender, Outcome, Publicity, Stage, StepRecord
+from cases.rules import CaseFacts, PublicityFacts, deadlines
+
+ADMISSION_STEP = "admission_approval"
+YOUTH_AGE = 35  # 35岁以下: age_on(birth, approval date) < 35
+COLLEGE_OR_ABOVE = (Education.COLLEGE, Education.BACHELOR, Education.POSTGRADUATE)
+MAJORITY_ETHNICITY = ("汉族", "汉")
+
+
+def year_bounds(year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+@dataclass(frozen=True)
+class Admission:
+    """One admission, with what the structure measures read."""
+
+    case_id: int
+    branch_id: int
+    branch_path: str
+    on: dt.date  # the approval date
+    birth_date: dt.date
+    gender: str
+    education: str
+    is_frontline: bool
+    ethnicity: str
+
+
+def admission_records():
+    """Every admission ever (current 上级党委审批 records), a transfer's copy left out."""
+    original = StepRecord.objects.filter(
+        case=OuterRef("case__transferred_from"), step=ADMISSION_STEP, is_current=True
+    )
+    return StepRecord.objects.filter(step=ADMISSION_STEP, is_current=True).exclude(Exists(original))
+
+
+def admissions(org: Organization, year: int) -> list[Admission]:
+    """The admissions of `org`'s subtree approved in `year`, oldest first (one query)."""
+    first, last = year_bounds(year)
+    rows = (
+        admission_records()
+        .filter(on__gte=first, on__lte=last, case__branch__path__startswith=org.path)
+        .order_by("on", "pk")
+        .values_list(
+            "case_id",
+            "case__branch_id",
+            "case__branch__path",
+            "on",
+            "case__person__birth_date",
+            "case__person__gender",
+            "case__person__education",
+            "case__person__is_frontline",
+            "case__person__ethnicity",
+        )
+    )
+    return [Admission(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One structure measure of the year's admissions (a plan sets a target on each)."""
+
+    key: str  # the plan's fields are <key>_mode and <key>_percent
+    label: str
+    rule: str  # how it is counted, in the words of docs/counting.md
+    test: Callable[[Admission], bool]
+
+
+MEASURES: tuple[Measure, ...] = (
+    Measure(
+        "youth",
+        "35岁以下",
+        "审批之日未满35周岁（35周岁生日恰为审批之日的，不计入）",
+        lambda a: age_on(a.birth_date, a.on) < YOUTH_AGE,
+    ),
+    Measure("women", "女性", "人员信息中性别为女", lambda a: a.gender == Gender.FEMALE),
+    Measure(
+        "college",
+        "大专及以上学历",
+        "人员信息中学历为大专、本科或研究生",
+        lambda a: a.education in COLLEGE_OR_ABOVE,
+    ),
+    Measure(
+        "frontline",
+        "生产工作一线",
+        "人员信息中勾选了「生产工作一线」",
+        lambda a: a.is_frontline,
+    ),
+    Measure(
+        "minority",
+        "少数民族",
+        "人员信息中民族不是汉族",
+        lambda a: (a.ethnicity or "").strip() not in MAJORITY_ETHNICITY,
+    ),
+)
+MEASURE_BY_KEY = {m.key: m for m in MEASURES}
+
+
+def in_subtree(path: str, org: Organization) -> bool:
+    return path.startswith(org.path)
+
+
+def by_branch(rows) -> dict[str, int]:
+    return dict(rows.order_by().values_list("branch__path").annotate(n=Count("pk")))
+
+
+def per_org(counts: dict[str, int]) -> Counter:
+    """Counts by branch path, added up to every organization on the path (by id)."""
+    totals = Counter()
+    for path, n in counts.items():
+        for part in path.strip("/").split("/"):
+            totals[int(part)] += n
+    return totals
+
+
+def activists_by_branch(org: Organization, on: dt.date) -> dict[str, int]:
+    """How many 入党积极分子 each branch of the subtree had on `on`, by branch path (one query)."""
+    return by_branch(
+        Case.objects.filter(branch__path__startswith=org.path, activist_on__lte=on)
+        .filter(Q(target_on__isnull=True) | Q(target_on__gt=on))
+        .filter(Q(outcome=Outcome.OPEN) | Q(outcome_on__gt=on))
+        .filter(Q(transferred_from__isnull=True) | Q(transferred_from__outcome_on__lte=on))
+    )
+
+
+def new_activists_by_branch(org: Organization, year: int) -> dict[str, int]:
+    """How many cases each branch of the subtree made 入党积极分子 in `year`, by path (one query)."""
+    first, last = year_bounds(year)
+    return by_branch(
+        Case.objects.filter(
+            branch__path__startswith=org.path, activist_on__gte=first, activist_on__lte=last
+        ).filter(Q(transferred_from__isnull=True) | Q(transferred_from__activist_on__isnull=True))
+    )
+
+
+@dataclass(frozen=True)
+class Projected:
+    """A 发展对象 who could still be approved within the year (or no longer can: `blocked`)."""
+
+    case_id: int
+    branch_path: str
+    name: str
+    earliest: dt.date  # the earliest day the approval could be dated
+    limit: dt.date | None  # E12's hard limit, once the 支部大会 has met
+
+    @property
+    def blocked(self) -> bool:
+        return self.limit is not None and self.limit < self.earliest
+
+
+def _facts_bounding(step: str) -> set[str]:
+    """The steps whose dates the table reads to bound `step`: its prerequisites, what its entries
+    count from and whose rule set judges them (no other record is read for the projection)."""
+    entries = deadlines.for_step(step)
+    return {*steps.get(step).requires, *(d.after for d in entries), *(d.rule_set_by for d in entries)} - {""}
+
+
+_APPROVAL_FACTS = _facts_bounding(ADMISSION_STEP)
+
+
+def projected_admissions(org: Organization, year: int, rules) -> list[Projected]:
+    """The projection of `year`, the current year only (another year: none): every open case of the
+    subtree at the stage 发展对象 (确定为发展对象 done, 上级党委审批 not yet), with the earliest day its
+    approval could be dated — the latest of today, its prerequisites' dates and every earliest date
+    the table of dates (cases.rules.deadlines) sets on 上级党委审批 (E14: the day after the 公示 ends,
+    under the 2026 rules) — and its hard limit (E12). Projected: earliest within the year and not past
+    the hard limit (`blocked`). `rules` is a cases.context.RuleContext (today, rule sets, calendar).
+    Three queries."""
+    today = rules.today
+    if year != today.year:
+        return []
+    candidates = Case.objects.filter(
+        branch__path__startswith=org.path, outcome=Outcome.OPEN, stage=Stage.TARGET
+    )
+    rows = list(candidates.values_list("pk", "branch__path", "person__name", "person__birth_date"))
+    facts = {pk: CaseFacts(birth_date=birth) for pk, _, _, birth in rows}
+    records = StepRecord.objects.filter(case__in=candidates, is_current=True, step__in=_APPROVAL_FACTS)
+    for case_id, step, on, rule_set in records.values_list("case_id", "step", "on", "rule_set"):
+        facts[case_id].done[step] = on
+        facts[case_id].rule_sets[step] = rule_set
+    publicities = Publicity.objects.filter(case__in=candidates)
+    for case_id, *values in publicities.values_list("case_id", "start_on", "end_on", "objections_resolved"):
+        facts[case_id].publicities.append(PublicityFacts(*values))
+    found = []
+    for pk, path, name, _ in rows:
+        bounds = deadlines.step_bounds(
+            ADMISSION_STEP,
+            facts[pk],
+            today=today,
+            rule_set_on=rules.rule_set_on,
+            add_workdays=rules.calendar.add,
+        )
+        earliest = max(today, bounds.earliest or today)
+        if earliest.year == year:
+            found.append(Projected(pk, path, name, earliest, bounds.limit))
+    return sorted(found, key=lambda p: (p.earliest, p.case_id))
