@@ -87,6 +87,10 @@ NO_IMPORT = "只有党支部书记（组织委员）和党委组织委员可以�
 NO_MEETING = "您无权为该组织登记会议。"
 NO_LETTER = "只有该党支部上级党委的组织委员可以办理其发文。"
 NO_QUEUE = "您没有办理该队列事项的职责。"
+NO_BOARD = "只有上级党委组织委员（组织员）和县委组织部可以登记四色研判的跟进措施和重新研判。"
+
+# Who records the 四色研判's follow-ups on a branch and judges its colours again (the stats app).
+BOARD_ROLES = (C, Role.DEPARTMENT_AUDITOR)
 
 
 class Why(StrEnum):
@@ -227,6 +231,11 @@ def meeting_answer(user, org: Organization, body: str) -> Answer:
 def letter_answer(user, addressee: Organization) -> Answer:
     """May the user issue (or render again) a letter answering the branch `addressee`?"""
     return _grant_answer(acting_grant_for(user, addressee, LETTER_ROLES), NO_LETTER)
+
+
+def board_answer(user, branch: Organization) -> Answer:
+    """May the user record a follow-up on `branch`'s colour, or judge colours there again?"""
+    return _grant_answer(acting_grant_for(user, branch, BOARD_ROLES), NO_BOARD)
 
 
 def queue_answer(user, role: Role, step: steps.Step | None) -> Answer:
