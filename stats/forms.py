@@ -66,6 +66,7 @@ class FollowUpForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["what"].error_messages["required"] = "请填写具体内容"
         for name, bound in self.fields.items():
             css = {"done": "form-check-input", "colour": "form-select", "action": "form-select"}
             bound.widget.attrs.setdefault("class", css.get(name, "form-control"))
