@@ -1,22 +1,24 @@
-"""How the yearly plan and the statistics count people (docs/counting.md says the same in words).
+"""How the plans and the statistics count the case file — one definition each (docs/counting.md and
+docs/statistics.md say the same in words).
 
-- **An admission (发展党员)** is the step 上级党委审批 (`admission_approval`): the day the committee
-  makes the person a 预备党员. It belongs to the calendar year of that record's date and to the
-  branch of the case holding the record (and every organization above it). A current record only
-  (a replaced record does not count). 组织关系转出 copies the file to the receiving branch: the copy is
-  not counted again — the admission stays with the branch where it was approved. A later outcome
-  (取消预备党员资格, 转出) does not undo an admission.
+- A step counts on the date its current record carries (StepRecord.on, is_current): an admission
+  (发展党员) on the date of 上级党委审批 (admission_approval) — the day the committee makes the person a
+  预备党员 —, a conversion on the date of its approval (conversion_approval), a new 入党积极分子 on the
+  date of 推荐和确定入党积极分子, a 发展对象 on the date of 确定发展对象, an application on the date of
+  the 入党申请书. A replaced record does not count; a later outcome (取消预备党员资格, 转出) does not
+  undo an admission.
+- It counts at the branch that held the case on that date (and every organization above it). A
+  transfer (组织关系转出) copies the records done so far to the receiving branch's case; those copies
+  (dated on or before the transfer) are not counted again there (`_NOT_A_COPY`).
 - **The person's attributes** are read from the person's data as now recorded (人员信息), except age:
   35岁以下 = under 35 completed years (周岁) on the approval date (`cases.dates.age_on`; someone whose
   35th birthday is the approval date is 35, not under 35).
 - **入党积极分子 on a day**: cases of the subtree whose 确定为入党积极分子 is on or before the day and
   which on that day were neither 发展对象 yet nor closed (a transferred file counts at its new branch
   from the transfer's date).
-- **New activists in a year**: cases whose 确定为入党积极分子 falls in the year, a transferred copy not
-  counted again.
 
-Pure reads and pure functions; every query is scoped by an organization's path, never by a user
-(callers fetch the organization through a user's scope first).
+Pure reads: every query is scoped by branch ids or an organization's path, never by a user (callers
+take them from a user's scope first, branches.selectors).
 """
 
 import datetime as dt
@@ -24,7 +26,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, F, Max, Q
 
 from branches.models import Organization
 from cases import steps
@@ -32,10 +34,64 @@ from cases.dates import age_on
 from cases.models import Case, Education, Gender, Outcome, Publicity, Stage, StepRecord
 from cases.rules import CaseFacts, PublicityFacts, deadlines
 
-ADMISSION_STEP = "admission_approval"
 YOUTH_AGE = 35  # 35岁以下: age_on(birth, approval date) < 35
 COLLEGE_OR_ABOVE = (Education.COLLEGE, Education.BACHELOR, Education.POSTGRADUATE)
 MAJORITY_ETHNICITY = ("汉族", "汉")
+
+
+APPLICATION = "application"
+ACTIVIST = "activist_selection"
+TARGET = "target_selection"
+ADMISSION = "admission_approval"
+CONVERSION = "conversion_approval"
+
+# Not a transfer's copy: the case was opened here, or the record postdates the transfer.
+_NOT_A_COPY = Q(case__transferred_from__isnull=True) | Q(on__gt=F("case__transferred_from__outcome_on"))
+
+
+def counted(step: str | tuple[str, ...]):
+    """The current records of `step` (or of each of several steps) that count (not transfer copies)."""
+    codes = (step,) if isinstance(step, str) else step
+    return StepRecord.objects.filter(step__in=codes, is_current=True).filter(_NOT_A_COPY)
+
+
+def counted_records(step: str | tuple[str, ...], branch_ids):
+    """`counted` at the branches `branch_ids`."""
+    return counted(step).filter(case__branch_id__in=branch_ids)
+
+
+def counts_between(step: str, branch_ids, start: dt.date, end: dt.date) -> dict[int, int]:
+    """{branch id: records of `step` dated start ≤ on ≤ end}: e.g. a year's admissions."""
+    rows = (
+        counted_records(step, branch_ids)
+        .filter(on__gte=start, on__lte=end)
+        .values("case__branch_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["case__branch_id"]: row["n"] for row in rows}
+
+
+def last_dates(step: str, branch_ids, before: dt.date | None = None) -> dict[int, dt.date]:
+    """{branch id: the latest date of `step` (on or before `before`, when given)}; a branch with none
+    is absent."""
+    qs = counted_records(step, branch_ids)
+    if before is not None:
+        qs = qs.filter(on__lte=before)
+    rows = qs.values("case__branch_id").annotate(last=Max("on"))
+    return {row["case__branch_id"]: row["last"] for row in rows}
+
+
+def open_by_stage(branch_ids) -> dict[int, dict[str, int]]:
+    """{branch id: {stage: open cases}}: the current pipeline (入党申请人 … 预备党员)."""
+    rows = (
+        Case.objects.filter(branch_id__in=branch_ids, outcome="")
+        .values("branch_id", "stage")
+        .annotate(n=Count("pk"))
+    )
+    found: dict[int, dict[str, int]] = {}
+    for row in rows:
+        found.setdefault(row["branch_id"], {})[row["stage"]] = row["n"]
+    return found
 
 
 def year_bounds(year: int) -> tuple[dt.date, dt.date]:
@@ -59,10 +115,7 @@ class Admission:
 
 def admission_records():
     """Every admission ever (current 上级党委审批 records), a transfer's copy left out."""
-    original = StepRecord.objects.filter(
-        case=OuterRef("case__transferred_from"), step=ADMISSION_STEP, is_current=True
-    )
-    return StepRecord.objects.filter(step=ADMISSION_STEP, is_current=True).exclude(Exists(original))
+    return counted(ADMISSION)
 
 
 def admissions(org: Organization, year: int) -> list[Admission]:
@@ -160,7 +213,7 @@ def new_activists_by_branch(org: Organization, year: int) -> dict[str, int]:
     return by_branch(
         Case.objects.filter(
             branch__path__startswith=org.path, activist_on__gte=first, activist_on__lte=last
-        ).filter(Q(transferred_from__isnull=True) | Q(transferred_from__activist_on__isnull=True))
+        ).filter(Q(transferred_from__isnull=True) | Q(activist_on__gt=F("transferred_from__outcome_on")))
     )
 
 
@@ -186,7 +239,7 @@ def _facts_bounding(step: str) -> set[str]:
     return {*steps.get(step).requires, *(d.after for d in entries), *(d.rule_set_by for d in entries)} - {""}
 
 
-_APPROVAL_FACTS = _facts_bounding(ADMISSION_STEP)
+_APPROVAL_FACTS = _facts_bounding(ADMISSION)
 
 
 def projected_admissions(org: Organization, year: int, rules) -> list[Projected]:
@@ -215,7 +268,7 @@ def projected_admissions(org: Organization, year: int, rules) -> list[Projected]
     found = []
     for pk, path, name, _ in rows:
         bounds = deadlines.step_bounds(
-            ADMISSION_STEP,
+            ADMISSION,
             facts[pk],
             today=today,
             rule_set_on=rules.rule_set_on,

@@ -95,6 +95,10 @@ NO_LETTER = "只有该党支部上级党委的组织委员可以办理其发文�
 NO_PLAN = "只有上级党委（组织部）可以制定本组织的发展党员计划。"
 NO_QUEUE = "您没有办理该队列事项的职责。"
 NO_AUDIT = "只有县委组织部和党委组织委员可以查阅审计记录。"
+NO_BOARD = "只有上级党委组织委员（组织员）和县委组织部可以登记四色研判的跟进措施和重新研判。"
+
+# Who records the 四色研判's follow-ups on a branch and judges its colours again (the stats app).
+BOARD_ROLES = (C, Role.DEPARTMENT_AUDITOR)
 
 
 class Why(StrEnum):
@@ -262,6 +266,11 @@ def plan_answer(user, org: Organization) -> Answer:
     if org.parent_id is None:
         return Refused(NO_PLAN, Why.ROLE)
     return _grant_answer(acting_grant_for(user, org.parent, PLAN_ROLES), NO_PLAN)
+
+
+def board_answer(user, branch: Organization) -> Answer:
+    """May the user record a follow-up on `branch`'s colour, or judge colours there again?"""
+    return _grant_answer(acting_grant_for(user, branch, BOARD_ROLES), NO_BOARD)
 
 
 def queue_answer(user, role: Role, step: steps.Step | None) -> Answer:

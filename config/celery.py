@@ -27,6 +27,13 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=3, minute=30),
         "options": {"expires": 3600},
     },
+    # 四色研判: every branch's colour judged once a day (stats.services.judge_colours); the board
+    # also judges again on demand.
+    "judge-colours-daily": {
+        "task": "stats.judge_colours",
+        "schedule": crontab(hour=2, minute=15),
+        "options": {"expires": 3600},
+    },
 }
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("reminders.urls")),
     path("audit/", include("audit.urls")),
     path("plans/", include("plans.urls")),
+    path("stats/", include("stats.urls")),
     path("", include("cases.urls")),
 ]
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "imports",
     "reminders",
     "plans",
+    "stats",
     "demo",
 ]
 
