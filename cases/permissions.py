@@ -29,6 +29,8 @@ class Act(StrEnum):
     PUBLICITY = "publicity"  # 登记发展对象公示
     ENTRY = "entry"  # 登记定期考察、思想汇报 (steps 6 and 21, while open)
     UPLOAD = "upload"  # 上传材料
+    WAIVE = "waive"  # 登记材料免交（须说明理由）
+    ARCHIVE = "archive"  # 生成、下载一人一档
     CLOSE = "close"  # 本人撤回 / 不再列为积极分子、发展对象
     REJECT = "reject"  # 未被接收
     TRANSFER = "transfer"  # 组织关系转出
@@ -46,6 +48,8 @@ ACT_ROLES: dict[Act, tuple[Role, ...]] = {
     Act.PUBLICITY: (B,),
     Act.ENTRY: (B,),
     Act.UPLOAD: (B, C),
+    Act.WAIVE: (B, C),
+    Act.ARCHIVE: (B, C),
     Act.CLOSE: (B,),
     Act.REJECT: (B, C),
     Act.TRANSFER: (B,),

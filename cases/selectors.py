@@ -7,7 +7,16 @@ from django.db.models import BooleanField, Q
 from branches.models import Organization, OrgKind
 from branches.selectors import scope_filter
 from cases import permissions, steps
-from cases.models import Case, CaseEvent, Material, Publicity, StepRecord, Submission, SubmissionStatus
+from cases.models import (
+    Case,
+    CaseEvent,
+    Material,
+    MaterialWaiver,
+    Publicity,
+    StepRecord,
+    Submission,
+    SubmissionStatus,
+)
 from cases.permissions import acting_orgs
 from cases.standing import DERIVED_COLUMNS
 
@@ -70,6 +79,10 @@ def case_submissions(case: Case) -> list[Submission]:
 
 def case_materials(case: Case) -> list[Material]:
     return list(Material.objects.filter(case=case).select_related("uploaded_by"))
+
+
+def case_waivers(case: Case) -> list[MaterialWaiver]:
+    return list(MaterialWaiver.objects.filter(case=case).select_related("waived_by"))
 
 
 def case_publicities(case: Case) -> list[Publicity]:

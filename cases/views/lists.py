@@ -25,6 +25,9 @@ def dashboard(request):
         "due_soon": visible.filter(next_due__gte=today, next_due__lte=today + timezone.timedelta(days=14))
         .select_related("person", "branch")
         .order_by("next_due")[:20],
+        "gaps": visible.filter(materials_missing__gt=0)
+        .select_related("person", "branch")
+        .order_by("-materials_missing", "pk")[:20],
         "today": today,
         "panels": panels.render(panels.DASHBOARD, request),
     }

@@ -27,6 +27,7 @@ class CaseRow:
     due_overdue: bool
     earliest: str
     applied_on: str
+    missing: int  # required materials of the steps done not on file (the checklist)
 
 
 # The columns the list shows: plain values, no model instances to build for 50 rows.
@@ -43,6 +44,7 @@ ROW_FIELDS = (
     "next_earliest",
     "applied_on",
     "person_at_transfer",
+    "materials_missing",
 )
 
 
@@ -70,6 +72,7 @@ def case_rows(values, today) -> list[CaseRow]:
                 due_overdue=bool(due and due < today),
                 earliest=earliest.isoformat() if earliest else "",
                 applied_on=applied.isoformat() if applied else "",
+                missing=case["materials_missing"],
             )
         )
     return rows
