@@ -81,6 +81,8 @@ MEETING_ROLES = {
     steps.Body.BRANCH_ASSEMBLY: (B,),
     steps.Body.PARTY_COMMITTEE: (C,),
 }
+# Who downloads a branch's archives of a year as one .zip (一人一档 of the committee's branches).
+ARCHIVE_BUNDLE_ROLES = (C,)
 # Who issues the letters answering a branch (批复, 回执), renders them again, and is recorded on them.
 LETTER_ROLES = (C,)
 
@@ -91,6 +93,7 @@ NO_IMPORT = "只有党支部书记（组织委员）和党委组织委员可以�
 NO_MEETING = "您无权为该组织登记会议。"
 NO_LETTER = "只有该党支部上级党委的组织委员可以办理其发文。"
 NO_QUEUE = "您没有办理该队列事项的职责。"
+NO_BUNDLE = "只有该党支部上级党委的组织委员可以下载该支部的年度档案。"
 
 
 class Why(StrEnum):
@@ -231,6 +234,11 @@ def meeting_answer(user, org: Organization, body: str) -> Answer:
 def letter_answer(user, addressee: Organization) -> Answer:
     """May the user issue (or render again) a letter answering the branch `addressee`?"""
     return _grant_answer(acting_grant_for(user, addressee, LETTER_ROLES), NO_LETTER)
+
+
+def archive_bundle_answer(user, branch: Organization) -> Answer:
+    """May the user download the archives of `branch`'s cases of a year as one .zip?"""
+    return _grant_answer(acting_grant_for(user, branch, ARCHIVE_BUNDLE_ROLES), NO_BUNDLE)
 
 
 def queue_answer(user, role: Role, step: steps.Step | None) -> Answer:

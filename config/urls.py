@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("reviews/", include("reviews.urls")),
     path("io/", include("imports.urls")),
+    path("dossier/", include("dossier.urls")),
     path("", include("cases.urls")),
 ]
 

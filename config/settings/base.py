@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "reviews",
     "imports",
     "reminders",
+    "dossier",
     "demo",
 ]
 

@@ -30,7 +30,11 @@ DASHBOARD_QUERIES = {
     "auditor": 11,
 }  # + the desk queue counts, + files with gaps
 # + the person's cases (whose edits the field history may show)
-DETAIL_QUERIES = {"secretary": 20, "officer": 20, "auditor": 20}  # + the material waivers (checklist)
+DETAIL_QUERIES = {
+    "secretary": 21,
+    "officer": 21,
+    "auditor": 21,
+}  # + the material waivers, + the 一人一档 panel
 
 
 def queries(client, url: str, **headers) -> list[str]:
