@@ -74,8 +74,9 @@ def materials_on_file(case: Case) -> set[str]:
     """The checklist items ("step:item") the case holds, by a scan or a waiver: one query."""
     if case.pk is None:
         return set()
-    scans = Material.objects.filter(case=case).exclude(item="").values_list("step", "item")
-    waived = MaterialWaiver.objects.filter(case=case).values_list("step", "item")
+    # no ordering in a UNION's parts (SQLite refuses it; the models' Meta.ordering would add one)
+    scans = Material.objects.filter(case=case).exclude(item="").order_by().values_list("step", "item")
+    waived = MaterialWaiver.objects.filter(case=case).order_by().values_list("step", "item")
     return {f"{step}:{item}" for step, item in scans.union(waived)}
 
 

@@ -12,8 +12,11 @@ holds) is read in a fixed number of queries; the generated pages are rendered wi
 
 import csv
 import io
+import json
 import os
 import re
+import subprocess
+import sys
 import tempfile
 import uuid
 import warnings
@@ -31,12 +34,13 @@ from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from cases import checklist, selectors, steps
 from cases.digests import sha256_of
 from cases.models import Case, EventKind
-from reviews.letters import FONT, font_config
+from reviews.letters import FONT
 from reviews.models import LetterStatus
 from reviews.selectors import letters_for_case
 from reviews.wording import cn_date
 
 A4 = (595.276, 841.89)  # points
+TOC_ROWS = 34  # lines of the table of contents on one page (a first guess; the layout checks it)
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png"}
 Progress = Callable[[int, str], None]
 
@@ -224,36 +228,41 @@ def _image_on_a4(path: Path, target: Path) -> Path:
 # ---- generated pages ----------------------------------------------------------------------------
 
 
-def _render(template: str, context: dict):
-    from weasyprint import HTML  # imported in the worker only (costs a web process ~0.4 s)
+class RenderFailed(Exception):
+    pass
 
+
+def _render(template: str, context: dict, target: Path) -> tuple[int, dict[str, int]]:
+    """Render a template to `target` (PDF) in a child process (dossier.pdf_render); its page count
+    and the 0-based page of each anchor id."""
     html = render_to_string(template, {**context, "font": FONT})
-    return HTML(string=html, base_url=None).render(font_config=font_config())
-
-
-def _anchor_pages(document) -> dict[str, int]:
-    """Anchor id → 0-based page of the rendered document."""
-    found = {}
-    for number, page in enumerate(document.pages):
-        for anchor in page.anchors:
-            found.setdefault(anchor, number)
-    return found
+    done = subprocess.run(
+        [sys.executable, "-m", "dossier.pdf_render", str(target)],
+        input=html.encode("utf-8"),
+        capture_output=True,
+        cwd=settings.BASE_DIR,
+        timeout=600,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RenderFailed(f"页面生成失败：{done.stderr.decode('utf-8', 'replace')[-500:]}")
+    result = json.loads(done.stdout)
+    return result["pages"], result["anchors"]
 
 
 def lay_out(cover: dict, sections: list[Section], workdir: Path) -> tuple[Path, Path, dict]:
     """Render the body (summary pages and message pages) and the front (cover and table of
     contents, whose page numbers depend on its own length); return both PDFs and the body's page
     of each anchor."""
-    body = _render("dossier/body.html", {"sections": sections, **cover})
-    anchors = _anchor_pages(body)
-    body_path = workdir / "body.pdf"
-    body.write_pdf(body_path)
-    ordered = sorted(anchors.values()) + [len(body.pages)]
+    body_path, front_path = workdir / "body.pdf", workdir / "front.pdf"
+    body_pages, anchors = _render("dossier/body.html", {"sections": sections, **cover}, body_path)
+    ordered = sorted(anchors.values()) + [body_pages]
     for section in sections:
         if section.summary is not None:
             start = anchors[section.anchor]
             section.generated_pages = next(p for p in ordered if p > start) - start
-    front_pages, front = 2, None
+    rows = len(sections) + sum(len(s.scans) + len(s.letters) for s in sections)
+    front_pages = 1 + max(1, -(-rows // TOC_ROWS))  # the cover, and a guess at the contents' length
     for _ in range(4):  # the table of contents' own length moves every number after it
         page = front_pages + 1
         for section in sections:
@@ -263,12 +272,11 @@ def lay_out(cover: dict, sections: list[Section], workdir: Path) -> tuple[Path, 
                 scan.toc_page, page = page, page + scan.pages
             for letter in section.letters:
                 letter.toc_page, page = page, page + _letter_pages(letter)
-        front = _render("dossier/front.html", {"sections": sections, "total": page - 1, **cover})
-        if len(front.pages) == front_pages:
+        context = {"sections": sections, "total": page - 1, **cover}
+        rendered, _ = _render("dossier/front.html", context, front_path)
+        if rendered == front_pages:
             break
-        front_pages = len(front.pages)
-    front_path = workdir / "front.pdf"
-    front.write_pdf(front_path)
+        front_pages = rendered
     return front_path, body_path, anchors
 
 
