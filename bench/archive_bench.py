@@ -36,17 +36,11 @@ def parse_args():
 
 
 def setup_django(var_dir: Path):
-    os.environ["DJANGO_VAR_DIR"] = str(var_dir)
-    os.environ["DJANGO_MEDIA_ROOT"] = str(var_dir / "media")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
-    os.environ.pop("DATABASE_URL", None)  # its own SQLite database
-    os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
-    import django
+    """As the letters benchmark does, on its own SQLite database (never DATABASE_URL's)."""
+    from bench.letters_bench import setup_django as setup
 
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    os.environ.pop("DATABASE_URL", None)
+    setup(var_dir)
 
 
 def noise_jpg(megabytes: float) -> bytes:

@@ -3,6 +3,7 @@ one, records a waiver with its reason for another, archives the case (材料归�
 archive with one click and downloads it (a logged read)."""
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -50,7 +51,9 @@ def test_secretary_completes_the_file_archives_it_and_downloads_it(
     waive.get_by_label(label("免交理由（必填）")).fill("谈话记录原件存乡镇党委")
     waive.get_by_role("button", name="登记免交").click()
     expect(page.locator("#missing-count")).to_have_text("必备材料齐全")
-    expect(page.locator(f'[data-item="{second.code}:{second_item.key}"]')).to_contain_text("免交理由：谈话记录原件存乡镇党委")
+    expect(page.locator(f'[data-item="{second.code}:{second_item.key}"]')).to_contain_text(
+        "免交理由：谈话记录原件存乡镇党委"
+    )
 
     # 材料归档
     page.goto(f"{base}/cases/{case.pk}/steps/archiving/")
@@ -66,5 +69,5 @@ def test_secretary_completes_the_file_archives_it_and_downloads_it(
     with page.expect_download() as download:
         page.locator("#archive-pdf").click()
     path = download.value.path()
-    assert open(path, "rb").read(5) == b"%PDF-"
+    assert Path(path).read_bytes()[:5] == b"%PDF-"
     assert ReadRecord.objects.filter(kind=ReadKind.ARCHIVE, case_id=case.pk, user=secretary).count() == 1
