@@ -184,6 +184,7 @@ class VerifyRun(models.Model):
 class ReadKind(models.TextChoices):
     LETTER = "letter", "下载批复/回执"
     MATERIAL = "material", "下载材料"
+    ARCHIVE = "archive", "下载一人一档"
 
 
 class ReadRecord(SealedRow):

@@ -8,7 +8,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from branches.selectors import has_branch_committee
-from cases.models import Case, PeriodicEntry, Publicity, RuleSettings, StepRecord
+from cases.models import Case, Material, MaterialWaiver, PeriodicEntry, Publicity, RuleSettings, StepRecord
 from cases.rules import CaseFacts, PublicityFacts, deadlines
 from cases.workdays import WorkdayCalendar
 
@@ -47,7 +47,9 @@ class RuleContext:
         return self._committees[branch.pk]
 
 
-def case_facts(case: Case, records: list[StepRecord] | None = None, publicities=None) -> CaseFacts:
+def case_facts(
+    case: Case, records: list[StepRecord] | None = None, publicities=None, materials: set[str] | None = None
+) -> CaseFacts:
     if records is None:
         records = list(case.records.filter(is_current=True))
     if publicities is None:
@@ -64,7 +66,18 @@ def case_facts(case: Case, records: list[StepRecord] | None = None, publicities=
     for record in records:
         add_record(facts, record)
     facts.entries = periodic_entries(case, facts.done)
+    facts.materials = materials_on_file(case) if materials is None else materials
     return facts
+
+
+def materials_on_file(case: Case) -> set[str]:
+    """The checklist items ("step:item") the case holds, by a scan or a waiver: one query."""
+    if case.pk is None:
+        return set()
+    # no ordering in a UNION's parts (SQLite refuses it; the models' Meta.ordering would add one)
+    scans = Material.objects.filter(case=case).exclude(item="").order_by().values_list("step", "item")
+    waived = MaterialWaiver.objects.filter(case=case).order_by().values_list("step", "item")
+    return {f"{step}:{item}" for step, item in scans.union(waived)}
 
 
 def follow_case(facts: CaseFacts, case: Case) -> None:

@@ -129,6 +129,7 @@ class CaseFilterSet(ListFilterSet):
     outcome = choice_filter("状态", OUTCOMES, method="by_outcome")
     report = choice_filter("报送", reports.CHOICES, "全部报送状态", method="by_report")
     overdue = CheckboxFilter(label="仅看逾期", method="past_due")
+    incomplete = CheckboxFilter(label="材料不全", method="materials_incomplete")
 
     defaults = {"outcome": "open"}
 
@@ -158,3 +159,7 @@ class CaseFilterSet(ListFilterSet):
     def past_due(self, queryset, name, value):
         """Overdue is past the due date (next_due), never past an earliest date (next_earliest)."""
         return queryset.filter(next_due__lt=self.today) if value else queryset
+
+    def materials_incomplete(self, queryset, name, value):
+        """Files lacking a required material of a step done (the summary column materials_missing)."""
+        return queryset.filter(materials_missing__gt=0) if value else queryset

@@ -372,12 +372,55 @@ class PeriodicEntryForm(StyledForm):
     note = forms.CharField(label="说明", max_length=1000, required=False)
 
 
+MATERIAL_ITEM_CHOICES = [
+    ("", "—（清单外的其他材料）"),
+    *(
+        (key, f"{step.number}. {step.name} · {spec.title}")
+        for key, (step, spec) in steps.MATERIAL_ITEMS.items()
+    ),
+]
+
+
 class MaterialForm(StyledForm):
-    title = forms.CharField(label="材料名称", max_length=100, validators=ONE_LINE)
+    """A scan: as a checklist item ("step:key", steps.MATERIAL_ITEMS) or an extra scan of a step."""
+
+    title = forms.CharField(label="材料名称", max_length=100, validators=ONE_LINE, required=False)
+    item = forms.ChoiceField(label="清单材料", choices=MATERIAL_ITEM_CHOICES, required=False)
     step = forms.ChoiceField(label="所属步骤", choices=[("", "—")] + steps.CHOICES, required=False)
     file = forms.FileField(
         label="文件（PDF/JPG，不超过10 MB）", error_messages={"required": "请选择文件", "empty": "文件为空"}
     )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("item"):
+            step, spec = steps.MATERIAL_ITEMS[data["item"]]
+            if data.get("step") and data["step"] != step.code:
+                raise forms.ValidationError("所选清单材料不属于所选步骤")
+            data["step"], data["item"] = step.code, spec.key
+            data["title"] = data.get("title") or spec.title
+        elif not data.get("title"):
+            self.add_error("title", "请填写材料名称，或从清单中选择材料")
+        return data
+
+
+class WaiverForm(StyledForm):
+    """A required material the file will not hold: which, and why (the reason is required)."""
+
+    item = forms.ChoiceField(label="清单材料", choices=MATERIAL_ITEM_CHOICES[1:])
+    reason = forms.CharField(
+        label="免交理由",
+        max_length=300,
+        validators=ONE_LINE,
+        error_messages={"required": "免交须填写理由"},
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("item"):
+            step, spec = steps.MATERIAL_ITEMS[data["item"]]
+            data["step"], data["item"] = step.code, spec.key
+        return data
 
 
 class Confirmed(forms.Form):

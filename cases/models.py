@@ -112,6 +112,8 @@ class Case(models.Model):
     next_due = models.DateField("下一步到期日", null=True, blank=True)
     next_earliest = models.DateField("下一步最早日期", null=True, blank=True)
     steps_done = models.PositiveSmallIntegerField("已完成步骤数", default=0)
+    # Required materials of the steps done with neither a scan nor a waiver (the checklist; E15).
+    materials_missing = models.PositiveSmallIntegerField("缺少材料数", default=0)
     applied_on = models.DateField("申请入党日期", null=True, blank=True)
     activist_on = models.DateField("确定积极分子日期", null=True, blank=True)
     target_on = models.DateField("确定发展对象日期", null=True, blank=True)
@@ -131,7 +133,9 @@ class Case(models.Model):
     )
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"], bases=[SealedRow])
+    # materials_missing is left out of the field history: a count the checklist derives, and the
+    # sealed history rows written before it existed keep their seal (audit.models.seal_payload).
+    history = HistoricalRecords(excluded_fields=["updated_at", "materials_missing"], bases=[SealedRow])
 
     class Meta:
         verbose_name = "发展党员案例"
@@ -416,6 +420,8 @@ class EventKind(models.TextChoices):
     RETURN = "return", "退回"
     OUTCOME = "outcome", "结果"
     LETTER = "letter", "批复/回执"
+    WAIVER = "waiver", "材料免交"
+    ARCHIVE = "archive", "生成档案"
 
 
 class CaseEvent(models.Model):
@@ -510,6 +516,8 @@ def _suffix(filename: str) -> str:
 class Material(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="materials")
     step = models.CharField("所属步骤", max_length=40, choices=steps.CHOICES, blank=True)
+    # The checklist item of its step it is filed as (steps.MaterialSpec.key); blank: an extra scan.
+    item = models.CharField("清单项", max_length=40, blank=True, default="")
     title = models.CharField("材料名称", max_length=100)
     file = models.FileField("文件", upload_to=material_path)
     original_name = models.CharField("原文件名", max_length=255)
@@ -522,6 +530,31 @@ class Material(models.Model):
         verbose_name = "材料"
         verbose_name_plural = "材料"
         ordering = ["step", "uploaded_at"]
+
+
+class MaterialWaiver(models.Model):
+    """A required material of a step that the file will not hold, and why (e.g. 历史材料纸质存档):
+    the checklist shows it waived and E15 lets archiving through. Written only by
+    cases.services.materials (with a CaseEvent) and by the import's backfill."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="material_waivers")
+    step = models.CharField("所属步骤", max_length=40, choices=steps.CHOICES)
+    item = models.CharField("清单项", max_length=40)
+    reason = models.CharField("免交理由", max_length=300)
+    waived_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    waived_at = models.DateTimeField("登记时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "材料免交"
+        verbose_name_plural = "材料免交"
+        ordering = ["case", "step", "item"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "step", "item"], name="one_waiver_per_material"),
+            models.CheckConstraint(condition=~Q(reason=""), name="waiver_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.step}:{self.item} 免交（{self.reason}）"
 
 
 class Holiday(models.Model):

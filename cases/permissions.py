@@ -29,6 +29,8 @@ class Act(StrEnum):
     PUBLICITY = "publicity"  # 登记发展对象公示
     ENTRY = "entry"  # 登记定期考察、思想汇报 (steps 6 and 21, while open)
     UPLOAD = "upload"  # 上传材料
+    WAIVE = "waive"  # 登记材料免交（须说明理由）
+    ARCHIVE = "archive"  # 生成、下载一人一档
     CLOSE = "close"  # 本人撤回 / 不再列为积极分子、发展对象
     REJECT = "reject"  # 未被接收
     TRANSFER = "transfer"  # 组织关系转出
@@ -46,6 +48,8 @@ ACT_ROLES: dict[Act, tuple[Role, ...]] = {
     Act.PUBLICITY: (B,),
     Act.ENTRY: (B,),
     Act.UPLOAD: (B, C),
+    Act.WAIVE: (B, C),
+    Act.ARCHIVE: (B, C),
     Act.CLOSE: (B,),
     Act.REJECT: (B, C),
     Act.TRANSFER: (B,),
@@ -80,6 +84,8 @@ MEETING_ROLES = {
 # Who sets an organization's yearly plan (发展党员计划): the officers of a committee above it — the
 # department for its committees.
 PLAN_ROLES = (C, Role.DEPARTMENT_AUDITOR)
+# Who downloads a branch's archives of a year as one .zip (一人一档 of the committee's branches).
+ARCHIVE_BUNDLE_ROLES = (C,)
 # Who issues the letters answering a branch (批复, 回执), renders them again, and is recorded on them.
 LETTER_ROLES = (C,)
 # Who reads (and exports) the audit of the organizations under their grant: the organization
@@ -99,6 +105,7 @@ NO_BOARD = "只有上级党委组织委员（组织员）和县委组织部可�
 
 # Who records the 四色研判's follow-ups on a branch and judges its colours again (the stats app).
 BOARD_ROLES = (C, Role.DEPARTMENT_AUDITOR)
+NO_BUNDLE = "只有该党支部上级党委的组织委员可以下载该支部的年度档案。"
 
 
 class Why(StrEnum):
@@ -271,6 +278,11 @@ def plan_answer(user, org: Organization) -> Answer:
 def board_answer(user, branch: Organization) -> Answer:
     """May the user record a follow-up on `branch`'s colour, or judge colours there again?"""
     return _grant_answer(acting_grant_for(user, branch, BOARD_ROLES), NO_BOARD)
+
+
+def archive_bundle_answer(user, branch: Organization) -> Answer:
+    """May the user download the archives of `branch`'s cases of a year as one .zip?"""
+    return _grant_answer(acting_grant_for(user, branch, ARCHIVE_BUNDLE_ROLES), NO_BUNDLE)
 
 
 def queue_answer(user, role: Role, step: steps.Step | None) -> Answer:

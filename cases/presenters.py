@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from branches.selectors import review_chain
-from cases import permissions, reports, selectors, standing, steps
+from cases import checklist, permissions, reports, selectors, standing, steps
 from cases.context import RuleContext, case_facts
 from cases.idcard import mask
 from cases.models import EntryKind, EventKind
@@ -27,6 +27,7 @@ class StepRow:
     needs_submission: bool = False  # the branch must still submit this upward
     pending: object = None  # the pending submission, if any
     materials: list = field(default_factory=list)
+    checklist: list = field(default_factory=list)  # checklist.ChecklistItem of a step done
     panels: list = field(default_factory=list)  # what other apps offer on the pending report
     entries: list = field(default_factory=list)  # its dated 考察 / 思想汇报 (steps 6 and 21)
     entry_kinds: list = field(default_factory=list)  # (value, label) the user may record now
@@ -60,7 +61,11 @@ def case_page(case, user, today: dt.date | None = None) -> dict:
     submissions = selectors.case_submissions(case)
     events = selectors.case_events(case)
     rules = RuleContext.current(today)
-    facts = case_facts(case, records=records, publicities=publicities)
+    materials = selectors.case_materials(case)
+    waivers = selectors.case_waivers(case)
+    facts = case_facts(
+        case, records=records, publicities=publicities, materials=checklist.on_file(materials, waivers)
+    )
     statuses = standing.step_statuses(facts, rules)
     by_step = {r.step: r for r in records}
     warnings_by_step = {}
@@ -68,7 +73,6 @@ def case_page(case, user, today: dt.date | None = None) -> dict:
         if event.kind == EventKind.STEP and event.warnings and event.step not in warnings_by_step:
             warnings_by_step[event.step] = event.warnings
     may = permissions.allowed_actions(user, case, submissions)
-    materials = selectors.case_materials(case)
     materials_by_step = {}
     for item in materials:
         materials_by_step.setdefault(item.step, []).append(item)
@@ -80,7 +84,8 @@ def case_page(case, user, today: dt.date | None = None) -> dict:
             status=status,
             record=by_step.get(step.code),
             warnings=warnings_by_step.get(step.code),
-            materials=materials_by_step.get(step.code, []),
+            materials=[m for m in materials_by_step.get(step.code, []) if not m.item],
+            checklist=checklist.checklist(step, materials, waivers) if status.state == "done" else [],
             entries=entries_by_step.get(step.code, []),
             entry_kinds=entry_kinds.get(step.code, []),
         )
@@ -109,6 +114,8 @@ def case_page(case, user, today: dt.date | None = None) -> dict:
         "may": {act: may[act] for act in permissions.CASE_ACTS},
         "events": events,
         "loose_materials": materials_by_step.get("", []),
+        "missing": facts.missing_materials(),
+        "missing_keys": [f"{s.code}:{m.key}" for s, m in facts.missing_materials()],
         "publicities": publicities,
         "needs_publicity": _needs_publicity(facts, rules),
         "returned": reports.returned_submissions(submissions),

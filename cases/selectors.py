@@ -11,6 +11,7 @@ from cases.models import (
     Case,
     CaseEvent,
     Material,
+    MaterialWaiver,
     PeriodicEntry,
     Publicity,
     StepRecord,
@@ -79,6 +80,10 @@ def case_submissions(case: Case) -> list[Submission]:
 
 def case_materials(case: Case) -> list[Material]:
     return list(Material.objects.filter(case=case).select_related("uploaded_by"))
+
+
+def case_waivers(case: Case) -> list[MaterialWaiver]:
+    return list(MaterialWaiver.objects.filter(case=case).select_related("waived_by"))
 
 
 def case_publicities(case: Case) -> list[Publicity]:

@@ -96,7 +96,7 @@ DERIVED_COLUMNS = (
 )
 # The columns summarize() sets (the case's consequences — probation dates, 党龄 — are set by the
 # steps themselves, in step_decision).
-SUMMARY_COLUMNS = ("stage", "outcome", "outcome_on", *DERIVED_COLUMNS)
+SUMMARY_COLUMNS = ("stage", "outcome", "outcome_on", "materials_missing", *DERIVED_COLUMNS)
 
 
 def summarize(case: Case, facts: CaseFacts, rules: RuleContext) -> None:
@@ -110,6 +110,7 @@ def summarize(case: Case, facts: CaseFacts, rules: RuleContext) -> None:
         stage = Stage.PROBATIONARY
     case.stage = stage
     case.steps_done = len(done)
+    case.materials_missing = len(facts.missing_materials())
     case.applied_on = facts.done.get("application")
     case.activist_on = facts.done.get("activist_selection")
     case.target_on = facts.done.get("target_selection")

@@ -126,6 +126,19 @@ class Body(StrEnum):
     PARTY_COMMITTEE = "party_committee"
 
 
+@dataclass(frozen=True)
+class MaterialSpec:
+    """One material a step forms (《细则》's 一人一档 list): the checklist item a scan is filed under,
+    required for the file to be archived (E15) or optional. `key` is stored on uploads and waivers:
+    never rename it."""
+
+    key: str
+    title: str
+    required: bool = True
+
+
+M = MaterialSpec
+
 STAGE_NAMES = {1: "申请入党", 2: "入党积极分子", 3: "发展对象", 4: "预备党员接收", 5: "预备党员转正"}
 
 
@@ -142,6 +155,7 @@ class Step:
     submitted: bool = False  # the branch submits it upward (through reviewers) before the committee acts
     article: str = ""  # 细则 article (2014 / 2026)
     record: str = ""  # the document the step produces
+    materials: tuple[MaterialSpec, ...] = ()  # what its file keeps (the checklist; E15 for required)
 
     @cached_property  # read for every step of every imported row
     def data_fields(self) -> tuple[DataField, ...]:
@@ -167,7 +181,17 @@ B, C, D = Role.BRANCH_SECRETARY, Role.COMMITTEE_OFFICER, Role.DEPARTMENT_AUDITOR
 F = Field
 
 STEPS: tuple[Step, ...] = (
-    Step(1, "application", "递交入党申请书", 1, (), (B,), article="第五、六条", record="入党申请书"),
+    Step(
+        1,
+        "application",
+        "递交入党申请书",
+        1,
+        (),
+        (B,),
+        article="第五、六条",
+        record="入党申请书",
+        materials=(M("application_letter", "入党申请书"),),
+    ),
     Step(
         2,
         "initial_talk",
@@ -178,6 +202,7 @@ STEPS: tuple[Step, ...] = (
         (F.TALKER,),
         article="第七条",
         record="入党申请人谈话记录",
+        materials=(M("talk_record", "谈话记录"),),
     ),
     Step(
         3,
@@ -190,6 +215,10 @@ STEPS: tuple[Step, ...] = (
         body=Body.BRANCH_COMMITTEE,
         article="第八条",
         record="支委会会议记录、推荐票/推优表",
+        materials=(
+            M("meeting_minutes", "推荐和确定入党积极分子的会议记录"),
+            M("recommendation_ballots", "推荐票/推优表", required=False),
+        ),
     ),
     Step(
         4,
@@ -201,6 +230,7 @@ STEPS: tuple[Step, ...] = (
         submitted=True,
         article="第八条",
         record="入党积极分子备案回执",
+        materials=(M("filing_receipt", "入党积极分子备案材料"),),
     ),
     Step(
         5,
@@ -212,6 +242,7 @@ STEPS: tuple[Step, ...] = (
         (F.CONTACTS,),
         article="第九条",
         record="培养联系人登记",
+        materials=(M("contacts_record", "培养联系人登记", required=False),),
     ),
     Step(
         6,
@@ -223,6 +254,7 @@ STEPS: tuple[Step, ...] = (
         (F.ASSESSMENTS,),
         article="第十至十二条",
         record="入党积极分子培养考察登记表、思想汇报",
+        materials=(M("cultivation_form", "入党积极分子培养考察登记表"), M("thought_reports", "思想汇报")),
     ),
     Step(
         7,
@@ -235,6 +267,10 @@ STEPS: tuple[Step, ...] = (
         body=Body.BRANCH_COMMITTEE,
         article="第十三条",
         record="支委会会议记录、征求意见记录",
+        materials=(
+            M("meeting_minutes", "确定发展对象的会议记录"),
+            M("opinions", "征求意见记录", required=False),
+        ),
     ),
     Step(
         8,
@@ -246,6 +282,7 @@ STEPS: tuple[Step, ...] = (
         submitted=True,
         article="第十三条",
         record="发展对象备案回执（2026：同意意见、公示材料）",
+        materials=(M("filing_receipt", "发展对象备案材料"), M("publicity", "公示材料", required=False)),
     ),
     Step(
         9,
@@ -257,6 +294,7 @@ STEPS: tuple[Step, ...] = (
         (F.INTRODUCERS,),
         article="第十四、十五条",
         record="入党介绍人登记",
+        materials=(M("introducers_record", "入党介绍人登记", required=False),),
     ),
     Step(
         10,
@@ -268,6 +306,7 @@ STEPS: tuple[Step, ...] = (
         (F.CONCLUSION,),
         article="第十六条",
         record="政治审查结论性材料",
+        materials=(M("review_conclusion", "政审材料"),),
     ),
     Step(
         11,
@@ -279,6 +318,7 @@ STEPS: tuple[Step, ...] = (
         (F.TRAINING,),
         article="第十七条",
         record="培训结业证书",
+        materials=(M("training_certificate", "培训结业证明"),),
     ),
     Step(
         12,
@@ -291,6 +331,7 @@ STEPS: tuple[Step, ...] = (
         body=Body.BRANCH_COMMITTEE,
         article="2014第十九条/2026第十八条",
         record="支委会审查意见",
+        materials=(M("review_opinion", "支部委员会审查意见"),),
     ),
     Step(
         13,
@@ -302,6 +343,7 @@ STEPS: tuple[Step, ...] = (
         submitted=True,
         article="2014第十九条/2026第十八条",
         record="预审意见",
+        materials=(M("pre_review_opinion", "预审意见"),),
     ),
     Step(
         14,
@@ -313,6 +355,7 @@ STEPS: tuple[Step, ...] = (
         (F.SERIAL,),
         article="第十五条",
         record="入党志愿书",
+        materials=(M("application_form", "入党志愿书"),),
     ),
     Step(
         15,
@@ -325,6 +368,11 @@ STEPS: tuple[Step, ...] = (
         body=Body.BRANCH_ASSEMBLY,
         article="2014第二十、二十一条/2026第十九、二十条",
         record="支部大会决议、会议记录、表决票",
+        materials=(
+            M("meeting_minutes", "支部大会记录"),
+            M("resolution", "支部大会决议"),
+            M("ballots", "表决票", required=False),
+        ),
     ),
     Step(
         16,
@@ -337,6 +385,7 @@ STEPS: tuple[Step, ...] = (
         submitted=True,
         article="2014第二十四条/2026第二十三条",
         record="谈话意见",
+        materials=(M("talk_record", "谈话记录"),),
     ),
     Step(
         17,
@@ -350,6 +399,7 @@ STEPS: tuple[Step, ...] = (
         submitted=True,
         article="2014第二十五、二十六条/2026第二十四、二十五条",
         record="党委会记录、批复",
+        materials=(M("approval", "批复"), M("committee_minutes", "党委会记录", required=False)),
     ),
     Step(
         18,
@@ -360,6 +410,7 @@ STEPS: tuple[Step, ...] = (
         (D,),
         article="2014第二十六条/2026第二十五条",
         record="预备党员备案表",
+        materials=(M("filing_form", "预备党员备案表"),),
     ),
     Step(
         19,
@@ -371,6 +422,7 @@ STEPS: tuple[Step, ...] = (
         (F.GROUP,),
         article="2014第二十九条/2026第二十八条",
         record="编入党小组记录",
+        materials=(M("placement_record", "编入党小组记录", required=False),),
     ),
     Step(
         20,
@@ -381,6 +433,7 @@ STEPS: tuple[Step, ...] = (
         (B,),
         article="2014第三十条/2026第二十九条",
         record="宣誓记录",
+        materials=(M("oath_record", "宣誓记录"),),
     ),
     Step(
         21,
@@ -392,6 +445,7 @@ STEPS: tuple[Step, ...] = (
         (F.ASSESSMENTS,),
         article="2014第三十一条/2026第三十条",
         record="预备党员教育考察登记表",
+        materials=(M("education_form", "预备党员教育考察登记表"), M("thought_reports", "思想汇报")),
     ),
     Step(
         22,
@@ -402,6 +456,7 @@ STEPS: tuple[Step, ...] = (
         (B,),
         article="2014第三十三条/2026第三十二条",
         record="转正申请书",
+        materials=(M("conversion_letter", "转正申请书"),),
     ),
     Step(
         23,
@@ -414,6 +469,7 @@ STEPS: tuple[Step, ...] = (
         body=Body.BRANCH_ASSEMBLY,
         article="2014第三十二、三十三条/2026第三十一、三十二条",
         record="支部大会决议",
+        materials=(M("meeting_minutes", "支部大会记录"), M("resolution", "支部大会决议")),
     ),
     Step(
         24,
@@ -427,6 +483,7 @@ STEPS: tuple[Step, ...] = (
         submitted=True,
         article="2014第三十四条/2026第三十三条",
         record="党委会记录、批复",
+        materials=(M("approval", "批复"), M("committee_minutes", "党委会记录", required=False)),
     ),
     Step(
         25,
@@ -472,6 +529,23 @@ STATUS_STEPS = {
 
 # Steps repeated after a probation extension is approved.
 REOPENED_BY_EXTENSION = ("conversion_application", "conversion_meeting", "conversion_approval")
+
+
+def material_spec(step_code: str, key: str) -> MaterialSpec | None:
+    """The checklist item `key` of a step, or None when the step declares no such material."""
+    step = BY_CODE.get(step_code)
+    return next((m for m in step.materials if m.key == key), None) if step else None
+
+
+# Every checklist item as "step:key" → (step, item), in the 细则's order (upload and waiver forms).
+MATERIAL_ITEMS: dict[str, tuple[Step, MaterialSpec]] = {
+    f"{step.code}:{m.key}": (step, m) for step in STEPS for m in step.materials
+}
+
+
+def required_materials(done) -> list[tuple[Step, MaterialSpec]]:
+    """The required materials of the steps in `done` (codes), in the 细则's order."""
+    return [(step, m) for step in STEPS if step.code in done for m in step.materials if m.required]
 
 
 def resolution_of(data: dict) -> Resolution:

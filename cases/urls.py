@@ -15,6 +15,7 @@ urlpatterns = [
     path("cases/<id:pk>/publicity/", detail.publicity, name="publicity"),
     path("cases/<id:pk>/entries/<str:code>/", detail.periodic_entry, name="entry"),
     path("cases/<id:pk>/materials/", detail.upload, name="upload"),
+    path("cases/<id:pk>/materials/waive/", detail.waive, name="waive"),
     path("cases/<id:pk>/outcome/", detail.outcome, name="outcome"),
     path("cases/<id:pk>/transfer/", detail.transfer, name="transfer"),
     path("cases/<id:pk>/reveal-id/", detail.reveal_id, name="reveal_id"),

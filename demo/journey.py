@@ -6,12 +6,16 @@ The rhythm (how many days after its prerequisites a step is typically done) is d
 demo builder's choice of application dates), `advance` for a case in the database."""
 
 import datetime as dt
+import io
 from dataclasses import dataclass
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from pypdf import PdfWriter
 
 from branches.models import MemberStatus, Role
 from branches.selectors import approving_committee, full_member_count, review_chain
 from cases import services, steps
-from cases.context import RuleContext
+from cases.context import RuleContext, case_facts
 from cases.dates import add_months, add_years
 from cases.models import Case, Submission, SubmissionStatus
 from cases.rules import VoteFacts
@@ -186,6 +190,27 @@ def submit_and_forward(case: Case, code: str, on: dt.date, crew: Crew) -> None:
         services.forward(submission=submission, actor=reviewer, opinion="同意上报", on=on)
 
 
+def scan_pdf(name: str = "scan.pdf") -> SimpleUploadedFile:
+    """A one-page A4 PDF standing in for a scan (demo data and tests)."""
+    writer, out = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(595, 842)
+    writer.write(out)
+    return SimpleUploadedFile(name, out.getvalue(), content_type="application/pdf")
+
+
+def file_materials(case: Case, crew: "Crew") -> None:
+    """Upload a stand-in scan for each required material the file still lacks (before 材料归档, E15)."""
+    for step, spec in case_facts(case).missing_materials():
+        services.upload_material(
+            case=case,
+            title=spec.title,
+            upload=scan_pdf(f"{step.code}-{spec.key}.pdf"),
+            step=step.code,
+            item=spec.key,
+            actor=crew.secretary,
+        )
+
+
 def advance(case: Case, crew: Crew, until: str = "archiving", warning_reason: str = "") -> Case:
     """Perform every step up to and including `until`, dated in a plausible rhythm."""
     rules = RuleContext.current()
@@ -204,6 +229,8 @@ def advance(case: Case, crew: Crew, until: str = "archiving", warning_reason: st
         actor = {Role.COMMITTEE_OFFICER: crew.officer, Role.DEPARTMENT_AUDITOR: crew.auditor}.get(
             step.roles[0], crew.secretary
         )
+        if step.code == "archiving":
+            file_materials(case, crew)
         given = step_input(case, step, on, crew)
         given.warning_reason = warning_reason
         services.perform_step(case=case, step_code=step.code, given=given, actor=actor)

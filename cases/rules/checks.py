@@ -284,3 +284,18 @@ def check_publicity(a: Attempt) -> list[Finding]:
     if not pub.objections_resolved:
         found.append(_f(a, "E14", "公示期间收到的异议尚未核实处理"))
     return found
+
+
+def check_materials(a: Attempt) -> list[Finding]:
+    """E15: a file is archived only when every required material of its steps is on file, as a
+    scan or waived with a reason. A history backfilled by import is not judged: its materials are
+    on paper, and the import records each as waived 「历史材料纸质存档」 (cases.services.history)."""
+    if a.historical:
+        return []
+    missing = a.case.missing_materials()
+    if not missing:
+        return []
+    listed = "、".join(f"{s.number}.{m.title}" for s, m in missing)
+    return [
+        _f(a, "E15", f"材料不全，不能归档：缺少 {len(missing)} 项必备材料（{listed}），请上传或登记免交理由")
+    ]

@@ -28,6 +28,7 @@ BY_STEP = {
     "oath": (c.check_oath_within_month,),
     "conversion_meeting": (c.check_conversion_meeting, c.check_vote),
     "conversion_approval": (c.check_approval_deadline, c.check_vote),
+    "archiving": (c.check_materials,),
 }
 
 

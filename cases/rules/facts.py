@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from cases.steps import Step
+from cases.steps import Step, required_materials
 
 
 @dataclass(frozen=True)
@@ -112,6 +112,13 @@ class CaseFacts:
     probation_end: dt.date | None = None
     # Dated entries recorded under an open step ("activist_cultivation:assessment" → how many).
     entries: dict[str, int] = field(default_factory=dict)
+    # Checklist items the file holds ("step:item"), by a scan or by a waiver with its reason (E15).
+    materials: set[str] = field(default_factory=set)
+
+    def missing_materials(self) -> list:
+        """The required materials of the steps done that the file holds neither as a scan nor waived
+        (steps.MaterialSpec with its step), in the 细则's order."""
+        return [(s, m) for s, m in required_materials(self.done) if f"{s.code}:{m.key}" not in self.materials]
 
 
 @dataclass

@@ -16,6 +16,7 @@ from cases.services.letters import (
     require_letter_grant,
 )
 from cases.services.lifecycle import close_case, open_case, outcome_act, transfer_case, update_person
+from cases.services.materials import PAPER_ARCHIVE, waive_material
 from cases.services.meetings import record_meeting
 from cases.services.periodic import record_periodic_entry
 from cases.services.records import record_publicity, reveal_id_number, upload_material
@@ -56,4 +57,6 @@ __all__ = [
     "update_person",
     "upload_material",
     "validate_upload",
+    "waive_material",
+    "PAPER_ARCHIVE",
 ]

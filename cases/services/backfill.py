@@ -21,6 +21,7 @@ from cases.models import (
     Case,
     CaseDeadline,
     CaseEvent,
+    MaterialWaiver,
     Meeting,
     Person,
     Publicity,
@@ -191,6 +192,11 @@ def _save(decided: list[DecidedHistory], actor: Actor) -> None:
         deadline.pk = pk
     writer.insert(CaseDeadline, _rows(deadlines), now)
     _mark_saved(deadlines)
+    waivers = [waiver for d in decided for waiver in d.waivers]
+    for waiver, pk in zip(waivers, writer.ids(MaterialWaiver, len(waivers)), strict=True):
+        waiver.pk = pk
+    writer.insert(MaterialWaiver, _rows(waivers), now)
+    _mark_saved(waivers)
     for d in decided:
         for event in d.events:
             event.case = d.case  # re-assigned: fills case_id, which the hash covers

@@ -20,13 +20,14 @@ from django.core.exceptions import PermissionDenied
 
 from cases import steps
 from cases.context import RuleContext
-from cases.models import Case, CaseDeadline, CaseEvent, Person, Publicity
+from cases.models import Case, CaseDeadline, CaseEvent, MaterialWaiver, Person, Publicity
 from cases.rules import Finding
 from cases.services.actors import Actor
 from cases.services.case_deadlines import build_deadlines
 from cases.services.errors import InvalidInput
 from cases.services.events import build_event
 from cases.services.lifecycle import name_initials, opening_grant, person_fields
+from cases.services.materials import PAPER_ARCHIVE
 from cases.services.records import build_publicity, publicity_event
 from cases.services.step_decision import Authority, CaseState, Decision, StepInput, StepWrite, decide_step
 from cases.standing import open_deadlines, summarize
@@ -66,6 +67,7 @@ class DecidedHistory:
     facts: object = None  # the case's facts after its last step
     complete: bool = False  # events, summary columns, deadlines and 拼音 initials built (complete_history)
     deadlines: list[CaseDeadline] = field(default_factory=list)  # the case's open deadlines (unsaved)
+    waivers: list[MaterialWaiver] = field(default_factory=list)  # its steps' materials, on paper (unsaved)
 
     @property
     def writes(self) -> list[StepWrite]:
@@ -155,10 +157,38 @@ def complete_history(decided: DecidedHistory, *, actor: Actor, rules: RuleContex
         if write.draft.step == "target_filing" and decided.publicity is not None:
             fields = publicity_event(decided.publicity, decided.grant)
             events.append(build_event(case=case, actor=actor, **fields))
+    decided.waivers = _paper_archive(decided, actor)
+    if decided.waivers:
+        titles = "、".join(steps.get(w.step).name for w in decided.waivers[:3])
+        more = "等" if len(decided.waivers) > 3 else ""
+        events.append(
+            build_event(
+                case=case,
+                actor=actor,
+                kind="waiver",
+                summary=f"导入：{len(decided.waivers)} 项必备材料登记为免交（{titles}{more}）",
+                note=PAPER_ARCHIVE,
+            )
+        )
     decided.events = events
     summarize(case, decided.facts, rules)
     decided.deadlines = build_deadlines(case, open_deadlines(case, decided.facts, rules))
     decided.complete = True
+
+
+def _paper_archive(decided: DecidedHistory, actor: Actor) -> list[MaterialWaiver]:
+    """An import brings history, not scans: each required material of its steps is recorded as
+    waived 「历史材料纸质存档」 (so the checklist shows where it is, and E15 — which does not judge a
+    backfill — holds for the file as written)."""
+    facts = decided.facts
+    waivers = [
+        MaterialWaiver(
+            case=decided.case, step=step.code, item=spec.key, reason=PAPER_ARCHIVE, waived_by=actor.user
+        )
+        for step, spec in facts.missing_materials()
+    ]
+    facts.materials |= {f"{w.step}:{w.item}" for w in waivers}
+    return waivers
 
 
 def _add_publicity(decided: DecidedHistory, state: CaseState, actor: Actor) -> None:

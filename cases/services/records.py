@@ -72,17 +72,27 @@ def record_publicity(*, case: Case, start_on: dt.date, end_on: dt.date, actor, *
 
 
 @transaction.atomic
-def upload_material(*, case: Case, title: str, upload, actor, step: str = "") -> Material:
+def upload_material(*, case: Case, title: str, upload, actor, step: str = "", item: str = "") -> Material:
+    """A scan filed under a step, as one of its checklist items (`item`, steps.MaterialSpec.key) or
+    as an extra scan (item blank); a checklist item keeps the summary column materials_missing."""
     actor = as_actor(actor)
     lock_case(case)
     grant = granted(act_answer(actor.user, case, Act.UPLOAD))
     sha = validate_upload(upload)
     if step and step not in steps.BY_CODE:
         raise InvalidInput("所属步骤无效")
+    spec = None
+    if item:
+        if not step:
+            raise InvalidInput("请选择材料所属的步骤")
+        spec = steps.material_spec(step, item)
+        if spec is None:
+            raise InvalidInput("所选材料不在该步骤的材料清单中")
     material = Material(
         case=case,
         step=step,
-        title=(title or upload.name)[:100],
+        item=item,
+        title=(title or (spec.title if spec else "") or upload.name)[:100],
         original_name=upload.name[:255],
         size=upload.size,
         sha256=sha,
@@ -90,6 +100,8 @@ def upload_material(*, case: Case, title: str, upload, actor, step: str = "") ->
     )
     material.file.save(upload.name, upload, save=False)
     material.save()
+    if spec is not None:
+        refresh_summary(case, actor.user, reason=f"上传材料：{spec.title}")
     record_event(
         case=case,
         actor=actor,

@@ -1,5 +1,5 @@
 """What recording a step means, decided in memory: `decide_step` returns a `Decision` — every rule
-finding (E01–E14 / W01–W09), any refusal that is not a rule (already recorded, case closed, a
+finding (E01–E15 / W01–W09), any refusal that is not a rule (already recorded, case closed, a
 meeting that does not decide it), and the record, meeting, vote, case changes and event it would
 write. It raises nothing; the caller decides what a refusal means, and `CaseState.take` moves the
 state on as if the write were saved.

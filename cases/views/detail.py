@@ -242,12 +242,37 @@ def upload(request, pk):
             title=form.cleaned_data["title"],
             upload=form.cleaned_data["file"],
             step=form.cleaned_data["step"],
+            item=form.cleaned_data["item"],
             actor=actor_for(request),
         )
     except services.InvalidInput as exc:
         messages.error(request, f"上传失败：{exc}")
         return redirect(case)
     return _done(request, case, "材料已上传。")
+
+
+@require_POST
+def waive(request, pk):
+    """登记材料免交: which required material, and why."""
+    case = _visible_case(request, pk)
+    _gate(permissions.act_answer(request.user, case, permissions.Act.WAIVE))
+    form = forms.WaiverForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        return redirect(case)
+    data = form.cleaned_data
+    try:
+        services.waive_material(
+            case=case,
+            step_code=data["step"],
+            item=data["item"],
+            reason=data["reason"],
+            actor=actor_for(request),
+        )
+    except (services.StepNotAllowed, services.InvalidInput) as exc:
+        messages.error(request, f"登记免交失败：{exc}")
+        return redirect(case)
+    return _done(request, case, "已登记材料免交。")
 
 
 @require_GET

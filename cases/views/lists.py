@@ -20,6 +20,9 @@ def dashboard(request):
         "stage_counts": [(s, stage_counts.get(s.value, 0)) for s in Stage],
         "due": panels.render(panels.DUE, request),
         "returned": _returned(visible),
+        "gaps": visible.filter(materials_missing__gt=0)
+        .select_related("person", "branch")
+        .order_by("-materials_missing", "pk")[:20],
         "panels": panels.render(panels.DASHBOARD, request),
     }
     return render(request, "cases/dashboard.html", context)

@@ -27,6 +27,7 @@ class CaseRow:
     due_overdue: bool
     earliest: str
     applied_on: str
+    missing: int  # required materials of the steps done not on file (the checklist)
     reports: tuple = ()  # cases.reports.ReportState: 待上级办理 / 已退回
     acts: bool = False  # the case waits on the user now (「办理」), else 「查看」
 
@@ -46,6 +47,7 @@ ROW_FIELDS = (
     "applied_on",
     "person_at_transfer",
     "branch_id",
+    "materials_missing",
 )
 
 
@@ -87,6 +89,7 @@ def case_rows(values, today, user) -> list[CaseRow]:
                 applied_on=applied.isoformat() if applied else "",
                 reports=tuple(reports.report_states(subs)) if not case["outcome"] else (),
                 acts=acts,
+                missing=case["materials_missing"],
             )
         )
     return rows

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "reminders",
     "plans",
     "stats",
+    "dossier",
     "demo",
 ]
 

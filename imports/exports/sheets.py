@@ -113,6 +113,7 @@ CASE_LIST_HEADERS = [
     "预备期满",
     "转正日期（党龄起算）",
     "已完成步骤数",
+    "缺少必备材料数",
 ]
 
 
@@ -141,6 +142,7 @@ def case_list_sheet(queryset, user, tally: Tally) -> Sheet:
                 case.probation_end,
                 case.full_member_on,
                 case.steps_done,
+                case.materials_missing,
             ]
 
     return Sheet("案例列表", CASE_LIST_HEADERS, rows())

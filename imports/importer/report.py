@@ -1,6 +1,6 @@
 """The per-row report of an import, and its JSON form (product.md §6).
 
-`errors` and `warnings` hold only the rule codes E01–E14 / W01–W09, sorted. Problems that are not
+`errors` and `warnings` hold only the rule codes E01–E15 / W01–W09, sorted. Problems that are not
 rules — an unreadable cell, an unknown branch or roster name, a branch outside the user's scope, a
 公民身份号码 repeated in the file — appear only in `messages`, and make the row invalid just as an
 error code does. A person who already has a case is reported in `messages` and skipped."""

@@ -142,7 +142,13 @@ def test_the_other_acts_answer_as_their_services_do(county, case, secretary, off
     mine = permissions.allowed_actions(secretary, case)
     assert all(mine[act] for act in permissions.CASE_ACTS)
     theirs = permissions.allowed_actions(officer, case)
-    assert {act for act in permissions.CASE_ACTS if theirs[act]} == {Act.UPLOAD, Act.REJECT, Act.REVEAL_ID}
+    assert {act for act in permissions.CASE_ACTS if theirs[act]} == {
+        Act.UPLOAD,
+        Act.WAIVE,
+        Act.ARCHIVE,
+        Act.REJECT,
+        Act.REVEAL_ID,
+    }
     assert not any(permissions.allowed_actions(auditor, case)[act] for act in permissions.CASE_ACTS)
     with unchanged(case), pytest.raises(PermissionDenied):
         services.reveal_id_number(case=case, actor=auditor)

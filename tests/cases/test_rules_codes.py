@@ -73,6 +73,7 @@ ARTICLE = {
     "E12": "《细则》第二十六条",
     "E13": "《细则》",
     "E14": "《细则》第十三条",
+    "E15": "《细则》第三十七条",
     "W01": "《细则》第七条",
     "W02": "中青发〔2019〕9号",
     "W03": "《细则》第二十六条",
@@ -112,6 +113,8 @@ def attempt(
     record_data.update(records or {})
     case = {"birth_date": d(1990, 5, 1), "gender": "M"}
     case.update(facts or {})
+    # every required material of the steps done is on file (E15), unless `facts` says otherwise
+    case.setdefault("materials", {f"{s.code}:{m.key}" for s, m in steps.required_materials(dates)})
     case.setdefault("id_number", idcard.make("330102", case["birth_date"], 7, case["gender"] or "M"))
     if "admission_meeting" in dates:
         case.setdefault("probation_end", add_years(dates["admission_meeting"], 1))
@@ -629,3 +632,18 @@ def test_it_warns_when_the_target_leaves_the_unit_within_3_months(code):
     assert evaluate(beyond) == []
     already_left = attempt(code, facts={"leaving_unit_on": on - dt.timedelta(days=1)})
     assert evaluate(already_left) == []
+
+
+# ---- E15 材料齐全 --------------------------------------------------------------------------------
+
+
+def test_e15_blocks_archiving_while_a_required_material_is_neither_on_file_nor_waived():
+    everything = {f"{s.code}:{m.key}" for s, m in steps.required_materials(steps.CODES)}
+    assert "E15" not in codes(attempt("archiving", facts={"materials": everything}))
+    one_short = everything - {"oath:oath_record"}
+    f = finding(attempt("archiving", facts={"materials": one_short}), "E15", "缺少 1 项", "20.宣誓记录")
+    assert f.blocks
+    optional_only = everything | {"admission_meeting:ballots"}
+    assert "E15" not in codes(attempt("archiving", facts={"materials": optional_only}))
+    assert "E15" not in codes(attempt("archiving", facts={"materials": set()}, historical=True))
+    assert "E15" not in codes(attempt("oath", facts={"materials": set()}))  # only archiving is judged

@@ -194,7 +194,9 @@ def test_it_writes_the_histories_its_check_decided_without_deciding_them_again(
     assert Person.objects.count() == 2 and all(p.name_initials for p in Person.objects.all())
     for case in Case.objects.all():  # completed as a write: events chained, summary columns set
         assert verify_chain(case) == [] and case.events.filter(kind="open").count() == 1
-        assert case.events.count() == case.records.count() + 1 and case.steps_done > 0
+        # the opening, each step, and the materials recorded as on paper (历史材料纸质存档)
+        assert case.events.count() == case.records.count() + 2 and case.steps_done > 0
+        assert case.events.filter(kind="waiver").count() == 1 and case.materials_missing == 0
 
 
 def test_it_decides_again_a_history_whose_grant_was_withdrawn_since_its_check(
@@ -372,3 +374,33 @@ def test_a_crashed_worker_task_marks_the_batch_failed(county, secretary, book, m
     queued.refresh_from_db()
     assert queued.status == ImportStatus.FAILED and "MemoryError" in queued.error
     assert nothing_written()
+
+
+def test_an_archived_history_imports_with_its_materials_waived_as_on_paper(county, secretary, run):
+    """E15 does not judge a backfill (scans are not importable): the import records each required
+    material of its steps as waived 「历史材料纸质存档」, so the archived file shows no gap; a case
+    continued in the system after an import is held to E15 for its new steps (tests/cases/test_checklist)."""
+    from cases import steps
+    from cases.models import MaterialWaiver
+
+    batch = run([person(1)], secretary)
+    assert (batch.status, batch.rows_imported) == (ImportStatus.IMPORTED, 1)
+    case = Case.objects.get()
+    assert case.outcome == "archived" and case.materials_missing == 0
+    waivers = MaterialWaiver.objects.filter(case=case)
+    done = set(case.records.filter(is_current=True).values_list("step", flat=True))
+    assert {(w.step, w.item) for w in waivers} == {(s.code, m.key) for s, m in steps.required_materials(done)}
+    assert {w.reason for w in waivers} == {services.PAPER_ARCHIVE}
+    assert all(w.waived_by == secretary for w in waivers)
+
+
+def test_e15_is_not_judged_on_a_backfill_but_is_on_a_live_attempt():
+    from cases import steps
+    from cases.rules import Attempt, CaseFacts, evaluate
+
+    facts = CaseFacts(birth_date=dt.date(1990, 1, 1), done={c: dt.date(2024, 1, 1) for c in steps.CODES[:-1]})
+    attempt = dict(step=steps.get("archiving"), on=dt.date(2024, 6, 1), case=facts, today=dt.date(2024, 6, 2))
+    assert "E15" in [x.code for x in evaluate(Attempt(**attempt, rule_set="2014"))]
+    assert "E15" not in [x.code for x in evaluate(Attempt(**attempt, rule_set="2014", historical=True))]
+    facts.materials = {f"{s.code}:{m.key}" for s, m in steps.required_materials(steps.CODES)}
+    assert "E15" not in [x.code for x in evaluate(Attempt(**attempt, rule_set="2014"))]

@@ -1,0 +1,179 @@
+"""一人一档 benchmark: the archive of a complete case (25 steps) with 30 scans of about 2 MB each.
+
+    .venv/bin/python bench/archive_bench.py [--scans 30] [--megabytes 2] [--keep]
+
+Runs in a throw-away var directory (its own SQLite database and media), so it never touches var/.
+The case is taken through its 25 steps by the demo journey (the services), its scans uploaded through
+`upload_material` (two thirds PDFs holding a scanned page, one third JPGs), then
+`dossier.services.build_archive` runs in a fresh child process (spawned, as a worker is), timed, and the child's peak
+resident memory (ru_maxrss of the children) is reported beside the sizes of the PDF and the .zip.
+
+Target (issue 14): under 10 s and under 300 MB.
+"""
+
+import argparse
+import datetime as dt
+import io
+import multiprocessing
+import os
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scans", type=int, default=30)
+    parser.add_argument("--megabytes", type=float, default=2.0, help="approximate size of each scan")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary var directory")
+    return parser.parse_args()
+
+
+def setup_django(var_dir: Path):
+    """As the letters benchmark does, on its own SQLite database (never DATABASE_URL's)."""
+    from bench.letters_bench import setup_django as setup
+
+    os.environ.pop("DATABASE_URL", None)
+    setup(var_dir)
+
+
+def noise_jpg(megabytes: float) -> bytes:
+    """A noisy scan-like JPG of roughly `megabytes` (noise does not compress)."""
+    from PIL import Image
+
+    side = int((megabytes * 1_000_000 / 0.9) ** 0.5 * 1.1)
+    image = Image.effect_noise((side, int(side * 1.41)), 40).convert("RGB")
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=92)
+    return out.getvalue()
+
+
+def scan_pdf(jpg: bytes) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.open(io.BytesIO(jpg)).save(out, "PDF", resolution=200)
+    return out.getvalue()
+
+
+def make_case(scans: int, megabytes: float):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test.utils import override_settings
+
+    from branches.models import OrgKind, Role
+    from cases import services, steps
+    from demo.journey import Crew, advance
+    from tests import factories as f
+
+    dept = f.org("某县委组织部", OrgKind.DEPARTMENT, code="DEPT")
+    town = f.org("城关镇党委", OrgKind.COMMITTEE, dept, can_approve=True, code="CG", letter_prefix="城组")
+    branch = f.org("城关镇第一党支部", OrgKind.BRANCH, town, code="CG01", short_name="城关一")
+    f.members(branch, full=8)
+    secretary = f.user("secretary", Role.BRANCH_SECRETARY, branch, first_name="李书记")
+    crew = Crew(
+        secretary,
+        f.user("officer", Role.COMMITTEE_OFFICER, town),
+        f.user("auditor", Role.DEPARTMENT_AUDITOR, dept),
+    )
+    case = f.new_case(branch, secretary, applied_on=dt.date(2023, 1, 10))
+    advance(case, crew, until="conversion_approval")
+    items = [(s, m) for s in steps.STEPS for m in s.materials]
+    jpg = noise_jpg(megabytes)
+    with override_settings(MAX_UPLOAD_BYTES=50 * 1024 * 1024):
+        for n in range(scans):
+            step, spec = items[n % len(items)]
+            if n % 3 == 2:
+                upload = SimpleUploadedFile(f"scan{n}.jpg", jpg)
+            else:
+                upload = SimpleUploadedFile(f"scan{n}.pdf", scan_pdf(jpg))
+            services.upload_material(
+                case=case, title=spec.title, upload=upload, step=step.code, item=spec.key, actor=secretary
+            )
+    from cases.context import case_facts
+
+    for step, spec in case_facts(case).missing_materials():
+        services.waive_material(
+            case=case, step_code=step.code, item=spec.key, reason="基准测试", actor=secretary
+        )
+    advance(case, crew)
+    return case, secretary
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory (VmHWM: per address space, so reset by exec — unlike
+    ru_maxrss, which a spawned child inherits from the parent it was forked from)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child(archive_id: int, queue):
+    """A fresh process, as a Celery worker is: Django set up from the same environment."""
+    import django
+
+    django.setup()
+    from dossier import services as dossier
+
+    if os.environ.get("ARCHIVE_BENCH_TRACE"):
+        original = dossier._set
+
+        def traced(archive_id, **fields):
+            rss = peak_mb()
+            print(f"  {fields.get('stage', '')}: peak {rss:.0f} MB", flush=True)
+            original(archive_id, **fields)
+
+        dossier._set = traced
+    start_mb = peak_mb()
+    started = time.perf_counter()
+    archive = dossier.build_archive(archive_id=archive_id)
+    seconds = time.perf_counter() - started
+    queue.put(
+        (seconds, archive.status, archive.pages, archive.pdf_name, archive.zip_name, start_mb, peak_mb())
+    )
+
+
+def main():
+    args = parse_args()
+    var_dir = Path(tempfile.mkdtemp(prefix="archive-bench-"))
+    try:
+        setup_django(var_dir)
+        from django.db import connections
+
+        from dossier.models import CaseArchive
+        from dossier.services import archive_path
+
+        t0 = time.perf_counter()
+        case, secretary = make_case(args.scans, args.megabytes)
+        uploads = case.materials.all()
+        total = sum(m.size for m in uploads)
+        print(f"setup: {time.perf_counter() - t0:.1f} s; {uploads.count()} scans, {total / 1e6:.1f} MB")
+        archive = CaseArchive.objects.create(case=case, requested_by=secretary)
+        connections.close_all()
+        context = multiprocessing.get_context("spawn")  # a fresh interpreter, like a worker
+        queue = context.Queue()
+        process = context.Process(target=child, args=(archive.pk, queue))
+        process.start()
+        seconds, status, pages, pdf_name, zip_name, start_mb, peak = queue.get()
+        process.join()
+        pdf, zip_ = archive_path(pdf_name), archive_path(zip_name)
+        print(f"archive: {status}, {pages} pages, built in {seconds:.2f} s")
+        print(f"worker process: {start_mb:.0f} MB after Django set-up, peak {peak:.0f} MB during the build")
+        print(f"PDF {pdf.stat().st_size / 1e6:.1f} MB, ZIP {zip_.stat().st_size / 1e6:.1f} MB")
+        ok = seconds < 10 and peak < 300
+        print("target (under 10 s and 300 MB):", "met" if ok else "NOT met")
+    finally:
+        if args.keep:
+            print("kept", var_dir)
+        else:
+            shutil.rmtree(var_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
