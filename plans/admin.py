@@ -2,22 +2,13 @@
 reads them and their history."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from cases.admin import ReadOnlyHistoryAdmin
 from plans.models import Plan
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(ReadOnlyHistoryAdmin):
     list_display = ("org", "year", "quota", "float_percent")
     list_filter = ("year",)
     search_fields = ("org__name",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

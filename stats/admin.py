@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from cases.admin import ReadOnlyAdmin
 from stats.models import BoardSettings, FollowUp
 
 
@@ -15,17 +16,8 @@ class BoardSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(admin.ModelAdmin):
+class FollowUpAdmin(ReadOnlyAdmin):
     """Shown, never changed here: follow-ups are written on the board (stats.services)."""
 
     list_display = ("branch", "colour", "action", "on", "by", "done", "done_on")
     list_filter = ("colour", "action", "done")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
