@@ -435,7 +435,21 @@ def _present_reads(rows):
 
 
 def _filters_text(filters: dict) -> str:
-    return "；".join(f"{k}={v}" for k, v in filters.items()) if filters else "无筛选"
+    """An export's filters as users read them: each by its form label, a tab by its name."""
+    if not filters:
+        return "无筛选"
+    labels = _filter_labels()
+    shown = {"tab": lambda v: TABS[v].label if v in TABS else v, "format": str.upper}
+    return "；".join(f"{labels.get(k, k)}={shown.get(k, lambda v: v)(v)}" for k, v in filters.items())
+
+
+def _filter_labels() -> dict[str, str]:
+    """The labels of the filters an export log may keep: the audit browser's and the case list's."""
+    from audit.forms import AuditFilterForm  # the form reads this module's tabs
+    from cases.filters import CaseFilterSet
+
+    fields = {**CaseFilterSet.base_filters, **AuditFilterForm.base_fields}
+    return {"tab": "标签页", "format": "格式"} | {name: str(f.label) for name, f in fields.items() if f.label}
 
 
 def _present_exports(rows):

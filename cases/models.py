@@ -242,17 +242,24 @@ class StepRecordPerson(models.Model):
 class StepRecord(models.Model):
     """A step done: its date, who recorded it, and what it keeps (people, meeting, data)."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="records")
+    case = models.ForeignKey(Case, verbose_name="案例", on_delete=models.CASCADE, related_name="records")
     step = models.CharField("步骤", max_length=40, choices=steps.CHOICES)
     on = models.DateField("日期")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
+    )
     org = models.ForeignKey(Organization, verbose_name="办理组织", on_delete=models.PROTECT, related_name="+")
     # Who the record names; what it shows of them is StepRecordPerson's copy (recorded_people).
     people = models.ManyToManyField(
         PartyMember, through=StepRecordPerson, blank=True, related_name="case_roles"
     )
     meeting = models.ForeignKey(
-        "Meeting", null=True, blank=True, on_delete=models.PROTECT, related_name="records"
+        "Meeting",
+        verbose_name="会议",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="records",
     )
     data = models.JSONField("记录内容", default=dict, blank=True)
     note = models.TextField("说明", blank=True)

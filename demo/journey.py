@@ -198,7 +198,7 @@ def scan_pdf(name: str = "scan.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, out.getvalue(), content_type="application/pdf")
 
 
-def file_materials(case: Case, crew: "Crew") -> None:
+def file_materials(case: Case, actor) -> None:
     """Upload a stand-in scan for each required material the file still lacks (before 材料归档, E15)."""
     for step, spec in case_facts(case).missing_materials():
         services.upload_material(
@@ -207,7 +207,7 @@ def file_materials(case: Case, crew: "Crew") -> None:
             upload=scan_pdf(f"{step.code}-{spec.key}.pdf"),
             step=step.code,
             item=spec.key,
-            actor=crew.secretary,
+            actor=actor,
         )
 
 
@@ -230,7 +230,7 @@ def advance(case: Case, crew: Crew, until: str = "archiving", warning_reason: st
             step.roles[0], crew.secretary
         )
         if step.code == "archiving":
-            file_materials(case, crew)
+            file_materials(case, crew.secretary)
         given = step_input(case, step, on, crew)
         given.warning_reason = warning_reason
         services.perform_step(case=case, step_code=step.code, given=given, actor=actor)

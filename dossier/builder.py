@@ -255,7 +255,7 @@ def lay_out(cover: dict, sections: list[Section], workdir: Path) -> tuple[Path, 
     contents, whose page numbers depend on its own length); return both PDFs and the body's page
     of each anchor."""
     body_path, front_path = workdir / "body.pdf", workdir / "front.pdf"
-    body_pages, anchors = _render("dossier/body.html", {"sections": sections, **cover}, body_path)
+    body_pages, anchors = _render("dossier/pdf/body.html", {"sections": sections, **cover}, body_path)
     ordered = sorted(anchors.values()) + [body_pages]
     for section in sections:
         if section.summary is not None:
@@ -273,7 +273,7 @@ def lay_out(cover: dict, sections: list[Section], workdir: Path) -> tuple[Path, 
             for letter in section.letters:
                 letter.toc_page, page = page, page + _letter_pages(letter)
         context = {"sections": sections, "total": page - 1, **cover}
-        rendered, _ = _render("dossier/front.html", context, front_path)
+        rendered, _ = _render("dossier/pdf/front.html", context, front_path)
         if rendered == front_pages:
             break
         front_pages = rendered

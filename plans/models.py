@@ -61,7 +61,7 @@ class Plan(models.Model):
         "每发展1名党员应有入党积极分子数",
         default=3,
         validators=[MaxValueValidator(50)],
-        help_text="发展党员数与入党积极分子数之比 1∶N；按计划发展数计算应有的积极分子人数。",
+        help_text="发展党员数与入党积极分子数之比，如 1∶3 即填 3；按计划发展数计算应有的积极分子人数。",
     )
     min_admissions_per_branch = models.PositiveSmallIntegerField(
         "每个党支部至少发展党员数", default=1, validators=[MaxValueValidator(100)]

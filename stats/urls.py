@@ -9,6 +9,6 @@ urlpatterns = [
     path("dormant/", views.dormant, name="dormant"),
     path("board/", views.board, name="board"),
     path("board/judge/", views.judge, name="judge"),
-    path("board/<int:pk>/", views.branch, name="branch"),
-    path("follow-ups/<int:pk>/done/", views.follow_up_done, name="follow_up_done"),
+    path("board/<id:pk>/", views.branch, name="branch"),
+    path("follow-ups/<id:pk>/done/", views.follow_up_done, name="follow_up_done"),
 ]

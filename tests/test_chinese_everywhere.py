@@ -22,7 +22,9 @@ ALLOWED = re.compile(
     r"^(?:[EW]|[EW]\d\d|PDF|Excel|xlsx|csv|CSV|JPG|jpg|jpeg|MB|KB|YYYY|MM|DD|ID|IP|HTTP|URL|zs|"
     r"[A-Z0-9]{2,8}|\d+[A-Za-z]{1,2}|"
     # the authenticator apps the two-factor page names (product names)
-    r"Google|Microsoft|Authenticator|FreeOTP)$"
+    r"Google|Microsoft|Authenticator|FreeOTP|"
+    # the calendar programs the reminder settings name for the iCalendar feed
+    r"Outlook|WPS|iCalendar)$"
 )
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9_\-']*")
 SKIP_TAGS = {"script", "style", "noscript", "code", "pre"}

@@ -18,9 +18,11 @@ from tests.e2e.browser import PASSWORD
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parent.parent
-# Letters are HTML only on their way into WeasyPrint: never served to a browser.
+# Letters and the 一人一档 PDF pages (dossier/pdf) are HTML only on their way into WeasyPrint: never
+# served to a browser.
+PDF_ONLY = {"letters", "pdf"}
 SERVED_TEMPLATES = [
-    p for p in ROOT.glob("**/templates/**/*.html") if ".venv" not in p.parts and "letters" not in p.parts
+    p for p in ROOT.glob("**/templates/**/*.html") if ".venv" not in p.parts and not PDF_ONLY & set(p.parts)
 ]
 INLINE = re.compile(
     r"<script(?![^>]*\bsrc=)[^>]*>"  # a script without src

@@ -192,7 +192,9 @@ def test_the_page_runs_a_constant_number_of_queries(
         client.get(reverse("audit:tab", args=[tab]))  # warm: content types, sessions
     for n in range(3):
         case = f.new_case(county.branch, secretary)
-        services.update_person(case=case, changes={"education": "college"}, actor=secretary)
+        services.update_person(
+            case=case, changes={"education": "college"}, actor=secretary, reason="更正学历"
+        )
         grant_role(user=f.user(f"u{n}"), role=Role.BRANCH_SECRETARY, org=county.branch)
     limits = {}
     for tab in ("events", "fields", "config", "reads"):
@@ -204,7 +206,9 @@ def test_the_page_runs_a_constant_number_of_queries(
         limits[tab] = len(few)
     for n in range(6):
         case = f.new_case(county.branch, secretary)
-        services.update_person(case=case, changes={"education": "college"}, actor=secretary)
+        services.update_person(
+            case=case, changes={"education": "college"}, actor=secretary, reason="更正学历"
+        )
         grant_role(user=f.user(f"v{n}"), role=Role.BRANCH_SECRETARY, org=county.branch)
     for tab, count in limits.items():
         with django_assert_max_num_queries(count):
@@ -218,7 +222,7 @@ def test_a_change_shows_chinese_labels_and_values_and_masks_the_number(client, a
     mine, _ = two_cases
     old_number = mine.person.id_number
     services.update_person(
-        case=mine, changes={"education": "college", "is_league_member": True}, actor=secretary
+        case=mine, changes={"education": "college", "is_league_member": True}, actor=secretary, reason="更正"
     )
     rows = rows_of(get(client, auditor, "fields", kind="~"))
     edit = next(r for r in rows if "学历" in r)

@@ -152,7 +152,7 @@ def test_the_case_page_shows_present_missing_and_waived(ready, secretary, client
 
 def test_the_list_filters_incomplete_files_and_the_dashboard_lists_them(county, secretary, crew, client):
     complete = f.new_case(county.branch, secretary)
-    file_materials(complete, crew)
+    file_materials(complete, crew.secretary)
     gap = f.new_case(county.branch, secretary)
     assert Case.objects.get(pk=complete.pk).materials_missing == 0
     assert Case.objects.get(pk=gap.pk).materials_missing == 1  # its 入党申请书

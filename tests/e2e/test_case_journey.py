@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 
 from cases import idcard
 from cases.models import Case, CaseEvent, StepRecord
+from demo.journey import file_materials
 from tests.e2e.browser import PASSWORD, label, login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -187,6 +188,8 @@ def test_one_person_goes_through_all_25_steps_in_the_browser(
         )
         submit_upward(page, base, pk, "conversion_approval", "上级党委审批")
         perform(officer_page, base, pk, "conversion_approval", "2025-06-14", fill=PARTY_COMMITTEE_7)
+        # the file's required scans (E15); uploading them in the browser is test_dossier_journey's
+        file_materials(Case.objects.get(pk=pk), secretary)
         perform(page, base, pk, "archiving", "2025-06-24")
 
         # --- the end: archived, all 25 steps done ------------------------------------------------

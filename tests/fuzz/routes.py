@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from audit.tabs import TABS as AUDIT_TABS
 from imports.exports.sheets import ROSTER_STAGES
 from reviews.queues import QUEUES
 
@@ -79,6 +80,9 @@ def addresses(route: Route, scene) -> list[str]:
         "cases:submit": [{"pk": pk, "code": "activist_filing"}],
         "cases:entry": [{"pk": pk, "code": c} for c in ("activist_cultivation", "probation_education")],
         "reminders:feed": [{"token": "not-a-token"}],
+        "dossier:download": [{"pk": pk, "kind": kind} for kind in ("pdf", "zip", "exe")],
+        "audit:tab": [{"tab": tab} for tab in (*AUDIT_TABS, "no-such-tab")],
+        "audit:export": [{"tab": tab, "fmt": fmt} for tab in AUDIT_TABS for fmt in ("csv", "xlsx", "exe")],
         "reviews:queue": [{"slug": q.slug} for q in QUEUES],
         "reviews:decide": [{"slug": q.slug} for q in QUEUES],
         "reviews:item": [
