@@ -29,6 +29,9 @@ KIND_BY_STEP = {
     "admission_approval": LetterKind.ADMISSION,
     "conversion_approval": LetterKind.CONVERSION,
     "admission_filing": LetterKind.FILING,  # the organization department's 回执 (step 18)
+    # The 公示 notices a branch posts name the people of these steps (issue_publicity_notice).
+    "target_selection": LetterKind.PUBLICITY,
+    "conversion_application": LetterKind.PUBLICITY,
 }
 
 

@@ -35,7 +35,7 @@ def letter_detail(request, pk):
     context = {
         "letter": letter,
         "entries": list(letter.entries.select_related("case")),
-        "can_regenerate": bool(letter_answer(request.user, letter.addressee)),
+        "can_regenerate": bool(letter_answer(request.user, letter.addressee, letter.step)),
     }
     return render(request, "reviews/letter_detail.html", context)
 
