@@ -18,7 +18,6 @@ from branches.models import Organization
 from cases import services as case_services
 from cases import steps
 from cases.models import Case, Meeting, StepRecord
-from cases.services.errors import refuse_out_of_range
 from reviews import snapshots, wording
 from reviews.models import KIND_BY_STEP, Letter, LetterEntry, LetterKind, LetterSerial
 from reviews.services.rendering import queue_render
@@ -250,7 +249,7 @@ def issue_publicity_notice(
     if len({case.branch_id for case in cases}) > 1:
         raise case_services.InvalidInput("一份公示只能包含同一党支部的人员。")
     case_services.require_letter_grant(actor, cases[0].branch, step)
-    refuse_out_of_range(start_on)
+    case_services.refuse_out_of_range(start_on)
     refusals = [reason for case in cases if (reason := publicity_refusal(case, step))]
     if refusals:
         raise case_services.InvalidInput("".join(refusals))
