@@ -230,11 +230,16 @@ def pre_review(persons: list[PersonFacts], rule_set: str) -> Wording:
     )
 
 
+def probation(p: PersonFacts) -> str:
+    """A person's probation, as the letters write it: 2025年10月13日至2026年10月13日."""
+    return f"{cn_date(p.probation_start)}至{cn_date(p.probation_end)}"
+
+
 def admission_filing(persons: list[PersonFacts]) -> Wording:
     """The organization department's 回执 to the committee that approved (step 18)."""
     who = people([p.name for p in persons])
     single = persons[0] if len(persons) == 1 else None
-    when = f"（预备期自{cn_date(single.probation_start)}至{cn_date(single.probation_end)}）" if single else ""
+    when = f"（预备期自{probation(single)}）" if single else ""
     return Wording(
         title=f"关于{who}预备党员备案的回执",
         body=[
@@ -247,9 +252,7 @@ def admission_filing(persons: list[PersonFacts]) -> Wording:
             "预备期满时及时讨论其转正问题。",
             "特此回执。",
         ],
-        decisions=[
-            ("同意备案", f"预备期{cn_date(p.probation_start)}至{cn_date(p.probation_end)}") for p in persons
-        ],
+        decisions=[("同意备案", f"预备期{probation(p)}") for p in persons],
         show_table=single is None,
     )
 
@@ -268,7 +271,7 @@ PUBLICITY_SUBJECTS = {
 def _publicity_detail(step: str, p: PersonFacts) -> str:
     if step == "target_selection":
         return f"{cn_date(p.selected_on)}确定为入党积极分子" if p.selected_on else ""
-    return f"预备期{cn_date(p.probation_start)}至{cn_date(p.probation_end)}"
+    return f"预备期{probation(p)}"
 
 
 def publicity(persons: list[PersonFacts], step: str, start_on: dt.date, end_on: dt.date) -> Wording:
