@@ -158,6 +158,7 @@ def test_the_secretary_issues_the_notice_from_the_case_page(client, agreed, secr
     letter = Letter.objects.get()
     assert response.status_code == 302 and response.url == reverse("reviews:letter", args=[letter.pk])
     assert letter.kind == LetterKind.PUBLICITY and [e.case for e in letter.entries.all()] == agreed[:1]
+    assert "张贴公示" in client.get(response.url).content.decode()
     # Once issued it is no longer offered; a second post is refused with the reason, nothing issued.
     client.get(agreed[0].get_absolute_url())
     response = _notice(client, secretary, agreed[0])
