@@ -236,3 +236,12 @@ def test_fifty_names_all_listed_once(rendered):
         r = rendered[kind, 50]
         text = "\n".join(x.text for page in r.pages for x in page)
         assert all(text.count(f"{p.name} ") >= 1 for p in map(person, range(50))), kind
+
+
+@pytest.mark.parametrize(("kind", "n"), CASES)
+def test_no_page_is_blank_or_holds_only_the_imprint(rendered, kind, n):
+    """The 版记 travels with the date (a footnote of its block), so no page before it is blank and
+    it never stands on a page of its own: every page has text besides its number and the 版记."""
+    for runs in rendered[kind, n].pages:
+        body = [x for x in runs if not re.fullmatch(r"— \d+ —", x.text) and "印发" not in x.text]
+        assert any(not x.text.startswith("抄送") for x in body)
