@@ -86,8 +86,16 @@ MEETING_ROLES = {
 PLAN_ROLES = (C, Role.DEPARTMENT_AUDITOR)
 # Who downloads a branch's archives of a year as one .zip (一人一档 of the committee's branches).
 ARCHIVE_BUNDLE_ROLES = (C,)
-# Who issues the letters answering a branch (批复, 回执), renders them again, and is recorded on them.
+# Who issues the letters answering a branch (批复, 回执), renders them again, and is recorded on them:
+# the committee, by default; the letter answering another step is issued by whoever that step names —
+# the organization department's 备案回执 (step 18), the branch's own 公示 notices (posted before the
+# committee's agreement takes effect, and before the conversion is discussed).
 LETTER_ROLES = (C,)
+LETTER_ROLES_BY_STEP: dict[str, tuple[Role, ...]] = {
+    "admission_filing": (Role.DEPARTMENT_AUDITOR,),
+    "target_selection": (B,),
+    "conversion_application": (B,),
+}
 # Who reads (and exports) the audit of the organizations under their grant: the organization
 # department's auditors (their county) and the committees' officers (their subtree).
 AUDIT_ROLES = (C, Role.DEPARTMENT_AUDITOR)
@@ -98,6 +106,10 @@ NO_OPENING = "只有本党支部书记可以在本支部新建案例。"
 NO_IMPORT = "只有党支部书记（组织委员）和党委组织委员可以导入。"
 NO_MEETING = "您无权为该组织登记会议。"
 NO_LETTER = "只有该党支部上级党委的组织委员可以办理其发文。"
+NO_LETTER_OF = {
+    Role.DEPARTMENT_AUDITOR: "只有上级党委组织部门可以出具预备党员备案回执。",
+    Role.BRANCH_SECRETARY: "只有本党支部书记（组织委员）可以出具本支部的公示。",
+}
 NO_PLAN = "只有上级党委（组织部）可以制定本组织的发展党员计划。"
 NO_QUEUE = "您没有办理该队列事项的职责。"
 NO_AUDIT = "只有县委组织部和党委组织委员可以查阅审计记录。"
@@ -262,9 +274,12 @@ def meeting_answer(user, org: Organization, body: str) -> Answer:
     return _grant_answer(grant, NO_MEETING)
 
 
-def letter_answer(user, addressee: Organization) -> Answer:
-    """May the user issue (or render again) a letter answering the branch `addressee`?"""
-    return _grant_answer(acting_grant_for(user, addressee, LETTER_ROLES), NO_LETTER)
+def letter_answer(user, addressee: Organization, step: str = "") -> Answer:
+    """May the user issue (or render again) a letter answering the branch `addressee` about `step`
+    (the step the letter answers; the committee's letters when not given)?"""
+    roles = LETTER_ROLES_BY_STEP.get(step, LETTER_ROLES)
+    refusal = NO_LETTER if roles == LETTER_ROLES else NO_LETTER_OF[roles[0]]
+    return _grant_answer(acting_grant_for(user, addressee, roles), refusal)
 
 
 def plan_answer(user, org: Organization) -> Answer:

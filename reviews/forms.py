@@ -170,3 +170,18 @@ class ReturnForm(StyledForm):
             for problem in ReturnFacts(data["reason"]).problems():
                 self.add_error(problem.part, problem.message)
         return data
+
+
+class PublicityNoticeForm(StyledForm):
+    """出具公示 from the case page: which 公示 and from which day (its end comes from the table)."""
+
+    step = forms.ChoiceField(
+        label="公示事项",
+        choices=[],
+        error_messages={"invalid_choice": "没有这种公示。"},
+    )
+    start_on = date_field("公示开始日期")
+
+    def __init__(self, *args, offered: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["step"].choices = list((offered or {}).items())

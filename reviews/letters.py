@@ -21,9 +21,11 @@ TITLE_BREAKS = (
     "为中国共产党",
     "预备党员资格",
     "预备党员转正",
+    "拟列为",
     "列为",
     "预审",
     "预备期",
+    "拟转为",
     "的批复",
     "的备案回执",
 )
@@ -49,12 +51,20 @@ def qr_data_uri(url: str) -> str:
     return segno.make(url, error="m").png_data_uri(scale=6, border=0)
 
 
-def context(letter: Letter) -> dict:
+def context(letter: Letter, entries: list | None = None) -> dict:
+    """`entries` default to the letter's stored ones (a letter not yet saved passes its own)."""
+    closing = [p for p in letter.closing.split("\n") if p.strip()]
+    body = [p for p in letter.body.split("\n") if p.strip()]
+    # GB/T 9704 7.3.5: the signature and date never stand on a page without body text; the last
+    # paragraphs of the body (e.g. the request and 特此批复) are kept with them (templates/letters/base.html, .ending).
+    if not closing and not letter.lists_names and body:
+        body, closing = body[:-1], body[-1:]
     return {
         "letter": letter,
-        "entries": list(letter.entries.all()),
-        "body": [p for p in letter.body.split("\n") if p.strip()],
-        "closing": [p for p in letter.closing.split("\n") if p.strip()],
+        "entries": list(letter.entries.all()) if entries is None else entries,
+        "body": body,
+        "closing": closing[:-2],
+        "last": closing[-2:],
         "issued_on": cn_date(letter.issued_on),
         "title_lines": title_lines(letter.title),
         "qr": qr_data_uri(letter.verify_url),
@@ -75,11 +85,11 @@ def font_config():
     return _local.fonts
 
 
-def render(letter: Letter) -> bytes:
+def render(letter: Letter, entries: list | None = None) -> bytes:
     """Each kind of letter has its template, letters/<kind>.html."""
     # WeasyPrint is imported here, in the worker that renders: loading it costs every web
     # process about 0.4 s at start-up for nothing.
     from weasyprint import HTML
 
-    html = render_to_string(f"letters/{LetterKind(letter.kind).value}.html", context(letter))
+    html = render_to_string(f"letters/{LetterKind(letter.kind).value}.html", context(letter, entries))
     return HTML(string=html, base_url=None).write_pdf(font_config=font_config())

@@ -18,6 +18,7 @@ class LetterKind(models.TextChoices):
     CONVERSION = "conversion", "预备党员转正批复"
     FILING = "filing", "备案回执"
     PRE_REVIEW = "pre_review", "预审意见"
+    PUBLICITY = "publicity", "公示"
 
 
 # The step whose decision each kind of letter answers.
@@ -27,6 +28,10 @@ KIND_BY_STEP = {
     "pre_review": LetterKind.PRE_REVIEW,
     "admission_approval": LetterKind.ADMISSION,
     "conversion_approval": LetterKind.CONVERSION,
+    "admission_filing": LetterKind.FILING,  # the organization department's 回执 (step 18)
+    # The 公示 notices a branch posts name the people of these steps (issue_publicity_notice).
+    "target_selection": LetterKind.PUBLICITY,
+    "conversion_application": LetterKind.PUBLICITY,
 }
 
 
@@ -88,6 +93,7 @@ class Letter(models.Model):
     issuer_name = models.CharField("发文机关全称", max_length=100)
     issuer_mark = models.CharField("发文机关标志", max_length=100)
     addressee_name = models.CharField("主送机关", max_length=100)
+    copy_to = models.CharField("抄送机关", max_length=300, blank=True)
     title = models.CharField("标题", max_length=300)
     body = models.TextField("正文（名单前）")
     closing = models.TextField("正文（名单后）", blank=True)

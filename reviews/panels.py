@@ -6,7 +6,9 @@ from django.utils import timezone
 
 from cases import panels, permissions
 from cases.permissions import Act
-from reviews import selectors
+from reviews import selectors, wording
+from reviews.forms import PublicityNoticeForm
+from reviews.services.issuing import publicity_refusal
 
 
 def desk_counts(request):
@@ -17,9 +19,25 @@ def desk_counts(request):
     return "reviews/_desk_counts.html", {"counts": counts}
 
 
+def publicity_offers(user, case) -> dict[str, str]:
+    """The 公示 notices the user may issue for the case now ({step: label}): the policy's
+    letter_answer for the step, then whether the case is ready for it (issuing.publicity_refusal)."""
+    return {
+        step: f"{subject}公示"
+        for step, (subject, _) in wording.PUBLICITY_SUBJECTS.items()
+        if permissions.letter_answer(user, case.branch, step) and not publicity_refusal(case, step)
+    }
+
+
 def case_letters(request, case):
-    """The 批复 and 回执 issued for the case (case page)."""
-    return "reviews/_case_letters.html", {"letters": selectors.letters_for_case(case), "case": case}
+    """The 批复, 回执 and 公示 issued for the case, and 出具公示 when it is offered (case page)."""
+    offers = publicity_offers(request.user, case) if case.is_open else {}
+    context = {"letters": selectors.letters_for_case(case), "case": case, "offers": offers}
+    if offers:
+        context["notice_form"] = PublicityNoticeForm(
+            offered=offers, initial={"start_on": timezone.localdate()}
+        )
+    return "reviews/_case_letters.html", context
 
 
 def report_actions(request, case, report):

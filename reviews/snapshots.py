@@ -17,6 +17,9 @@ BASIS_STEPS = {
     "pre_review": (),
     "admission_approval": ("admission_meeting",),
     "conversion_approval": ("conversion_meeting",),
+    "admission_filing": ("admission_approval",),
+    "target_selection": ("activist_selection",),
+    "conversion_application": (),
 }
 
 

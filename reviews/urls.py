@@ -16,6 +16,7 @@ urlpatterns = [
     path("letters/<id:pk>/", letters.letter_detail, name="letter"),
     path("letters/<id:pk>/pdf/", letters.letter_pdf, name="letter_pdf"),
     path("letters/<id:pk>/regenerate/", letters.letter_regenerate, name="letter_regenerate"),
+    path("cases/<id:pk>/publicity-notice/", letters.publicity_notice, name="publicity_notice"),
     path("v/", public.verify_lookup, name="verify_lookup"),
     path("v/<str:code>/", public.verify, name="verify"),
 ]

@@ -165,6 +165,8 @@ def filing(persons: list[PersonFacts], step: str, rule_set: str) -> Wording:
     who = people(names)
     single = persons[0] if len(persons) == 1 else None
     listing = "名单如下：" if not single else ""
+    if step == "admission_filing":
+        return admission_filing(persons)
     if step == "activist_filing":
         when = f"（{cn_date(single.selected_on)}确定）" if single else ""
         return Wording(
@@ -225,4 +227,70 @@ def pre_review(persons: list[PersonFacts], rule_set: str) -> Wording:
         closing=[f"请你支部指导发展对象如实填写《中国共产党入党志愿书》，{next_step}", "特此批复。"],
         decisions=[("预审合格", "发放《入党志愿书》") for _ in persons],
         show_table=len(persons) > 1,
+    )
+
+
+def probation(p: PersonFacts) -> str:
+    """A person's probation, as the letters write it: 2025年10月13日至2026年10月13日."""
+    return f"{cn_date(p.probation_start)}至{cn_date(p.probation_end)}"
+
+
+def admission_filing(persons: list[PersonFacts]) -> Wording:
+    """The organization department's 回执 to the committee that approved (step 18)."""
+    who = people([p.name for p in persons])
+    single = persons[0] if len(persons) == 1 else None
+    when = f"（预备期自{probation(single)}）" if single else ""
+    return Wording(
+        title=f"关于{who}预备党员备案的回执",
+        body=[
+            f"你党委报送的关于接收{who}为中国共产党预备党员的备案材料已收悉。",
+            f"经审核，{who}{when}的接收程序和材料符合《中国共产党发展党员工作细则》的要求，予以备案。"
+            + ("名单如下：" if not single else ""),
+        ],
+        closing=[
+            "请你党委督促所属党支部按规定组织入党宣誓，编入党小组，做好预备党员的继续教育和考察，"
+            "预备期满时及时讨论其转正问题。",
+            "特此回执。",
+        ],
+        decisions=[("同意备案", f"预备期{probation(p)}") for p in persons],
+        show_table=single is None,
+    )
+
+
+# The 公示 a branch posts, by the step whose people it names (2026 rules: before listing a 发展对象,
+# after the committee agreed; and before discussing a 预备党员's conversion).
+PUBLICITY_SUBJECTS = {
+    "target_selection": ("拟列为发展对象", "经党支部研究并报上级党委同意，拟将{who}列为发展对象"),
+    "conversion_application": (
+        "拟转为正式党员",
+        "{who}预备期已满，本人已提出转正申请，党支部拟讨论其转为正式党员",
+    ),
+}
+
+
+def _publicity_detail(step: str, p: PersonFacts) -> str:
+    if step == "target_selection":
+        return f"{cn_date(p.selected_on)}确定为入党积极分子" if p.selected_on else ""
+    return f"预备期{probation(p)}"
+
+
+def publicity(persons: list[PersonFacts], step: str, start_on: dt.date, end_on: dt.date) -> Wording:
+    """The notice a branch posts (公示): who, why, the period, and how to report a concern."""
+    subject, sentence = PUBLICITY_SUBJECTS[step]
+    who = people([p.name for p in persons])
+    single = persons[0] if len(persons) == 1 else None
+    about = f"（{_publicity_detail(step, single)}）" if single else ""
+    return Wording(
+        title=f"关于{who}{subject}的公示",
+        body=[
+            sentence.format(who=f"{who}{about}") + "，现予以公示。" + ("名单如下：" if not single else ""),
+        ],
+        closing=[
+            f"公示时间：{cn_date(start_on)}至{cn_date(end_on)}。",
+            "公示期间，党员和群众可通过来信、来电、来访等方式向党支部反映公示对象的有关情况和问题。"
+            "反映情况要实事求是，以个人名义反映的应提供真实姓名和联系方式，党支部将严格保密。",
+            "特此公示。",
+        ],
+        decisions=[("公示", _publicity_detail(step, p)) for p in persons],
+        show_table=single is None,
     )

@@ -8,6 +8,7 @@ from cases.services.errors import (
     StepBlocked,
     StepNotAllowed,
     WarningsNeedReason,
+    refuse_out_of_range,
     refuse_problems,
 )
 from cases.services.letters import (
@@ -48,6 +49,7 @@ __all__ = [
     "record_meeting",
     "record_periodic_entry",
     "record_publicity",
+    "refuse_out_of_range",
     "refuse_problems",
     "return_submission",
     "require_letter_grant",

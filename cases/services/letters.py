@@ -22,10 +22,10 @@ class IssuedLetter(Protocol):
     addressee: Organization
 
 
-def require_letter_grant(actor, branch: Organization):
-    """The grant letters to `branch` are issued under (the policy's letter_answer); PermissionDenied
-    when the actor has none."""
-    return granted(letter_answer(as_actor(actor).user, branch))
+def require_letter_grant(actor, branch: Organization, step: str = ""):
+    """The grant letters to `branch` about `step` are issued under (the policy's letter_answer);
+    PermissionDenied when the actor has none."""
+    return granted(letter_answer(as_actor(actor).user, branch, step))
 
 
 @transaction.atomic
@@ -42,7 +42,7 @@ def record_letter_regenerated(*, cases: list[Case], letter: IssuedLetter, actor)
 
 def _record(cases: list[Case], letter: IssuedLetter, actor, summary: str, **fields) -> None:
     actor = as_actor(actor)
-    grant = require_letter_grant(actor, letter.addressee)
+    grant = require_letter_grant(actor, letter.addressee, letter.step)
     for case in sorted(cases, key=lambda c: c.pk):  # one lock order: two letters never deadlock
         lock_case(case)
         record_event(

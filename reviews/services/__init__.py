@@ -2,7 +2,7 @@
 transaction, and rendering them after commit. Views, tasks, commands and the admin call these."""
 
 from reviews.services.decisions import BatchResult, ItemResult, MeetingSpec, decide_batch
-from reviews.services.issuing import issue_letter, issue_letters, next_serial
+from reviews.services.issuing import issue_letter, issue_letters, issue_publicity_notice, next_serial
 from reviews.services.rendering import (
     mark_letter_failed,
     queue_render,
@@ -19,6 +19,7 @@ __all__ = [
     "decide_batch",
     "issue_letter",
     "issue_letters",
+    "issue_publicity_notice",
     "mark_letter_failed",
     "next_serial",
     "queue_render",

@@ -4,6 +4,7 @@ Numbers come from a LetterSerial row locked with select_for_update: per committe
 strictly increasing and never reused. Rendering is queued only after the transaction commits.
 """
 
+import datetime as dt
 import secrets
 from collections import defaultdict
 from functools import partial
@@ -58,8 +59,10 @@ def _person_facts(case: Case, decision: StepRecord, basis: dict[str, StepRecord]
     selection = snapshots.BASIS_STEPS.get(decision.step, ())
     if decision.step in ("activist_filing", "target_filing") and selection[0] in basis:
         facts.selected_on = basis[selection[0]].on
-    elif decision.step == "admission_approval":
+    elif decision.step in ("admission_approval", "admission_filing", "conversion_application"):
         facts.probation_start, facts.probation_end = case.probation_start, case.probation_end
+    elif decision.step == "target_selection" and "activist_selection" in basis:
+        facts.selected_on = basis["activist_selection"].on
     elif decision.step == "conversion_approval":
         meeting = basis.get("conversion_meeting")
         data = meeting.data if meeting else {}
@@ -71,10 +74,17 @@ def _person_facts(case: Case, decision: StepRecord, basis: dict[str, StepRecord]
 
 
 def compose(
-    step: str, persons, issuer: Organization, meeting: Meeting | None, rule_set: str
+    step: str,
+    persons,
+    issuer: Organization,
+    meeting: Meeting | None,
+    rule_set: str,
+    period: tuple[dt.date, dt.date] | None = None,
 ) -> wording.Wording:
     kind = KIND_BY_STEP[step]
     held_on = meeting.held_on if meeting else None
+    if kind == LetterKind.PUBLICITY:
+        return wording.publicity(persons, step, *period)
     if kind == LetterKind.ADMISSION:
         assembly = "党支部党员大会" if rule_set == "2026" else "支部大会"
         return wording.admission(persons, issuer.name, held_on, assembly)
@@ -85,25 +95,51 @@ def compose(
     return wording.pre_review(persons, rule_set)
 
 
+def between(lower: Organization, upper: Organization) -> list[Organization]:
+    """The organizations strictly between `lower` and its ancestor `upper` (a 党总支 between a
+    branch and its committee), top first."""
+    ids = [int(pk) for pk in lower.path.strip("/").split("/") if pk]
+    inner = ids[ids.index(upper.pk) + 1 : -1] if upper.pk in ids else []
+    found = Organization.objects.in_bulk(inner)
+    return [found[pk] for pk in inner if pk in found]
+
+
+def routing(step: str, branch: Organization, issuer: Organization, basis: dict) -> tuple[str, str]:
+    """主送 and 抄送 of a letter (GB/T 9704 7.2.4, 7.4.2): a committee's letter goes to the branch,
+    copied to the organizations between them that forwarded the report; the department's 回执
+    (step 18) goes to the committee that approved, copied to the branch; a 公示 is posted, not sent."""
+    if KIND_BY_STEP[step] == LetterKind.PUBLICITY:
+        return branch.name, ""  # posted at the branch; the notice prints no 主送
+    if step == "admission_filing" and "admission_approval" in basis:
+        return basis["admission_approval"].org.name, branch.name
+    return branch.name, "，".join(org.name for org in between(branch, issuer))
+
+
 @transaction.atomic
 def issue_letter(
-    *, records: list[StepRecord], actor, meeting: Meeting | None = None, site_url: str = ""
+    *,
+    records: list[StepRecord],
+    actor,
+    meeting: Meeting | None = None,
+    site_url: str = "",
+    period: tuple[dt.date, dt.date] | None = None,
 ) -> Letter:
-    """One letter to one branch answering `records` (one step, decided together). The case file
-    records it on each case (cases.services.record_letter_issued), which also refuses an actor who
-    may not issue letters to the branch: then nothing here is kept."""
+    """One letter to one branch answering `records` (one step, decided together; a 公示 notice
+    names its `period`). The case file records it on each case (cases.services.record_letter_issued),
+    which also refuses an actor who may not issue this letter to the branch: then nothing here is kept."""
     actor = case_services.as_actor(actor)
     first = records[0]
     step, issuer = first.step, first.org
     cases = Case.objects.select_related("person", "branch").in_bulk([r.case_id for r in records])
     addressee = cases[first.case_id].branch
-    case_services.require_letter_grant(actor, addressee)  # refuse before a serial is taken
+    case_services.require_letter_grant(actor, addressee, step)  # refuse before a serial is taken
     items = []
     for record in records:
         case = cases[record.case_id]
         basis = snapshots.basis_records(case, record)
         items.append((case, record, basis, _person_facts(case, record, basis)))
-    text = compose(step, [i[3] for i in items], issuer, meeting, first.rule_set)
+    text = compose(step, [i[3] for i in items], issuer, meeting, first.rule_set, period)
+    addressed_to, copy_to = routing(step, addressee, issuer, items[0][2])
 
     today = timezone.localdate()
     serial = next_serial(issuer, today.year)
@@ -121,7 +157,8 @@ def issue_letter(
         number=letter_number(issuer, today.year, serial),
         issuer_name=issuer.name,
         issuer_mark=wording.issuer_mark(issuer.name),
-        addressee_name=addressee.name,
+        addressee_name=addressed_to,
+        copy_to=copy_to,
         title=text.title,
         body="\n".join(text.body),
         closing="\n".join(text.closing),
@@ -158,7 +195,9 @@ def issue_letter(
 def issue_letters(*, records: list[StepRecord], actor, site_url: str = "") -> list[Letter]:
     """Letters for decisions not yet answered: one per branch per 党委会 (per decision date for
     decisions taken without a meeting), covering every person decided for that branch."""
-    answerable = [r for r in records if r.step in KIND_BY_STEP]
+    answerable = [
+        r for r in records if KIND_BY_STEP.get(r.step, LetterKind.PUBLICITY) != LetterKind.PUBLICITY
+    ]
     answered = set(LetterEntry.objects.filter(record__in=answerable).values_list("record_id", flat=True))
     groups: dict[tuple, list[StepRecord]] = defaultdict(list)
     for record in answerable:
@@ -170,3 +209,51 @@ def issue_letters(*, records: list[StepRecord], actor, site_url: str = "") -> li
         issue_letter(records=group, actor=actor, meeting=group[0].meeting, site_url=site_url)
         for group in groups.values()
     ]
+
+
+def publicity_end(start_on: dt.date, calendar=None) -> dt.date:
+    """The last day of a 公示 starting on `start_on`: the table of dates' 公示期 (E14: five working
+    days, on the working-day calendar). The conversion 公示 of local practice keeps the same period."""
+    from cases.rules import deadlines
+    from cases.workdays import WorkdayCalendar
+
+    entry = deadlines.rule("E14", deadlines.PUBLICITY_END)
+    return entry.date_from(start_on, add_workdays=(calendar or WorkdayCalendar()).add)
+
+
+def publicity_refusal(case: Case, step: str) -> str:
+    """Why the branch cannot post a 公示 naming this case about `step` now ("" when it can)."""
+    name = case.person.name
+    record = case.records.filter(step=step, is_current=True).first()
+    if record is None:
+        return f"{name}尚未办理「{steps.get(step).name}」，不能公示。"
+    if step == "target_selection" and not case.records.filter(step="target_filing", is_current=True).exists():
+        return f"上级党委尚未同意将{name}列为发展对象，同意后方可公示。"
+    if LetterEntry.objects.filter(record=record).exists():
+        return f"{name}的公示已出具（可在发文页重新生成）。"
+    return ""
+
+
+@transaction.atomic
+def issue_publicity_notice(
+    *, cases: list[Case], step: str, start_on: dt.date, actor, site_url: str = ""
+) -> Letter:
+    """The 公示 a branch posts, naming `cases` (of one branch) about `step` (wording.PUBLICITY_SUBJECTS:
+    拟列为发展对象 after the committee agreed, 拟转为正式党员 after the conversion application), from
+    `start_on` for the table's 公示期. Issued through issue_letter, so numbered, recorded on each case
+    and rendered like every letter."""
+    if step not in wording.PUBLICITY_SUBJECTS:
+        raise case_services.InvalidInput("没有这种公示。")
+    if not cases:
+        raise case_services.InvalidInput("请选择公示对象。")
+    if len({case.branch_id for case in cases}) > 1:
+        raise case_services.InvalidInput("一份公示只能包含同一党支部的人员。")
+    case_services.require_letter_grant(actor, cases[0].branch, step)
+    case_services.refuse_out_of_range(start_on)
+    refusals = [reason for case in cases if (reason := publicity_refusal(case, step))]
+    if refusals:
+        raise case_services.InvalidInput("".join(refusals))
+    records = [case.records.get(step=step, is_current=True) for case in cases]
+    return issue_letter(
+        records=records, actor=actor, period=(start_on, publicity_end(start_on)), site_url=site_url
+    )

@@ -87,7 +87,7 @@ def mark_letter_failed(*, letter_id: int, error: str) -> None:
 @transaction.atomic
 def regenerate_letter(*, letter: Letter, actor) -> Letter:
     """Render again from the same snapshot: the number, code and wording never change."""
-    case_services.require_letter_grant(actor, letter.addressee)
+    case_services.require_letter_grant(actor, letter.addressee, letter.step)
     letter = Letter.objects.select_for_update().get(pk=letter.pk)
     letter.status = LetterStatus.PENDING
     letter.error = ""

@@ -1,16 +1,20 @@
 """Letters: the list, one letter, its PDF, and rendering it again (the number never changes)."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.models import ReadKind
 from audit.reads import ReadNotRecorded, record_read
+from cases import selectors as case_selectors
+from cases import services as case_services
 from cases.permissions import letter_answer
 from cases.web import actor_for, client_ip, paginate
-from reviews import selectors, services
+from reviews import panels, selectors, services, wording
 from reviews.filters import LetterFilterSet
+from reviews.forms import PublicityNoticeForm
 
 
 def _visible(request, pk):
@@ -35,7 +39,7 @@ def letter_detail(request, pk):
     context = {
         "letter": letter,
         "entries": list(letter.entries.select_related("case")),
-        "can_regenerate": bool(letter_answer(request.user, letter.addressee)),
+        "can_regenerate": bool(letter_answer(request.user, letter.addressee, letter.step)),
     }
     return render(request, "reviews/letter_detail.html", context)
 
@@ -71,4 +75,27 @@ def letter_regenerate(request, pk):
     letter = _visible(request, pk)
     services.regenerate_letter(letter=letter, actor=actor_for(request))
     messages.success(request, f"已安排重新生成 {letter.number}，文号和内容不变。")
+    return redirect("reviews:letter", pk=letter.pk)
+
+
+@require_POST
+def publicity_notice(request, pk):
+    """出具公示 for one case (case page): issued as a letter; the branch prints and posts its PDF."""
+    case = get_object_or_404(case_selectors.cases_visible_to(request.user).select_related("branch"), pk=pk)
+    step = request.POST.get("step", "")
+    answer = letter_answer(
+        request.user, case.branch, step if step in wording.PUBLICITY_SUBJECTS else "target_selection"
+    )
+    if not answer:
+        raise PermissionDenied(answer.reason)
+    form = PublicityNoticeForm(request.POST, offered=panels.publicity_offers(request.user, case))
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        return redirect(case)
+    try:
+        letter = services.issue_publicity_notice(cases=[case], actor=actor_for(request), **form.cleaned_data)
+    except case_services.InvalidInput as exc:
+        messages.error(request, str(exc))
+        return redirect(case)
+    messages.success(request, f"已出具《{letter.title}》，PDF生成后可下载打印张贴。")
     return redirect("reviews:letter", pk=letter.pk)

@@ -80,3 +80,14 @@ def test_long_titles_break_at_a_phrase_boundary():
         "为中国共产党预备党员的批复",
     ]
     assert title_lines("关于同意延长张三同志预备期的批复") == ["关于同意延长张三同志预备期的批复"]
+
+
+def test_a_notice_title_breaks_before_what_is_proposed():
+    assert title_lines("关于欧阳一0等5名同志拟列为发展对象的公示") == [
+        "关于欧阳一0等5名同志",
+        "拟列为发展对象的公示",
+    ]
+    assert title_lines("关于欧阳一0等50名同志拟转为正式党员的公示") == [
+        "关于欧阳一0等50名同志",
+        "拟转为正式党员的公示",
+    ]
