@@ -1,9 +1,11 @@
 """Reads of the organization tree, always scoped to a user."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils import timezone
 
-from branches.models import COMMITTEE_THRESHOLD, MemberStatus, Organization, OrgKind, PartyMember
-from branches.permissions import role_grants
+from branches.models import COMMITTEE_THRESHOLD, Delegation, MemberStatus, Organization, OrgKind, PartyMember
+from branches.permissions import grant_rows, role_grants
 
 
 def scope_filter(user, path_field: str = "path") -> Q:
@@ -65,3 +67,51 @@ def roster(branch: Organization):
 def is_named_on_records(member: PartyMember) -> bool:
     """A member any step record names (as contact or introducer) is kept: deactivated, never deleted."""
     return member.recorded_as.exists()
+
+
+# ---- the role screen (scope: cases.permissions.role_admin_orgs) -----------------------------------
+
+
+def organizations_under(roots: list[Organization] | None):
+    """The organizations of `roots` and everything below them; every one for None."""
+    if roots is None:
+        return Organization.objects.all()
+    q = Q(pk__in=[])
+    for root in roots:
+        q |= Q(path__startswith=root.path)
+    return Organization.objects.filter(q)
+
+
+def delegations_current(orgs, *, users=None, search: str = ""):
+    """Delegations on `orgs` not yet over (in force or still to begin), soonest ending first."""
+    qs = Delegation.objects.filter(org__in=orgs, ended_at__isnull=True, ends_on__gte=timezone.localdate())
+    if users is not None:
+        qs = qs.filter(Q(delegate__in=users) | Q(delegator__in=users))
+    if search:
+        qs = qs.filter(
+            Q(delegate__username__icontains=search)
+            | Q(delegate__first_name__icontains=search)
+            | Q(delegator__username__icontains=search)
+            | Q(delegator__first_name__icontains=search)
+        )
+    return qs.select_related("delegate", "delegator", "org").order_by("ends_on", "pk")
+
+
+def delegations_of(user):
+    """Every delegation the user gave or holds, newest first (ended ones too)."""
+    return (
+        Delegation.objects.filter(Q(delegator=user) | Q(delegate=user))
+        .select_related("delegate", "delegator", "org", "ended_by")
+        .order_by("-starts_on", "-pk")
+    )
+
+
+def role_user_visible(admin_orgs: list[Organization] | None, pk: int):
+    """A user whose roles the role keeper may read: one with a grant in their scope or with no grant
+    at all (a new account, to be given one); None otherwise (a 404)."""
+    user = get_user_model().objects.filter(pk=pk).first()
+    if user is None or admin_orgs is None:
+        return user
+    if grant_rows(organizations_under(admin_orgs), users=[user]):
+        return user
+    return None if grant_rows(Organization.objects.all(), users=[user]) else user
