@@ -1,7 +1,6 @@
 """Forms of the account pages: the owner's own password change and the 6-digit code."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordChangeForm
 
 from branches.models import Role
@@ -24,10 +23,6 @@ class OrgChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         depth = obj.path.count("/") - 2
         return f"{'　' * max(depth, 0)}{obj.name}"
-
-
-def active_users():
-    return get_user_model().objects.filter(is_active=True).order_by("username")
 
 
 def reason_field(label: str) -> forms.CharField:
@@ -60,9 +55,9 @@ class GrantForm(StyledForm):
     org = OrgChoiceField(label="党组织", queryset=None, empty_label="请选择党组织")
     reason = reason_field("授权理由")
 
-    def __init__(self, *args, orgs, **kwargs):
+    def __init__(self, *args, orgs, users, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = active_users()
+        self.fields["user"].queryset = users
         self.fields["org"].queryset = orgs
 
 
@@ -83,13 +78,13 @@ class DelegationForm(StyledForm):
     ends_on = date_field("代理结束日期")
     reason = reason_field("代理事由")
 
-    def __init__(self, *args, grants, user, **kwargs):
+    def __init__(self, *args, grants, users, **kwargs):
         super().__init__(*args, **kwargs)
         self.grants = {f"{g.role.value}:{g.org.pk}": g for g in grants}
         self.fields["grant"].choices = [("", "请选择角色")] + [
             (key, g.label) for key, g in self.grants.items()
         ]
-        self.fields["delegate"].queryset = active_users().exclude(pk=user.pk)
+        self.fields["delegate"].queryset = users
 
     def clean(self):
         cleaned = super().clean()

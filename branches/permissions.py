@@ -149,6 +149,17 @@ def grant_rows(orgs, *, users=None, search: str = "", role: Role | None = None) 
     return sorted(found, key=lambda g: (g.org.path, list(Role).index(g.role), g.user.get_username()))
 
 
+def grant_holder_ids(orgs=None):
+    """The ids of users holding a role grant of their own (on `orgs`, when given), as a subquery."""
+    ct = ContentType.objects.get_for_model(Organization)
+    rows = UserObjectPermission.objects.filter(
+        content_type=ct, permission__codename__in=list(_ROLE_BY_CODENAME)
+    )
+    if orgs is not None:
+        rows = rows.filter(object_pk__in=[str(pk) for pk in orgs.values_list("pk", flat=True)])
+    return rows.values("user_id")
+
+
 def grant_row(pk: int, orgs) -> UserObjectPermission | None:
     """The role grant `pk` when it lies on one of `orgs` (else None: a 404 for the screen)."""
     ct = ContentType.objects.get_for_model(Organization)

@@ -33,7 +33,9 @@ def _fail(form, exc: ValidationError) -> None:
 def index(request):
     orgs = _scope(request.user)
     filters = RoleFilterForm(request.GET or None, orgs=orgs)
-    grant_form = GrantForm(request.POST or None, orgs=orgs)
+    grant_form = GrantForm(
+        request.POST or None, orgs=orgs, users=selectors.role_users(role_admin_orgs(request.user))
+    )
     if request.method == "POST" and grant_form.is_valid():
         data = grant_form.cleaned_data
         try:
@@ -108,7 +110,8 @@ def user_roles(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def mine(request):
     grants = own_grants(request.user)
-    form = DelegationForm(request.POST or None, grants=grants, user=request.user)
+    delegates = selectors.role_users(selectors.county_roots(grants)).exclude(pk=request.user.pk)
+    form = DelegationForm(request.POST or None, grants=grants, users=delegates)
     if request.method == "POST" and form.is_valid():
         data, grant = form.cleaned_data, form.chosen_grant()
         try:

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from branches.models import COMMITTEE_THRESHOLD, Delegation, MemberStatus, Organization, OrgKind, PartyMember
-from branches.permissions import grant_rows, role_grants
+from branches.permissions import grant_holder_ids, role_grants
 
 
 def scope_filter(user, path_field: str = "path") -> Q:
@@ -106,12 +106,24 @@ def delegations_of(user):
     )
 
 
-def role_user_visible(admin_orgs: list[Organization] | None, pk: int):
-    """A user whose roles the role keeper may read: one with a grant in their scope or with no grant
-    at all (a new account, to be given one); None otherwise (a 404)."""
-    user = get_user_model().objects.filter(pk=pk).first()
-    if user is None or admin_orgs is None:
-        return user
-    if grant_rows(organizations_under(admin_orgs), users=[user]):
-        return user
-    return None if grant_rows(Organization.objects.all(), users=[user]) else user
+def _nameable(roots: list[Organization]) -> Q:
+    return Q(pk__in=grant_holder_ids(organizations_under(roots))) | ~Q(pk__in=grant_holder_ids())
+
+
+def role_users(roots: list[Organization] | None):
+    """The active users a role keeper (or an officer choosing a delegate) may name: those holding a
+    grant under `roots` and those holding none at all (new accounts); every one for None."""
+    users = get_user_model().objects.filter(is_active=True).order_by("username")
+    return users if roots is None else users.filter(_nameable(roots))
+
+
+def role_user_visible(roots: list[Organization] | None, pk: int):
+    """A user whose roles the role keeper reads (as role_users, inactive ones too); None: a 404."""
+    users = get_user_model().objects.filter(pk=pk)
+    return (users if roots is None else users.filter(_nameable(roots))).first()
+
+
+def county_roots(grants) -> list[Organization]:
+    """The top organizations (counties) above the given grants: where an officer finds a delegate."""
+    ids = {g.org.ancestor_ids[0] for g in grants}
+    return list(Organization.objects.filter(pk__in=ids))
