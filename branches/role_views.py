@@ -32,7 +32,7 @@ def _fail(form, exc: ValidationError) -> None:
 @require_http_methods(["GET", "POST"])
 def index(request):
     orgs = _scope(request.user)
-    filters = RoleFilterForm(request.GET or None, orgs=orgs)
+    filters = RoleFilterForm(request.GET or None, orgs=orgs, auto_id="filter_%s")
     grant_form = GrantForm(
         request.POST or None, orgs=orgs, users=selectors.role_users(role_admin_orgs(request.user))
     )
