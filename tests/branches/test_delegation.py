@@ -34,20 +34,22 @@ def deputy(county):
 
 
 def _period(secretary, deputy, county, starts_on, ends_on) -> Delegation:
-    """A delegation whose period may lie in the past (the service only opens present or future ones)."""
-    d = Delegation(
-        delegator=secretary,
-        delegate=deputy,
-        role=Role.BRANCH_SECRETARY,
-        org=county.branch,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        reason="外出学习",
-        created_by=secretary,
-    )
-    d.save()
-    forget_cached_grants(deputy)
-    return d
+    return f.delegation(secretary, deputy, county.branch, starts_on, ends_on)
+
+
+def _delegate(secretary, deputy, county, **change) -> Delegation:
+    """Through the service, as the secretary: today for ten days unless changed."""
+    given = {
+        "delegator": secretary,
+        "delegate": deputy,
+        "role": Role.BRANCH_SECRETARY,
+        "org": county.branch,
+        "starts_on": TODAY,
+        "ends_on": TODAY + 10 * DAY,
+        "reason": "外出学习",
+        "actor": secretary,
+    }
+    return services.delegate_role(**{**given, **change})
 
 
 def test_the_last_day_of_the_period_is_allowed_and_the_event_says_for_whom(county, secretary, deputy):
@@ -67,16 +69,7 @@ def test_an_act_a_day_after_the_period_is_refused(county, secretary, deputy):
 
 
 def test_a_period_not_yet_begun_grants_nothing(county, secretary, deputy):
-    services.delegate_role(
-        delegator=secretary,
-        delegate=deputy,
-        role=Role.BRANCH_SECRETARY,
-        org=county.branch,
-        starts_on=TODAY + DAY,
-        ends_on=TODAY + 3 * DAY,
-        reason="出差",
-        actor=secretary,
-    )
+    _delegate(secretary, deputy, county, starts_on=TODAY + DAY, ends_on=TODAY + 3 * DAY)
     assert not permissions.opening_answer(deputy, county.branch)
 
 
@@ -90,16 +83,7 @@ def test_the_delegate_acts_exactly_in_the_role_and_place(county, secretary, depu
 
 
 def test_ended_early_the_delegate_is_refused_and_history_says_why(county, secretary, deputy):
-    d = services.delegate_role(
-        delegator=secretary,
-        delegate=deputy,
-        role=Role.BRANCH_SECRETARY,
-        org=county.branch,
-        starts_on=TODAY,
-        ends_on=TODAY + 10 * DAY,
-        reason="外出学习",
-        actor=secretary,
-    )
+    d = _delegate(secretary, deputy, county)
     assert permissions.opening_answer(deputy, county.branch)
     services.end_delegation(delegation=d, actor=secretary, reason="提前返岗")
     forget_cached_grants(deputy)
@@ -116,30 +100,11 @@ def test_a_delegate_cannot_delegate_further(county, secretary, deputy):
     answer = permissions.delegation_answer(deputy, Role.BRANCH_SECRETARY, county.branch)
     assert not answer and "代理人不能再委托" in answer.reason
     with pytest.raises(ValidationError, match="代理人不能再委托"):
-        services.delegate_role(
-            delegator=deputy,
-            delegate=third,
-            role=Role.BRANCH_SECRETARY,
-            org=county.branch,
-            starts_on=TODAY,
-            ends_on=TODAY,
-            reason="转托",
-            actor=deputy,
-        )
+        _delegate(deputy, third, county)
 
 
 def test_a_delegated_auditor_does_not_keep_roles(county, auditor, deputy):
-    Delegation(
-        delegator=auditor,
-        delegate=deputy,
-        role=Role.DEPARTMENT_AUDITOR,
-        org=county.dept,
-        starts_on=TODAY,
-        ends_on=TODAY,
-        reason="休假",
-        created_by=auditor,
-    ).save()
-    forget_cached_grants(deputy)
+    f.delegation(auditor, deputy, county.dept, TODAY, TODAY, role=Role.DEPARTMENT_AUDITOR)
     assert not permissions.role_admin_answer(deputy, county.branch)
     with pytest.raises(PermissionDenied):
         services.grant_role(
@@ -157,34 +122,15 @@ def test_a_delegated_auditor_does_not_keep_roles(county, auditor, deputy):
     ],
 )
 def test_bad_delegations_are_refused_with_a_reason(county, secretary, deputy, change, message):
-    given = {
-        "delegator": secretary,
-        "delegate": deputy,
-        "role": Role.BRANCH_SECRETARY,
-        "org": county.branch,
-        "starts_on": TODAY,
-        "ends_on": TODAY + DAY,
-        "reason": "外出",
-        "actor": secretary,
-    }
     if change.get("org"):
         change = {"org": getattr(county, change["org"])}
     with pytest.raises(ValidationError, match=message):
-        services.delegate_role(**{**given, **change})
+        _delegate(secretary, deputy, county, **change)
     assert not Delegation.objects.exists()
 
 
 def test_revoking_the_role_ends_its_delegations(county, secretary, deputy, auditor):
-    d = services.delegate_role(
-        delegator=secretary,
-        delegate=deputy,
-        role=Role.BRANCH_SECRETARY,
-        org=county.branch,
-        starts_on=TODAY,
-        ends_on=TODAY + DAY,
-        reason="外出",
-        actor=secretary,
-    )
+    d = _delegate(secretary, deputy, county)
     everywhere = organizations_under(None)
     row = grant_rows(everywhere, users=[secretary])[0]
     services.revoke_role(grant=grant_row(row.pk, everywhere), actor=auditor, reason="调离")

@@ -168,16 +168,7 @@ def test_an_officer_delegates_on_their_page_and_ends_it_early(client, personas, 
 
 def test_the_case_history_and_the_audit_say_who_acted_for_whom(client, personas, county):
     secretary, deputy = personas["secretary"], f.user("deputy", first_name="王代理")
-    Delegation(
-        delegator=secretary,
-        delegate=deputy,
-        role=Role.BRANCH_SECRETARY,
-        org=county.branch,
-        starts_on=TODAY,
-        ends_on=TODAY,
-        reason="外出",
-        created_by=secretary,
-    ).save()
+    f.delegation(secretary, deputy, county.branch, TODAY, TODAY)
     case = f.new_case(county.branch, deputy)
     client.force_login(secretary)
     assert "王代理（代李书记办理）" in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
