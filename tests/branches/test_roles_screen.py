@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
+from branches import services
 from branches.models import Delegation, OrgKind, Role
 from branches.permissions import forget_cached_grants, grant_rows, role_grants
 from branches.selectors import organizations_under
@@ -115,9 +116,7 @@ def test_revoke_needs_a_reason_and_is_history(client, personas):
 def test_a_users_page_lists_their_grants(client, personas, county):
     officer = personas["officer"]
     f.user("x", first_name="某人")  # noise
-    from branches.services import grant_role
-
-    grant_role(user=officer, role=Role.REVIEWER, org=county.general)
+    services.grant_role(user=officer, role=Role.REVIEWER, org=county.general)
     client.force_login(personas["auditor"])
     page = client.get(reverse("roles:user", args=[officer.pk])).content.decode()
     assert "党委组织委员/组织员" in page and "城关镇党委" in page and "城关社区党总支" in page
@@ -177,3 +176,19 @@ def test_the_case_history_and_the_audit_say_who_acted_for_whom(client, personas,
     assert "党支部书记/组织委员（代李书记办理）" in events
     config = client.get(reverse("audit:tab", args=["config"]), {"kind": "delegation"}).content.decode()
     assert "王代理 代 李书记（城关镇第一党支部）" in config
+
+
+def test_bad_filters_and_pages_are_no_error(client, personas):
+    client.force_login(personas["auditor"])
+    response = client.get(reverse("roles:index"), {"org": "abc", "role": "boss", "page": "x"})
+    assert response.status_code == 200 and "李书记" in _table(response)
+
+
+def test_the_delegate_sees_the_branchs_cases_only_in_the_period(client, personas, county):
+    secretary, deputy = personas["secretary"], f.user("deputy", first_name="王代理")
+    case = f.new_case(county.branch, secretary)
+    delegation = f.delegation(secretary, deputy, county.branch, TODAY, TODAY)
+    client.force_login(deputy)
+    assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
+    services.end_delegation(delegation=delegation, actor=secretary, reason="返岗")
+    assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 404
