@@ -23,7 +23,7 @@ from guardian.models import UserObjectPermission
 
 from audit.feed import Source
 from audit.models import SEAL_FIELDS, ReadRecord
-from branches.models import Organization, Role
+from branches.models import Delegation, Organization, Role, role_text
 from cases import steps
 from cases.idcard import mask
 from cases.models import (
@@ -44,7 +44,6 @@ from imports.models import ExportLog
 EMPTY = "（空）"
 HISTORY_TYPES = [("+", "新建"), ("~", "修改"), ("-", "删除")]
 _TYPE_LABEL = dict(HISTORY_TYPES)
-_ROLE_LABEL = dict(Role.choices)
 _STEP_LABEL = dict(steps.CHOICES)
 _EVENT_KIND = dict(EventKind.choices)
 _EVENT_SOURCE = dict(EventSource.choices)
@@ -129,7 +128,7 @@ def _present_events(events) -> list[AuditRow]:
             at=e.created_at,
             kind=_EVENT_KIND.get(e.kind, e.kind),
             who=_who(e.actor),
-            role=_ROLE_LABEL.get(e.role, e.role),
+            role=role_text(e.role),
             org=e.org.name if e.org else "",
             ip=e.ip or "",
             source=_EVENT_SOURCE.get(e.source, e.source),
@@ -322,6 +321,16 @@ def _grant_history(f):
     return _config_common(qs, f, "grant")
 
 
+def _delegation_history(f):
+    return _config_common(_history(Delegation).objects.filter(org_id__in=f["org_ids"]), f, "delegation")
+
+
+def _delegation_subject(r, names) -> str:
+    User = get_user_model()
+    delegate, delegator = names.get((User, r.delegate_id), ""), names.get((User, r.delegator_id), "")
+    return f"{delegate} 代 {delegator}（{names.get((Organization, r.org_id), '')}）"
+
+
 def _holiday_history(f):
     return _config_common(_history(Holiday).objects.all(), f, "holiday") if _county_only(f) else None
 
@@ -350,7 +359,8 @@ def _present_grants(rows) -> list[AuditRow]:
                 who=_who(r.history_user),
                 org=org.name if org else "",
                 subject=holder,
-                summary=f"{verb}{holder}「{role}」角色（{org.name if org else r.object_pk}）",
+                summary=f"{verb}{holder}「{role}」角色（{org.name if org else r.object_pk}）"
+                + (f"；理由：{r.history_change_reason}" if r.history_change_reason else ""),
             )
         )
     return result
@@ -359,6 +369,7 @@ def _present_grants(rows) -> list[AuditRow]:
 CONFIG_KINDS = [
     ("organization", "党组织"),
     ("grant", "角色授权"),
+    ("delegation", "代理"),
     ("holiday", "工作日历"),
     ("rules", "规则设置"),
 ]
@@ -516,8 +527,9 @@ TABS = {
             (
                 _hs("organization", 0, _org_history, _present_history(Organization, lambda r, n: r.name)),
                 _hs("grant", 1, _grant_history, _present_grants),
-                _hs("holiday", 2, _holiday_history, _present_history(Holiday, lambda r, n: str(r.date))),
-                _hs("rules", 3, _rules_history, _present_history(RuleSettings, lambda r, n: "规则设置")),
+                _hs("delegation", 2, _delegation_history, _present_history(Delegation, _delegation_subject)),
+                _hs("holiday", 3, _holiday_history, _present_history(Holiday, lambda r, n: str(r.date))),
+                _hs("rules", 4, _rules_history, _present_history(RuleSettings, lambda r, n: "规则设置")),
             ),
             CONFIG_KINDS,
         ),

@@ -14,7 +14,6 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
-from guardian.admin import GuardedModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from branches import services
@@ -33,9 +32,9 @@ class PartyMemberInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(GuardedModelAdmin, SimpleHistoryAdmin):
-    """Role grants are guardian object permissions: use 「对象权限」 on an organization to grant
-    党支部书记 / 审议 / 组织委员 / 组织部 roles to users."""
+class OrganizationAdmin(SimpleHistoryAdmin):
+    """Roles are granted and revoked on the role screen (/roles/, 角色管理), with a reason, through
+    branches.services — not here: the admin has no raw per-object permission grid."""
 
     list_display = ("name", "code", "kind", "parent", "can_approve")
     list_filter = ("kind", "can_approve")

@@ -4,6 +4,7 @@ import simple_history
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from guardian.models import UserObjectPermission
 from simple_history.models import HistoricalRecords
 
@@ -33,6 +34,36 @@ class Role(models.TextChoices):
     @property
     def permission(self) -> str:
         return f"role_{self.value}"
+
+
+# A CaseEvent's role text: the role's value, and under a delegation (代理) also whom the actor acted
+# for — "branch_secretary|张三" reads 「党支部书记/组织委员（代张三办理）」.
+ACTING_FOR_SEPARATOR = "|"
+
+
+ROLE_TEXT_LENGTH = 30  # CaseEvent.role
+
+
+def recorded_role(role: str, acting_for: str = "") -> str:
+    """The role text an event records: the role, and for whom when acting under a delegation (a
+    name too long for the column is cut, marked with …)."""
+    if not acting_for:
+        return role
+    room = ROLE_TEXT_LENGTH - len(role) - len(ACTING_FOR_SEPARATOR)
+    name = acting_for if len(acting_for) <= room else acting_for[: room - 1] + "…"
+    return f"{role}{ACTING_FOR_SEPARATOR}{name}"
+
+
+def role_text(recorded: str) -> str:
+    """The role text of an event as people read it: 「角色（代某某办理）」."""
+    role, _, acting_for = recorded.partition(ACTING_FOR_SEPARATOR)
+    label = dict(Role.choices).get(role, role)
+    return f"{label}（代{acting_for}办理）" if acting_for else label
+
+
+def acting_for_of(recorded: str) -> str:
+    """For whom an event's actor acted (代理), or ""."""
+    return recorded.partition(ACTING_FOR_SEPARATOR)[2]
 
 
 class Organization(models.Model):
@@ -164,6 +195,81 @@ class AccountSecurity(models.Model):
         return str(self.user)
 
 
-# Role grants are guardian's object permissions (written by branches.services.grant_role, revoked in
-# the admin): each grant and revocation is history too — who, when — sealed like the rest.
+class DelegationQuerySet(models.QuerySet):
+    def live_on(self, day):
+        """In force on `day`: begun, not past its last day, not ended early."""
+        return self.filter(starts_on__lte=day, ends_on__gte=day, ended_at__isnull=True)
+
+
+class Delegation(models.Model):
+    """代理: an officer's role on an organization (and all below it), held for them by another user
+    from a date to a date (both included). While in force the delegate acts in that role there
+    exactly as the officer would (branches.permissions.role_grants), and every event they write
+    says 「代某某办理」. It ends by itself after `ends_on`, or early (ended_at). A delegate never
+    delegates further. Every change is sealed configuration history."""
+
+    delegator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="委托人", on_delete=models.PROTECT, related_name="+"
+    )
+    delegate = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="代理人", on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField("角色", max_length=30, choices=Role.choices)
+    org = models.ForeignKey(Organization, verbose_name="党组织", on_delete=models.PROTECT, related_name="+")
+    starts_on = models.DateField("代理开始日期")
+    ends_on = models.DateField("代理结束日期")
+    reason = models.CharField("代理事由", max_length=200, validators=[validate_single_line])
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("登记时间", default=timezone.now, editable=False)
+    ended_at = models.DateTimeField("提前结束时间", null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="提前结束人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    end_reason = models.CharField(
+        "提前结束理由", max_length=200, blank=True, validators=[validate_single_line]
+    )
+    history = HistoricalRecords(bases=[SealedRow])
+
+    objects = DelegationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "代理"
+        verbose_name_plural = "代理"
+        ordering = ["-starts_on", "-pk"]
+        indexes = [models.Index(fields=["delegate", "ends_on"], name="delegation_live")]
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="delegation_role_valid"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="delegation_dates_ordered"
+            ),
+            models.CheckConstraint(
+                condition=~Q(delegate=models.F("delegator")), name="delegation_not_to_self"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.delegate} 代 {self.delegator} · {self.get_role_display()} · {self.org}"
+
+    def live_on(self, day) -> bool:
+        return self.ended_at is None and self.starts_on <= day <= self.ends_on
+
+    @property
+    def state(self) -> str:
+        today = timezone.localdate()
+        if self.ended_at is not None:
+            return "已提前结束"
+        if today < self.starts_on:
+            return "未开始"
+        return "代理中" if today <= self.ends_on else "已到期"
+
+
+# Role grants are guardian's object permissions (written by branches.services.grant_role, revoked by
+# revoke_role): each grant and revocation is history too — who, when, why — sealed like the rest.
 simple_history.register(UserObjectPermission, app="branches", bases=[SealedRow])

@@ -7,29 +7,51 @@ organization and everything below it. Case permissions are never granted per cas
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.utils import timezone
 from guardian.models import GroupObjectPermission, UserObjectPermission
 
-from branches.models import Organization, Role
+from branches.models import Delegation, Organization, Role, recorded_role
 
 
 @dataclass(frozen=True)
 class RoleGrant:
+    """A role held on an organization: directly, or — `acting_for` names the officer — under a
+    delegation (代理) in force today, which acts exactly like the officer's own grant."""
+
     role: Role
     org: Organization
+    acting_for: str = ""
+    delegation_id: int | None = None
 
     def covers(self, org: Organization) -> bool:
         return org.path.startswith(self.org.path)
 
     @property
+    def delegated(self) -> bool:
+        return self.delegation_id is not None
+
+    @property
     def label(self) -> str:
-        return f"{self.role.label} · {self.org.name}"
+        base = f"{self.role.label} · {self.org.name}"
+        return f"{base}（代{self.acting_for}）" if self.delegated else base
+
+    @property
+    def recorded_role(self) -> str:
+        """The role text the events written in this grant record (「代某某办理」 under a delegation)."""
+        return recorded_role(self.role.value, self.acting_for)
+
+
+def person_name(user) -> str:
+    return user.get_full_name() or user.get_username()
 
 
 _ROLE_BY_CODENAME = {role.permission: role for role in Role}
 
 
 def role_grants(user) -> list[RoleGrant]:
-    """Every (role, organization) the user holds; cached on the user object for the request."""
+    """Every (role, organization) the user holds — their own grants and the delegations (代理) in
+    force for them today; cached on the user object for the request."""
     if not user.is_authenticated:
         return []
     cached = getattr(user, "_role_grants", None)
@@ -47,9 +69,18 @@ def role_grants(user) -> list[RoleGrant]:
         ).values_list("permission__codename", "object_pk")
     )
     orgs = Organization.objects.in_bulk({int(pk) for _, pk in rows})
+    own = {RoleGrant(_ROLE_BY_CODENAME[code], orgs[int(pk)]) for code, pk in rows if int(pk) in orgs}
+    held = {(g.role, g.org.pk) for g in own}
+    delegated = {
+        RoleGrant(Role(d.role), d.org, person_name(d.delegator), d.pk)
+        for d in Delegation.objects.live_on(timezone.localdate())
+        .filter(delegate=user)
+        .select_related("org", "delegator")
+        if (d.role, d.org_id) not in held
+    }
     grants = sorted(
-        {RoleGrant(_ROLE_BY_CODENAME[code], orgs[int(pk)]) for code, pk in rows if int(pk) in orgs},
-        key=lambda g: (list(Role).index(g.role), g.org.path),
+        own | delegated,
+        key=lambda g: (list(Role).index(g.role), g.org.path, g.delegated, g.delegation_id or 0),
     )
     user._role_grants = grants
     return grants
@@ -69,6 +100,11 @@ def acting_grant_for(user, org: Organization, roles, prefer: int | None = None) 
     return max(grants, key=lambda g: len(g.org.path), default=None)
 
 
+def own_grants(user) -> list[RoleGrant]:
+    """The grants the user holds in their own right: what they may delegate (a delegate may not)."""
+    return [g for g in role_grants(user) if not g.delegated]
+
+
 def has_role(user, role: Role) -> bool:
     return any(g.role == role for g in role_grants(user))
 
@@ -79,9 +115,67 @@ def forget_cached_grants(user) -> None:
             delattr(user, attribute)
 
 
+@dataclass(frozen=True)
+class GrantRow:
+    """One role grant as the role screen lists it (`pk`: the grant, for revoking it)."""
+
+    pk: int
+    user: object
+    role: Role
+    org: Organization
+
+
+def grant_rows(orgs, *, users=None, search: str = "", role: Role | None = None) -> list[GrantRow]:
+    """The users' own role grants on `orgs` (a queryset of organizations), by organization, role,
+    user: `users` narrows to some users, `search` to a name or username containing it."""
+    ct = ContentType.objects.get_for_model(Organization)
+    by_id = {org.pk: org for org in orgs}
+    codenames = [role.permission] if role else list(_ROLE_BY_CODENAME)
+    rows = UserObjectPermission.objects.filter(
+        content_type=ct, permission__codename__in=codenames, object_pk__in=[str(pk) for pk in by_id]
+    ).select_related("user", "permission")
+    if users is not None:
+        rows = rows.filter(user__in=users)
+    if search:
+        rows = rows.filter(
+            Q(user__username__icontains=search)
+            | Q(user__first_name__icontains=search)
+            | Q(user__last_name__icontains=search)
+        )
+    found = [
+        GrantRow(r.pk, r.user, _ROLE_BY_CODENAME[r.permission.codename], by_id[int(r.object_pk)])
+        for r in rows
+    ]
+    return sorted(found, key=lambda g: (g.org.path, list(Role).index(g.role), g.user.get_username()))
+
+
+def grant_holder_ids(orgs=None):
+    """The ids of users holding a role grant of their own (on `orgs`, when given), as a subquery."""
+    ct = ContentType.objects.get_for_model(Organization)
+    rows = UserObjectPermission.objects.filter(
+        content_type=ct, permission__codename__in=list(_ROLE_BY_CODENAME)
+    )
+    if orgs is not None:
+        rows = rows.filter(object_pk__in=[str(pk) for pk in orgs.values_list("pk", flat=True)])
+    return rows.values("user_id")
+
+
+def grant_row(pk: int, orgs) -> UserObjectPermission | None:
+    """The role grant `pk` when it lies on one of `orgs` (else None: a 404 for the screen)."""
+    ct = ContentType.objects.get_for_model(Organization)
+    return (
+        UserObjectPermission.objects.filter(
+            pk=pk, content_type=ct, permission__codename__in=list(_ROLE_BY_CODENAME)
+        )
+        .filter(object_pk__in=[str(pk) for pk in orgs.values_list("pk", flat=True)])
+        .first()
+    )
+
+
 def holders() -> set[tuple[Role, int, int]]:
-    """Every (role, organization id, user id) held by an active user, directly or through a group:
-    the grants of everyone at once, for jobs that work out who is told (reminders)."""
+    """Every (role, organization id, user id) held by an active user, directly, through a group or
+    under a delegation in force today: the grants of everyone at once, for jobs that work out who
+    is told (reminders)."""
     ct = ContentType.objects.get_for_model(Organization)
     codenames = list(_ROLE_BY_CODENAME)
     direct = UserObjectPermission.objects.filter(
@@ -90,4 +184,11 @@ def holders() -> set[tuple[Role, int, int]]:
     by_group = GroupObjectPermission.objects.filter(
         content_type=ct, permission__codename__in=codenames, group__user__is_active=True
     ).values_list("permission__codename", "object_pk", "group__user__id")
-    return {(_ROLE_BY_CODENAME[code], int(pk), user) for code, pk, user in [*direct, *by_group]}
+    delegated = (
+        Delegation.objects.live_on(timezone.localdate())
+        .filter(delegate__is_active=True)
+        .values_list("role", "org_id", "delegate_id")
+    )
+    return {(_ROLE_BY_CODENAME[code], int(pk), user) for code, pk, user in [*direct, *by_group]} | {
+        (Role(role), org, user) for role, org, user in delegated
+    }

@@ -1,9 +1,11 @@
 """Reads of the organization tree, always scoped to a user."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils import timezone
 
-from branches.models import COMMITTEE_THRESHOLD, MemberStatus, Organization, OrgKind, PartyMember
-from branches.permissions import role_grants
+from branches.models import COMMITTEE_THRESHOLD, Delegation, MemberStatus, Organization, OrgKind, PartyMember
+from branches.permissions import grant_holder_ids, role_grants
 
 
 def scope_filter(user, path_field: str = "path") -> Q:
@@ -65,3 +67,63 @@ def roster(branch: Organization):
 def is_named_on_records(member: PartyMember) -> bool:
     """A member any step record names (as contact or introducer) is kept: deactivated, never deleted."""
     return member.recorded_as.exists()
+
+
+# ---- the role screen (scope: cases.permissions.role_admin_orgs) -----------------------------------
+
+
+def organizations_under(roots: list[Organization] | None):
+    """The organizations of `roots` and everything below them; every one for None."""
+    if roots is None:
+        return Organization.objects.all()
+    q = Q(pk__in=[])
+    for root in roots:
+        q |= Q(path__startswith=root.path)
+    return Organization.objects.filter(q)
+
+
+def delegations_current(orgs, *, users=None, search: str = ""):
+    """Delegations on `orgs` not yet over (in force or still to begin), soonest ending first."""
+    qs = Delegation.objects.filter(org__in=orgs, ended_at__isnull=True, ends_on__gte=timezone.localdate())
+    if users is not None:
+        qs = qs.filter(Q(delegate__in=users) | Q(delegator__in=users))
+    if search:
+        qs = qs.filter(
+            Q(delegate__username__icontains=search)
+            | Q(delegate__first_name__icontains=search)
+            | Q(delegator__username__icontains=search)
+            | Q(delegator__first_name__icontains=search)
+        )
+    return qs.select_related("delegate", "delegator", "org").order_by("ends_on", "pk")
+
+
+def delegations_of(user):
+    """Every delegation the user gave or holds, newest first (ended ones too)."""
+    return (
+        Delegation.objects.filter(Q(delegator=user) | Q(delegate=user))
+        .select_related("delegate", "delegator", "org", "ended_by")
+        .order_by("-starts_on", "-pk")
+    )
+
+
+def _nameable(roots: list[Organization]) -> Q:
+    return Q(pk__in=grant_holder_ids(organizations_under(roots))) | ~Q(pk__in=grant_holder_ids())
+
+
+def role_users(roots: list[Organization] | None):
+    """The active users a role keeper (or an officer choosing a delegate) may name: those holding a
+    grant under `roots` and those holding none at all (new accounts); every one for None."""
+    users = get_user_model().objects.filter(is_active=True).order_by("username")
+    return users if roots is None else users.filter(_nameable(roots))
+
+
+def role_user_visible(roots: list[Organization] | None, pk: int):
+    """A user whose roles the role keeper reads (as role_users, inactive ones too); None: a 404."""
+    users = get_user_model().objects.filter(pk=pk)
+    return (users if roots is None else users.filter(_nameable(roots))).first()
+
+
+def county_roots(grants) -> list[Organization]:
+    """The top organizations (counties) above the given grants: where an officer finds a delegate."""
+    ids = {g.org.ancestor_ids[0] for g in grants}
+    return list(Organization.objects.filter(pk__in=ids))

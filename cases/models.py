@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from audit import keys
 from audit.models import SealedRow
-from branches.models import MemberStatus, Organization, PartyMember, Role, Sanction
+from branches.models import MemberStatus, Organization, PartyMember, Role, Sanction, acting_for_of, role_text
 from cases import steps
 
 
@@ -473,6 +473,15 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return self.summary
+
+    @property
+    def role_text(self) -> str:
+        """The role as people read it, with 「代某某办理」 when done under a delegation."""
+        return role_text(self.role) if self.role else ""
+
+    @property
+    def acting_for(self) -> str:
+        return acting_for_of(self.role)
 
     def payload(self) -> str:
         fields = {

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from branches.models import Organization, OrgKind, Role
-from branches.permissions import RoleGrant, acting_grant_for, grants_covering, role_grants
+from branches.permissions import RoleGrant, acting_grant_for, grants_covering, own_grants, role_grants
 from cases import steps
 from cases.models import Case, Submission, SubmissionStatus
 from cases.rules.authority import authority_refusal
@@ -115,6 +115,14 @@ NO_QUEUE = "您没有办理该队列事项的职责。"
 NO_AUDIT = "只有县委组织部和党委组织委员可以查阅审计记录。"
 NO_BOARD = "只有上级党委组织委员（组织员）和县委组织部可以登记四色研判的跟进措施和重新研判。"
 
+# Who keeps the roles (授予、撤销角色) of the organizations under their grant: the organization
+# department for its county — and the system administrator everywhere. Only in a grant of one's own:
+# a delegate (代理) hands out nothing, neither roles nor delegations.
+ROLE_ADMIN_ROLES = (Role.DEPARTMENT_AUDITOR,)
+NO_ROLE_ADMIN = "只有县委组织部（本县范围内）和系统管理员可以管理角色。"
+NO_DELEGATION = "您在该组织没有此角色，不能委托他人代理。"
+DELEGATE_CANNOT_DELEGATE = "代理人不能再委托他人代理，也不能管理角色。"
+
 # Who records the 四色研判's follow-ups on a branch and judges its colours again (the stats app).
 BOARD_ROLES = (C, Role.DEPARTMENT_AUDITOR)
 NO_BUNDLE = "只有该党支部上级党委的组织委员可以下载该支部的年度档案。"
@@ -129,7 +137,7 @@ class Why(StrEnum):
 
 @dataclass(frozen=True)
 class Allowed:
-    grant: RoleGrant
+    grant: RoleGrant | None  # None only for a system administrator keeping roles (role_admin_answer)
 
     def __bool__(self) -> bool:
         return True
@@ -298,6 +306,35 @@ def board_answer(user, branch: Organization) -> Answer:
 def archive_bundle_answer(user, branch: Organization) -> Answer:
     """May the user download the archives of `branch`'s cases of a year as one .zip?"""
     return _grant_answer(acting_grant_for(user, branch, ARCHIVE_BUNDLE_ROLES), NO_BUNDLE)
+
+
+def role_admin_orgs(user) -> list[Organization] | None:
+    """Where the user keeps roles (the organizations, with all below them): None for everywhere (a
+    system administrator), empty for everyone else (the role screen answers 403)."""
+    if user.is_superuser:
+        return None
+    return [g.org for g in own_grants(user) if g.role in ROLE_ADMIN_ROLES]
+
+
+def role_admin_answer(user, org: Organization) -> Answer:
+    """May the user grant or revoke roles on `org`? The grant is None for a system administrator."""
+    if user.is_superuser:
+        return Allowed(None)
+    covering = grants_covering(user, org, roles=set(ROLE_ADMIN_ROLES))
+    own = [g for g in covering if not g.delegated]
+    if own:
+        return Allowed(own[0])
+    return Refused(DELEGATE_CANNOT_DELEGATE if covering else NO_ROLE_ADMIN, Why.ROLE)
+
+
+def delegation_answer(user, role: Role, org: Organization) -> Answer:
+    """May the user delegate `role` on `org` (代理)? Only a role held there in their own right: the
+    nearest such grant; a delegate may not delegate further."""
+    covering = grants_covering(user, org, roles={role})
+    own = [g for g in covering if not g.delegated]
+    if own:
+        return Allowed(max(own, key=lambda g: len(g.org.path)))
+    return Refused(DELEGATE_CANNOT_DELEGATE if covering else NO_DELEGATION, Why.ROLE)
 
 
 def queue_answer(user, role: Role, step: steps.Step | None) -> Answer:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", include("branches.urls")),
+    path("roles/", include("branches.role_urls")),
     path("admin/", admin.site.urls),
     path("reviews/", include("reviews.urls")),
     path("io/", include("imports.urls")),

@@ -56,7 +56,7 @@ def request_archive(*, case: Case, actor) -> CaseArchive:
         actor=actor,
         kind=EventKind.ARCHIVE,
         summary="申请生成一人一档（PDF 及原件压缩包）",
-        role=grant.role.value,
+        role=grant.recorded_role,
         org=grant.org,
     )
     tasks.build_case_archive_task.delay_on_commit(archive.pk)

@@ -142,3 +142,23 @@ def jpg_upload(name: str = "scan.jpg", size: tuple[int, int] = (64, 48)):
     buffer = io.BytesIO()
     Image.new("RGB", size, "white").save(buffer, "JPEG")
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def delegation(delegator, delegate, org, starts_on, ends_on, role=Role.BRANCH_SECRETARY, reason="外出学习"):
+    """A delegation (代理) of any period, past ones too (the service opens present or future ones only)."""
+    from branches.models import Delegation
+    from branches.permissions import forget_cached_grants
+
+    made = Delegation(
+        delegator=delegator,
+        delegate=delegate,
+        role=role,
+        org=org,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        reason=reason,
+        created_by=delegator,
+    )
+    made.save()
+    forget_cached_grants(delegate)
+    return made

@@ -51,7 +51,7 @@ def _record(cases: list[Case], letter: IssuedLetter, actor, summary: str, **fiel
             kind="letter",
             step=letter.step,
             summary=summary,
-            role=grant.role.value,
+            role=grant.recorded_role,
             org=grant.org,
             **fields,
         )

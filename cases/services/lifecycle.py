@@ -180,7 +180,7 @@ def update_person(*, case: Case, changes: dict, reason: str, actor, case_changes
         actor=actor,
         kind=EventKind.EDIT,
         summary="修改：" + ("、".join(changed) or "无变化"),
-        role=grant.role.value,
+        role=grant.recorded_role,
         org=grant.org,
         note=reason,
     )
@@ -221,7 +221,7 @@ def close_case(*, case: Case, outcome: str, on: dt.date, reason: str, actor) -> 
         kind=EventKind.OUTCOME,
         summary=f"{outcome.label}（{on}）：{reason}",
         occurred_on=on,
-        role=grant.role.value,
+        role=grant.recorded_role,
         org=grant.org,
         note=reason,
     )
@@ -250,7 +250,7 @@ def transfer_case(*, case: Case, to_branch: Organization, on: dt.date, reason: s
         kind=EventKind.OUTCOME,
         summary=f"组织关系转出至{to_branch.name}（{on}）",
         occurred_on=on,
-        role=grant.role.value,
+        role=grant.recorded_role,
         org=grant.org,
         note=reason,
     )
@@ -294,7 +294,7 @@ def transfer_case(*, case: Case, to_branch: Organization, on: dt.date, reason: s
         kind=EventKind.OPEN,
         summary=f"自{case.branch.name}转入（{on}），已完成 {new.steps_done} 个步骤，培养时间连续计算",
         occurred_on=on,
-        role=grant.role.value,
+        role=grant.recorded_role,
         org=grant.org,
         note=reason,
     )

@@ -50,7 +50,7 @@ def waive_material(*, case: Case, step_code: str, item: str, reason: str, actor)
         kind=EventKind.WAIVER,
         step=step.code,
         summary=f"材料免交：{step.number}. {spec.title}",
-        role=grant.role.value,
+        role=grant.recorded_role,
         org=grant.org,
         note=reason,
     )

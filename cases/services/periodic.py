@@ -58,7 +58,7 @@ def record_periodic_entry(*, case: Case, step_code: str, entry: str, on: dt.date
         step=step_code,
         summary=f"登记{label}（{on}）",
         occurred_on=on,
-        role=grant.role.value,
+        role=grant.recorded_role,
         org=grant.org,
         note=note,
     )

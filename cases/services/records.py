@@ -52,7 +52,7 @@ def publicity_event(publicity: Publicity, grant) -> dict:
         "summary": f"发展对象公示 {publicity.start_on} 至 {publicity.end_on}，异议 {publicity.objections} 件"
         + ("" if publicity.objections_resolved else "（未处理完毕）"),
         "occurred_on": publicity.start_on,
-        "role": grant.role.value,
+        "role": grant.recorded_role,
         "org": grant.org,
         "note": publicity.note,
     }
@@ -108,7 +108,7 @@ def upload_material(*, case: Case, title: str, upload, actor, step: str = "", it
         kind=EventKind.MATERIAL,
         step=step,
         summary=f"上传材料「{material.title}」（{upload.size // 1024} KB，SHA-256 {sha[:12]}…）",
-        role=grant.role.value,
+        role=grant.recorded_role,
         org=grant.org,
     )
     return material

@@ -440,7 +440,7 @@ class _EventOf:
             "step": step.code,
             "summary": f"{step.number}. {step.name}（{given.on}）" + _summary_suffix(step, given, meeting),
             "occurred_on": given.on,
-            "role": self.grant.role.value,
+            "role": self.grant.recorded_role,
             "org": self.grant.org,
             "warnings": [{**f.as_dict(), "reason": self.reason} for f in self.warned],
             "note": given.note,

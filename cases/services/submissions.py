@@ -54,7 +54,7 @@ def submit(*, case: Case, step_code: str, on, actor) -> Submission:
         step=step_code,
         summary=f"报送「{step.name}」至{path[0].name}",
         occurred_on=on,
-        role=grant.role.value,
+        role=grant.recorded_role,
         org=grant.org,
     )
     sync_deadlines(case, facts, RuleContext.current())  # the step now waits where it was sent
@@ -92,7 +92,7 @@ def forward(*, submission: Submission, actor, opinion: str = "", on=None) -> Sub
         step=submission.step,
         summary=f"{grant.org.name}审议同意「{steps.get(submission.step).name}」，报{next_org.name}",
         occurred_on=on,
-        role=grant.role.value,
+        role=grant.recorded_role,
         org=grant.org,
         note=opinion,
     )
@@ -120,7 +120,7 @@ def return_submission(*, submission: Submission, actor, reason: str) -> Submissi
         step=submission.step,
         summary=f"{grant.org.name}退回「{steps.get(submission.step).name}」：{returned.text}",
         occurred_on=timezone.localdate(),
-        role=grant.role.value,
+        role=grant.recorded_role,
         org=grant.org,
         note=returned.text,
     )

@@ -167,9 +167,10 @@ def test_page_shows_figures_and_help(client, county, crafted, town_plan, auditor
         assert text in page, text
 
 
-# Measured: session, user, grants, the organization, then the page's own reads (rule settings,
-# subtree, plans, admissions, activists ×2, projection ×3, history), the bell's count.
-PAGE_QUERIES = 17
+# Measured: session, user, grants (own, by group, their organizations, delegations in force), the
+# organization, then the page's own reads (rule settings, subtree, plans, admissions, activists ×2,
+# projection ×3, history) and the bell's unread count.
+PAGE_QUERIES = 18
 
 
 def _queries(client, url, django_assert_max_num_queries, ceiling):
