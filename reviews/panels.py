@@ -8,7 +8,7 @@ from cases import panels, permissions
 from cases.permissions import Act
 from reviews import selectors, wording
 from reviews.forms import PublicityNoticeForm
-from reviews.services.issuing import publicity_refusal
+from reviews.services.issuing import publicity_refusals
 
 
 def desk_counts(request):
@@ -21,11 +21,13 @@ def desk_counts(request):
 
 def publicity_offers(user, case) -> dict[str, str]:
     """The 公示 notices the user may issue for the case now ({step: label}): the policy's
-    letter_answer for the step, then whether the case is ready for it (issuing.publicity_refusal)."""
+    letter_answer for the step, then whether the case is ready for it (issuing.publicity_refusals,
+    one query whatever the case's path)."""
+    refusals = publicity_refusals(case, list(wording.PUBLICITY_SUBJECTS))
     return {
         step: f"{subject}公示"
         for step, (subject, _) in wording.PUBLICITY_SUBJECTS.items()
-        if permissions.letter_answer(user, case.branch, step) and not publicity_refusal(case, step)
+        if permissions.letter_answer(user, case.branch, step) and not refusals[step]
     }
 
 

@@ -11,6 +11,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
@@ -223,15 +224,31 @@ def publicity_end(start_on: dt.date, calendar=None) -> dt.date:
 
 def publicity_refusal(case: Case, step: str) -> str:
     """Why the branch cannot post a 公示 naming this case about `step` now ("" when it can)."""
+    return publicity_refusals(case, [step])[step]
+
+
+def publicity_refusals(case: Case, codes) -> dict[str, str]:
+    """publicity_refusal for each step of `codes`, in one query (the records they read, each with
+    whether a 公示 was issued on it)."""
     name = case.person.name
-    record = case.records.filter(step=step, is_current=True).first()
-    if record is None:
-        return f"{name}尚未办理「{steps.get(step).name}」，不能公示。"
-    if step == "target_selection" and not case.records.filter(step="target_filing", is_current=True).exists():
-        return f"上级党委尚未同意将{name}列为发展对象，同意后方可公示。"
-    if LetterEntry.objects.filter(record=record).exists():
-        return f"{name}的公示已出具（可在发文页重新生成）。"
-    return ""
+    records = {
+        r.step: r
+        for r in case.records.filter(is_current=True, step__in=[*codes, "target_filing"]).annotate(
+            noticed=Exists(LetterEntry.objects.filter(record=OuterRef("pk")))
+        )
+    }
+    found = {}
+    for step in codes:
+        record = records.get(step)
+        if record is None:
+            found[step] = f"{name}尚未办理「{steps.get(step).name}」，不能公示。"
+        elif step == "target_selection" and "target_filing" not in records:
+            found[step] = f"上级党委尚未同意将{name}列为发展对象，同意后方可公示。"
+        elif record.noticed:
+            found[step] = f"{name}的公示已出具（可在发文页重新生成）。"
+        else:
+            found[step] = ""
+    return found
 
 
 @transaction.atomic

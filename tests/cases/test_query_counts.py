@@ -30,9 +30,8 @@ LIST_QUERIES = {"secretary": 11, "officer": 11, "auditor": 11}
 # returned cases and, when there are some, their submissions
 DASHBOARD_QUERIES = {"secretary": 14, "officer": 19, "auditor": 15}
 # + the person's cases (whose edits the field history may show), the dated entries, the material
-# waivers, the 一人一档 panel; for the branch, the 公示 notice panel's two reads of the records it
-# dates the notice from (reviews.panels — it does not share the page's records)
-DETAIL_QUERIES = {"secretary": 26, "officer": 24, "auditor": 24}
+# waivers, the 一人一档 panel, the 公示 notices offered (reviews.panels)
+DETAIL_QUERIES = {"secretary": 25, "officer": 25, "auditor": 25}
 
 
 def queries(client, url: str, **headers) -> list[str]:
