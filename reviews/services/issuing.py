@@ -4,6 +4,7 @@ Numbers come from a LetterSerial row locked with select_for_update: per committe
 strictly increasing and never reused. Rendering is queued only after the transaction commits.
 """
 
+import datetime as dt
 import secrets
 from collections import defaultdict
 from functools import partial
@@ -87,11 +88,17 @@ def compose(
 
 @transaction.atomic
 def issue_letter(
-    *, records: list[StepRecord], actor, meeting: Meeting | None = None, site_url: str = ""
+    *,
+    records: list[StepRecord],
+    actor,
+    meeting: Meeting | None = None,
+    site_url: str = "",
+    issued_on: dt.date | None = None,
 ) -> Letter:
     """One letter to one branch answering `records` (one step, decided together). The case file
     records it on each case (cases.services.record_letter_issued), which also refuses an actor who
-    may not issue letters to the branch: then nothing here is kept."""
+    may not issue letters to the branch: then nothing here is kept. `issued_on` is today unless a
+    history is being written (the demo's letters of past 党委会); the 顺序号 is of its year."""
     actor = case_services.as_actor(actor)
     first = records[0]
     step, issuer = first.step, first.org
@@ -105,7 +112,7 @@ def issue_letter(
         items.append((case, record, basis, _person_facts(case, record, basis)))
     text = compose(step, [i[3] for i in items], issuer, meeting, first.rule_set)
 
-    today = timezone.localdate()
+    today = issued_on or timezone.localdate()
     serial = next_serial(issuer, today.year)
     code = new_code()
     letter = Letter.objects.create(
@@ -155,7 +162,9 @@ def issue_letter(
 
 
 @transaction.atomic
-def issue_letters(*, records: list[StepRecord], actor, site_url: str = "") -> list[Letter]:
+def issue_letters(
+    *, records: list[StepRecord], actor, site_url: str = "", issued_on: dt.date | None = None
+) -> list[Letter]:
     """Letters for decisions not yet answered: one per branch per 党委会 (per decision date for
     decisions taken without a meeting), covering every person decided for that branch."""
     answerable = [r for r in records if r.step in KIND_BY_STEP]
@@ -167,6 +176,8 @@ def issue_letters(*, records: list[StepRecord], actor, site_url: str = "") -> li
         key = (record.case.branch_id, record.step, record.org_id, record.meeting_id or record.on)
         groups[key].append(record)
     return [
-        issue_letter(records=group, actor=actor, meeting=group[0].meeting, site_url=site_url)
+        issue_letter(
+            records=group, actor=actor, meeting=group[0].meeting, site_url=site_url, issued_on=issued_on
+        )
         for group in groups.values()
     ]
