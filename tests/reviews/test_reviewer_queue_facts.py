@@ -40,7 +40,7 @@ def test_the_reviewer_sees_the_meeting_votes_and_materials(
 
     page = client.get(reverse("reviews:queue", args=["review"])).content.decode()
 
-    assert "报送事项：<strong>上级党委备案</strong>" in page and "确定为入党积极分子：" in page
+    assert "报送事项：<strong>4. 上级党委备案</strong>" in page and "确定为入党积极分子：" in page
     meeting = record.meeting
     assert (
         f"{meeting.get_body_display()}：应到{meeting.entitled}，实到{meeting.present}，赞成{vote.yes}" in page
