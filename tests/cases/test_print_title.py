@@ -2,6 +2,7 @@
 which filters, on which day — and on a phone a name in the list never breaks one character per line."""
 
 import io
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -38,7 +39,7 @@ def test_a_name_cell_does_not_wrap(client, county, secretary):
     client.force_login(secretary)
     page = client.get(reverse("cases:list")).content.decode()
     assert '<td class="name-cell">' in page
-    css = open("static/css/app.css", encoding="utf-8").read()
+    css = (Path(__file__).resolve().parents[2] / "static/css/app.css").read_text(encoding="utf-8")
     assert ".name-cell {\n    white-space: nowrap;" in css
 
 
