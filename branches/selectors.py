@@ -29,6 +29,14 @@ def branches_visible_to(user):
     return organizations_visible_to(user).filter(kind=OrgKind.BRANCH)
 
 
+def scope_name(user) -> str:
+    """The organizations a user works for, as a printed list's title names them (a 花名册's 单位)."""
+    if user.is_superuser:
+        return "全部组织"
+    names = list(dict.fromkeys(grant.org.name for grant in role_grants(user)))
+    return "、".join(names) or "（无组织）"
+
+
 def full_member_count(branch: Organization) -> int:
     return branch.members.filter(status=MemberStatus.FULL, active=True).count()
 

@@ -114,6 +114,18 @@ class ListFilterSet(django_filters.FilterSet):
             if value not in (None, "", False)
         }
 
+    def described(self) -> list[str]:
+        """The filters that took effect in words (「阶段：发展对象」, 「仅看逾期」), for a printed title."""
+        words = []
+        for name, value in self.applied().items():
+            field = self.form.fields[name]
+            if value is True:
+                words.append(str(field.label))
+                continue
+            shown = dict((str(k), v) for k, v in getattr(field, "choices", ())).get(str(value), value)
+            words.append(f"{field.label}：{shown}")
+        return words
+
     def query(self) -> str:
         """The query string as given, without the page number, for links that keep the filters."""
         return self.given.urlencode()

@@ -3,10 +3,12 @@
 import re
 
 from django import forms
+from django.utils.html import format_html, format_html_join
 
 from branches.models import Organization, OrgKind
 from branches.selectors import roster
 from cases import steps
+from cases.ethnicities import ETHNICITIES, official_name
 from cases.idcard import mask
 from cases.models import PERSON_FIELDS, Education, EntryKind, Gender, Meeting, Outcome
 from cases.rules import MeetingFacts, PublicityFacts, VoteFacts
@@ -27,18 +29,54 @@ def clean_person_name(value: str) -> str:
     return value
 
 
+class DatalistInput(forms.TextInput):
+    """A text input offering a list to pick from as one types (the browser's own search)."""
+
+    def __init__(self, options, attrs=None):
+        super().__init__(attrs)
+        self.options = options
+
+    def render(self, name, value, attrs=None, renderer=None):
+        list_id = f"{(attrs or {}).get('id') or name}-options"
+        field = super().render(name, value, {**(attrs or {}), "list": list_id}, renderer)
+        options = format_html_join("", '<option value="{}">', ((o,) for o in self.options))
+        return format_html('{}<datalist id="{}">{}</datalist>', field, list_id, options)
+
+
 class PersonFields(StyledForm):
     name = forms.CharField(label="姓名", max_length=50, validators=ONE_LINE)
+    # Filled from the 公民身份号码 as it is typed (static/js/app.js); E02 still checks them here.
     gender = forms.ChoiceField(label="性别", choices=Gender.choices)
-    ethnicity = forms.CharField(label="民族", max_length=20, initial="汉族", validators=ONE_LINE)
+    ethnicity = forms.CharField(
+        label="民族",
+        max_length=20,
+        initial="汉族",
+        validators=ONE_LINE,
+        widget=DatalistInput(ETHNICITIES, attrs={"autocomplete": "off"}),
+        help_text="输入一两个字即可从56个民族中选择",
+    )
     birth_date = date_field("出生日期")
     id_number = forms.CharField(
         label="公民身份号码",
         max_length=18,
         min_length=18,
         error_messages={"min_length": "E02 公民身份号码应为18位", "max_length": "E02 公民身份号码应为18位"},
+        widget=forms.TextInput(
+            attrs={
+                "data-idcard": "",
+                "data-birth-field": "id_birth_date",
+                "data-gender-field": "id_gender",
+                "autocomplete": "off",
+                "inputmode": "text",
+            }
+        ),
+        help_text="输入18位号码后，出生日期和性别自动填写",
     )
-    education = forms.ChoiceField(label="学历", choices=Education.choices)
+    education = forms.ChoiceField(
+        label="学历",
+        choices=[("", "请选择"), *Education.choices],
+        error_messages={"required": "请选择学历"},
+    )
     is_league_member = forms.BooleanField(label="共青团员", required=False)
     is_frontline = forms.BooleanField(label="生产工作一线", required=False)
     phone = forms.RegexField(
@@ -53,9 +91,9 @@ class PersonFields(StyledForm):
         return clean_person_name(self.cleaned_data["name"])
 
     def clean_ethnicity(self):
-        value = self.cleaned_data["ethnicity"].strip()
-        if not re.fullmatch(r"[\u4e00-\u9fff]{1,10}", value):
-            raise forms.ValidationError("民族请填写中文名称，例如“汉族”")
+        value = official_name(self.cleaned_data["ethnicity"])
+        if value is None:
+            raise forms.ValidationError("请从列表中选择民族（56个民族的规范名称，例如“汉族”“土家族”）")
         return value
 
     def clean(self):
@@ -81,7 +119,17 @@ class CaseCreateForm(PersonFields):
         label="说明", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
     )
 
-    field_order = ["branch", *PERSON_FIELDS, "applied_on", "league_recommended_on", "leaving_unit_on", "note"]
+    # The 公民身份号码 right after the name: 性别 and 出生日期 follow from it.
+    field_order = [
+        "branch",
+        "name",
+        "id_number",
+        *PERSON_FIELDS,
+        "applied_on",
+        "league_recommended_on",
+        "leaving_unit_on",
+        "note",
+    ]
 
     def __init__(self, *args, branches=None, **kwargs):
         super().__init__(*args, **kwargs)

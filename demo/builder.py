@@ -17,7 +17,7 @@ from branches.selectors import approving_committee, review_chain
 from branches.services import create_organization, grant_role
 from cases import idcard, services, steps, workdays
 from cases.context import RuleContext
-from cases.models import Case, Outcome, Stage, Submission, SubmissionStatus
+from cases.models import Case, Outcome, Stage, StepRecord, Submission, SubmissionStatus
 from cases.services.errors import StepBlocked
 from demo import journey, people
 from demo.county import (
@@ -39,6 +39,8 @@ from demo.journey import Crew
 from demo.people import Names
 from demo.plans import build_plans
 from demo.stories import CASES, CaseSpec
+from reviews.models import KIND_BY_STEP
+from reviews.services import issue_letters
 
 
 def applied_on_for(code: str, done_by: dt.date, rules: RuleContext, gaps=None) -> dt.date:
@@ -279,10 +281,15 @@ class DemoBuilder:
         if kind == "returned":
             case = self.drive(self.open(spec, self._applied(spec.until, done_by), crew), crew, spec.until)
             on = case.records.get(step=spec.until).on + dt.timedelta(days=3)
-            submission = services.submit(case=case, step_code="pre_review", on=on, actor=crew.secretary)
-            for reviewer in crew.reviewers:
-                services.forward(submission=submission, actor=reviewer, opinion="同意上报", on=on)
-            services.return_submission(submission=submission, actor=crew.officer, reason=spec.reason)
+            report = spec.extra.get("report", "pre_review")
+            submission = services.submit(case=case, step_code=report, on=on, actor=crew.secretary)
+            if spec.extra.get("by") == "reviewer":  # the 党总支/村党委 sends it back
+                returner = crew.reviewers[0]
+            else:
+                returner = crew.officer
+                for reviewer in crew.reviewers:
+                    services.forward(submission=submission, actor=reviewer, opinion="同意上报", on=on)
+            services.return_submission(submission=submission, actor=returner, reason=spec.reason)
             return case
         raise ValueError(kind)
 
@@ -338,6 +345,31 @@ class DemoBuilder:
                 count += 1
         return count
 
+    def issue_past_letters(self) -> int:
+        """The committees' letters (批复, 备案回执, 预审意见) answering their decisions of the last
+        LETTERS_SINCE_DAYS, through the issuing service, dated at each 党委会 or decision; rendered
+        to PDF by the worker after the seed commits (or `manage.py render_letters`)."""
+        key_of = {org.pk: key for key, org in self.orgs.items()}
+        records = (
+            StepRecord.objects.filter(
+                case__branch__path__startswith=self.orgs["dept"].path,
+                case__outcome__in=[Outcome.OPEN, Outcome.ARCHIVED],
+                is_current=True,
+                step__in=KIND_BY_STEP,
+                on__gte=self.today - dt.timedelta(days=LETTERS_SINCE_DAYS),
+            )
+            .select_related("case", "meeting")
+            .order_by("on", "pk")
+        )
+        issued = 0
+        for record in records:
+            officer = self.users[OFFICER_OF[key_of[record.org_id]]]
+            issued += len(issue_letters(records=[record], actor=officer, issued_on=record.on))
+        return issued
+
+
+LETTERS_SINCE_DAYS = 150  # the demo's letters: decisions of about the last five months
+
 
 @transaction.atomic
 def build_demo(log=print) -> DemoBuilder:
@@ -351,6 +383,7 @@ def build_demo(log=print) -> DemoBuilder:
     builder.build_cases()
     pending = builder.submit_pending()
     log(f"案例：{Case.objects.count()} 个，待办报送：{pending} 件")
+    log(f"党委发文：{builder.issue_past_letters()} 件（由后台生成 PDF）")
     log(f"发展党员计划：{build_plans(builder.orgs, builder.users)} 个")
     return builder
 

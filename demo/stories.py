@@ -19,12 +19,15 @@ class CaseSpec:
 
 S = CaseSpec
 CASES: tuple[CaseSpec, ...] = (
-    # One case standing after each of steps 1–24: together every step is next for someone.
-    S("cd2", "application", ago=6),
+    # One case standing after each of steps 1–24: together every step is next for someone. Some
+    # (and some below) stand long enough to be overdue at each kind of deadline: the desk's red
+    # marks and the bell's reminders. Only `ago` places them; every date comes from the one table
+    # (cases/rules/deadlines.py).
+    S("cd2", "application", ago=45),  # overdue: 谈话 (W01, a month after the application)
     S("lsw1", "initial_talk", ago=12),
     S("cd1", "activist_selection", ago=9, forward=False),
     S("cg1", "activist_filing", ago=3),
-    S("hk1", "contacts_assigned", ago=30),
+    S("hk1", "contacts_assigned", ago=125),  # overdue: 第1次思想汇报 (quarterly)
     S("lsw2", "activist_cultivation", ago=60),
     S("lsw1", "target_selection", ago=7, forward=False),
     S("cg2", "target_filing", ago=4),
@@ -35,15 +38,15 @@ CASES: tuple[CaseSpec, ...] = (
     S("cg1", "pre_review", ago=3),
     S("cd2", "application_form", ago=4),
     S("hk1", "admission_meeting", ago=6),
-    S("cg2", "committee_talk", ago=5),
+    S("cg2", "committee_talk", ago=110),  # overdue: 党委会审批 (W03, three months)
     S("lsw1", "admission_approval", ago=4),
     S("cd1", "admission_filing", ago=2),
-    S("hk1", "group_placement", ago=4),
+    S("hk1", "group_placement", ago=45),  # overdue: 入党宣誓 (W05, a month)
     S("cg1", "oath", ago=40),
-    S("lsw2", "probation_education", ago=60),
+    S("lsw2", "probation_education", ago=270),  # overdue: 转正申请 (预备期满)
     S("cg3", "conversion_application", ago=5),
     S("cd1", "conversion_meeting", ago=6),
-    S("hk1", "conversion_approval", ago=5),
+    S("hk1", "conversion_approval", ago=30),  # overdue: 材料归档 (a week)
     # 已归档, 2022–2024 applications.
     S("cg1", "archiving", ago=500),
     S("hk1", "archiving", ago=380),
@@ -54,11 +57,11 @@ CASES: tuple[CaseSpec, ...] = (
     S("cg1", "activist_cultivation", ago=150),
     S("cg1", "activist_selection", ago=15),
     S("hk1", "target_selection", ago=10),
-    S("lsw1", "contacts_assigned", ago=45),
+    S("lsw1", "contacts_assigned", ago=215),  # overdue: 第1次考察 (half-yearly)
     S("cd2", "initial_talk", ago=40),
     S("cg2", "branch_committee_review", ago=6),
     S("hk1", "conversion_meeting", ago=9),
-    S("lsw1", "committee_talk", ago=8),
+    S("lsw1", "committee_talk", ago=168),  # overdue (W03), days before the hard limit (E12)
     S("cd1", "application", ago=3),
     S("cg3", "initial_talk", ago=20),
     # Side outcomes, with reasons in the words branches use.
@@ -163,5 +166,14 @@ CASES: tuple[CaseSpec, ...] = (
         "returned",
         ago=10,
         reason="预审退回：政治审查材料缺少对本人直系亲属的函调证明，请补齐后重新报送。",
+    ),
+    # … and one the 村党委 (the reviewer) sent back before it reached the committee.
+    S(
+        "lsw2",
+        "activist_selection",
+        "returned",
+        ago=12,
+        reason="村党委审议退回：支委会会议记录未写明党员推荐和群团组织推优情况，请补充后重新报送备案。",
+        extra={"report": "activist_filing", "by": "reviewer"},
     ),
 )

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from cases.case_list import case_filters, render_case_list
+from cases.case_list import case_filters, print_title, render_case_list
 from cases.permissions import NO_IMPORT, may_import
 from cases.views.throttle import limit_import_uploads
 from cases.web import client_ip
@@ -210,5 +210,11 @@ def export_case_list(request):
     filters = case_filters(request)
     if not filters.is_valid():
         return render_case_list(request, filters, status=400)
-    stream, _ = exports.export_case_list(request.user, filters.qs, filters.applied(), ip=client_ip(request))
+    stream, _ = exports.export_case_list(
+        request.user,
+        filters.qs,
+        filters.applied(),
+        ip=client_ip(request),
+        print_title=print_title(request.user, filters),
+    )
     return _xlsx(stream, f"案例列表-{_stamp()}.xlsx")

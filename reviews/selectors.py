@@ -8,10 +8,12 @@ the user may see (cases_visible_to): an officer of another township sees nothing
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Count
+
 from branches.models import Organization, Role
 from branches.selectors import scope_filter
 from cases import permissions, steps
-from cases.models import Case, Meeting, StepRecord, Submission, Vote
+from cases.models import Case, Material, Meeting, StepRecord, Submission, Vote
 from cases.permissions import Answer, acting_orgs
 from cases.rules import deadlines
 from cases.selectors import cases_visible_to, filings_due_for, reports_waiting
@@ -42,6 +44,8 @@ class QueueRow:
     hard_due: dt.date | None = None
     overdue: bool = False
     letter: Letter | None = None  # the 批复 already issued for the case (department queue)
+    subject: str = ""  # what is decided: the queue's step, or (a reviewer's queue) the report's
+    materials: int = 0  # scans in the case file (shown with case.materials_missing)
 
     @property
     def branch(self):
@@ -100,7 +104,11 @@ def queue_rows(user, queue: Queue, *, today: dt.date, items=None) -> list[QueueR
         rows = [QueueRow(pk=c.pk, case=c, submission=None, submitted_on=None) for c in items]
     else:
         rows = [QueueRow(pk=s.pk, case=s.case, submission=s, submitted_on=s.submitted_on) for s in items]
+    for row in rows:
+        row.subject = row.submission.step if queue.slug == "review" else queue.slug
     _attach_records(rows, queue)
+    if queue.slug == "review":
+        _attach_materials(rows)
     if queue.by_case:
         for row in rows:
             approval = row.records.get("admission_approval")
@@ -118,7 +126,9 @@ def queue_rows(user, queue: Queue, *, today: dt.date, items=None) -> list[QueueR
 
 
 def _attach_records(rows: list[QueueRow], queue: Queue) -> None:
-    codes = CONTEXT_STEPS.get(queue.slug, ())
+    """The records (with their meetings and votes) the row's decision rests on (CONTEXT_STEPS of
+    its subject: in a reviewer's queue, those of each report's step)."""
+    codes = {code for row in rows for code in CONTEXT_STEPS.get(row.subject, ())}
     if not rows or not codes:
         return
     by_case = {r.case.pk: r for r in rows}
@@ -135,6 +145,13 @@ def _attach_records(rows: list[QueueRow], queue: Queue) -> None:
         record = row.records.get(vote.step)
         if record and record.meeting_id == vote.meeting_id:
             row.votes[vote.step] = vote
+
+
+def _attach_materials(rows: list[QueueRow]) -> None:
+    by_case = {r.case.pk: r for r in rows}
+    counted = Material.objects.filter(case__in=by_case).values("case").annotate(n=Count("pk")).order_by()
+    for entry in counted:
+        by_case[entry["case"]].materials = entry["n"]
 
 
 def _attach_letters(rows: list[QueueRow]) -> None:

@@ -41,8 +41,14 @@ def _done(request, case, message):
 
 @require_GET
 def case_detail(request, pk):
-    case = _visible_case(request, pk)
+    return _case_page(request, _visible_case(request, pk))
+
+
+def _case_page(request, case, upload_refused=None):
+    """The case page; `upload_refused` ({"error", "title", "item", "step"}) re-shows a refused upload
+    with what was typed (a file cannot be put back into a file input: only it is chosen again)."""
     context = presenters.case_page(case, request.user)
+    context["upload_refused"] = upload_refused
     context["panels"] = panels.render(panels.CASE_PAGE, request, case=case)
     for row in context["rows"]:
         if row.pending is not None:  # what others may do with the report, where it waits (the desk)
@@ -234,8 +240,9 @@ def upload(request, pk):
     case = _visible_case(request, pk)
     form = forms.MaterialForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
-        return redirect(case)
+        return _upload_refused(
+            request, case, form, "；".join(e for errs in form.errors.values() for e in errs)
+        )
     try:
         services.upload_material(
             case=case,
@@ -246,9 +253,13 @@ def upload(request, pk):
             actor=actor_for(request),
         )
     except services.InvalidInput as exc:
-        messages.error(request, f"上传失败：{exc}")
-        return redirect(case)
+        return _upload_refused(request, case, form, str(exc))
     return _done(request, case, "材料已上传。")
+
+
+def _upload_refused(request, case, form, error: str):
+    typed = {key: form.data.get(key, "") for key in ("title", "item", "step")}
+    return _case_page(request, case, upload_refused={"error": f"上传失败：{error}", **typed})
 
 
 @require_POST

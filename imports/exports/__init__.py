@@ -6,7 +6,9 @@ Each function writes the workbook to `stream` (a spooled temporary file by defau
 """
 
 from django.db import transaction
+from django.utils import timezone
 
+from branches.selectors import scope_name
 from cases.selectors import cases_visible_to
 from cases.services.records import record_unmasked_export
 from imports.exports import sheets
@@ -57,21 +59,34 @@ def export_template(user, *, stream=None, source="web", ip=None):
 
 def export_stage_roster(user, stage: str, *, stream=None, source="web", ip=None):
     tally = sheets.Tally()
-    stream = write_workbook([sheets.stage_roster_sheet(_scoped_cases(user), stage, user, tally)], stream)
+    sheet = sheets.stage_roster_sheet(_scoped_cases(user), stage, user, tally)
+    sheet.print_title = printed_title(user, sheets.roster_title(stage))
+    stream = write_workbook([sheet], stream)
     return stream, _log(user, ExportKind.STAGE_ROSTER, tally, {"stage": stage}, source, ip)
 
 
-def export_case_list(user, queryset, filters: dict, *, stream=None, source="web", ip=None):
+def export_case_list(
+    user, queryset, filters: dict, *, stream=None, source="web", ip=None, print_title: str = ""
+):
     """`queryset` is the case list's, already scoped and filtered (cases.filters.CaseFilterSet.qs)."""
     tally = sheets.Tally()
-    stream = write_workbook([sheets.case_list_sheet(queryset, user, tally)], stream)
+    sheet = sheets.case_list_sheet(queryset, user, tally)
+    sheet.print_title = print_title
+    stream = write_workbook([sheet], stream)
     return stream, _log(user, ExportKind.CASE_LIST, tally, filters, source, ip)
 
 
 def export_member_roster(user, *, stream=None, source="web", ip=None):
     tally = sheets.Tally()
-    stream = write_workbook([sheets.member_roster_sheet(sheets.branch_queryset(user), tally)], stream)
+    sheet = sheets.member_roster_sheet(sheets.branch_queryset(user), tally)
+    sheet.print_title = printed_title(user, "党员名册")
+    stream = write_workbook([sheet], stream)
     return stream, _log(user, ExportKind.MEMBER_ROSTER, tally, source=source, ip=ip)
+
+
+def printed_title(user, title: str) -> str:
+    """A roster's printed title line, as on a paper 花名册: whose, which list, which day."""
+    return f"{scope_name(user)}　{title}　导出日期：{timezone.localdate():%Y年%m月%d日}"
 
 
 def blank_template(stream=None):

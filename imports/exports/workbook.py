@@ -30,6 +30,7 @@ class Sheet:
     title: str
     headers: list[str]
     rows: Iterable[list]
+    print_title: str = ""  # printed at the top of every page (whose list, which filters, which day)
 
 
 def write_workbook(sheets: list[Sheet], stream=None):
@@ -53,6 +54,9 @@ def _write_sheet(worksheet, sheet: Sheet) -> None:
         elif header.endswith("日期"):
             column.number_format = "yyyy-mm-dd"
     worksheet.freeze_panes = "A2"
+    worksheet.print_title_rows = "1:1"  # the header row on every printed page
+    if sheet.print_title:
+        worksheet.oddHeader.center.text = sheet.print_title.replace("&", "&&")
     worksheet.append([_header_cell(worksheet, h) for h in sheet.headers])
     text_indexes = {i for i, h in enumerate(sheet.headers) if h in TEXT_COLUMNS}
     for row in sheet.rows:

@@ -124,10 +124,13 @@ def issue_letter(
     meeting: Meeting | None = None,
     site_url: str = "",
     period: tuple[dt.date, dt.date] | None = None,
+    issued_on: dt.date | None = None,
 ) -> Letter:
     """One letter to one branch answering `records` (one step, decided together; a 公示 notice
     names its `period`). The case file records it on each case (cases.services.record_letter_issued),
-    which also refuses an actor who may not issue this letter to the branch: then nothing here is kept."""
+    which also refuses an actor who may not issue this letter to the branch: then nothing here is kept.
+    `issued_on` is today unless a history is being written (the demo's letters of past 党委会); the
+    顺序号 is of its year."""
     actor = case_services.as_actor(actor)
     first = records[0]
     step, issuer = first.step, first.org
@@ -142,7 +145,7 @@ def issue_letter(
     text = compose(step, [i[3] for i in items], issuer, meeting, first.rule_set, period)
     addressed_to, copy_to = routing(step, addressee, issuer, items[0][2])
 
-    today = timezone.localdate()
+    today = issued_on or timezone.localdate()
     serial = next_serial(issuer, today.year)
     code = new_code()
     letter = Letter.objects.create(
@@ -193,7 +196,9 @@ def issue_letter(
 
 
 @transaction.atomic
-def issue_letters(*, records: list[StepRecord], actor, site_url: str = "") -> list[Letter]:
+def issue_letters(
+    *, records: list[StepRecord], actor, site_url: str = "", issued_on: dt.date | None = None
+) -> list[Letter]:
     """Letters for decisions not yet answered: one per branch per 党委会 (per decision date for
     decisions taken without a meeting), covering every person decided for that branch."""
     answerable = [
@@ -207,7 +212,9 @@ def issue_letters(*, records: list[StepRecord], actor, site_url: str = "") -> li
         key = (record.case.branch_id, record.step, record.org_id, record.meeting_id or record.on)
         groups[key].append(record)
     return [
-        issue_letter(records=group, actor=actor, meeting=group[0].meeting, site_url=site_url)
+        issue_letter(
+            records=group, actor=actor, meeting=group[0].meeting, site_url=site_url, issued_on=issued_on
+        )
         for group in groups.values()
     ]
 

@@ -117,3 +117,26 @@ def test_it_refuses_encrypted_meeting_minutes_and_the_whole_step(secretary_clien
     assert response.status_code == 200
     assert "文件「minutes.pdf」设置了密码（已加密）" in response.content.decode()
     assert Meeting.objects.count() == meetings and not Material.objects.exists()
+
+
+def test_a_refused_upload_keeps_what_was_typed(secretary_client, case):
+    """The page comes back with the refusal next to the form, the name and step as typed; only the
+    file has to be chosen again (a browser never refills a file input)."""
+    response = secretary_client.post(
+        reverse("cases:upload", args=[case.pk]),
+        {"title": "谈话记录（补扫）", "step": "initial_talk", "file": upload("scan.pdf", b"not a pdf")},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="upload-error"' in page and "上传失败" in page
+    assert 'value="谈话记录（补扫）"' in page
+    assert '<option value="initial_talk" selected>' in page
+    assert not Material.objects.exists()
+
+
+def test_a_refused_upload_of_another_branch_case_is_404(client, case, outsider):
+    client.force_login(outsider)
+    response = client.post(
+        reverse("cases:upload", args=[case.pk]), {"title": "x", "file": upload("scan.pdf", b"%PDF-")}
+    )
+    assert response.status_code == 404

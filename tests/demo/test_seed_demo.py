@@ -4,6 +4,7 @@ Building the demo goes through the services for ~50 cases and takes several seco
 builds it once, inside a transaction rolled back at the end; each test's own transaction nests in it
 (a savepoint), so what one test adds is gone for the next."""
 
+import datetime as dt
 from io import StringIO
 
 import pytest
@@ -27,6 +28,7 @@ from cases import idcard, steps
 from cases.models import (
     SIDE_OUTCOMES,
     Case,
+    CaseDeadline,
     CaseEvent,
     Holiday,
     Meeting,
@@ -43,6 +45,7 @@ from cases.services.summary import refresh_summary
 from demo import bulk as bulk_generator
 from demo.county import DEMO_PASSWORD, DEPARTMENT_CODE, USERS
 from reminders.models import Notice
+from reviews.models import Letter, LetterKind
 from tests.cases.conftest import SUMMARY_FIELDS
 
 pytestmark = pytest.mark.django_db
@@ -220,3 +223,47 @@ def test_it_leaves_todays_reminders_so_the_bell_has_a_count(seeded):
     secretaries = [g for n in Notice.objects.select_related("recipient") for g in role_grants(n.recipient)]
     assert any(g.role == Role.BRANCH_SECRETARY for g in secretaries)
     assert Notice.objects.filter(read_at__isnull=True).exists()
+
+
+def test_it_shows_cases_overdue_at_each_kind_of_deadline(seeded):
+    """The product's reason to exist is visible on first look: something is late at every kind of
+    deadline the table of dates knows, and the hard limit of an approval is days away."""
+    today = timezone.localdate()
+    overdue = CaseDeadline.objects.filter(met_on__isnull=True, due_on__lt=today, case__outcome=Outcome.OPEN)
+    keys = set(overdue.values_list("key", flat=True))
+    for key in (
+        "initial_talk:W01",  # 谈话
+        "activist_cultivation:assessment#1",  # 考察
+        "activist_cultivation:thought_report#1",  # 思想汇报
+        "admission_approval:W03",  # 党委会审批
+        "oath:W05",  # 入党宣誓
+        "conversion_application:probation_end",  # 转正
+        "archiving:conversion_approval",  # 归档
+    ):
+        assert key in keys, key
+    limits = CaseDeadline.objects.filter(
+        met_on__isnull=True, key="admission_approval:E12", case__in=overdue.values("case")
+    ).values_list("due_on", flat=True)
+    assert any(today <= day <= today + dt.timedelta(days=14) for day in limits)  # E12: close, not passed
+    # The bell: the sweep reminded those who answer for the overdue deadlines.
+    assert Notice.objects.count() >= 7
+
+
+def test_it_has_reports_returned_with_reasons_and_letters_of_past_committee_meetings(seeded):
+    returned = Submission.objects.filter(status=SubmissionStatus.RETURNED).select_related("at_org")
+    assert returned.count() >= 2 and all(s.return_reason for s in returned)
+    assert {s.at_org.kind for s in returned} >= {OrgKind.COMMITTEE, OrgKind.VILLAGE_COMMITTEE}
+
+    letters = Letter.objects.all()
+    assert {LetterKind.ADMISSION, LetterKind.CONVERSION, LetterKind.FILING} <= set(
+        letters.values_list("kind", flat=True)
+    )
+    at_meetings = letters.filter(meeting__isnull=False).select_related("meeting")
+    assert at_meetings.exists()
+    for letter in at_meetings:  # issued at a past 党委会, by the issuing service (entries, events)
+        assert letter.meeting.body == steps.Body.PARTY_COMMITTEE
+        assert letter.decided_on == letter.meeting.held_on < timezone.localdate()
+        assert letter.entries.exists()
+        assert CaseEvent.objects.filter(case__in=letter.entries.values("case"), kind="letter").exists()
+    numbers = list(letters.values_list("number", flat=True))
+    assert len(numbers) == len(set(numbers))
