@@ -41,6 +41,7 @@ from demo.plans import build_plans
 from demo.stories import CASES, CaseSpec
 from reviews.models import KIND_BY_STEP
 from reviews.services import issue_letters
+from reviews.wording import PUBLICITY_SUBJECTS
 
 
 def applied_on_for(code: str, done_by: dt.date, rules: RuleContext, gaps=None) -> dt.date:
@@ -346,7 +347,7 @@ class DemoBuilder:
         return count
 
     def issue_past_letters(self) -> int:
-        """The committees' letters (批复, 备案回执, 预审意见) answering their decisions of the last
+        """The committees' letters (批复, 备案回执, 预审意见 — not the branches' 公示) answering their decisions of the last
         LETTERS_SINCE_DAYS, through the issuing service, dated at each 党委会 or decision; rendered
         to PDF by the worker after the seed commits (or `manage.py render_letters`)."""
         key_of = {org.pk: key for key, org in self.orgs.items()}
@@ -355,7 +356,7 @@ class DemoBuilder:
                 case__branch__path__startswith=self.orgs["dept"].path,
                 case__outcome__in=[Outcome.OPEN, Outcome.ARCHIVED],
                 is_current=True,
-                step__in=KIND_BY_STEP,
+                step__in=[step for step in KIND_BY_STEP if step not in PUBLICITY_SUBJECTS],
                 on__gte=self.today - dt.timedelta(days=LETTERS_SINCE_DAYS),
             )
             .select_related("case", "meeting")
@@ -363,8 +364,8 @@ class DemoBuilder:
         )
         issued = 0
         for record in records:
-            officer = self.users[OFFICER_OF[key_of[record.org_id]]]
-            issued += len(issue_letters(records=[record], actor=officer, issued_on=record.on))
+            issuer = {**OFFICER_OF, "dept": AUDITOR}[key_of[record.org_id]]  # 备案回执: the department's
+            issued += len(issue_letters(records=[record], actor=self.users[issuer], issued_on=record.on))
         return issued
 
 
