@@ -146,7 +146,7 @@ def update_person(*, case: Case, changes: dict, reason: str, actor, case_changes
     """Correct the person's recorded data; `reason` goes into the event and the field history."""
     actor = as_actor(actor)
     reason = _required_reason(reason, "修改原因")
-    refuse_out_of_range(*(case_changes or {}).values())
+    refuse_out_of_range(*(v for v in (case_changes or {}).values() if isinstance(v, dt.date)))
     lock_case(case)
     # A closed file keeps the person as they were (after a transfer the data is another branch's):
     # the policy refuses EDIT on it.
