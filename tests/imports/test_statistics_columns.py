@@ -5,13 +5,23 @@ cell is 待补充, never 否 or 其他; the export writes them back as the impor
 import pytest
 
 from cases.models import Case, Education, Person
+from imports.importer import import_batch, store_path
 from imports.importer.template import HEADERS, PERSON_STATISTICS_COLUMNS, REQUIRED_HEADERS
 from imports.models import ImportStatus
 from tests.imports.conftest import full_row, person
-from tests.imports.test_import_writes import run  # noqa: F401 (fixture)
 from tests.imports.test_roundtrip import export_to
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def run(book, today):
+    def go(rows, user, headers=HEADERS):
+        batch, _ = import_batch(store_path(book(rows, headers=headers)), user=user, mode="all_or_nothing")
+        return batch
+
+    return go
+
 
 NEW = ("人员类别", *PERSON_STATISTICS_COLUMNS, "特殊情况下发展")
 
@@ -21,12 +31,8 @@ def test_the_new_columns_are_optional_and_at_the_end():
     assert HEADERS[-len(set(NEW)) :] == tuple(dict.fromkeys(NEW))
 
 
-def test_a_file_without_the_new_columns_imports_as_to_be_completed(county, secretary, run, book, today):
-    from imports.importer import import_batch, store_path
-
-    old_headers = REQUIRED_HEADERS
-    path = book([full_row(学历="高中/中专")], headers=old_headers)
-    batch, _ = import_batch(store_path(path), user=secretary, mode="all_or_nothing", warning_reason="")
+def test_a_file_without_the_new_columns_imports_as_to_be_completed(county, secretary, run):
+    batch = run([full_row(学历="高中/中专")], secretary, headers=REQUIRED_HEADERS)
     assert (batch.status, batch.rows_imported) == (ImportStatus.IMPORTED, 1), batch.report
     p = Person.objects.get()
     assert (p.category, p.frontline_kind, p.title_level, p.honour_level) == ("", "", "", "")
