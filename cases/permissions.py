@@ -103,6 +103,10 @@ NO_QUEUE = "您没有办理该队列事项的职责。"
 NO_AUDIT = "只有县委组织部和党委组织委员可以查阅审计记录。"
 NO_BOARD = "只有上级党委组织委员（组织员）和县委组织部可以登记四色研判的跟进措施和重新研判。"
 
+# Who reads the 党内统计 tables (partystats) of the organizations under their grant: the committees'
+# officers (their subtree) and the department (its county).
+PARTYSTATS_ROLES = (C, Role.DEPARTMENT_AUDITOR)
+
 # Who records the 四色研判's follow-ups on a branch and judges its colours again (the stats app).
 BOARD_ROLES = (C, Role.DEPARTMENT_AUDITOR)
 NO_BUNDLE = "只有该党支部上级党委的组织委员可以下载该支部的年度档案。"
@@ -306,6 +310,12 @@ def audit_orgs(user) -> list[Organization]:
     """Where the user reads the audit: the organizations (with all below them) of their audit
     grants; empty for everyone else (the audit browser answers 403)."""
     return acting_orgs(user, AUDIT_ROLES)
+
+
+def partystats_orgs(user) -> list[Organization]:
+    """Where the user reads the 党内统计 tables: the organizations (with all below them) of their
+    grants as a committee officer or the department; empty for everyone else (403)."""
+    return acting_orgs(user, PARTYSTATS_ROLES)
 
 
 def report_orgs(user) -> list[Organization]:
