@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from config.converters import object_id
 from imports.exports.workbook import XLSX, Sheet, write_workbook
 from partystats import selectors
 from partystats.forms import PeriodForm
@@ -14,7 +15,10 @@ from partystats.tables import TABLES
 
 def _context(request):
     value = request.GET.get("org", "")
-    root = selectors.scope_root(request.user, int(value) if value.isdigit() else None)
+    org_id = object_id(value) if value else None
+    if value and org_id is None:
+        raise Http404("没有找到该组织，或您无权查看。")
+    root = selectors.scope_root(request.user, org_id)
     form = PeriodForm(request.GET or None)
     period = form.period()
     query = f"org={root.pk}&year={period.year}&kind={period.kind}"

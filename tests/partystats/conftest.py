@@ -16,7 +16,10 @@ from tests import factories as f
 d = dt.date
 
 
-def make_case(branch, *, birth=d(1995, 3, 15), stage=Stage.ACTIVIST, person=None, **fields):
+BIRTH = d(1995, 3, 15)
+
+
+def make_case(branch, *, birth=BIRTH, stage=Stage.ACTIVIST, person=None, **fields):
     person_fields = {"is_frontline": False, **(person or {})}
     p = Person.objects.create(**f.person(birth=birth, **person_fields))
     return Case.objects.create(person=p, branch=branch, stage=stage, **fields)
