@@ -78,6 +78,10 @@ def scope_root(user, org_id: int | None) -> Organization:
     return found
 
 
+def may_read(user, org: Organization) -> bool:
+    return user.is_superuser or any(org.path.startswith(o.path) for o in partystats_orgs(user))
+
+
 def children(org: Organization) -> list[Organization]:
     return list(Organization.objects.filter(parent=org).order_by("path"))
 
@@ -224,6 +228,46 @@ def checks(counted: Counted) -> list[str]:
         if total != parts:
             problems.append(f"「{col.label}」列：{table.rows[0].label} {total} ≠ 各行之和 {parts}")
     return problems
+
+
+def frozen(table: Table, org: Organization, period: Period):
+    """The latest frozen report of the table, org and period, or None."""
+    from partystats.models import FrozenReport
+
+    return (
+        FrozenReport.objects.filter(table=table.key, org=org, year=period.year, kind=period.kind)
+        .select_related("frozen_by")
+        .first()
+    )
+
+
+def frozen_cells(report) -> dict[tuple[str, str], int]:
+    return {tuple(key.split("|", 1)): n for key, n in report.cells.items()}
+
+
+def differences(table: Table, report, counted: Counted) -> list[tuple[str, str, int, int]]:
+    """(row, column, frozen, today) of every cell that changed since the report was frozen."""
+    then = frozen_cells(report)
+    return [
+        (table.row(r).label, table.column(c).label, then.get((r, c), 0), n)
+        for (r, c), n in counted.cells.items()
+        if then.get((r, c), 0) != n and table.row(r) and table.column(c)
+    ]
+
+
+def opening_check(table: Table, org: Organization, period: Period) -> str | None:
+    """A stock's opening (the stock on 31 December of last year, counted today) equals last year's
+    closing as handed in (the frozen 年报): said when it does not (no frozen 年报: nothing to check)."""
+    if table.kind != "stock":
+        return None
+    last = frozen(table, org, period.previous_year)
+    if last is None:
+        return None
+    closing = last.cells.get(f"{table.rows[0].key}|total", 0)
+    opening = counting.standing_on(STOCK_STAGES[table.key], period.start - dt.timedelta(days=1), org).count()
+    if closing != opening:
+        return f"期初数 {opening} 与上年已报送年报的期末数 {closing} 不一致"
+    return None
 
 
 def table_or_404(key: str) -> Table:

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<slug:key>/", views.table, name="table"),
     path("<slug:key>/people/", views.people, name="people"),
     path("<slug:key>/help/", views.help_page, name="help"),
+    path("<slug:key>/freeze/", views.freeze, name="freeze"),
 ]

@@ -1,13 +1,15 @@
 """Pages of the 党内统计 tables: thin — the scope and the counts are partystats.selectors'."""
 
+from django.contrib import messages
 from django.http import FileResponse, Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from config.converters import object_id
 from imports.exports.workbook import XLSX, Sheet, write_workbook
-from partystats import selectors
+from partystats import selectors, services
 from partystats.forms import PeriodForm
 from partystats.help import COMMON, HELP
 from partystats.tables import TABLES
@@ -42,6 +44,10 @@ def table(request, key):
     counted = selectors.count_table(item, root, period)
     if request.GET.get("format") == "xlsx":
         return _xlsx(counted)
+    report = selectors.frozen(item, root, period)
+    problems = selectors.checks(counted)
+    if opening := selectors.opening_check(item, root, period):
+        problems.append(opening)
     return render(
         request,
         "partystats/table.html",
@@ -54,10 +60,24 @@ def table(request, key):
             "form": form,
             "period": period,
             "query": query,
-            "problems": selectors.checks(counted),
+            "problems": problems,
             "age_on": selectors.age_on_setting(),
+            "report": report,
+            "changes": selectors.differences(item, report, counted) if report else [],
         },
     )
+
+
+@require_POST
+def freeze(request, key):
+    item = selectors.table_or_404(key)
+    root, form, period, query = _context(request)
+    explanation = request.POST.get("explanation", "")[:2000]
+    services.freeze_report(table=item, org=root, period=period, actor=request.user, explanation=explanation)
+    messages.success(
+        request, f"{item.title}（{root.name} {period.label}）已定稿，其后案例的修改不再改变已定稿的数据。"
+    )
+    return redirect(f"{reverse('partystats:table', args=[item.key])}?{query}")
 
 
 @require_GET

@@ -60,7 +60,7 @@ def test_every_cell_links_to_its_people(client, county, crafted, officer):
     html = client.get(url("table", org=county.town.pk)).content.decode()
     table = TABLES[0]
     assert html.count("/partystats/development1/people/?") == len(table.rows) * len(table.columns)
-    assert "核对未通过" not in html and "待补充" in html
+    assert "核对未通过：" not in html and "待补充" in html
 
 
 def test_the_xlsx_is_the_table(client, county, crafted, auditor):
@@ -107,3 +107,49 @@ def test_constant_queries(client, county, officer, django_assert_max_num_queries
         make_case(county.branch, applied_on=dt.date(2026, 1, 2))
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url("table", org=county.town.pk))
+
+
+def test_a_frozen_report_does_not_change_when_a_case_is_edited(client, county, crafted, officer, secretary):
+    from partystats.models import FrozenReport
+
+    client.force_login(officer)
+    response = client.post(
+        reverse("partystats:freeze", args=["development1"]) + f"?org={county.town.pk}&{Q}",
+        {"explanation": "人员类别待补充1人，正在核实"},
+    )
+    assert response.status_code == 302
+    report = FrozenReport.objects.get()
+    assert (report.frozen_by, report.cells["total|total"], report.cells["student|total"]) == (officer, 4, 1)
+    person = crafted["A5"].person
+    person.category = "farmer"
+    person.save()
+    page = client.get(url("table", org=county.town.pk))
+    report.refresh_from_db()
+    assert report.cells["student|total"] == 1  # as handed in
+    assert page.context["counted"].cells["student", "total"] == 0
+    changes = {(r, c): (a, b) for r, c, a, b in page.context["changes"]}
+    assert changes[("学生", "总数")] == (1, 0) and changes[("农牧渔民", "总数")] == (1, 2)
+    assert "人员类别待补充1人" in page.content.decode()
+
+
+@pytest.mark.parametrize(("persona", "status"), [("secretary", 403), ("officer_b", 404)])
+def test_only_a_reader_of_the_org_freezes(client, county, personas, persona, status):
+    from partystats.models import FrozenReport
+
+    client.force_login(personas[persona])
+    response = client.post(reverse("partystats:freeze", args=["development1"]) + f"?org={county.town.pk}&{Q}")
+    assert response.status_code == status and not FrozenReport.objects.exists()
+
+
+def test_opening_stock_must_equal_last_years_closing_as_handed_in(client, county, crafted, officer):
+    from partystats.models import FrozenReport
+
+    client.force_login(officer)
+    client.post(
+        reverse("partystats:freeze", args=["activists"]) + f"?org={county.town.pk}&year=2025&kind=year"
+    )
+    assert FrozenReport.objects.get().cells["total|total"] == 2  # S2 and S3 on 31 December 2025
+    assert "期初数" not in client.get(url("table", "activists", org=county.town.pk)).content.decode()
+    make_case(county.branch, applied_on=dt.date(2025, 1, 1), activist_on=dt.date(2025, 6, 1))  # a late entry
+    html = client.get(url("table", "activists", org=county.town.pk)).content.decode()
+    assert "期初数 3 与上年已报送年报的期末数 2 不一致" in html
