@@ -270,6 +270,22 @@ def opening_check(table: Table, org: Organization, period: Period) -> str | None
     return None
 
 
+def large_changes(counted: Counted) -> list[str]:
+    """Cells that changed by more than settings.PARTYSTATS_CHANGE_SHARE against the same period of
+    last year (a cell of 0 last year: any count of at least 5): each needs a written explanation,
+    kept with the report when it is frozen."""
+    share = getattr(settings, "PARTYSTATS_CHANGE_SHARE", 0.3)
+    last_period = Period(counted.period.year - 1, counted.period.kind)
+    last = count_table(counted.table, counted.org, last_period).cells
+    found = []
+    for row, cells in counted.rows():
+        for col, n in cells:
+            before = last[row.key, col.key]
+            if (before and abs(n - before) / before > share) or (not before and n >= 5):
+                found.append(f"{row.label}·{col.label}：{before} → {n}")
+    return found
+
+
 def table_or_404(key: str) -> Table:
     table = BY_KEY.get(key)
     if table is None:

@@ -61,6 +61,7 @@ def table(request, key):
             "period": period,
             "query": query,
             "problems": problems,
+            "large_changes": selectors.large_changes(counted),
             "age_on": selectors.age_on_setting(),
             "report": report,
             "changes": selectors.differences(item, report, counted) if report else [],

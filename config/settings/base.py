@@ -352,3 +352,5 @@ LOGGING["loggers"].setdefault("django.request", {}).setdefault("filters", []).ap
 PARTYSTATS_AGE_ON = env.str("PARTYSTATS_AGE_ON", default="approval")
 if PARTYSTATS_AGE_ON not in ("approval", "cutoff"):
     raise ImproperlyConfigured("PARTYSTATS_AGE_ON must be approval or cutoff")
+# A cell changing by more than this share against the same period of last year asks for an explanation.
+PARTYSTATS_CHANGE_SHARE = env.float("PARTYSTATS_CHANGE_SHARE", default=0.3)

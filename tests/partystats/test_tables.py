@@ -199,3 +199,12 @@ def test_a_cell_lists_exactly_the_people_it_counts(county, crafted):
     assert {c.pk for c in listed} == {crafted["A1"].pk, crafted["A3"].pk, crafted["A5"].pk}
     listed = selectors.people(table, county.town, ANNUAL, "category_unknown", "total")
     assert [c.pk for c in listed] == [crafted["A3"].pk]
+
+
+def test_a_large_change_against_last_year_is_flagged(county, crafted, settings):
+    settings.PARTYSTATS_CHANGE_SHARE = 0.5
+    counted = selectors.count_table(BY_KEY["development1"], county.town, ANNUAL)
+    flagged = selectors.large_changes(counted)
+    # 2025: one admission (A4, 学生); 2026: four — 学生 1 → 1 unchanged, 总计 1 → 4 flagged
+    assert "总计·总数：1 → 4" in flagged
+    assert not any(line.startswith("学生·总数") for line in flagged)
