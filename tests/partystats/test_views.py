@@ -102,11 +102,15 @@ def test_constant_queries(client, county, officer, django_assert_max_num_queries
     client.force_login(officer)
     with django_assert_max_num_queries(20) as few:
         client.get(url("table", org=county.town.pk))
+    with django_assert_max_num_queries(20) as few_people:
+        client.get(url("people", org=county.town.pk, row="total", col="total"))
     for n in range(15):
         admit(county.branch_under_reviewer, dt.date(2026, 4, 1 + n), user, person={"category": "farmer"})
         make_case(county.branch, applied_on=dt.date(2026, 1, 2))
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url("table", org=county.town.pk))
+    with django_assert_max_num_queries(len(few_people.captured_queries)):
+        client.get(url("people", org=county.town.pk, row="total", col="total"))
 
 
 def test_a_frozen_report_does_not_change_when_a_case_is_edited(client, county, crafted, officer, secretary):
