@@ -15,7 +15,7 @@ from audit import triggers
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0021_material_checklist'),
+        ('cases', '0022_step_record_labels'),
     ]
 
     operations = [
