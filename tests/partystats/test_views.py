@@ -79,7 +79,7 @@ def test_each_table_has_its_help_and_page(client, county, crafted, auditor, key)
     help_page = client.get(reverse("partystats:help", args=[key])).content.decode()
     assert "截止日期" in help_page and "待补充" in help_page
     if key.startswith("development"):
-        assert "上级党委审批" in help_page and "PARTYSTATS_AGE_ON" in help_page
+        assert "上级党委审批" in help_page and "年龄计算日期" in help_page
     assert client.get(url("table", key, org=county.town.pk)).status_code == 200
 
 
