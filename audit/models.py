@@ -44,13 +44,30 @@ def _canonical(field, value):
     return str(value)  # a FieldFile, an IP object: its stored text
 
 
+# Columns added to a sealed table after rows were sealed: table → {attname: the value the rows
+# sealed before hold}. While a row holds that value the column is left out of its payload, so the
+# earlier seals still match; any other value is covered (and a change to or from it shows).
+ADDED_COLUMNS: dict[str, dict[str, object]] = {}
+
+
+def sealed_since(table: str, columns: dict[str, object]) -> None:
+    """Declare columns added to the sealed table `table` (the app's models call this at import)."""
+    ADDED_COLUMNS.setdefault(table, {}).update(columns)
+
+
 def seal_payload(model, values: dict) -> str:
-    """What a row's seal covers: every column but its id and the seal, by attname."""
+    """What a row's seal covers: every column but its id and the seal, by attname (an added column
+    holding its earlier value left out: ADDED_COLUMNS)."""
+    added = ADDED_COLUMNS.get(model._meta.db_table, {})
     fields = {
         f.attname: _canonical(f, values.get(f.attname))
         for f in model._meta.concrete_fields
         if not f.primary_key and f.attname not in SEAL_FIELDS
     }
+    for attname, empty in added.items():
+        # (a migration that seals rows before the column exists gives no value for it)
+        if attname in fields and (attname not in values or fields[attname] == empty):
+            del fields[attname]
     return json.dumps({"table": model._meta.db_table, **fields}, ensure_ascii=False, sort_keys=True)
 
 
@@ -219,4 +236,5 @@ __all__ = [
     "is_sealed",
     "seal_payload",
     "seal_row",
+    "sealed_since",
 ]

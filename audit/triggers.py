@@ -72,7 +72,8 @@ def seal_and_protect(models: list[str]):
             remove(schema_editor, [table])
             then = apps.get_model(label)
             pk = model._meta.pk.attname
-            names = [f.attname for f in model._meta.concrete_fields]
+            # the columns the table has at this migration (the live model may have more since)
+            names = [f.attname for f in then._meta.concrete_fields]
             for row in then.objects.filter(seal="").values(*names).iterator(chunk_size=2000):
                 sealed = seal_row(model, row)
                 then.objects.filter(**{pk: row[pk]}).update(seal_key=sealed["seal_key"], seal=sealed["seal"])

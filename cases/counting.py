@@ -26,7 +26,10 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Max, Q
+from django.db.models import Case as DbCase
+from django.db.models import Count, Exists, ExpressionWrapper, F, IntegerField, Max, OuterRef, Q, Value, When
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.lookups import Exact, GreaterThan
 
 from branches.models import Organization
 from cases import steps
@@ -278,3 +281,85 @@ def projected_admissions(org: Organization, year: int, rules) -> list[Projected]
         if earliest.year == year:
             found.append(Projected(pk, path, name, earliest, bounds.limit))
     return sorted(found, key=lambda p: (p.earliest, p.case_id))
+
+
+# ---- 党内统计 (partystats): stocks on a day, the probation's end, age in SQL --------------------------
+
+
+def _approved_by(day: dt.date, step: str = ADMISSION):
+    """Exists: the case's current record of `step` dated on or before `day` (a transfer's copy is
+    a fact of the case too: the receiving branch holds a 预备党员, not a 发展对象)."""
+    return Exists(StepRecord.objects.filter(case=OuterRef("pk"), step=step, is_current=True, on__lte=day))
+
+
+def _held_on(day: dt.date) -> Q:
+    """The case was this organization's on `day`: not closed (nor transferred out) by then, and — a
+    transferred file — received by then. So a case counts once, where it was held on `day`."""
+    return (Q(outcome=Outcome.OPEN) | Q(outcome_on__gt=day)) & (
+        Q(transferred_from__isnull=True) | Q(transferred_from__outcome_on__lte=day)
+    )
+
+
+def standing_on(stage: str, day: dt.date, org: Organization):
+    """The cases of `org`'s subtree that stood at `stage` (入党申请人, 入党积极分子 or 发展对象 — each
+    apart: an 积极分子 is no longer counted as an 申请人) on `day`, where they were held that day."""
+    cases = Case.objects.filter(branch__path__startswith=org.path).filter(_held_on(day))
+    if stage == Stage.APPLICANT:
+        return cases.filter(applied_on__lte=day).filter(Q(activist_on__isnull=True) | Q(activist_on__gt=day))
+    if stage == Stage.ACTIVIST:
+        return cases.filter(activist_on__lte=day).filter(Q(target_on__isnull=True) | Q(target_on__gt=day))
+    if stage == Stage.TARGET:
+        return cases.filter(target_on__lte=day).exclude(_approved_by(day))
+    raise ValueError(stage)
+
+
+def admissions_between(org: Organization, start: dt.date, end: dt.date):
+    """The admissions (上级党委审批 records, not a transfer's copy) of `org`'s subtree dated start ≤ on ≤ end."""
+    return admission_records().filter(on__gte=start, on__lte=end, case__branch__path__startswith=org.path)
+
+
+def probation_ending_between(org: Organization, start: dt.date, end: dt.date):
+    """The cases of `org`'s subtree whose first probation year (the table of dates:
+    deadlines.probation_end of the 接收大会) ends start ≤ end ≤ `end`, where they were held on that
+    day — counted once, where they were held at `end` (a transfer before `end` counts at the
+    receiving branch, one after it at the sending branch)."""
+    first, last = _starts_ending_between(start, end)
+    return (
+        Case.objects.filter(
+            branch__path__startswith=org.path, probation_start__gte=first, probation_start__lte=last
+        )
+        .exclude(outcome=Outcome.TRANSFERRED_OUT, outcome_on__lte=end)
+        .filter(Q(transferred_from__isnull=True) | Q(transferred_from__outcome_on__lte=end))
+    )
+
+
+def _starts_ending_between(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The 接收大会 dates whose probation (deadlines.probation_end) ends within start … end."""
+    first = start - dt.timedelta(days=400)
+    while deadlines.probation_end(first) < start:
+        first += dt.timedelta(days=1)
+    last = first
+    while deadlines.probation_end(last + dt.timedelta(days=1)) <= end:
+        last += dt.timedelta(days=1)
+    return first, last
+
+
+def conversions_by(day: dt.date):
+    """Exists: the conversion (转正审批) approved on or before `day`."""
+    return _approved_by(day, CONVERSION)
+
+
+def age_sql(birth: str, on: str | dt.date):
+    """周岁 in SQL: `birth` a date column, `on` a date column or a day (cases.dates.age_on; a 29
+    February birthday is reached on 1 March in a common year here, a day later than age_on)."""
+    if isinstance(on, dt.date):
+        year, month, day = Value(on.year), Value(on.month), Value(on.day)
+    else:
+        year, month, day = ExtractYear(on), ExtractMonth(on), ExtractDay(on)
+    before_birthday = DbCase(
+        When(GreaterThan(ExtractMonth(birth), month), then=Value(1)),
+        When(Exact(ExtractMonth(birth), month) & GreaterThan(ExtractDay(birth), day), then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return ExpressionWrapper(year - ExtractYear(birth) - before_birthday, output_field=IntegerField())

@@ -10,7 +10,18 @@ from branches.selectors import roster
 from cases import steps
 from cases.ethnicities import ETHNICITIES, official_name
 from cases.idcard import mask
-from cases.models import PERSON_FIELDS, Education, EntryKind, Gender, Meeting, Outcome
+from cases.models import (
+    EDUCATION_CHOICES,
+    PERSON_FIELDS,
+    EntryKind,
+    FrontlineKind,
+    Gender,
+    HonourLevel,
+    Meeting,
+    Outcome,
+    PersonCategory,
+    TitleLevel,
+)
 from cases.rules import MeetingFacts, PublicityFacts, VoteFacts
 from cases.rules.checks import identity_findings
 from cases.services import NewMeeting, StepInput
@@ -41,6 +52,20 @@ class DatalistInput(forms.TextInput):
         field = super().render(name, value, {**(attrs or {}), "list": list_id}, renderer)
         options = format_html_join("", '<option value="{}">', ((o,) for o in self.options))
         return format_html('{}<datalist id="{}">{}</datalist>', field, list_id, options)
+
+
+UNKNOWN = "待补充"
+
+
+def yes_no_unknown(label: str) -> forms.TypedChoiceField:
+    """是 / 否 / 待补充 (None): a fact not yet asked is not a 否."""
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[("", UNKNOWN), ("1", "是"), ("0", "否")],
+        coerce=lambda v: v == "1",
+        empty_value=None,
+        required=False,
+    )
 
 
 class PersonFields(StyledForm):
@@ -74,8 +99,8 @@ class PersonFields(StyledForm):
     )
     education = forms.ChoiceField(
         label="学历",
-        choices=[("", "请选择"), *Education.choices],
-        error_messages={"required": "请选择学历"},
+        choices=[("", "请选择"), *EDUCATION_CHOICES],
+        error_messages={"required": "请选择学历（原「高中/中专」请区分为「中专」或「高中/中技」）"},
     )
     is_league_member = forms.BooleanField(label="共青团员", required=False)
     is_frontline = forms.BooleanField(label="生产工作一线", required=False)
@@ -86,6 +111,22 @@ class PersonFields(StyledForm):
         error_messages={"invalid": "联系电话只能包含数字、空格和“-”"},
     )
     workplace = forms.CharField(label="工作单位及职务", max_length=100, required=False, validators=ONE_LINE)
+    # 党内统计 (partystats): chosen from lists; left at 「待补充」 they are counted as to be completed.
+    category = forms.ChoiceField(
+        label="人员类别", choices=[("", UNKNOWN), *PersonCategory.choices], required=False
+    )
+    is_migrant_worker = yes_no_unknown("农民工/外出务工经商人员")
+    frontline_kind = forms.ChoiceField(
+        label="一线类型（勾选生产工作一线时）", choices=[("", "—"), *FrontlineKind.choices], required=False
+    )
+    title_level = forms.ChoiceField(
+        label="专业技术职务", choices=[("", UNKNOWN), *TitleLevel.choices], required=False
+    )
+    honour_level = forms.ChoiceField(
+        label="先进模范人物", choices=[("", UNKNOWN), *HonourLevel.choices], required=False
+    )
+    is_dispatched = yes_no_unknown("劳务派遣工")
+    is_taiwanese = yes_no_unknown("台湾省籍")
 
     def clean_name(self):
         return clean_person_name(self.cleaned_data["name"])
@@ -98,6 +139,8 @@ class PersonFields(StyledForm):
 
     def clean(self):
         data = super().clean()
+        if data.get("frontline_kind") and not data.get("is_frontline"):
+            self.add_error("frontline_kind", "选择一线类型时，请同时勾选「生产工作一线」")
         if data.get("id_number") and data.get("birth_date") and data.get("gender"):
             data["id_number"] = data["id_number"].strip().upper()
             problems = identity_findings(data["id_number"], data["birth_date"], data["gender"])
@@ -147,6 +190,7 @@ class PersonEditForm(PersonFields):
 
     league_recommended_on = date_field("团组织推优日期", required=False)
     leaving_unit_on = date_field("预计离开工作学习单位日期", required=False)
+    special_development = forms.BooleanField(label="特殊情况下发展", required=False)
     reason = forms.CharField(
         label="修改原因（记入办理记录和修改历史）",
         max_length=200,

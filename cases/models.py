@@ -11,7 +11,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from audit import keys
-from audit.models import SealedRow
+from audit.models import SealedRow, sealed_since
 from branches.models import MemberStatus, Organization, PartyMember, Role, Sanction, acting_for_of, role_text
 from cases import steps
 
@@ -22,12 +22,70 @@ class Gender(models.TextChoices):
 
 
 class Education(models.TextChoices):
+    """学历. 党内统计 counts 中专 apart from 高中/中技: `senior` is what the first version recorded as
+    one choice 「高中/中专」 — kept as stored (the sealed history holds it), shown as to be split and
+    counted in the tables as 「待补充」 until the branch chooses 中专 or 高中/中技 (SPLIT_EDUCATION)."""
+
     PRIMARY = "primary", "小学及以下"
     JUNIOR = "junior", "初中"
-    SENIOR = "senior", "高中/中专"
+    SENIOR = "senior", "高中/中专（待区分）"
+    HIGH_SCHOOL = "high_school", "高中/中技"
+    TECHNICAL = "technical", "中专"
     COLLEGE = "college", "大专"
     BACHELOR = "bachelor", "本科"
     POSTGRADUATE = "postgraduate", "研究生"
+
+
+# What a form offers (the legacy 「高中/中专」 is never chosen again).
+EDUCATION_CHOICES = [(v, label) for v, label in Education.choices if v != Education.SENIOR]
+
+
+class PersonCategory(models.TextChoices):
+    """人员类别: the rows of the 党内统计 development tables (blank = 待补充)."""
+
+    PUBLIC_GOVERNMENT = "pub_gov", "公有制单位—党政机关工作人员"
+    PUBLIC_INSTITUTION_MANAGER = "pub_inst_mgr", "公有制单位—事业单位管理人员"
+    PUBLIC_INSTITUTION_PROFESSIONAL = "pub_inst_pro", "公有制单位—事业单位专业技术人员"
+    PUBLIC_ENTERPRISE_MANAGER = "pub_ent_mgr", "公有制单位—企业管理人员"
+    PUBLIC_ENTERPRISE_PROFESSIONAL = "pub_ent_pro", "公有制单位—企业专业技术人员"
+    PUBLIC_WORKER = "pub_worker", "公有制单位—工勤技能人员"
+    PRIVATE_ENTERPRISE_MANAGER = "prv_ent_mgr", "非公有制单位—企业管理人员"
+    PRIVATE_ENTERPRISE_PROFESSIONAL = "prv_ent_pro", "非公有制单位—企业专业技术人员"
+    PRIVATE_NONPROFIT_MANAGER = "prv_npo_mgr", "非公有制单位—民办非企业单位管理人员"
+    PRIVATE_NONPROFIT_PROFESSIONAL = "prv_npo_pro", "非公有制单位—民办非企业单位专业技术人员"
+    PRIVATE_WORKER = "prv_worker", "非公有制单位—工勤技能人员"
+    FARMER = "farmer", "农牧渔民"
+    MILITARY = "military", "军人、武警"
+    STUDENT = "student", "学生"
+    RETIRED = "retired", "离退休人员"
+    OTHER = "other", "其他"
+
+
+class FrontlineKind(models.TextChoices):
+    """生产、工作第一线的类型 (blank with 生产工作一线 ticked = 待补充)."""
+
+    ENTERPRISE = "enterprise", "企业生产一线"
+    RURAL = "rural", "农村生产一线"
+    RESEARCH = "research", "教学科研一线"
+    ORGAN = "organ", "机关一线"
+
+
+class TitleLevel(models.TextChoices):
+    """专业技术职务 (blank = 待补充)."""
+
+    NONE = "none", "无"
+    SENIOR = "senior", "高级"
+    MIDDLE = "middle", "中级"
+    JUNIOR = "junior", "初级"
+
+
+class HonourLevel(models.TextChoices):
+    """先进模范人物及其级别 (blank = 待补充)."""
+
+    NONE = "none", "否"
+    PROVINCIAL = "provincial", "是（省部级以上）"
+    PREFECTURAL = "prefectural", "是（地市级）"
+    COUNTY = "county", "是（县级及以下）"
 
 
 class Stage(models.TextChoices):
@@ -71,7 +129,18 @@ PERSON_FIELDS = (
     "is_frontline",
     "phone",
     "workplace",
+    "category",
+    "is_migrant_worker",
+    "frontline_kind",
+    "title_level",
+    "honour_level",
+    "is_dispatched",
+    "is_taiwanese",
 )
+
+
+# The case's own fields the 修改人员信息 form edits with the person.
+CASE_EDIT_FIELDS = ("league_recommended_on", "leaving_unit_on", "special_development")
 
 
 class Person(models.Model):
@@ -86,6 +155,22 @@ class Person(models.Model):
     is_frontline = models.BooleanField("生产工作一线", default=False)
     phone = models.CharField("联系电话", max_length=30, blank=True)
     workplace = models.CharField("工作单位及职务", max_length=100, blank=True)
+    # The facts the 党内统计 tables count (partystats); blank / None = not yet recorded (待补充).
+    category = models.CharField(
+        "人员类别", max_length=20, choices=PersonCategory.choices, blank=True, default=""
+    )
+    is_migrant_worker = models.BooleanField("农民工/外出务工经商人员", null=True, blank=True, default=None)
+    frontline_kind = models.CharField(
+        "一线类型", max_length=20, choices=FrontlineKind.choices, blank=True, default=""
+    )
+    title_level = models.CharField(
+        "专业技术职务", max_length=10, choices=TitleLevel.choices, blank=True, default=""
+    )
+    honour_level = models.CharField(
+        "先进模范人物", max_length=20, choices=HonourLevel.choices, blank=True, default=""
+    )
+    is_dispatched = models.BooleanField("劳务派遣工", null=True, blank=True, default=None)
+    is_taiwanese = models.BooleanField("台湾省籍", null=True, blank=True, default=None)
     history = HistoricalRecords(bases=[SealedRow])
 
     class Meta:
@@ -123,6 +208,7 @@ class Case(models.Model):
     full_member_on = models.DateField("转为正式党员日期（党龄起算）", null=True, blank=True)
     league_recommended_on = models.DateField("团组织推优日期", null=True, blank=True)
     leaving_unit_on = models.DateField("预计离开工作学习单位日期", null=True, blank=True)
+    special_development = models.BooleanField("特殊情况下发展", default=False)
     transferred_from = models.ForeignKey(
         "self", verbose_name="转入自", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -187,6 +273,22 @@ class Case(models.Model):
         if self.next_step:
             return steps.get(self.next_step).stage
         return 5
+
+
+# The 党内统计 facts were added after rows of the field history were sealed (audit.models).
+sealed_since(
+    "cases_historicalperson",
+    {
+        "category": "",
+        "is_migrant_worker": None,
+        "frontline_kind": "",
+        "title_level": "",
+        "honour_level": "",
+        "is_dispatched": None,
+        "is_taiwanese": None,
+    },
+)
+sealed_since("cases_historicalcase", {"special_development": False})
 
 
 class StepRecordPerson(models.Model):

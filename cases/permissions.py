@@ -123,6 +123,11 @@ NO_ROLE_ADMIN = "只有县委组织部（本县范围内）和系统管理员可
 NO_DELEGATION = "您在该组织没有此角色，不能委托他人代理。"
 DELEGATE_CANNOT_DELEGATE = "代理人不能再委托他人代理，也不能管理角色。"
 
+
+# Who reads the 党内统计 tables (partystats) of the organizations under their grant: the committees'
+# officers (their subtree) and the department (its county).
+PARTYSTATS_ROLES = (C, Role.DEPARTMENT_AUDITOR)
+
 # Who records the 四色研判's follow-ups on a branch and judges its colours again (the stats app).
 BOARD_ROLES = (C, Role.DEPARTMENT_AUDITOR)
 NO_BUNDLE = "只有该党支部上级党委的组织委员可以下载该支部的年度档案。"
@@ -358,6 +363,12 @@ def audit_orgs(user) -> list[Organization]:
     """Where the user reads the audit: the organizations (with all below them) of their audit
     grants; empty for everyone else (the audit browser answers 403)."""
     return acting_orgs(user, AUDIT_ROLES)
+
+
+def partystats_orgs(user) -> list[Organization]:
+    """Where the user reads the 党内统计 tables: the organizations (with all below them) of their
+    grants as a committee officer or the department; empty for everyone else (403)."""
+    return acting_orgs(user, PARTYSTATS_ROLES)
 
 
 def report_orgs(user) -> list[Organization]:

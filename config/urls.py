@@ -16,6 +16,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("plans/", include("plans.urls")),
     path("stats/", include("stats.urls")),
+    path("partystats/", include("partystats.urls")),
     path("dossier/", include("dossier.urls")),
     path("", include("cases.urls")),
 ]

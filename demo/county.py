@@ -90,7 +90,7 @@ ORGS: tuple[OrgSpec, ...] = (
             "青溪县绿源食品有限公司销售主管",
             "青溪县绿源食品有限公司包装车间工人",
         ),
-        education=(E.SENIOR,) * 3 + (E.COLLEGE,) * 2 + (E.JUNIOR, E.BACHELOR),
+        education=(E.HIGH_SCHOOL, E.HIGH_SCHOOL, E.TECHNICAL) + (E.COLLEGE,) * 2 + (E.JUNIOR, E.BACHELOR),
     ),
     OrgSpec(
         "cd1",
@@ -108,7 +108,7 @@ ORGS: tuple[OrgSpec, ...] = (
             "城东社区居民（退役军人）",
             "城东社区居委会委员",
         ),
-        education=(E.SENIOR,) * 2 + (E.COLLEGE,) * 2 + (E.BACHELOR,) * 2 + (E.JUNIOR,),
+        education=(E.HIGH_SCHOOL, E.TECHNICAL) + (E.COLLEGE,) * 2 + (E.BACHELOR,) * 2 + (E.JUNIOR,),
     ),
     OrgSpec(
         "cd2",
@@ -125,7 +125,7 @@ ORGS: tuple[OrgSpec, ...] = (
             "顺达快递城东网点快递员",
             "城东片区外卖骑手站站长",
         ),
-        education=(E.SENIOR,) * 3 + (E.JUNIOR,) * 2 + (E.COLLEGE,) * 2,
+        education=(E.HIGH_SCHOOL, E.HIGH_SCHOOL, E.TECHNICAL) + (E.JUNIOR,) * 2 + (E.COLLEGE,) * 2,
     ),
     OrgSpec(
         "hk1",
@@ -162,7 +162,10 @@ ORGS: tuple[OrgSpec, ...] = (
             "柳树湾村退役军人",
             "柳树湾村养殖户",
         ),
-        education=(E.JUNIOR,) * 3 + (E.SENIOR,) * 3 + (E.COLLEGE,) * 2 + (E.BACHELOR, E.PRIMARY),
+        education=(E.JUNIOR,) * 3
+        + (E.HIGH_SCHOOL, E.HIGH_SCHOOL, E.TECHNICAL)
+        + (E.COLLEGE,) * 2
+        + (E.BACHELOR, E.PRIMARY),
     ),
     OrgSpec(
         "lsw2",
@@ -178,7 +181,7 @@ ORGS: tuple[OrgSpec, ...] = (
             "柳树湾村种养专业合作社技术员",
             "柳树湾村种养专业合作社理事",
         ),
-        education=(E.JUNIOR,) * 3 + (E.SENIOR,) * 2 + (E.PRIMARY,),
+        education=(E.JUNIOR,) * 3 + (E.HIGH_SCHOOL, E.TECHNICAL) + (E.PRIMARY,),
     ),
     OrgSpec("cg1-g1", "城关镇机关党支部第一党小组", "机关一组", "QX-CG-01-G1", K.GROUP, "cg1"),
     OrgSpec("cg1-g2", "城关镇机关党支部第二党小组", "机关二组", "QX-CG-01-G2", K.GROUP, "cg1"),

@@ -43,6 +43,7 @@ class Backfill:
     application: StepInput
     later: list[tuple[str, StepInput]] = field(default_factory=list)
     league_recommended_on: dt.date | None = None
+    special_development: bool = False
     publicity: tuple[dt.date, dt.date] | None = None  # 公示, recorded after 报上级党委备案
     note: str = ""
 
@@ -104,7 +105,12 @@ def decide_history(
         decided.refusal = refusal
         return decided
     person._history_user = actor.user
-    case = Case(person=person, branch=item.branch, league_recommended_on=item.league_recommended_on)
+    case = Case(
+        person=person,
+        branch=item.branch,
+        league_recommended_on=item.league_recommended_on,
+        special_development=item.special_development,
+    )
     case._history_user = actor.user
     case._change_reason = item.note or "导入"
     decided.person, decided.case = person, case

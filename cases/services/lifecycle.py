@@ -10,6 +10,7 @@ from branches.models import Organization, OrgKind, Role
 from branches.permissions import grants_covering
 from cases import idcard
 from cases.models import (
+    CASE_EDIT_FIELDS,
     PERSON_FIELDS,
     Case,
     EventKind,
@@ -145,7 +146,7 @@ def update_person(*, case: Case, changes: dict, reason: str, actor, case_changes
     """Correct the person's recorded data; `reason` goes into the event and the field history."""
     actor = as_actor(actor)
     reason = _required_reason(reason, "修改原因")
-    refuse_out_of_range(*(case_changes or {}).values())
+    refuse_out_of_range(*(v for v in (case_changes or {}).values() if isinstance(v, dt.date)))
     lock_case(case)
     # A closed file keeps the person as they were (after a transfer the data is another branch's):
     # the policy refuses EDIT on it.
@@ -169,7 +170,7 @@ def update_person(*, case: Case, changes: dict, reason: str, actor, case_changes
     person._change_reason = reason
     person.save()
     for key, value in (case_changes or {}).items():
-        if key not in ("league_recommended_on", "leaving_unit_on"):
+        if key not in CASE_EDIT_FIELDS:
             raise InvalidInput(f"不能修改字段 {key}")
         setattr(case, key, value)
     refresh_summary(case, actor.user, reason=f"修改人员信息：{reason}")
@@ -260,6 +261,7 @@ def transfer_case(*, case: Case, to_branch: Organization, on: dt.date, reason: s
         transferred_from=case,
         league_recommended_on=case.league_recommended_on,
         leaving_unit_on=case.leaving_unit_on,
+        special_development=case.special_development,
         probation_start=case.probation_start,
         probation_end=case.probation_end,
         extension_months=case.extension_months,

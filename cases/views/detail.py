@@ -14,7 +14,7 @@ from audit.models import ReadKind
 from audit.reads import ReadNotRecorded, record_read
 from branches.models import Organization
 from cases import forms, panels, permissions, presenters, selectors, services, standing, steps
-from cases.models import Material
+from cases.models import CASE_EDIT_FIELDS, Material
 from cases.views.throttle import limit_id_lookups
 from cases.web import actor_for, client_ip
 
@@ -97,7 +97,9 @@ def case_edit(request, pk):
     _gate(permissions.act_answer(request.user, case, permissions.Act.EDIT))
     person = case.person
     initial = {k: getattr(person, k) for k in forms.PersonFields.base_fields if k != "id_number"}
-    initial.update(league_recommended_on=case.league_recommended_on, leaving_unit_on=case.leaving_unit_on)
+    initial.update({k: getattr(case, k) for k in CASE_EDIT_FIELDS})
+    for key in ("is_migrant_worker", "is_dispatched", "is_taiwanese"):  # 是/否/待补充 as the form's values
+        initial[key] = {True: "1", False: "0", None: ""}[initial[key]]
     form = forms.PersonEditForm(request.POST or None, initial=initial, current_id_number=person.id_number)
     if request.method == "POST" and form.is_valid():
         try:
@@ -106,7 +108,7 @@ def case_edit(request, pk):
                 changes=form.person_changes(),
                 reason=form.cleaned_data["reason"],
                 actor=actor_for(request),
-                case_changes={k: form.cleaned_data[k] for k in ("league_recommended_on", "leaving_unit_on")},
+                case_changes={k: form.cleaned_data[k] for k in CASE_EDIT_FIELDS},
             )
         except (services.InvalidInput, services.StepNotAllowed) as exc:
             form.add_error(None, str(exc))

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "reminders",
     "plans",
     "stats",
+    "partystats",
     "dossier",
     "demo",
 ]
@@ -94,6 +95,7 @@ TEMPLATES = [
                 "imports.context_processors.imports",
                 "reminders.context_processors.bell",
                 "audit.context_processors.audit",
+                "partystats.context_processors.partystats",
             ],
             "builtins": ["template_partials.templatetags.partials"],
         },
@@ -344,3 +346,11 @@ SESSION_COOKIE_AGE = SESSION_MAX_AGE_SECONDS  # both limits are enforced by conf
 # A refused request (403) is logged as one line, without the PermissionDenied traceback.
 LOGGING.setdefault("filters", {})["no_403_traceback"] = {"()": "config.log_filters.DropForbiddenTraceback"}
 LOGGING["loggers"].setdefault("django.request", {}).setdefault("filters", []).append("no_403_traceback")
+
+# 党内统计 (partystats): at what date a new member's age is taken — "approval" (the 上级党委审批 date,
+# as the plans count 35岁以下) or "cutoff" (the report's cut-off day). Stocks always take the cut-off.
+PARTYSTATS_AGE_ON = env.str("PARTYSTATS_AGE_ON", default="approval")
+if PARTYSTATS_AGE_ON not in ("approval", "cutoff"):
+    raise ImproperlyConfigured("PARTYSTATS_AGE_ON must be approval or cutoff")
+# A cell changing by more than this share against the same period of last year asks for an explanation.
+PARTYSTATS_CHANGE_SHARE = env.float("PARTYSTATS_CHANGE_SHARE", default=0.3)

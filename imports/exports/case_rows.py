@@ -12,7 +12,13 @@ from django.db.models import Count, Prefetch
 from branches.models import Organization, OrgKind
 from cases.idcard import mask
 from cases.models import Case, Education, Outcome, Publicity, StepRecord, Vote
-from imports.importer.template import DATA_COLUMNS, HEADERS, STEP_SOURCES, VOTE_COLUMNS
+from imports.importer.template import (
+    DATA_COLUMNS,
+    HEADERS,
+    PERSON_STATISTICS_COLUMNS,
+    STEP_SOURCES,
+    VOTE_COLUMNS,
+)
 
 CHUNK = 500
 DATE_COLUMNS = {s.dated_by[0]: s.code for s in STEP_SOURCES if not s.implied}
@@ -80,7 +86,14 @@ def case_values(case: Case, records: dict[str, StepRecord], publicity, votes) ->
         "是否生产工作一线": YES_NO[person.is_frontline],
         "所在党支部": case.branch.name,
         "团组织推优日期": case.league_recommended_on,
+        "特殊情况下发展": YES_NO[case.special_development],
     }
+    for header, (key, _) in PERSON_STATISTICS_COLUMNS.items():  # blank: 待补充, as imported
+        value = getattr(person, key)
+        if isinstance(value, bool):
+            values[header] = YES_NO[value]
+        elif value:
+            values[header] = getattr(person, f"get_{key}_display")()
     for header, code in DATE_COLUMNS.items():
         if code in records:
             values[header] = records[code].on

@@ -11,7 +11,7 @@ from django.db.models import TextChoices
 
 from cases import dates, idcard
 from cases.forms import NAME_PATTERN
-from cases.models import Education, Gender
+from cases.models import Education, FrontlineKind, Gender, HonourLevel, PersonCategory, TitleLevel
 from cases.steps import Conclusion
 from cases.text import single_line_problem
 from imports.importer.template import NAME_SEPARATORS
@@ -23,11 +23,16 @@ DATE_PATTERN = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2
 
 EDUCATION_NAMES = {label: value for value, label in Education.choices} | {
     "小学": Education.PRIMARY,
-    "中专": Education.SENIOR,
-    "高中": Education.SENIOR,
+    "中专": Education.TECHNICAL,
+    "中等专业学校": Education.TECHNICAL,
+    "高中": Education.HIGH_SCHOOL,
+    "中技": Education.HIGH_SCHOOL,
+    "高中中技": Education.HIGH_SCHOOL,
+    "职高": Education.HIGH_SCHOOL,
+    "技校": Education.HIGH_SCHOOL,
+    # the first template's one choice: kept, counted as 待补充 until 中专 and 高中 are told apart
+    "高中/中专": Education.SENIOR,
     "中专/高中": Education.SENIOR,
-    "职高": Education.SENIOR,
-    "技校": Education.SENIOR,
     "大学专科": Education.COLLEGE,
     "专科": Education.COLLEGE,
     "高职": Education.COLLEGE,
@@ -197,7 +202,7 @@ def parse_gender(raw) -> str:
 def parse_education(raw) -> str:
     text = _text(raw).replace("（", "(").replace("）", ")")
     if text not in EDUCATION_NAMES:
-        allowed = "、".join(label for _, label in Education.choices)
+        allowed = "、".join(label for value, label in Education.choices if value != Education.SENIOR)
         raise CellProblem(f"「{text}」不是可识别的学历，请填：{allowed}")
     return EDUCATION_NAMES[text]
 
@@ -218,6 +223,16 @@ def choice_parser(choices: type[TextChoices]):
 parse_conclusion = choice_parser(Conclusion)
 
 
+def parse_category(raw) -> str:
+    """人员类别 by its full label (「公有制单位—企业管理人员」, as the export writes it) or, for the rows
+    without a 公有/非公 side, by its name (「学生」)."""
+    text = _text(raw).replace("-", "—").replace("－", "—")
+    by_label = {label: value for value, label in PersonCategory.choices}
+    if text in by_label:
+        return by_label[text]
+    raise CellProblem(f"「{text}」不是人员类别，请填：" + "、".join(by_label))
+
+
 PARSERS = {
     "text": parse_text,
     "id_number": parse_id_number,
@@ -229,6 +244,10 @@ PARSERS = {
     "gender": parse_gender,
     "education": parse_education,
     "conclusion": parse_conclusion,
+    "category": parse_category,
+    "frontline_kind": choice_parser(FrontlineKind),
+    "title_level": choice_parser(TitleLevel),
+    "honour_level": choice_parser(HonourLevel),
     "branch": parse_text,
 }
 # Columns with a stricter parser than their kind's.

@@ -12,6 +12,7 @@ from imports.importer.context import ImportContext
 from imports.importer.reader import SheetRow
 from imports.importer.template import (
     DATA_COLUMNS,
+    PERSON_STATISTICS_COLUMNS,
     PUBLICITY_COLUMNS,
     REQUIRED_WITH_STEP,
     STEP_DATA_COLUMNS,
@@ -55,6 +56,7 @@ class RowPlan:
     person: dict = field(default_factory=dict)
     branch: Organization | None = None
     league_recommended_on: dt.date | None = None
+    special_development: bool = False
     steps: list[PlannedStep] = field(default_factory=list)
     publicity: tuple[dt.date, dt.date] | None = None
     problems: list[str] = field(default_factory=list)  # not rules: the row cannot be imported
@@ -86,8 +88,11 @@ def plan_row(row: SheetRow, ctx: ImportContext, seen_ids: dict[str, int]) -> Row
         "education": row.get("学历", ""),
         "is_league_member": row.get("是否团员", False),
         "is_frontline": row.get("是否生产工作一线", False),
+        # 党内统计 (optional columns): blank is 待补充 ("" or None), never 否 or 其他
+        **{key: row.get(header, empty) for header, (key, empty) in PERSON_STATISTICS_COLUMNS.items()},
     }
     plan.league_recommended_on = row.get("团组织推优日期")
+    plan.special_development = row.get("特殊情况下发展", False)
     plan.branch = _branch(plan, row, ctx)
     plan.publicity = _publicity(plan, row)
     for source in STEP_SOURCES:

@@ -17,7 +17,7 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from imports.importer import cells, container, limits
 from imports.importer.limits import Limits, UnreadableFile
-from imports.importer.template import BY_HEADER, HEADERS
+from imports.importer.template import BY_HEADER, REQUIRED_HEADERS
 
 HEARTBEAT_ROWS = 500
 
@@ -121,7 +121,7 @@ def _header_columns(header_row) -> dict[str, int]:
             duplicated.append(name)
         else:
             seen[name] = index
-    missing = [h for h in HEADERS if h not in seen]
+    missing = [h for h in REQUIRED_HEADERS if h not in seen]
     if not seen and not unknown:
         raise UnreadableFile("第1行（表头）是空的：请使用导入模板，第1行为表头、第2行起每行一人")
     problems = []

@@ -18,6 +18,7 @@ class Column:
     help: str
     required: bool = False
     example: str = ""
+    optional: bool = False  # the header may be absent (added later: files made before keep importing)
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -171,9 +172,60 @@ COLUMNS: tuple[Column, ...] = (
         "导入的各步骤必备材料登记为免交，理由「历史材料纸质存档」。",
         example="2024-06-20",
     ),
+    # 党内统计 (partystats), added after the first template: a file without them still imports.
+    Column(
+        "人员类别",
+        "category",
+        "党内统计的人员类别，例如「公有制单位—企业专业技术人员」「农牧渔民」「学生」「其他」（见模板第二页）；"
+        "空白记为「待补充」，统计表中列为待补充，不计入「其他」。",
+        example="农牧渔民",
+        optional=True,
+    ),
+    Column(
+        "农民工/外出务工经商人员",
+        "yes_no",
+        "填「是」或「否」；空白记为「待补充」。",
+        example="否",
+        optional=True,
+    ),
+    Column(
+        "一线类型",
+        "frontline_kind",
+        "生产工作一线的类型：企业生产一线、农村生产一线、教学科研一线、机关一线；空白记为「待补充」。",
+        example="农村生产一线",
+        optional=True,
+    ),
+    Column(
+        "专业技术职务",
+        "title_level",
+        "无、高级、中级、初级；空白记为「待补充」。",
+        example="无",
+        optional=True,
+    ),
+    Column(
+        "先进模范人物",
+        "honour_level",
+        "否、是（省部级以上）、是（地市级）、是（县级及以下）；空白记为「待补充」。",
+        example="否",
+        optional=True,
+    ),
+    Column("劳务派遣工", "yes_no", "填「是」或「否」；空白记为「待补充」。", example="否", optional=True),
+    Column("台湾省籍", "yes_no", "填「是」或「否」；空白记为「待补充」。", example="否", optional=True),
+    Column("特殊情况下发展", "yes_no", "填「是」或「否」，空白视为「否」。", example="否", optional=True),
 )
 
 HEADERS: tuple[str, ...] = tuple(c.header for c in COLUMNS)
+REQUIRED_HEADERS: tuple[str, ...] = tuple(c.header for c in COLUMNS if not c.optional)
+# The person's 党内统计 facts: header → (field, the value a blank cell records: 待补充).
+PERSON_STATISTICS_COLUMNS: dict[str, tuple[str, object]] = {
+    "人员类别": ("category", ""),
+    "农民工/外出务工经商人员": ("is_migrant_worker", None),
+    "一线类型": ("frontline_kind", ""),
+    "专业技术职务": ("title_level", ""),
+    "先进模范人物": ("honour_level", ""),
+    "劳务派遣工": ("is_dispatched", None),
+    "台湾省籍": ("is_taiwanese", None),
+}
 BY_HEADER: dict[str, Column] = {c.header: c for c in COLUMNS}
 
 # Columns after 党委审批日期 whose presence shows the approval was filed with the department.
@@ -310,7 +362,8 @@ CODE_COLUMNS = {
 }
 
 _GENERAL_NOTES = (
-    "第一行为表头，须与本模板完全一致（列的顺序可以不同，但不能改名、缺列或增加其他列）；每行一人。",
+    "第一行为表头，须与本模板完全一致（列的顺序可以不同，但不能改名、缺列或增加其他列；"
+    "「人员类别」至「特殊情况下发展」八列为党内统计新增的可选列，旧模板没有这些列的文件照常导入）；每行一人。",
     "日期可填 Excel 日期，或文本 YYYY-MM-DD（如 2023-03-05，也接受 2023/3/5、2023年3月5日）；日期单元格里的纯数字"
     "按 Excel 日期序列号理解（20000–60000，即1954年至2064年），8位数字按年月日理解（如 20230305），"
     "并在报告中提示核对；其他文字或数字视为错误。",

@@ -117,6 +117,7 @@ def backfill(plan: RowPlan, warning_reason: str, label: str) -> Backfill:
         application=step_input(application, note, warning_reason),
         later=[(planned.code, step_input(planned, note, warning_reason)) for planned in later],
         league_recommended_on=plan.league_recommended_on,
+        special_development=plan.special_development,
         publicity=plan.publicity,
         note=note,
     )

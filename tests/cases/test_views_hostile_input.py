@@ -133,14 +133,14 @@ def test_an_id_number_with_an_open_case_is_not_registered_twice(secretary_client
 def test_the_edit_form_hands_update_person_only_fields_it_may_change(secretary_client, case):
     """case_edit (cases/views/detail.py) passes every field of PersonFields to update_person as
     `changes`, which refuses a key outside PERSON_FIELDS («不能修改字段»); the edit form's other
-    fields go as `case_changes`, which update_person accepts only for these two case dates."""
+    fields go as `case_changes`, which update_person accepts only for the case fields CASE_EDIT_FIELDS names."""
     from cases.forms import PersonEditForm, PersonFields
     from cases.services.lifecycle import PERSON_FIELDS
 
     person_side = tuple(PersonFields.base_fields)
     assert set(person_side) <= set(PERSON_FIELDS), set(person_side) - set(PERSON_FIELDS)
     case_side = set(PersonEditForm.base_fields) - set(person_side)
-    assert case_side == {"league_recommended_on", "leaving_unit_on", "reason"}
+    assert case_side == {"league_recommended_on", "leaving_unit_on", "special_development", "reason"}
 
     person = case.person
     data = {
@@ -154,8 +154,16 @@ def test_the_edit_form_hands_update_person_only_fields_it_may_change(secretary_c
         "is_frontline": "on",
         "phone": "0571-8888 1234",
         "workplace": "城关镇农技站站长",
+        "category": "farmer",
+        "is_migrant_worker": "1",
+        "frontline_kind": "rural",
+        "title_level": "none",
+        "honour_level": "provincial",
+        "is_dispatched": "0",
+        "is_taiwanese": "",
         "league_recommended_on": "2023-01-05",
         "leaving_unit_on": "",
+        "special_development": "on",
         "reason": "补充联系方式",
     }
     assert set(data) == set(PersonEditForm.base_fields)  # the post fills every field of the form
@@ -169,6 +177,15 @@ def test_the_edit_form_hands_update_person_only_fields_it_may_change(secretary_c
         True,
     )
     assert case.league_recommended_on == dt.date(2023, 1, 5) and case.leaving_unit_on is None
+    # the 党内统计 facts: chosen values kept, 待补充 stays None (not 否)
+    assert (person.category, person.is_migrant_worker, person.frontline_kind, person.honour_level) == (
+        "farmer",
+        True,
+        "rural",
+        "provincial",
+    )
+    assert (person.is_dispatched, person.is_taiwanese, case.special_development) == (False, None, True)
+    assert person.history.first().category == "farmer"
     assert CaseEvent.objects.filter(case=case, kind="edit").count() == 1
 
 

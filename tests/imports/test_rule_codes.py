@@ -21,6 +21,7 @@ from imports.importer.template import (
     CODE_COLUMNS,
     COLUMNS,
     HEADERS,
+    PERSON_STATISTICS_COLUMNS,
     PUBLICITY_COLUMNS,
     STEP_SOURCES,
     VOTE_COLUMNS,
@@ -234,6 +235,7 @@ def test_codes_the_template_cannot_reach():
     is mapped to a person field, a step's date or data, a meeting tally or the 公示, and none of
     those mappings carries it. E13 is not judged for imports (test above)."""
     person = {"姓名", "性别", "民族", "出生日期", "公民身份号码", "学历", "是否团员", "是否生产工作一线"}
+    person |= set(PERSON_STATISTICS_COLUMNS)  # the 党内统计 facts (optional columns)
     step_dates = {h for source in STEP_SOURCES if not source.implied for h in source.dated_by}
     names = {source.label for source in STEP_SOURCES if source.label}
     tallies = {h for headers in VOTE_COLUMNS.values() for h in headers}
@@ -244,7 +246,7 @@ def test_codes_the_template_cannot_reach():
     # Every column has a known destination: a new column must first be added to one of these.
     assert (
         person
-        | {"所在党支部", "团组织推优日期"}
+        | {"所在党支部", "团组织推优日期", "特殊情况下发展"}
         | step_dates
         | names
         | tallies
@@ -264,6 +266,7 @@ def test_codes_the_template_cannot_reach():
     assert by_kind["text"] == {"姓名", "民族"}
     # … and no other kind of column exists that could carry them (enumerations, names, an ID).
     closed = {"gender", "id_number", "education", "yes_no", "branch", "names", "conclusion"}
+    closed |= {"category", "frontline_kind", "title_level", "honour_level"}  # 党内统计: closed lists
     assert set(by_kind) == {"date", "count", "hours", "text"} | closed
     assert not {"E11", "W07", "W08", "E13"} & set(CODE_COLUMNS)
 

@@ -1,0 +1,293 @@
+"""Reads of the 党内统计 tables, scoped to a user: who may read them and where (cases.permissions.
+partystats_orgs — committee officers and the department, over their subtree), and each table of an
+organization (rolled up: its whole subtree) for a period, counted in SQL (one aggregate query per
+table: one conditional count per cell), with the list of people behind any cell — the same
+condition, so a cell and its list always agree. What counts is cases.counting's: an admission on
+the date of 上级党委审批, a transfer's copy not counted again, a stock where the case was held on the
+cut-off day."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F, Q
+from django.http import Http404
+
+from branches.models import Organization
+from cases import counting
+from cases.models import Case, Outcome, Stage
+from cases.permissions import partystats_orgs
+from partystats.tables import BY_KEY, Table
+
+HALF, YEAR = "half", "year"
+PERIOD_KINDS = {HALF: "半年报（1月1日至6月30日）", YEAR: "年报（1月1日至12月31日）"}
+STOCK_STAGES = {"targets": Stage.TARGET, "activists": Stage.ACTIVIST, "applicants": Stage.APPLICANT}
+AGE_ON_APPROVAL, AGE_ON_CUTOFF = "approval", "cutoff"
+
+
+@dataclass(frozen=True)
+class Period:
+    year: int
+    kind: str  # HALF or YEAR
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.year, 1, 1)
+
+    @property
+    def cutoff(self) -> dt.date:
+        return dt.date(self.year, 6, 30) if self.kind == HALF else dt.date(self.year, 12, 31)
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年{'半年报' if self.kind == HALF else '年报'}"
+
+    @property
+    def previous_year(self) -> "Period":
+        return Period(self.year - 1, YEAR)
+
+
+def age_on_setting() -> str:
+    """At what date age is taken for the flows (发展党员, 转正): the 党委审批 date (default) or the
+    cut-off day (settings.PARTYSTATS_AGE_ON). Stocks always take the cut-off day."""
+    return getattr(settings, "PARTYSTATS_AGE_ON", AGE_ON_APPROVAL)
+
+
+# ---- scope -----------------------------------------------------------------------------------------
+
+
+def readable_orgs(user) -> list[Organization]:
+    orgs = partystats_orgs(user)
+    if not orgs and user.is_superuser:
+        orgs = list(Organization.objects.filter(parent__isnull=True).order_by("path"))
+    return orgs
+
+
+def scope_root(user, org_id: int | None) -> Organization:
+    """The organization asked for (404 unless under one the user may read the tables of), else the
+    highest the user reads; 403 for a user who reads none."""
+    orgs = readable_orgs(user)
+    if not orgs:
+        raise PermissionDenied("只有党委组织委员（组织员）和县委组织部可以查看党内统计报表。")
+    if org_id is None:
+        return min(orgs, key=lambda org: (len(org.path), org.path))
+    found = Organization.objects.filter(pk=org_id).first()
+    if found is None or not any(found.path.startswith(org.path) for org in orgs):
+        raise Http404("没有找到该组织，或您无权查看。")
+    return found
+
+
+def may_read(user, org: Organization) -> bool:
+    return user.is_superuser or any(org.path.startswith(o.path) for o in partystats_orgs(user))
+
+
+def children(org: Organization) -> list[Organization]:
+    return list(Organization.objects.filter(parent=org).order_by("path"))
+
+
+# ---- the base of each table: which records or cases, with which prefixes ---------------------------
+
+
+@dataclass(frozen=True)
+class Base:
+    queryset: object
+    person: str  # prefix of the person's fields
+    case: str  # prefix of the case's fields
+    case_id: str  # the field that names the case
+
+
+def bases(table: Table, org: Organization, period: Period) -> dict[str, Base]:
+    """row key → base (a table's rows share one base, but for 转正's 预备期未满被取消: its own)."""
+    if table.kind == "flow":
+        records = counting.admissions_between(org, period.start, period.cutoff)
+        on = "on" if age_on_setting() == AGE_ON_APPROVAL else period.cutoff
+        base = Base(
+            records.annotate(age=counting.age_sql("case__person__birth_date", on)),
+            "case__person__",
+            "case__",
+            "case_id",
+        )
+        return {row.key: base for row in table.rows}
+    if table.kind == "stock":
+        cases = counting.standing_on(STOCK_STAGES[table.key], period.cutoff, org)
+        base = Base(
+            cases.annotate(age=counting.age_sql("person__birth_date", period.cutoff)), "person__", "", "pk"
+        )
+        return {row.key: base for row in table.rows}
+    due = counting.probation_ending_between(org, period.start, period.cutoff).exclude(_cancelled_early())
+    early = (
+        Case.objects.filter(branch__path__startswith=org.path)
+        .filter(outcome_on__gte=period.start, outcome_on__lte=period.cutoff)
+        .filter(_cancelled_early())
+    )
+    on = "probation_end" if age_on_setting() == AGE_ON_APPROVAL else period.cutoff
+    due_base = Base(due.annotate(age=counting.age_sql("person__birth_date", on)), "person__", "", "pk")
+    early_base = Base(
+        early.annotate(age=counting.age_sql("person__birth_date", "outcome_on")), "person__", "", "pk"
+    )
+    return {row.key: (early_base if row.key == "cancelled_early" else due_base) for row in table.rows}
+
+
+def _cancelled_early() -> Q:
+    return Q(outcome=Outcome.PROBATION_CANCELLED, outcome_on__lt=F("probation_end"))
+
+
+def row_condition(table: Table, key: str, period: Period, base: Base) -> Q:
+    """The row's condition; 转正's rows are decisions known on the cut-off day."""
+    if table.kind != "conversion":
+        return table.row(key).cond(base.person, base.case)
+    cutoff = period.cutoff
+    cancelled = Q(outcome=Outcome.PROBATION_CANCELLED, outcome_on__lte=cutoff)
+    extended = Q(extension_months__gt=0) & ~cancelled
+    converted = Q(counting.conversions_by(cutoff)) & ~cancelled & ~Q(extension_months__gt=0)
+    return {
+        "due": Q(),
+        "decided": converted | extended | cancelled,
+        "converted": converted,
+        "extended": extended,
+        "cancelled": cancelled,
+        "pending": ~(converted | extended | cancelled),
+        "cancelled_early": Q(),
+    }[key]
+
+
+def cell_condition(table: Table, row: str, column: str, period: Period, base: Base) -> Q:
+    return row_condition(table, row, period, base) & table.column(column).cond(base.person, base.case)
+
+
+# ---- the table --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Counted:
+    table: Table
+    org: Organization
+    period: Period
+    cells: dict[tuple[str, str], int]
+
+    def rows(self):
+        for row in self.table.rows:
+            yield row, [(col, self.cells[row.key, col.key]) for col in self.table.columns]
+
+    @property
+    def to_complete(self) -> int:
+        """Cells of 「待补充」 lines holding anyone."""
+        return sum(
+            1
+            for (r, c), n in self.cells.items()
+            if n and (self.table.row(r).to_complete or self.table.column(c).to_complete)
+        )
+
+
+def count_table(table: Table, org: Organization, period: Period) -> Counted:
+    """Every cell of `table` for `org`'s subtree and `period`: one aggregate query per base."""
+    by_base: dict[int, tuple[Base, list[str]]] = {}
+    for key, base in bases(table, org, period).items():
+        by_base.setdefault(id(base), (base, []))[1].append(key)
+    cells: dict[tuple[str, str], int] = {}
+    for base, row_keys in by_base.values():
+        aggregates = {}
+        for r in row_keys:
+            for c in table.columns:
+                aggregates[f"c{len(aggregates)}"] = (r, c.key, cell_condition(table, r, c.key, period, base))
+        values = base.queryset.order_by().aggregate(
+            **{
+                name: Count(base.case_id, filter=cond, distinct=False)
+                for name, (_, _, cond) in aggregates.items()
+            }
+        )
+        for name, (r, c, _) in aggregates.items():
+            cells[r, c] = values[name] or 0
+    return Counted(table, org, period, cells)
+
+
+PEOPLE_SHOWN = 500
+
+
+def people(table: Table, org: Organization, period: Period, row: str, column: str):
+    """The cases a cell counts (at most PEOPLE_SHOWN), with the person and branch (one query)."""
+    base = bases(table, org, period)[row]
+    ids = base.queryset.filter(cell_condition(table, row, column, period, base)).values(base.case_id)
+    return (
+        Case.objects.filter(pk__in=ids)
+        .select_related("person", "branch")
+        .order_by("branch__path", "person__name", "pk")[:PEOPLE_SHOWN]
+    )
+
+
+def checks(counted: Counted) -> list[str]:
+    """The 党统 reviewers' checks that fail: a total equals the sum of its rows."""
+    table, problems = counted.table, []
+    if not table.sums:
+        return problems
+    first = table.rows[0].key
+    for col in table.columns:
+        total = counted.cells[first, col.key]
+        parts = sum(counted.cells[r, col.key] for r in table.sums)
+        if total != parts:
+            problems.append(f"「{col.label}」列：{table.rows[0].label} {total} ≠ 各行之和 {parts}")
+    return problems
+
+
+def frozen(table: Table, org: Organization, period: Period):
+    """The latest frozen report of the table, org and period, or None."""
+    from partystats.models import FrozenReport
+
+    return (
+        FrozenReport.objects.filter(table=table.key, org=org, year=period.year, kind=period.kind)
+        .select_related("frozen_by")
+        .first()
+    )
+
+
+def frozen_cells(report) -> dict[tuple[str, str], int]:
+    return {tuple(key.split("|", 1)): n for key, n in report.cells.items()}
+
+
+def differences(table: Table, report, counted: Counted) -> list[tuple[str, str, int, int]]:
+    """(row, column, frozen, today) of every cell that changed since the report was frozen."""
+    then = frozen_cells(report)
+    return [
+        (table.row(r).label, table.column(c).label, then.get((r, c), 0), n)
+        for (r, c), n in counted.cells.items()
+        if then.get((r, c), 0) != n and table.row(r) and table.column(c)
+    ]
+
+
+def opening_check(table: Table, org: Organization, period: Period) -> str | None:
+    """A stock's opening (the stock on 31 December of last year, counted today) equals last year's
+    closing as handed in (the frozen 年报): said when it does not (no frozen 年报: nothing to check)."""
+    if table.kind != "stock":
+        return None
+    last = frozen(table, org, period.previous_year)
+    if last is None:
+        return None
+    closing = last.cells.get(f"{table.rows[0].key}|total", 0)
+    opening = counting.standing_on(STOCK_STAGES[table.key], period.start - dt.timedelta(days=1), org).count()
+    if closing != opening:
+        return f"期初数 {opening} 与上年已报送年报的期末数 {closing} 不一致"
+    return None
+
+
+def large_changes(counted: Counted) -> list[str]:
+    """Cells that changed by more than settings.PARTYSTATS_CHANGE_SHARE against the same period of
+    last year (a cell of 0 last year: any count of at least 5): each needs a written explanation,
+    kept with the report when it is frozen."""
+    share = getattr(settings, "PARTYSTATS_CHANGE_SHARE", 0.3)
+    last_period = Period(counted.period.year - 1, counted.period.kind)
+    last = count_table(counted.table, counted.org, last_period).cells
+    found = []
+    for row, cells in counted.rows():
+        for col, n in cells:
+            before = last[row.key, col.key]
+            if (before and abs(n - before) / before > share) or (not before and n >= 5):
+                found.append(f"{row.label}·{col.label}：{before} → {n}")
+    return found
+
+
+def table_or_404(key: str) -> Table:
+    table = BY_KEY.get(key)
+    if table is None:
+        raise Http404("没有该报表。")
+    return table

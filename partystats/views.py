@@ -1,0 +1,132 @@
+"""Pages of the 党内统计 tables: thin — the scope and the counts are partystats.selectors'."""
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from config.converters import object_id
+from imports.exports.workbook import XLSX, Sheet, write_workbook
+from partystats import selectors, services
+from partystats.forms import PeriodForm
+from partystats.help import COMMON, HELP
+from partystats.tables import TABLES
+
+
+def _context(request):
+    value = request.GET.get("org", "")
+    org_id = object_id(value) if value else None
+    if value and org_id is None:
+        raise Http404("没有找到该组织，或您无权查看。")
+    root = selectors.scope_root(request.user, org_id)
+    form = PeriodForm(request.GET or None)
+    period = form.period()
+    query = f"org={root.pk}&year={period.year}&kind={period.kind}"
+    return root, form, period, query
+
+
+@require_GET
+def index(request):
+    root, form, period, query = _context(request)
+    return render(
+        request,
+        "partystats/index.html",
+        {"root": root, "form": form, "period": period, "query": query, "tables": TABLES},
+    )
+
+
+@require_GET
+def table(request, key):
+    item = selectors.table_or_404(key)
+    root, form, period, query = _context(request)
+    counted = selectors.count_table(item, root, period)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(counted)
+    report = selectors.frozen(item, root, period)
+    problems = selectors.checks(counted)
+    if opening := selectors.opening_check(item, root, period):
+        problems.append(opening)
+    return render(
+        request,
+        "partystats/table.html",
+        {
+            "table": item,
+            "counted": counted,
+            "root": root,
+            "trail": root.ancestors()[::-1],
+            "children": selectors.children(root),
+            "form": form,
+            "period": period,
+            "query": query,
+            "problems": problems,
+            "large_changes": selectors.large_changes(counted),
+            "age_on": selectors.age_on_setting(),
+            "report": report,
+            "changes": selectors.differences(item, report, counted) if report else [],
+        },
+    )
+
+
+@require_POST
+def freeze(request, key):
+    item = selectors.table_or_404(key)
+    root, form, period, query = _context(request)
+    explanation = request.POST.get("explanation", "")[:2000]
+    services.freeze_report(table=item, org=root, period=period, actor=request.user, explanation=explanation)
+    messages.success(
+        request, f"{item.title}（{root.name} {period.label}）已定稿，其后案例的修改不再改变已定稿的数据。"
+    )
+    return redirect(f"{reverse('partystats:table', args=[item.key])}?{query}")
+
+
+@require_GET
+def people(request, key):
+    item = selectors.table_or_404(key)
+    root, form, period, query = _context(request)
+    row, column = item.row(request.GET.get("row", "")), item.column(request.GET.get("col", ""))
+    if row is None or column is None:
+        raise Http404("没有该单元格。")
+    cases = list(selectors.people(item, root, period, row.key, column.key))
+    return render(
+        request,
+        "partystats/people.html",
+        {
+            "table": item,
+            "root": root,
+            "period": period,
+            "query": query,
+            "row": row,
+            "column": column,
+            "cases": cases,
+            "shown": selectors.PEOPLE_SHOWN,
+        },
+    )
+
+
+@require_GET
+def help_page(request, key):
+    item = selectors.table_or_404(key)
+    return render(
+        request,
+        "partystats/help.html",
+        {
+            "table": item,
+            "help": HELP[item.key],
+            "common": COMMON,
+            "age_on": selectors.age_on_setting(),
+            "tables": TABLES,
+        },
+    )
+
+
+def _xlsx(counted) -> FileResponse:
+    """The table in the official layout: title line, then the rows by 人员类别 (or item) with the
+    columns of the template."""
+    t = counted.table
+    rows = [[("　" * row.indent) + row.label, *(n for _, n in cells)] for row, cells in counted.rows()]
+    sheet = Sheet(t.title, ["项目", *(c.label for c in t.columns)], rows)
+    stamp = timezone.localtime().strftime("%Y%m%d")
+    name = f"{t.title}-{counted.org.name}-{counted.period.label}-{stamp}.xlsx"
+    return FileResponse(write_workbook([sheet]), as_attachment=True, filename=name, content_type=XLSX)
