@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit.models import ReadKind
 from audit.reads import ReadNotRecorded, record_read
+from cases.models import EventSource
 from cases.permissions import letter_answer
 from cases.web import actor_for, client_ip, paginate
 from reviews import selectors, services
@@ -69,6 +70,6 @@ def letter_pdf(request, pk):
 @require_POST
 def letter_regenerate(request, pk):
     letter = _visible(request, pk)
-    services.regenerate_letter(letter=letter, actor=actor_for(request))
+    services.regenerate_letter(letter=letter, actor=actor_for(request, EventSource.DESK))
     messages.success(request, f"已安排重新生成 {letter.number}，文号和内容不变。")
     return redirect("reviews:letter", pk=letter.pk)
