@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
 from django.http import FileResponse, Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -52,6 +53,9 @@ def _render(request, tab, form, page=None, errors=(), status=200):
             "query": query.urlencode(),
             "next_query": following.urlencode() if page is not None and page.next else "",
             "deep": bool(request.GET.get("after")),
+            # each row links its page and its case's history: record/<table>/<id>/, case/<id>/
+            # (audit.urls) below this root, built by the template without a reverse() per row
+            "root": reverse("audit:browser"),
         },
         status=status,
     )
