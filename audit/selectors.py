@@ -22,8 +22,11 @@ CASE_HISTORY = tuple(
     dataclasses.replace(source, rank=rank)
     for rank, source in enumerate([*TABS["events"].sources, *TABS["fields"].sources])
 )
-# The field changes a case event's write made: same case, same user, recorded this close to it.
+# The field changes a case event's write made: a write saves its rows, then records its event (the
+# services' order), so they are the case's rows by the same user recorded after the case's previous
+# event and up to this one — and no longer than this before it.
 SAME_WRITE = dt.timedelta(seconds=3)
+INSTANT = dt.timedelta(microseconds=1)
 
 
 def audit_scope(user) -> Scope | None:
@@ -62,12 +65,17 @@ def audit_record(scope: Scope, origin: str, pk: int) -> tuple[Tab, AuditRow, obj
 
 
 def written_with(scope: Scope, event: CaseEvent) -> list[AuditRow]:
-    """The field changes of the event's case its user recorded with it (within SAME_WRITE)."""
+    """The field changes of the event's case its user recorded with it (see SAME_WRITE)."""
+    since = event.created_at - SAME_WRITE
+    earlier = CaseEvent.objects.filter(case_id=event.case_id, seq__lt=event.seq).order_by("-seq")
+    previous = earlier.values_list("created_at", flat=True).first()
+    if previous is not None and previous >= since:
+        since = previous + INSTANT
     filters = everything(scope) | {
         "case_ids": [event.case_id],
         "user_ids": [event.actor_id],
-        "since": event.created_at - SAME_WRITE,
-        "until": event.created_at + SAME_WRITE,
+        "since": since,
+        "until": event.created_at + INSTANT,
     }
     return feed.page(TABS["fields"].sources, filters, None, 50).rows[::-1]
 

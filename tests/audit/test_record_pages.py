@@ -95,6 +95,15 @@ def test_an_event_shows_the_fields_its_write_changed_in_chinese(client, auditor,
     diff = body.split("同一操作的字段变更", 1)[1]
     assert "学历" in diff and "本科" in diff and "大专" in diff and "共青团员" in diff
     assert "college" not in body and "bachelor" not in body
+    assert "人员·新建" not in diff and "步骤记录" not in diff  # the opening's rows are its own
+
+
+def test_the_opening_event_shows_the_rows_it_wrote_and_not_the_steps(client, auditor, two_cases):
+    mine, _ = two_cases
+    opened = CaseEvent.objects.get(case=mine, kind=EventKind.OPEN)
+    client.force_login(auditor)
+    diff = client.get(record_url("event", opened.pk)).content.decode().split("同一操作的字段变更", 1)[1]
+    assert "人员·新建" in diff and "发展党员案例·新建" in diff and "步骤记录" not in diff
 
 
 def test_a_field_change_page_masks_the_id_number(client, auditor, two_cases):
