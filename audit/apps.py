@@ -6,4 +6,9 @@ class AuditConfig(AppConfig):
     verbose_name = "审计"
 
     def ready(self):
-        from audit import checks  # noqa: F401 - registers the deploy check of the seal key
+        from audit import (
+            checks,  # noqa: F401 - registers the deploy check of the seal key
+            panels,
+        )
+
+        panels.register()

@@ -102,6 +102,7 @@ def page(sources: tuple[Source, ...], filters: dict, cursor: Cursor | None, size
         objs = rows_by_source.get(source.key, [])
         if objs:
             for obj, row in zip(objs, source.present(objs), strict=True):
+                row.origin, row.pk = source.key, getattr(obj, source.pk)  # the row's own page
                 shown[(source.key, id(obj))] = row
     rows = [shown[(source.key, id(obj))] for _, source, obj in kept]
     last = kept[-1][0] if more else None

@@ -70,6 +70,8 @@ class AuditRow:
     subject: str = ""
     case_id: int | None = None
     step: str = ""
+    origin: str = ""  # the source (table) key and id of the row: its page (audit.feed sets them)
+    pk: int | None = None
     summary: str = ""
     changes: list[tuple[str, str, str]] = field(default_factory=list)
     warnings: list[dict] = field(default_factory=list)
@@ -100,6 +102,8 @@ def _refuses(f: dict, *names: str) -> bool:
 
 def _cases_in(f: dict):
     qs = Case.objects.filter(branch_id__in=f["branch_ids"])
+    if f.get("case_ids") is not None:
+        qs = qs.filter(pk__in=f["case_ids"])
     if f.get("person_ids") is not None:
         qs = qs.filter(person_id__in=f["person_ids"])
     return qs
@@ -110,6 +114,8 @@ def _cases_in(f: dict):
 
 def _events(f: dict):
     qs = CaseEvent.objects.filter(case__branch_id__in=f["branch_ids"])
+    if f.get("case_ids") is not None:
+        qs = qs.filter(case_id__in=f["case_ids"])
     if f.get("person_ids") is not None:
         qs = qs.filter(case__person_id__in=f["person_ids"])
     if f.get("user_ids") is not None:
@@ -259,6 +265,8 @@ def _case_history(f):
     if _refuses(f, "step", "source", "warnings"):
         return None
     qs = _history(Case).objects.filter(branch_id__in=f["branch_ids"])
+    if f.get("case_ids") is not None:
+        qs = qs.filter(id__in=f["case_ids"])
     if f.get("person_ids") is not None:
         qs = qs.filter(person_id__in=f["person_ids"])
     return _history_common(qs, f)
@@ -296,7 +304,11 @@ def _county_only(f: dict) -> bool:
 
 
 def _config_common(qs, f: dict, key: str):
-    if _refuses(f, "person_ids", "step", "source", "warnings") or f.get("kind") not in (None, "", key):
+    if _refuses(f, "person_ids", "case_ids", "step", "source", "warnings") or f.get("kind") not in (
+        None,
+        "",
+        key,
+    ):
         return None
     if f.get("user_ids") is not None:
         qs = qs.filter(history_user_id__in=f["user_ids"])
@@ -406,7 +418,11 @@ def _read_records(f):
 
 
 def _exports(f):
-    if f.get("person_ids") is not None or f.get("source") not in (None, "", "web", "command"):
+    if (
+        f.get("person_ids") is not None
+        or f.get("case_ids") is not None
+        or f.get("source") not in (None, "", "web", "command")
+    ):
         return None
     qs = ExportLog.objects.all()
     if not _county_only(f):

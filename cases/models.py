@@ -509,9 +509,15 @@ class Submission(models.Model):
 
 
 class EventSource(models.TextChoices):
-    WEB = "web", "网页"
+    """Through which door a write came (cases.services.Actor.source), shown in the audit browser:
+    a form of the case file, an import, the committee's desk (审批台: reviews' decisions, reports,
+    letters), the admin, a system job (a Celery task acting on its own), a command, a transfer."""
+
+    WEB = "web", "表单"
     IMPORT = "import", "导入"
+    DESK = "desk", "审批台"
     ADMIN = "admin", "管理后台"
+    SYSTEM = "system", "系统任务"
     COMMAND = "command", "命令"
     TRANSFER = "transfer", "转入"
 

@@ -371,6 +371,11 @@ def partystats_orgs(user) -> list[Organization]:
     return acting_orgs(user, PARTYSTATS_ROLES)
 
 
+def audit_answer(user, branch: Organization) -> Answer:
+    """May the user read the audit of `branch`'s cases (a case's whole history, its events)?"""
+    return _grant_answer(acting_grant_for(user, branch, AUDIT_ROLES), NO_AUDIT)
+
+
 def report_orgs(user) -> list[Organization]:
     """Where the user may forward or return the reports waiting there (the inbox)."""
     return acting_orgs(user, {role for act in REPORT_ACTS for role in ACT_ROLES[act]})

@@ -25,11 +25,14 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
-def actor_for(request):
-    """The audit identity of the request's user for the services (cases.services.Actor)."""
+def actor_for(request, source: str | None = None):
+    """The audit identity of the request's user for the services (cases.services.Actor): `source`
+    the door the write came through (cases.models.EventSource: the case file's forms by default,
+    the committee's desk EventSource.DESK)."""
+    from cases.models import EventSource
     from cases.services import Actor
 
-    return Actor(user=request.user, ip=client_ip(request))
+    return Actor(user=request.user, ip=client_ip(request), source=source or EventSource.WEB)
 
 
 def paginate(request, queryset, size: int = PAGE_SIZE, count_from=None):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from cases import services as case_services
+from cases.models import EventSource
 from cases.web import actor_for, paginate
 from config.converters import object_id
 from reviews import selectors, services
@@ -131,7 +132,7 @@ def decide(request, slug):
                 queue=queue,
                 action=data["action"],
                 items=[found[pk] for pk in data["ids"] if pk in found],
-                actor=actor_for(request),
+                actor=actor_for(request, EventSource.DESK),
                 on=data.get("on"),
                 meeting=data.get("meeting"),
                 new_meeting=form.new_meeting(),

@@ -10,6 +10,7 @@ from audit.models import ReadKind
 from audit.reads import ReadNotRecorded, record_read
 from cases import selectors as case_selectors
 from cases import services as case_services
+from cases.models import EventSource
 from cases.permissions import letter_answer
 from cases.web import actor_for, client_ip, paginate
 from reviews import panels, selectors, services, wording
@@ -73,7 +74,7 @@ def letter_pdf(request, pk):
 @require_POST
 def letter_regenerate(request, pk):
     letter = _visible(request, pk)
-    services.regenerate_letter(letter=letter, actor=actor_for(request))
+    services.regenerate_letter(letter=letter, actor=actor_for(request, EventSource.DESK))
     messages.success(request, f"已安排重新生成 {letter.number}，文号和内容不变。")
     return redirect("reviews:letter", pk=letter.pk)
 

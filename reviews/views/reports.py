@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from cases import services as case_services
+from cases.models import EventSource
 from cases.web import actor_for
 from reviews import selectors
 from reviews.forms import ForwardForm, ReturnForm
@@ -22,7 +23,7 @@ def _decide(request, pk, form_class, action, done: str):
         messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
         return redirect(report.case)
     try:
-        action(submission=report, actor=actor_for(request), **form.cleaned_data)
+        action(submission=report, actor=actor_for(request, EventSource.DESK), **form.cleaned_data)
     except (case_services.StepNotAllowed, case_services.InvalidInput) as exc:
         messages.error(request, str(exc))
     else:

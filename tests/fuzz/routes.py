@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from audit.selectors import ORIGINS as AUDIT_ORIGINS
 from audit.tabs import TABS as AUDIT_TABS
 from imports.exports.sheets import ROSTER_STAGES
 from reviews.queues import QUEUES
@@ -83,6 +84,7 @@ def addresses(route: Route, scene) -> list[str]:
         "dossier:download": [{"pk": pk, "kind": kind} for kind in ("pdf", "zip", "exe")],
         "audit:tab": [{"tab": tab} for tab in (*AUDIT_TABS, "no-such-tab")],
         "audit:export": [{"tab": tab, "fmt": fmt} for tab in AUDIT_TABS for fmt in ("csv", "xlsx", "exe")],
+        "audit:record": [{"origin": o, "pk": pk} for o in (*AUDIT_ORIGINS, "no-such-table")],
         "reviews:queue": [{"slug": q.slug} for q in QUEUES],
         "reviews:decide": [{"slug": q.slug} for q in QUEUES],
         "reviews:item": [

@@ -63,6 +63,8 @@ def test_forwarding_from_the_case_page_moves_the_report_up_and_records_it(client
     reported.refresh_from_db()
     assert reported.at_org == county.town and reported.reviewed[-1]["opinion"] == "同意，报镇党委"
     assert CaseEvent.objects.filter(case=reported.case, kind="review").count() == 1
+    forwarded = CaseEvent.objects.get(case=reported.case, kind="review")
+    assert forwarded.source == "desk" and forwarded.get_source_display() == "审批台"  # the desk's write
 
 
 def test_a_return_without_a_reason_says_why_and_changes_nothing(client, reported, reviewer):
