@@ -48,7 +48,7 @@ def _get(client, user, url):
 
 def _row(html: str, name: str) -> str:
     """The list's row of the case of `name`."""
-    match = re.search(rf"<tr>\s*<td><a href=\"[^\"]+\">{name}</a>.*?</tr>", html, re.S)
+    match = re.search(rf"<tr>\s*<td[^>]*><a href=\"[^\"]+\">{name}</a>.*?</tr>", html, re.S)
     assert match, name
     return match.group(0)
 
