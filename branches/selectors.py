@@ -30,8 +30,9 @@ def branches_visible_to(user):
 
 
 def scope_name(user) -> str:
-    """The organizations a user works for, as a printed list's title names them (a 花名册's 单位)."""
-    if user.is_superuser:
+    """The organizations a user works for, as a printed list's title names them (a 花名册's 单位);
+    None is a command run without a user (the whole database)."""
+    if user is None or user.is_superuser:
         return "全部组织"
     names = list(dict.fromkeys(grant.org.name for grant in role_grants(user)))
     return "、".join(names) or "（无组织）"

@@ -14,17 +14,15 @@ from branches.models import OrgKind
 from branches.selectors import branches_visible_to
 from cases.models import Stage
 from cases.permissions import board_answer
-from imports.exports.workbook import Sheet, write_workbook
+from config.converters import object_id
+from imports.exports.workbook import XLSX, Sheet, write_workbook
 from stats import charts, selectors, services
 from stats.forms import DoneForm, FollowUpForm, PeriodForm
 from stats.models import BoardSettings, Colour, FollowUp
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def _org_id(request) -> int | None:
-    value = request.GET.get("org", "")
-    return int(value) if value.isdigit() else None
+    return object_id(request.GET.get("org", ""))
 
 
 def _scope(request):

@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from audit.selectors import ORIGINS as AUDIT_ORIGINS
 from audit.tabs import TABS as AUDIT_TABS
 from imports.exports.sheets import ROSTER_STAGES
+from partystats.tables import BY_KEY as PARTYSTATS_TABLES
 from reviews.queues import QUEUES
 
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
@@ -84,6 +85,10 @@ def addresses(route: Route, scene) -> list[str]:
         "dossier:download": [{"pk": pk, "kind": kind} for kind in ("pdf", "zip", "exe")],
         "audit:tab": [{"tab": tab} for tab in (*AUDIT_TABS, "no-such-tab")],
         "audit:export": [{"tab": tab, "fmt": fmt} for tab in AUDIT_TABS for fmt in ("csv", "xlsx", "exe")],
+        **{
+            name: [{"key": key} for key in (*PARTYSTATS_TABLES, "no-such-table")]
+            for name in ("partystats:table", "partystats:people", "partystats:help", "partystats:freeze")
+        },
         "audit:record": [{"origin": o, "pk": pk} for o in (*AUDIT_ORIGINS, "no-such-table")],
         "reviews:queue": [{"slug": q.slug} for q in QUEUES],
         "reviews:decide": [{"slug": q.slug} for q in QUEUES],
