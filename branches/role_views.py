@@ -2,6 +2,8 @@
 with their delegations (代理). Thin: scope through cases.permissions.role_admin_orgs (403 without it,
 404 for what lies outside it), one service per write (branches.services), render."""
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -85,9 +87,13 @@ def revoke(request, pk: int):
         messages.error(
             request, "撤销失败：" + "；".join(e for errors in form.errors.values() for e in errors)
         )
-    return redirect(
-        request.POST.get("back") if request.POST.get("back", "").startswith("/roles/") else "roles:index"
-    )
+    back = request.POST.get("back", "")
+    return redirect(back if _BACK.fullmatch(back) else "roles:index")
+
+
+# Where a revoke may send the user back to: a page of the role screens (no other host, no control
+# character that would break the Location header).
+_BACK = re.compile(r"/roles/[\w/?=&%.+-]*")
 
 
 def user_roles(request, pk: int):

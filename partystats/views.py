@@ -74,6 +74,9 @@ def freeze(request, key):
     item = selectors.table_or_404(key)
     root, form, period, query = _context(request)
     explanation = request.POST.get("explanation", "")[:2000]
+    if "\x00" in explanation:
+        messages.error(request, "说明中含有无法保存的字符，请删除后重试。")
+        return redirect(f"{reverse('partystats:table', args=[item.key])}?{query}")
     services.freeze_report(table=item, org=root, period=period, actor=request.user, explanation=explanation)
     messages.success(
         request, f"{item.title}（{root.name} {period.label}）已定稿，其后案例的修改不再改变已定稿的数据。"
