@@ -157,3 +157,13 @@ def test_opening_stock_must_equal_last_years_closing_as_handed_in(client, county
     make_case(county.branch, applied_on=dt.date(2025, 1, 1), activist_on=dt.date(2025, 6, 1))  # a late entry
     html = client.get(url("table", "activists", org=county.town.pk)).content.decode()
     assert "期初数 3 与上年已报送年报的期末数 2 不一致" in html
+
+
+def test_an_explanation_the_database_cannot_store_is_refused_with_a_message(client, county, officer):
+    from partystats.models import FrozenReport
+
+    client.force_login(officer)
+    url = reverse("partystats:freeze", args=["development1"]) + f"?org={county.town.pk}&{Q}"
+    response = client.post(url, {"explanation": "说明\x00"}, follow=True)
+    assert response.status_code == 200 and "无法保存的字符" in response.content.decode()
+    assert not FrozenReport.objects.exists()
