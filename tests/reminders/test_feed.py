@@ -87,6 +87,12 @@ def test_a_wrong_token_or_an_inactive_user_is_a_404(client, scene, secretary):
     assert client.get(url).status_code == 404
 
 
+def test_a_token_of_another_shape_is_a_404_without_a_query(client, django_assert_num_queries):
+    for hostile in ("%00", "a%00b", "x" * 65, "%E4%B8%AD", "a.b"):
+        with django_assert_num_queries(0):
+            assert client.get(f"/calendar/{hostile}.ics").status_code == 404
+
+
 def test_the_settings_and_token_pages_need_a_login(client):
     assert client.get(reverse("reminders:settings")).status_code == 302
     assert client.post(reverse("reminders:calendar_token"), {"action": "new"}).status_code == 302
