@@ -18,9 +18,11 @@ setup:
 run: setup
 	@bash scripts/run.sh
 
-# Extra pytest arguments: make test ARGS="-k journey -x"
+# Extra pytest arguments: make test ARGS="-k journey -x"; TEST_WORKERS=0 runs in one process.
+# pytest-xdist spreads the tests over one process per core (each with its own test database).
+TEST_WORKERS ?= auto
 test: setup
-	$(BIN)/pytest $(ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -1,6 +1,7 @@
 """What every fuzzed request must show: no 5xx, and a refused request wrote nothing."""
 
 from django.contrib.messages import constants, get_messages
+from django.db import connection
 
 from cases.models import Case, CaseEvent, Material, Meeting, Person, Publicity, StepRecord, Submission, Vote
 from reviews.models import Letter
@@ -17,10 +18,19 @@ def finish(response):
     return response
 
 
+def _counted_tables() -> dict[str, str]:
+    tables = {m.__name__: m._meta.db_table for m in TRACKED}
+    return tables | {f"{m.__name__} history": m.history.model._meta.db_table for m in HISTORIES}
+
+
 def row_counts() -> dict[str, int]:
-    counts = {m.__name__: m.objects.count() for m in TRACKED}
-    counts |= {f"{m.__name__} history": m.history.count() for m in HISTORIES}
-    return counts
+    """Every tracked table's row count in one round trip (twice per fuzzed request, thousands of times)."""
+    tables = _counted_tables()
+    quote = connection.ops.quote_name
+    select = ", ".join(f"(SELECT COUNT(*) FROM {quote(table)})" for table in tables.values())
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {select}")
+        return dict(zip(tables, cursor.fetchone(), strict=True))
 
 
 def refused(response, method: str) -> bool:
