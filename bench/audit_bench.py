@@ -1,13 +1,14 @@
 """Audit browser benchmark on PostgreSQL: page 1 and a deep page of the events tab (filtered by
 organization and date range) beside the bare 50-row page, in the same run.
 
-    .venv/bin/python bench/audit_bench.py [--events 1000000] [--deep 200] [--repeat 30]
+    .venv/bin/python bench/audit_bench.py [--events 1000000] [--per-case 20] [--deep 200] [--repeat 30]
+    .venv/bin/python bench/audit_bench.py --events 11000000 --per-case 11   # issue 11: 1M cases, 11M rows
 
 Not a test. DATABASE_URL (default postgres://postgres@127.0.0.1:5432/dangyuan_auditbench) must be
 a PostgreSQL database on this machine; it is created if missing and migrated. The seed is SQL: a
 county (1 department, 10 committees, 10 branches each), one case built through the services as a
-template, its person and case copied by generate_series to `--events / 20` cases, and 20 events
-per case (created_at spread over two years, a warning on every 50th) inserted in one statement.
+template, its person and case copied by generate_series to `--events / --per-case` cases, and
+`--per-case` events per case (created_at spread over two years, a warning on every 50th) inserted in one statement.
 The events carry placeholder seals: this measures the browser, not verify_audit.
 
 The pages are requested in-process through Django's test client (the same middleware, a logged-in
@@ -28,7 +29,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/dangyuan_auditbench"
-EVENTS_PER_CASE = 20
 
 
 def setup(url: str) -> None:
@@ -52,7 +52,7 @@ def setup(url: str) -> None:
     call_command("migrate", verbosity=0)
 
 
-def seed(n_events: int):
+def seed(n_events: int, per_case: int):
     import datetime as dt
 
     from django.contrib.auth import get_user_model
@@ -84,7 +84,7 @@ def seed(n_events: int):
             actor=secretary,
         )
     have = CaseEvent.objects.count()
-    want_cases = (n_events - have) // EVENTS_PER_CASE + 1
+    want_cases = (n_events - have) // per_case + 1
     if have >= n_events:
         return officer
     template = Case.objects.order_by("pk").first()
@@ -148,12 +148,12 @@ def seed(n_events: int):
         ]
         cur.execute(
             f"INSERT INTO cases_caseevent ({', '.join(event_cols)}) SELECT {', '.join(event_select)} "
-            f"FROM cases_case c, generate_series(1, {EVENTS_PER_CASE}) g WHERE c.id <> %s "
+            f"FROM cases_case c, generate_series(1, {per_case}) g WHERE c.id <> %s "
             "AND NOT EXISTS (SELECT 1 FROM cases_caseevent e WHERE e.case_id = c.id)",
             [template.pk],
         )
         cur.execute("ANALYZE")
-    print(f"seeded {CaseEvent.objects.count()} events in {time.monotonic() - started:.0f} s", flush=True)
+    print(f"seeded {Case.objects.count()} cases, {CaseEvent.objects.count()} events in {time.monotonic() - started:.0f} s", flush=True)
     return officer
 
 
@@ -178,12 +178,13 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--per-case", type=int, default=20, help="events per seeded case")
     parser.add_argument("--deep", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--org", default="B-0", help="organization code filtered by (default: a committee)")
     args = parser.parse_args()
     setup(os.environ.get("DATABASE_URL", DEFAULT_URL))
-    officer = seed(args.events)
+    officer = seed(args.events, args.per_case)
 
     from django.test import Client
     from django.urls import reverse

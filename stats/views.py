@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from branches.models import OrgKind
-from branches.selectors import branches_visible_to
+from branches.selectors import branches_visible_to, organizations_visible_to
 from cases.models import Stage
 from cases.permissions import board_answer
 from config.converters import object_id
@@ -181,8 +181,16 @@ def branch(request, pk):
             "form": form,
             "done_form": DoneForm(initial={"on": today}),
             "may_record": may_record,
+            "back_org": _board_above(request.user, item),
         },
     )
+
+
+def _board_above(user, branch) -> int | None:
+    """The board the branch page leads back to: its parent's where the user reads it, else the user's own."""
+    if branch.parent_id and organizations_visible_to(user).filter(pk=branch.parent_id).exists():
+        return branch.parent_id
+    return None
 
 
 @require_POST

@@ -2,6 +2,7 @@
 and exports), follow-ups (who may write, bad input kept with a Chinese message), constant queries."""
 
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -87,6 +88,15 @@ def test_bad_follow_up_input_is_refused_in_chinese_and_nothing_is_written(client
     assert r.status_code == 200
     assert "请填写具体内容" in r.content.decode() and "日期不能晚于今天" in r.content.decode()
     assert not FollowUp.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["secretary", "officer"])
+def test_the_way_back_from_a_branch_page_is_a_board_the_user_may_read(client, crafted, personas, persona):
+    client.force_login(personas[persona])
+    page = client.get(reverse("stats:branch", args=[crafted.cg01.pk])).content.decode()
+    back = re.search(r'href="([^"]+)">返回四色研判', page).group(1).replace("&amp;", "&")
+    assert back.endswith(f"?org={crafted.cg01.parent_id}") == (persona == "officer")
+    assert client.get(back).status_code == 200
 
 
 @pytest.mark.parametrize("persona", ["secretary", "reviewer"])
