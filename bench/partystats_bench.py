@@ -61,9 +61,13 @@ def seed(cursor, cases: int) -> None:
     """The province, its people and cases, in SQL (a few minutes for 1,000,000)."""
     cat = pick([(q(v), w) for v, w in CATEGORY], "r1")
     edu = pick([(q(v), w) for v, w in EDUCATION], "r2")
-    kind = pick([(q("enterprise"), 3), (q("rural"), 4), (q("research"), 2), (q("organ"), 1), (q(""), 1)], "r3")
+    kind = pick(
+        [(q("enterprise"), 3), (q("rural"), 4), (q("research"), 2), (q("organ"), 1), (q(""), 1)], "r3"
+    )
     title = pick([(q("none"), 70), (q("junior"), 12), (q("middle"), 10), (q("senior"), 3), (q(""), 5)], "r4")
-    honour = pick([(q("none"), 90), (q("county"), 5), (q("prefectural"), 2), (q("provincial"), 1), (q(""), 2)], "r5")
+    honour = pick(
+        [(q("none"), 90), (q("county"), 5), (q("prefectural"), 2), (q("provincial"), 1), (q(""), 2)], "r5"
+    )
     maybe = "CASE WHEN {r} < 0.05 THEN NULL WHEN {r} < {p} THEN true ELSE false END"
     statements = [
         "TRUNCATE cases_steprecord, cases_case, cases_person RESTART IDENTITY CASCADE",
@@ -119,8 +123,18 @@ def seed(cursor, cases: int) -> None:
                   CASE WHEN st = 'full_member' THEN applied + 980 END,
                   CASE WHEN r3 < 0.2 THEN applied + 400 END, now(), now(), 0, r4 < 0.01
            FROM (SELECT g, r2, r3, r4,
-                        {pick([(q("applicant"), 30), (q("activist"), 25), (q("target"), 10),
-                               (q("probationary"), 10), (q("full_member"), 25)], "r1")} st,
+                        {
+            pick(
+                [
+                    (q("applicant"), 30),
+                    (q("activist"), 25),
+                    (q("target"), 10),
+                    (q("probationary"), 10),
+                    (q("full_member"), 25),
+                ],
+                "r1",
+            )
+        } st,
                         DATE '2014-01-01' + (r5 * 4380)::int applied,
                         1 + (r6 * {COMMITTEES * BRANCHES_EACH - 1})::int branch_no
                  FROM (SELECT g, random() r1, random() r2, random() r3, random() r4, random() r5, random() r6

@@ -21,7 +21,7 @@ from branches.models import Organization
 from cases import counting
 from cases.models import Case, Outcome, Stage
 from cases.permissions import partystats_orgs
-from partystats.tables import BY_KEY, Table
+from partystats.tables import ALL, BY_KEY, LISTS_BY_KEY, NAME_LISTS, Cond, NameList, Table
 
 HALF, YEAR = "half", "year"
 PERIOD_KINDS = {HALF: "半年报（1月1日至6月30日）", YEAR: "年报（1月1日至12月31日）"}
@@ -228,15 +228,41 @@ def count_table(table: Table, org: Organization, period: Period) -> Counted:
 PEOPLE_SHOWN = 500
 
 
-def people(table: Table, org: Organization, period: Period, row: str, column: str):
-    """The cases a cell counts (at most PEOPLE_SHOWN), with the person and branch (one query)."""
+def people(table: Table, org: Organization, period: Period, row: str, column: str, also: Cond = ALL):
+    """The cases a cell counts (meeting `also` too: a name list), at most PEOPLE_SHOWN, with the
+    person and branch (one query)."""
     base = bases(table, org, period)[row]
-    ids = base.queryset.filter(cell_condition(table, row, column, period, base)).values(base.case_id)
+    cond = cell_condition(table, row, column, period, base) & also(base.person, base.case)
+    ids = base.queryset.filter(cond).values(base.case_id)
     return (
         Case.objects.filter(pk__in=ids)
         .select_related("person", "branch")
         .order_by("branch__path", "person__name", "pk")[:PEOPLE_SHOWN]
     )
+
+
+def name_list_people(name_list: NameList, org: Organization, period: Period):
+    table = BY_KEY[name_list.table]
+    return people(table, org, period, name_list.row, name_list.column, name_list.cond)
+
+
+def name_lists(table: Table, org: Organization, period: Period) -> list[tuple[NameList, int]]:
+    """The name lists handed in beside `table`, with how many people each holds (one query each)."""
+    found = []
+    for name_list in NAME_LISTS:
+        if name_list.table == table.key:
+            base = bases(table, org, period)[name_list.row]
+            cond = cell_condition(table, name_list.row, name_list.column, period, base)
+            n = base.queryset.filter(cond & name_list.cond(base.person, base.case)).count()
+            found.append((name_list, n))
+    return found
+
+
+def name_list_or_404(key: str) -> NameList:
+    found = LISTS_BY_KEY.get(key)
+    if found is None:
+        raise Http404("没有该名单。")
+    return found
 
 
 def checks(counted: Counted) -> list[str]:

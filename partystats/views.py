@@ -65,6 +65,7 @@ def table(request, key):
             "age_on": selectors.age_on_setting(),
             "report": report,
             "changes": selectors.differences(item, report, counted) if report else [],
+            "name_lists": selectors.name_lists(item, root, period),
         },
     )
 
@@ -103,6 +104,26 @@ def people(request, key):
             "row": row,
             "column": column,
             "cases": cases,
+            "shown": selectors.PEOPLE_SHOWN,
+        },
+    )
+
+
+@require_GET
+def name_list(request, key):
+    found = selectors.name_list_or_404(key)
+    item = selectors.table_or_404(found.table)
+    root, form, period, query = _context(request)
+    return render(
+        request,
+        "partystats/people.html",
+        {
+            "table": item,
+            "root": root,
+            "period": period,
+            "query": query,
+            "heading": found.title,
+            "cases": list(selectors.name_list_people(found, root, period)),
             "shown": selectors.PEOPLE_SHOWN,
         },
     )
