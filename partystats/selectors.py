@@ -232,13 +232,18 @@ def people(table: Table, org: Organization, period: Period, row: str, column: st
     """The cases a cell counts (meeting `also` too: a name list), at most PEOPLE_SHOWN, with the
     person and branch (one query)."""
     base = bases(table, org, period)[row]
-    cond = cell_condition(table, row, column, period, base) & also(base.person, base.case)
-    ids = base.queryset.filter(cond).values(base.case_id)
+    ids = _listed(table, row, column, also, period, base).values(base.case_id)
     return (
         Case.objects.filter(pk__in=ids)
         .select_related("person", "branch")
         .order_by("branch__path", "person__name", "pk")[:PEOPLE_SHOWN]
     )
+
+
+def _listed(table: Table, row: str, column: str, also: Cond, period: Period, base: Base):
+    """The base's records in the cell `row` × `column` that also meet `also`."""
+    cond = cell_condition(table, row, column, period, base) & also(base.person, base.case)
+    return base.queryset.filter(cond)
 
 
 def name_list_people(name_list: NameList, org: Organization, period: Period):
@@ -252,8 +257,7 @@ def name_lists(table: Table, org: Organization, period: Period) -> list[tuple[Na
     for name_list in NAME_LISTS:
         if name_list.table == table.key:
             base = bases(table, org, period)[name_list.row]
-            cond = cell_condition(table, name_list.row, name_list.column, period, base)
-            n = base.queryset.filter(cond & name_list.cond(base.person, base.case)).count()
+            n = _listed(table, name_list.row, name_list.column, name_list.cond, period, base).count()
             found.append((name_list, n))
     return found
 

@@ -19,6 +19,19 @@ d = dt.date
 ANNUAL = Period(2026, YEAR)
 
 
+def cancelled(branch, birth, start, end, on):
+    """A 预备党员 whose probation ran start … end, 取消预备党员资格 on `on`."""
+    return make_case(
+        branch,
+        stage=Stage.PROBATIONARY,
+        birth=birth,
+        probation_start=start,
+        probation_end=end,
+        outcome=Outcome.PROBATION_CANCELLED,
+        outcome_on=on,
+    )
+
+
 @pytest.fixture
 def elders(county):
     user = f.user("recorder")
@@ -34,35 +47,11 @@ def elders(county):
         # 60 but admitted in 2025: not in the period
         "OLD": admit(b, d(2025, 12, 31), user, birth=d(1960, 1, 1), person={"category": "pub_gov"}),
         # cancelled after the probation ended, 60 on its end: listed
-        "C60": make_case(
-            b,
-            stage=Stage.PROBATIONARY,
-            birth=d(1966, 2, 1),
-            probation_start=d(2025, 2, 1),
-            probation_end=d(2026, 2, 1),
-            outcome=Outcome.PROBATION_CANCELLED,
-            outcome_on=d(2026, 2, 15),
-        ),
+        "C60": cancelled(b, d(1966, 2, 1), d(2025, 2, 1), d(2026, 2, 1), d(2026, 2, 15)),
         # cancelled, 59 on the probation's end: not listed
-        "C59": make_case(
-            b,
-            stage=Stage.PROBATIONARY,
-            birth=d(1966, 2, 2),
-            probation_start=d(2025, 2, 1),
-            probation_end=d(2026, 2, 1),
-            outcome=Outcome.PROBATION_CANCELLED,
-            outcome_on=d(2026, 2, 15),
-        ),
+        "C59": cancelled(b, d(1966, 2, 2), d(2025, 2, 1), d(2026, 2, 1), d(2026, 2, 15)),
         # cancelled before the probation ended, 60 on the day it was cancelled: listed apart
-        "X60": make_case(
-            b,
-            stage=Stage.PROBATIONARY,
-            birth=d(1966, 5, 1),
-            probation_start=d(2026, 1, 10),
-            probation_end=d(2027, 1, 10),
-            outcome=Outcome.PROBATION_CANCELLED,
-            outcome_on=d(2026, 5, 1),
-        ),
+        "X60": cancelled(b, d(1966, 5, 1), d(2026, 1, 10), d(2027, 1, 10), d(2026, 5, 1)),
         "user": user,
     }
 
