@@ -257,5 +257,34 @@ CONVERSION = Table(
     sums=("decided", "pending"),
 )
 
+
+@dataclass(frozen=True)
+class NameList:
+    """A name list handed in beside a table: the people of one of its cells (`row` × `column`)
+    who also meet `cond`."""
+
+    key: str
+    title: str
+    table: str
+    row: str
+    column: str = "total"
+    cond: Cond = ALL
+
+
+NAME_LISTS: tuple[NameList, ...] = (
+    NameList("employed_60", "60岁及以上在岗职工发展党员名单", "development1", "employed", "age60"),
+    NameList(
+        "cancelled_60", "60岁及以上取消预备党员资格人员名单", "conversion", "cancelled", cond=age(gte=60)
+    ),
+    NameList(
+        "cancelled_early_60",
+        "60岁及以上预备期未满被取消预备党员资格人员名单",
+        "conversion",
+        "cancelled_early",
+        cond=age(gte=60),
+    ),
+)
+
 TABLES: tuple[Table, ...] = (DEVELOPMENT_1, DEVELOPMENT_2, TARGETS, ACTIVISTS, APPLICANTS, CONVERSION)
 BY_KEY = {t.key: t for t in TABLES}
+LISTS_BY_KEY = {n.key: n for n in NAME_LISTS}

@@ -65,6 +65,7 @@ def table(request, key):
             "age_on": selectors.age_on_setting(),
             "report": report,
             "changes": selectors.differences(item, report, counted) if report else [],
+            "name_lists": selectors.name_lists(item, root, period),
         },
     )
 
@@ -84,6 +85,12 @@ def freeze(request, key):
     return redirect(f"{reverse('partystats:table', args=[item.key])}?{query}")
 
 
+def _people_page(request, item, root, period, query, cases, **shown):
+    """A list of people (a cell's or a name list's): the same page."""
+    context = {"table": item, "root": root, "period": period, "query": query, "cases": list(cases)}
+    return render(request, "partystats/people.html", {**context, **shown, "shown": selectors.PEOPLE_SHOWN})
+
+
 @require_GET
 def people(request, key):
     item = selectors.table_or_404(key)
@@ -91,21 +98,17 @@ def people(request, key):
     row, column = item.row(request.GET.get("row", "")), item.column(request.GET.get("col", ""))
     if row is None or column is None:
         raise Http404("没有该单元格。")
-    cases = list(selectors.people(item, root, period, row.key, column.key))
-    return render(
-        request,
-        "partystats/people.html",
-        {
-            "table": item,
-            "root": root,
-            "period": period,
-            "query": query,
-            "row": row,
-            "column": column,
-            "cases": cases,
-            "shown": selectors.PEOPLE_SHOWN,
-        },
-    )
+    cases = selectors.people(item, root, period, row.key, column.key)
+    return _people_page(request, item, root, period, query, cases, row=row, column=column)
+
+
+@require_GET
+def name_list(request, key):
+    found = selectors.name_list_or_404(key)
+    item = selectors.table_or_404(found.table)
+    root, form, period, query = _context(request)
+    cases = selectors.name_list_people(found, root, period)
+    return _people_page(request, item, root, period, query, cases, heading=found.title)
 
 
 @require_GET
