@@ -190,8 +190,13 @@ def _paper_archive(decided: DecidedHistory, actor: Actor) -> list[MaterialWaiver
     backfill — holds for the file as written)."""
     facts = decided.facts
     waivers = [
-        MaterialWaiver(
-            case=decided.case, step=step.code, item=spec.key, reason=PAPER_ARCHIVE, waived_by=actor.user
+        new_instance(
+            MaterialWaiver,
+            case=decided.case,
+            step=step.code,
+            item=spec.key,
+            reason=PAPER_ARCHIVE,
+            waived_by=actor.user,
         )
         for step, spec in facts.missing_materials()
     ]
