@@ -185,3 +185,46 @@ class RowWriter:
         self._thread = None
         if ok and self._error is not None:
             raise RuntimeError("写入线程出错，已回滚") from self._error
+
+
+class _Blank:
+    """A model's positional arguments for a new instance: every concrete field's default, computed
+    once (a callable default, e.g. dict or timezone.now, is called again for each instance)."""
+
+    def __init__(self, model):
+        fields = model._meta.concrete_fields
+        self.index = {}
+        for i, field in enumerate(fields):
+            self.index[field.attname] = i
+            self.index.setdefault(field.name, i)
+        self.called = [(i, f) for i, f in enumerate(fields) if f.has_default() and callable(f.default)]
+        self.values = [f.get_default() for f in fields]
+        self.relations = {f.name for f in fields if f.is_relation}
+
+
+_BLANKS: dict = {}
+
+
+def new_instance(model, **values):
+    """model(**values), unsaved, by Model.__init__'s positional path: the same instance (signals
+    included) at a fraction of the cost of the keyword path, which looks up a default for every
+    field not given. For the thousands of Person and Case rows an import decides; values are
+    fields by name or attname, a relation (person=...) is set through its descriptor as usual."""
+    blank = _BLANKS.get(model)
+    if blank is None:
+        blank = _BLANKS[model] = _Blank(model)
+    args = blank.values.copy()
+    for i, field in blank.called:
+        args[i] = field.get_default()
+    related = {}
+    for name, value in values.items():
+        if name in blank.relations:
+            related[name] = value
+        elif name in blank.index:
+            args[blank.index[name]] = value
+        else:
+            raise TypeError(f"{model.__name__}() got an unexpected keyword argument '{name}'")
+    instance = model(*args)
+    for name, value in related.items():
+        setattr(instance, name, value)
+    return instance

@@ -25,7 +25,7 @@ def _name(code: str) -> str:
 
 def _missed(a: Attempt, code: str) -> dt.date | None:
     """The date of the table entry `code` enforces on this step, when the attempt misses it."""
-    deadline = next((d for d in deadlines.for_step(a.step.code) if d.code == code), None)
+    deadline = deadlines.rule_on(code, a.step.code)
     if deadline is None or a.rule_set not in deadline.rule_sets:
         return None
     day = deadlines.bound(deadline, a.case)
@@ -264,9 +264,9 @@ def check_publicity(a: Attempt) -> list[Finding]:
     agreed = a.case.done.get("target_filing")
     if agreed is None or a.step.code not in deadlines.AFTER_TARGET_FILING:
         return []
-    after_end = deadlines.rule("E14", a.step.code)
     if not (a.is_2026_date and a.is_2026_date(agreed)):
         return []
+    after_end = deadlines.rule("E14", a.step.code)
     pub = deadlines.publicity_after_agreement(a.case)
     if pub is None:
         return [_f(a, "E14", f"上级党委同意（{agreed}）后须公示不少于五个工作日，未见公示记录")]

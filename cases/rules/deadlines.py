@@ -187,10 +187,21 @@ def _by_step() -> dict[str, tuple[Deadline, ...]]:
 
 BY_STEP = _by_step()
 
+# (rule, step) → the first entry of that rule on that step, looked up once per rule per step decided.
+_BY_RULE: dict[tuple[str, str], Deadline] = {}
+for _step, _entries in BY_STEP.items():
+    for _entry in _entries:
+        _BY_RULE.setdefault((_entry.code, _step), _entry)
+
 
 def rule(code: str, step: str) -> Deadline:
     """The entry a rule enforces on one step (e.g. rule("W03", "conversion_approval"))."""
-    return next(d for d in BY_STEP.get(step, ()) if d.code == code)
+    return _BY_RULE[code, step]
+
+
+def rule_on(code: str, step: str) -> Deadline | None:
+    """rule(), or None when the rule bounds no date of that step."""
+    return _BY_RULE.get((code, step))
 
 
 def for_step(step: str, kind: Kind | None = None) -> list[Deadline]:

@@ -40,7 +40,13 @@ def evaluate(attempt: Attempt) -> list[Finding]:
     found: list[Finding] = []
     for check in CHECKS.get(attempt.step.code, EVERY_STEP):
         found.extend(check(attempt))
-    return sorted(found, key=lambda f: f.code)
+    if len(found) > 1:
+        found.sort(key=_code)
+    return found
+
+
+def _code(finding: Finding) -> str:
+    return finding.code
 
 
 def blocks(findings: list[Finding]) -> list[Finding]:

@@ -5,6 +5,7 @@ from itertools import groupby
 from operator import attrgetter
 
 from audit.keys import UnknownKey
+from cases.bulk_rows import new_instance
 from cases.models import Case, CaseEvent
 from cases.services.actors import Actor
 
@@ -23,7 +24,8 @@ def build_event(
     note: str = "",
 ) -> CaseEvent:
     """An unsaved event, not yet linked into its case's chain."""
-    return CaseEvent(
+    return new_instance(
+        CaseEvent,
         case=case,
         kind=kind,
         step=step,

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 
 from cases import steps
+from cases.bulk_rows import new_instance
 from cases.context import RuleContext
 from cases.models import Case, CaseDeadline, CaseEvent, MaterialWaiver, Person, Publicity
 from cases.rules import Finding
@@ -100,12 +101,13 @@ def decide_history(
     decided = DecidedHistory(item, rules=rules)
     try:
         decided.grant = grant or opening_grant(item.branch, actor, Authority.BACKFILL)
-        person = Person(**person_fields(item.person, initials=False))
+        person = new_instance(Person, **person_fields(item.person, initials=False))
     except (InvalidInput, PermissionDenied) as refusal:
         decided.refusal = refusal
         return decided
     person._history_user = actor.user
-    case = Case(
+    case = new_instance(
+        Case,
         person=person,
         branch=item.branch,
         league_recommended_on=item.league_recommended_on,
@@ -188,8 +190,13 @@ def _paper_archive(decided: DecidedHistory, actor: Actor) -> list[MaterialWaiver
     backfill — holds for the file as written)."""
     facts = decided.facts
     waivers = [
-        MaterialWaiver(
-            case=decided.case, step=step.code, item=spec.key, reason=PAPER_ARCHIVE, waived_by=actor.user
+        new_instance(
+            MaterialWaiver,
+            case=decided.case,
+            step=step.code,
+            item=spec.key,
+            reason=PAPER_ARCHIVE,
+            waived_by=actor.user,
         )
         for step, spec in facts.missing_materials()
     ]

@@ -19,6 +19,7 @@ from functools import cached_property
 from branches.models import MemberStatus, OrgKind, PartyMember
 from branches.selectors import has_branch_committee
 from cases import steps
+from cases.bulk_rows import new_instance
 from cases.context import RuleContext, add_record, case_facts, drop_record, follow_case, publicity_facts
 from cases.models import Case, EventKind, Meeting, Outcome, Publicity, StepRecord, StepRecordPerson, Vote
 from cases.rules import (
@@ -168,8 +169,8 @@ class RecordDraft:
     def model(self) -> StepRecord:
         """The unsaved StepRecord, built once; what may change on the draft is copied each time."""
         if self._model is None:
-            self._model = StepRecord(
-                **{name: getattr(self, name) for name in _FIXED}, meeting=self.meeting_model()
+            self._model = new_instance(
+                StepRecord, **{name: getattr(self, name) for name in _FIXED}, meeting=self.meeting_model()
             )
             self._model._history_user = self.recorded_by
         self._model.data, self._model.is_current = self.data, self.is_current
