@@ -34,6 +34,13 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=2, minute=15),
         "options": {"expires": 3600},
     },
+    # What killed archive builds left (.part files, .build- folders) older than a day, removed
+    # (dossier.builder.sweep_stale); a failed build removes its own at once.
+    "sweep-stale-archive-files-daily": {
+        "task": "dossier.sweep_stale_files",
+        "schedule": crontab(hour=4, minute=10),
+        "options": {"expires": 3600},
+    },
 }
 
 

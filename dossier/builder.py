@@ -11,13 +11,16 @@ holds) is read in a fixed number of queries; the generated pages are rendered wi
 """
 
 import csv
+import datetime as dt
 import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 import warnings
 import zipfile
@@ -43,6 +46,8 @@ A4 = (595.276, 841.89)  # points
 TOC_ROWS = 34  # lines of the table of contents on one page (a first guess; the layout checks it)
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png"}
 Progress = Callable[[int, str], None]
+BUILD_PREFIX = ".build-"  # a build's working folder, beside its files
+STALE_WORK = dt.timedelta(days=1)  # what a killed build left, removed by sweep_stale after this
 
 
 @dataclass
@@ -304,13 +309,26 @@ def _commit(part: Path, target: Path) -> None:
 
 
 def build(case: Case, target_dir: Path, stem: str, progress: Progress) -> Built:
-    """Write <stem>.pdf and <stem>.zip into `target_dir` (each via a temporary name)."""
+    """Write <stem>.pdf and <stem>.zip into `target_dir` (each via a temporary name). A build that
+    fails leaves nothing behind: its temporary files and a PDF already renamed are removed (a killed
+    worker cannot; `sweep_stale` removes what it left)."""
     target_dir.mkdir(parents=True, exist_ok=True)
+    pdf_target, zip_target = target_dir / f"{stem}.pdf", target_dir / f"{stem}.zip"
+    pdf_part, zip_part = _part(pdf_target), _part(zip_target)
+    try:
+        return _build(case, target_dir, pdf_target, zip_target, pdf_part, zip_part, progress)
+    except Exception:  # a killed worker runs nothing more: sweep_stale removes what it left
+        for path in (pdf_part, zip_part, pdf_target, zip_target):
+            path.unlink(missing_ok=True)
+        raise
+
+
+def _build(case, target_dir, pdf_target, zip_target, pdf_part, zip_part, progress) -> Built:
     progress(5, "读取档案内容")
     cover, sections = content(case)
     scans = [s for section in sections for s in section.scans]
     notes: list[str] = []
-    with tempfile.TemporaryDirectory(dir=target_dir, prefix=".build-") as tmp:
+    with tempfile.TemporaryDirectory(dir=target_dir, prefix=BUILD_PREFIX) as tmp:
         workdir = Path(tmp)
         for n, scan in enumerate(scans, start=1):
             prepare_scan(scan, workdir)
@@ -320,17 +338,41 @@ def build(case: Case, target_dir: Path, stem: str, progress: Progress) -> Built:
         progress(35, "生成封面、目录和步骤摘要")
         front_path, body_path, anchors = lay_out(cover, sections, workdir)
         progress(50, "合并扫描件")
-        pdf_target = target_dir / f"{stem}.pdf"
-        pdf_part = _part(pdf_target)
         pages = _assemble(sections, front_path, body_path, anchors, pdf_part, progress)
         _commit(pdf_part, pdf_target)
     progress(85, "打包原件并计算 SHA-256")
-    zip_target = target_dir / f"{stem}.zip"
-    zip_part = _part(zip_target)
     _write_zip(case, cover, sections, pdf_target, zip_part, notes)
     _commit(zip_part, zip_target)
     progress(100, "已完成")
     return Built(pdf_target, zip_target, sha256_of(pdf_target), sha256_of(zip_target), pages, notes)
+
+
+def sweep_stale(root: Path, older_than: dt.timedelta = STALE_WORK) -> list[Path]:
+    """Remove what killed builds left under `root` (the archives' folder): temporary files
+    (.<name>.<hex>.part) and working folders (.build-…) untouched for longer than `older_than` — a
+    build in progress touches its files far more often (the task's hard limit is 30 minutes).
+    Returns what was removed."""
+    if not root.is_dir():
+        return []
+    cutoff = time.time() - older_than.total_seconds()
+    removed = []
+    for folder in root.iterdir():
+        if not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            is_part = path.is_file() and path.name.startswith(".") and path.name.endswith(".part")
+            is_work = path.is_dir() and path.name.startswith(BUILD_PREFIX)
+            try:
+                if not (is_part or is_work) or path.stat().st_mtime >= cutoff:
+                    continue
+                if is_work:
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
+            except FileNotFoundError:  # removed meanwhile (its build finished or failed)
+                continue
+            removed.append(path)
+    return removed
 
 
 def _assemble(sections, front_path: Path, body_path: Path, anchors: dict, target: Path, progress) -> int:
@@ -434,8 +476,12 @@ def _unique(name: str, used: set[str]) -> str:
     return name
 
 
+def archives_root() -> Path:
+    return Path(settings.MEDIA_ROOT) / "dossiers"
+
+
 def archive_dir(case_id: int) -> Path:
-    return Path(settings.MEDIA_ROOT) / "dossiers" / str(case_id)
+    return archives_root() / str(case_id)
 
 
-__all__ = ["Built", "archive_dir", "build", "content", "safe_name"]
+__all__ = ["Built", "archive_dir", "archives_root", "build", "content", "safe_name", "sweep_stale"]

@@ -106,6 +106,15 @@ def build_archive(*, archive_id: int) -> CaseArchive | None:
     return archive
 
 
+def sweep_stale_files() -> int:
+    """The daily clean-up (dossier.tasks): remove the temporary files and working folders that
+    killed builds left beside the archives (builder.sweep_stale). Returns how many were removed."""
+    removed = builder.sweep_stale(builder.archives_root())
+    if removed:
+        logger.warning("removed %d stale archive build files: %s", len(removed), [p.name for p in removed])
+    return len(removed)
+
+
 RECENT = 5
 
 

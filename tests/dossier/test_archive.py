@@ -193,8 +193,9 @@ def test_the_panel_costs_a_constant_number_of_queries(
 
 
 def test_a_killed_build_leaves_no_file_offered(archived, secretary, monkeypatch, client):
-    """The worker dies while writing the PDF: only a '.part' file is left, the row is not READY, no
-    download is offered, and a later request (after the time limit) starts again."""
+    """The worker dies while writing the PDF: only a '.part' file is left (removed by the daily
+    sweep once a day old), the row is not READY, no download is offered, and a later request (after
+    the time limit) starts again."""
     archive = CaseArchive.objects.create(case=archived, requested_by=secretary)
 
     class Killed(BaseException):  # like SIGKILL: nothing after it runs
@@ -210,6 +211,10 @@ def test_a_killed_build_leaves_no_file_offered(archived, secretary, monkeypatch,
     assert archive.status == ArchiveStatus.BUILDING and not archive.pdf_name
     folder = builder.archive_dir(archived.pk)
     assert [p.name for p in folder.iterdir() if not p.name.startswith(".")] == []
+    left = [aged(p, hours=25) for p in folder.iterdir() if p.name.endswith(".part")]
+    assert left  # what the killed worker wrote stays until the daily sweep, a day later
+    assert set(left) <= set(builder.sweep_stale(builder.archives_root()))
+    assert not any(p.exists() for p in left)
     client.force_login(secretary)
     html = client.get(archived.get_absolute_url()).content.decode()
     assert "下载 PDF" not in html
@@ -247,3 +252,56 @@ def test_the_committee_downloads_a_branch_year_as_one_streamed_zip(
     assert ReadRecord.objects.filter(kind=ReadKind.ARCHIVE, user=officer).count() == 1
     bad = client.get(reverse("dossier:bundles") + f"?branch={county.branch.pk}&year=abc")
     assert bad.status_code == 200 and "请填写年份" in bad.content.decode()
+
+
+def test_a_failed_build_removes_its_temporary_and_half_files(archived, secretary, monkeypatch):
+    """A build that fails after its PDF is in place (the .zip cannot be written) leaves nothing in
+    the case's folder: neither the .part files nor the PDF under its final name."""
+    archive = CaseArchive.objects.create(case=archived, requested_by=secretary)
+
+    def broken_zip(*args, **kwargs):
+        args[4].write_bytes(b"half a zip")  # the .part is written, then the disk fills
+        raise OSError("设备上没有空间")
+
+    monkeypatch.setattr(builder, "_write_zip", broken_zip)
+    assert dossier.build_archive(archive_id=archive.pk) is None
+    archive.refresh_from_db()
+    assert archive.status == ArchiveStatus.FAILED and "设备上没有空间" in archive.error
+    assert list(builder.archive_dir(archived.pk).iterdir()) == []
+
+
+def aged(path: Path, hours: float) -> Path:
+    import os
+    import time
+
+    if not path.exists():
+        path.write_bytes(b"x")
+    when = time.time() - hours * 3600
+    os.utime(path, (when, when))
+    return path
+
+
+def test_the_daily_sweep_removes_what_killed_builds_left_after_a_day(settings, tmp_path):
+    """A killed worker leaves '.part' files and a '.build-' folder: the sweep removes them once
+    untouched for a day (older: removed; younger, as a build in progress: kept) and never touches
+    finished archives, however old."""
+    from config.celery import app
+    from dossier.tasks import sweep_stale_files_task
+
+    settings.MEDIA_ROOT = tmp_path
+    folder = builder.archive_dir(7)
+    folder.mkdir(parents=True)
+    aged(folder / ".7-abc.pdf.1a2b3c4d.part", hours=25)
+    aged(folder / ".7-def.zip.5e6f7a8b.part", hours=23)
+    work = folder / ".build-q1w2e3"
+    work.mkdir()
+    (work / "front.pdf").write_bytes(b"x")
+    aged(work, hours=30)
+    finished = folder / "7-abc.pdf"
+    finished.write_bytes(b"%PDF")
+    aged(finished, hours=24 * 400)
+    assert sweep_stale_files_task() == 2
+    assert sorted(p.name for p in folder.iterdir()) == [".7-def.zip.5e6f7a8b.part", "7-abc.pdf"]
+    assert sweep_stale_files_task() == 0
+    entry = app.conf.beat_schedule["sweep-stale-archive-files-daily"]
+    assert entry["task"] == "dossier.sweep_stale_files"

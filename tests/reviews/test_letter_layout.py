@@ -69,10 +69,12 @@ KINDS = {
 }
 CLOSING_WORD = {"admission": "特此批复。", "conversion": "特此批复。", "filing": "特此回执。"}
 CLOSING_WORD |= {"pre_review": "特此批复。", "publicity": "特此公示。"}
-# Pages per kind for 1, 5 and 50 people, as laid out today (A4, Noto Serif CJK SC).
+# Pages per kind for 1, 5 and 50 people, as laid out today (A4, Noto Serif CJK SC). A one-person
+# letter is one page: where the signature block would go to a page of its own, the lines are set
+# closer (reviews.letters.TIGHT_LINES) — the one-person 批复 and 转正批复 need it.
 PAGES = {
-    "admission": (2, 2, 4),
-    "conversion": (2, 2, 5),
+    "admission": (1, 2, 4),
+    "conversion": (1, 2, 5),
     "filing": (1, 2, 4),
     "pre_review": (1, 2, 4),
     "publicity": (1, 1, 3),
@@ -245,3 +247,21 @@ def test_no_page_is_blank_or_holds_only_the_imprint(rendered, kind, n):
     for runs in rendered[kind, n].pages:
         body = [x for x in runs if not re.fullmatch(r"— \d+ —", x.text) and "印发" not in x.text]
         assert any(not x.text.startswith("抄送") for x in body)
+
+
+def line_gap(r: Rendered, kind: str) -> float:
+    """The distance from the line above 特此…。 (the end of the paragraph before) to it."""
+    page = r.page_with(CLOSING_WORD[kind])
+    closing = r.run(page, CLOSING_WORD[kind])
+    above = min(x.y for x in r.pages[page] if x.y > closing.y + 1)
+    return round(above - closing.y, 1)
+
+
+def test_lines_are_set_closer_only_when_that_saves_the_signature_a_page(rendered, monkeypatch):
+    """GB/T 9704 7.3.5.1: the one-person 批复 would leave its signature and date alone on page 2, so
+    its lines are set closer (25 pt) and it is one page; a letter with room keeps 28.5 pt."""
+    assert line_gap(rendered["admission", 1], "admission") == 25
+    assert line_gap(rendered["filing", 1], "filing") == 28.5
+    monkeypatch.setattr(letters, "TIGHT_LINES", ())
+    letter, entries = build("admission", 1)
+    assert len(read(letters.render(letter, entries))[1]) == 2
