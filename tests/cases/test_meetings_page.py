@@ -135,3 +135,17 @@ def test_another_body_or_day_of_the_same_branch_is_a_meeting_of_its_own(client, 
     _post(client, county.branch, body=steps.Body.BRANCH_COMMITTEE)
     _post(client, county.branch, held_on="2024-03-06")
     assert Meeting.objects.count() == 3
+
+
+def test_the_branch_step_form_offers_the_branchs_recorded_meeting_and_prefills_entitled(
+    client, secretary, outsider, county, case
+):
+    mine = _meeting(county.branch, secretary)
+    theirs = _meeting(county.other_branch, outsider)
+    client.force_login(secretary)
+    response = client.get(reverse("cases:step", args=[case.pk, "admission_meeting"]))
+    assert response.status_code == 200
+    form = response.context["form"]
+    choices = set(form.fields["existing_meeting"].queryset)
+    assert mine in choices and theirs not in choices
+    assert form.fields["meeting_entitled"].initial == 8
