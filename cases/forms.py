@@ -6,7 +6,7 @@ from django import forms
 from django.utils.html import format_html, format_html_join
 
 from branches.models import Organization, OrgKind
-from branches.selectors import roster
+from branches.selectors import full_member_count, roster
 from cases import steps
 from cases.ethnicities import ETHNICITIES, official_name
 from cases.idcard import mask
@@ -236,27 +236,31 @@ def roster_label(member) -> str:
     return f"{member.name}（{member.get_status_display()}{sanction}）"
 
 
-def meeting_fields(*, body: str, committee_orgs, **_) -> dict[str, forms.Field]:
+def meeting_fields(*, body: str, committee_orgs, case=None, **_) -> dict[str, forms.Field]:
+    """Pick the meeting already recorded (one meeting decides several cases, entered once on the
+    meetings page or by the first step), or record it here with 应到 from the branch's roster."""
     fields = {}
-    if body == steps.Body.PARTY_COMMITTEE:
-        # One 党委会 decides several cases: pick the meeting already recorded, or record it here.
-        recent = Meeting.objects.filter(body=body, org__in=committee_orgs or []).order_by("-held_on")
-        # A choice field looks its value up in the queryset, which a slice would forbid.
-        fields["existing_meeting"] = forms.ModelChoiceField(
-            label="已登记的党委会（同一次会议研究多名同志时选择）",
-            queryset=Meeting.objects.filter(pk__in=list(recent.values_list("pk", flat=True)[:30]))
-            .select_related("org")
-            .order_by("-held_on", "-pk"),
-            required=False,
-            empty_label="— 新登记本次党委会 —",
-            error_messages={"invalid_choice": "所选会议不存在或不属于本级党委"},
-        )
-        fields["existing_meeting"].label_from_instance = lambda m: (
-            f"{m.held_on} {m.org.name}党委会（应到{m.entitled}，实到{m.present}）"
-        )
-    required = body != steps.Body.PARTY_COMMITTEE
-    fields["meeting_entitled"] = count_field("应到会有表决权人数", required=required)
-    fields["meeting_present"] = count_field("实到会有表决权人数", required=required)
+    party = body == steps.Body.PARTY_COMMITTEE
+    orgs = (committee_orgs or []) if party else ([case.branch] if case is not None else [])
+    name = dict(Meeting._meta.get_field("body").choices).get(body, "会议")
+    recent = Meeting.objects.filter(body=body, org__in=orgs).order_by("-held_on")
+    # A choice field looks its value up in the queryset, which a slice would forbid.
+    fields["existing_meeting"] = forms.ModelChoiceField(
+        label=f"已登记的{name}（同一次会议研究多名同志时选择）",
+        queryset=Meeting.objects.filter(pk__in=list(recent.values_list("pk", flat=True)[:30]))
+        .select_related("org")
+        .order_by("-held_on", "-pk"),
+        required=False,
+        empty_label=f"— 新登记本次{name} —",
+        error_messages={"invalid_choice": "所选会议不存在或不属于本组织"},
+    )
+    fields["existing_meeting"].label_from_instance = lambda m: (
+        f"{m.held_on} {m.org.name}{m.get_body_display()}（应到{m.entitled}，实到{m.present}）"
+    )
+    fields["meeting_entitled"] = count_field("应到会有表决权人数", required=False)
+    if body == steps.Body.BRANCH_ASSEMBLY and case is not None:
+        fields["meeting_entitled"].initial = full_member_count(case.branch)
+    fields["meeting_present"] = count_field("实到会有表决权人数", required=False)
     fields["minutes"] = forms.FileField(label="会议记录（PDF/JPG）", required=False)
     return fields
 
@@ -376,7 +380,7 @@ class StepForm(StyledForm):
                     self.add_error(name, f"请填写{self.fields[name].label}")
         meeting = data.get("existing_meeting")
         if meeting and data.get("on") and meeting.held_on != data["on"]:
-            self.add_error("existing_meeting", f"所选党委会日期为 {meeting.held_on}，与办理日期不一致")
+            self.add_error("existing_meeting", f"所选会议日期为 {meeting.held_on}，与办理日期不一致")
         self._refuse_impossible_tally(data)
         return data
 

@@ -188,3 +188,22 @@ def filings_due_for(user):
         .select_related("person", "branch")
         .distinct()
     )
+
+
+def meetings_visible_to(user):
+    """The meetings held by organizations under the user's grants (another branch's: not found)."""
+    from cases.models import Meeting
+
+    return Meeting.objects.filter(org__in=Organization.objects.filter(scope_filter(user))).select_related(
+        "org"
+    )
+
+
+def meeting_decisions(meeting, user) -> list:
+    """The cases a meeting decided that the user may see, each with its vote."""
+    visible = cases_visible_to(user)
+    return list(
+        meeting.votes.filter(case__in=visible)
+        .select_related("case__person", "case__branch")
+        .order_by("case_id")
+    )

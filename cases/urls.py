@@ -1,7 +1,7 @@
 from django.urls import path
 
 import config.converters  # noqa: F401  (registers <id:…>)
-from cases.views import detail, lists
+from cases.views import detail, lists, meetings
 
 app_name = "cases"
 urlpatterns = [
@@ -20,5 +20,7 @@ urlpatterns = [
     path("cases/<id:pk>/transfer/", detail.transfer, name="transfer"),
     path("cases/<id:pk>/reveal-id/", detail.reveal_id, name="reveal_id"),
     path("materials/<id:pk>/", detail.material, name="material"),
+    path("meetings/", meetings.meeting_list, name="meetings"),
+    path("meetings/<id:pk>/", meetings.meeting_detail, name="meeting"),
     path("queue/", lists.queue, name="queue"),
 ]

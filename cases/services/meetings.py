@@ -9,7 +9,7 @@ from cases.models import Meeting
 from cases.permissions import meeting_answer
 from cases.rules import MeetingFacts
 from cases.services.actors import as_actor, granted
-from cases.services.errors import refuse_out_of_range, refuse_problems
+from cases.services.errors import InvalidInput, refuse_out_of_range, refuse_problems
 from cases.services.uploads import validate_upload
 
 
@@ -81,3 +81,18 @@ def record_meeting(
         note=note,
         minutes=minutes,
     )
+
+
+@transaction.atomic
+def record_meeting_once(*, org: Organization, body: str, held_on: dt.date, actor, **spec) -> Meeting:
+    """The meetings page's write: a meeting of the same organization, body and day already recorded
+    is refused (a double click, a resent form), so that it is entered once and chosen by the steps."""
+    actor = as_actor(actor)
+    granted(meeting_answer(actor.user, org, body))
+    # A second submit of the same meeting (a double click, a resent form) waits for the first, then is refused.
+    Organization.objects.select_for_update().filter(pk=org.pk).first()
+    if Meeting.objects.filter(org=org, body=body, held_on=held_on).exists():
+        raise InvalidInput(
+            f"{org.name}{held_on:%Y年%-m月%-d日}的{Meeting(body=body).get_body_display()}已记录，请直接选用"
+        )
+    return record_meeting(org=org, body=body, held_on=held_on, actor=actor, **spec)

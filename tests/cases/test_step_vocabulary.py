@@ -19,7 +19,8 @@ F = steps.Field
 ALWAYS = {"on", "note", "warning_reason"}
 # The parts a record keeps in rows of their own (Meeting, Vote, StepRecordPerson) and their inputs.
 ROW_PARTS = {
-    F.MEETING: {"meeting_entitled", "meeting_present", "minutes"},
+    # one meeting decides several people: pick it (existing_meeting) or record it here
+    F.MEETING: {"existing_meeting", "meeting_entitled", "meeting_present", "minutes"},
     F.VOTE: {"yes", "no", "abstain", "written_yes", "written_no"},
     F.CONTACTS: {"contacts"},
     F.INTRODUCERS: {"introducers"},
@@ -36,8 +37,6 @@ def test_it_builds_for_every_step_exactly_the_declared_fields(case, step):
     form = step_form(case, step)
     expected = ALWAYS | {f.key for f in step.data_fields}
     expected |= {name for part in step.fields for name in ROW_PARTS.get(part, ())}
-    if step.body == steps.Body.PARTY_COMMITTEE:
-        expected.add("existing_meeting")  # one 党委会 decides several people
     assert set(form.fields) == expected
     for declared in step.data_fields:
         field = form.fields[declared.key]
