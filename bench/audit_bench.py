@@ -153,7 +153,10 @@ def seed(n_events: int, per_case: int):
             [template.pk],
         )
         cur.execute("ANALYZE")
-    print(f"seeded {Case.objects.count()} cases, {CaseEvent.objects.count()} events in {time.monotonic() - started:.0f} s", flush=True)
+    print(
+        f"seeded {Case.objects.count()} cases, {CaseEvent.objects.count()} events in {time.monotonic() - started:.0f} s",
+        flush=True,
+    )
     return officer
 
 
