@@ -86,6 +86,14 @@ def test_time_in_stage_and_the_stalled(crafted):
     assert [(s.pk, s.days) for s in stalled] == [(c["K"].pk, 730), (c["F2"].pk, 421), (c["C"].pk, 365)]
 
 
+def test_time_in_stage_for_a_branch_is_the_branch_itself(crafted):
+    """A branch has no organization below it: its one row is its own cases (the same figures as in
+    its committee's table), on PostgreSQL (computed by the database) as on SQLite."""
+    rows = selectors.time_in_stage(crafted.cg01, [crafted.cg01], TODAY)
+    assert [row.org.pk for row in rows] == [crafted.cg01.pk]
+    assert rows[0].cells == [(1, 45, 45), (2, 265, 365), (0, None, None), (1, 110, 110)]
+
+
 def test_percentile_is_nearest_rank():
     assert selectors.percentile(list(range(1, 11)), 0.9) == 9
     assert selectors.percentile([5], 0.9) == 5
