@@ -392,6 +392,32 @@ def overdue_counts(branch_ids: list[int], today: dt.date) -> dict[int, tuple[int
     return {row["case__branch_id"]: (row["n"], row["e12"]) for row in rows}
 
 
+def plan_ratios(branches: list[Organization], year: int) -> dict[int, tuple[int, int]]:
+    """{branch id: (activists per admission, minimum admissions per branch)} from the year's plan
+    that holds them — the branch's own, else the nearest organization above it with one (the
+    committee's plan for its branches); a branch under no plan is absent (the board's settings
+    apply). One query."""
+    from plans.models import Plan  # noqa: PLC0415 - stats reads plans; plans does not read stats
+
+    on_paths = {pk for b in branches for pk in b.ancestor_ids} if branches else set()
+    plans = {
+        p.org_id: (p.activists_per_admission, p.min_admissions_per_branch)
+        for p in Plan.objects.filter(year=year, org_id__in=on_paths)
+    }
+    found = {}
+    for b in branches:
+        for pk in reversed(b.ancestor_ids):
+            if pk in plans:
+                found[b.pk] = plans[pk]
+                break
+    return found
+
+
+def _needed(ratio: tuple[int, int], admitted: int) -> int:
+    per_admission, minimum = ratio
+    return per_admission * max(minimum, admitted)
+
+
 def board(branches: list[Organization], today: dt.date, colour: str | None = None) -> list[Tile]:
     """Every branch's tile: its latest colour, the live warnings and the follow-ups recorded."""
     settings = BoardSettings.current()
@@ -400,6 +426,8 @@ def board(branches: list[Organization], today: dt.date, colour: str | None = Non
     pipeline = counting.open_by_stage(ids)
     overdue = overdue_counts(ids, today)
     year_admissions = counting.counts_between(counting.ADMISSION, ids, dt.date(today.year, 1, 1), today)
+    default_ratio = (settings.pipeline_ratio, settings.min_per_branch)
+    ratios = plan_ratios(branches, today.year)
     follow_ups: dict[int, list[FollowUp]] = {}
     for item in FollowUp.objects.filter(branch_id__in=ids).select_related("by"):
         follow_ups.setdefault(item.branch_id, []).append(item)
@@ -415,7 +443,7 @@ def board(branches: list[Organization], today: dt.date, colour: str | None = Non
                 targets=stages.get(Stage.TARGET, 0),
                 overdue=late,
                 e12=e12,
-                needed=settings.pipeline_ratio * max(settings.min_per_branch, year_admissions.get(b.pk, 0)),
+                needed=_needed(ratios.get(b.pk, default_ratio), year_admissions.get(b.pk, 0)),
                 follow_ups=follow_ups.get(b.pk, []),
             )
         )
