@@ -129,7 +129,7 @@ def seed_cases(n: int, branches, today: dt.date) -> dict:
         # The counted records, a non-counted record of each stage reached, and a replaced record
         # (is_current false) for one case in seven.
         cursor.execute(
-            "INSERT INTO cases_steprecord (step, \"on\", data, note, rule_set, is_current, created_at, case_id,"
+            'INSERT INTO cases_steprecord (step, "on", data, note, rule_set, is_current, created_at, case_id,'
             " org_id, recorded_by_id)"
             " SELECT r.step, r.day, '{}', '', '2026', r.cur, now(), d.g, d.branch_id, %s"
             " FROM bench_dates d CROSS JOIN LATERAL (VALUES"
@@ -149,7 +149,9 @@ def seed_cases(n: int, branches, today: dt.date) -> dict:
             " c.branch_id, 'branch_secretary', now() FROM cases_case c WHERE c.outcome = ''",
             [today],
         )
-        cursor.execute("SELECT setval(pg_get_serial_sequence('cases_case', 'id'), (SELECT max(id) FROM cases_case))")
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('cases_case', 'id'), (SELECT max(id) FROM cases_case))"
+        )
         cursor.execute(
             "SELECT setval(pg_get_serial_sequence('cases_person', 'id'), (SELECT max(id) FROM cases_person))"
         )
@@ -229,7 +231,9 @@ def main():
     if not args.skip_seed:
         t0 = time.monotonic()
         counts = seed_cases(args.cases, seed_county(), today)
-        print(f"seeded in {time.monotonic() - t0:.0f} s: {json.dumps(counts, ensure_ascii=False)}", flush=True)
+        print(
+            f"seeded in {time.monotonic() - t0:.0f} s: {json.dumps(counts, ensure_ascii=False)}", flush=True
+        )
     t0 = time.monotonic()
     judged = judge_colours(on=today)
     print(f"judge_colours: {judged} branches in {time.monotonic() - t0:.2f} s", flush=True)
