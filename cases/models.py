@@ -379,6 +379,16 @@ class StepRecord(models.Model):
                 fields=["case", "step"], condition=Q(is_current=True), name="one_current_record_per_step"
             ),
         ]
+        indexes = [
+            # The statistics' counted records (cases.counting.counted): one step's current records in
+            # a period — the monthly flow, a year's admissions, the last admission of each branch.
+            models.Index(
+                fields=["step", "on"],
+                include=["case"],
+                condition=Q(is_current=True),
+                name="steprecord_counted",
+            ),
+        ]
 
     def __str__(self):
         return f"{steps.get(self.step).name} {self.on}"

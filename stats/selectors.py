@@ -8,9 +8,25 @@ import statistics
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    CharField,
+    Count,
+    DateField,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models import Case as DbCase
-from django.db.models import Count, DateField, F, Min, OuterRef, Q, Subquery, When
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Cast, Substr, TruncMonth
 from django.http import Http404
 
 from branches.models import Organization, OrgKind
@@ -168,25 +184,49 @@ def _entered():
     )
 
 
+class _Percentile(Aggregate):
+    """PostgreSQL's ordered-set aggregate: percentile_cont (interpolated: the median of an even
+    count is the mean of the middle two, as statistics.median) or percentile_disc (nearest rank, as
+    `percentile`: row ceil(share × n), computed in double precision by both)."""
+
+    template = "%(function)s(%(share)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+    def __init__(self, expression, *, function: str, share: float):
+        super().__init__(expression, function=function, share=float(share), output_field=FloatField())
+
+
+def _days_since(today: dt.date, entered):
+    """today − `entered` in whole days (PostgreSQL: date − date is an integer)."""
+    return Func(
+        Cast(Value(today), DateField()),
+        entered,
+        arg_joiner=" - ",
+        template="(%(expressions)s)",
+        output_field=IntegerField(),
+    )
+
+
 @dataclass
 class TimeRow:
     org: Organization
-    days: dict[str, list[int]] = field(default_factory=dict)
+    figures: dict[str, tuple[int, int | None, int | None]] = field(default_factory=dict)
+
+    def add(self, stage: str, days: list[int]) -> None:
+        median = round(statistics.median(days)) if days else None
+        self.figures[stage] = (len(days), median, percentile(days, 0.9))
 
     @property
     def cells(self) -> list[tuple[int, int | None, int | None]]:
         """(cases, median, 90th percentile) in days, per waiting stage."""
-        out = []
-        for stage in WAITING_STAGES:
-            values = self.days.get(stage, [])
-            median = round(statistics.median(values)) if values else None
-            out.append((len(values), median, percentile(values, 0.9)))
-        return out
+        return [self.figures.get(stage, (0, None, None)) for stage in WAITING_STAGES]
 
 
 def time_in_stage(root: Organization, branches: list[Organization], today: dt.date) -> list[TimeRow]:
     """Days each open case has spent in its current stage (today − the date it entered it), per
-    organization directly under `root` (a branch root: the branch itself)."""
+    organization directly under `root` (a branch root: the branch itself): how many, the median
+    and the 90th percentile (nearest rank). On PostgreSQL the database computes them (one grouped
+    query, percentile_cont / percentile_disc); elsewhere (SQLite) the days are read and counted
+    here — the same figures."""
     children = list(Organization.objects.filter(parent=root).order_by("path")) or [root]
     rows = {child.pk: TimeRow(child) for child in children}
     path_of = {b.pk: b.path for b in branches}
@@ -194,12 +234,45 @@ def time_in_stage(root: Organization, branches: list[Organization], today: dt.da
         Case.objects.filter(branch_id__in=list(path_of), outcome="", stage__in=WAITING_STAGES)
         .annotate(entered=_entered())
         .filter(entered__isnull=False)
-        .values_list("branch_id", "stage", "entered")
     )
-    for branch_id, stage, entered in found:
+    if connection.vendor == "postgresql":
+        return _time_in_stage_sql(root, children, rows, found, today)
+    days: dict[tuple[int, str], list[int]] = {}
+    for branch_id, stage, entered in found.values_list("branch_id", "stage", "entered"):
         child = _child_of(root, children, path_of[branch_id])
         if child is not None:
-            rows[child.pk].days.setdefault(stage, []).append((today - entered).days)
+            days.setdefault((child.pk, stage), []).append((today - entered).days)
+    for (child_pk, stage), values in days.items():
+        rows[child_pk].add(stage, values)
+    return list(rows.values())
+
+
+def _time_in_stage_sql(root, children, rows, found, today) -> list[TimeRow]:
+    if children == [root]:
+        under = Value(str(root.pk))
+    else:  # the id after root's path in the branch's materialized path: the child it lies under
+        under = Func(
+            Substr("branch__path", len(root.path) + 1),
+            Value("/"),
+            Value(1),
+            function="split_part",
+            output_field=CharField(),
+        )
+    days = _days_since(today, F("entered"))
+    figures = (
+        found.annotate(under=under)
+        .values("under", "stage")
+        .annotate(
+            n=Count("pk"),
+            median=_Percentile(days, function="percentile_cont", share=0.5),
+            p90=_Percentile(days, function="percentile_disc", share=0.9),
+        )
+        .order_by()
+    )
+    for row in figures:
+        child = rows.get(int(row["under"]))
+        if child is not None:
+            child.figures[row["stage"]] = (row["n"], round(row["median"]), int(row["p90"]))
     return list(rows.values())
 
 
@@ -319,6 +392,32 @@ def overdue_counts(branch_ids: list[int], today: dt.date) -> dict[int, tuple[int
     return {row["case__branch_id"]: (row["n"], row["e12"]) for row in rows}
 
 
+def plan_ratios(branches: list[Organization], year: int) -> dict[int, tuple[int, int]]:
+    """{branch id: (activists per admission, minimum admissions per branch)} from the year's plan
+    that holds them — the branch's own, else the nearest organization above it with one (the
+    committee's plan for its branches); a branch under no plan is absent (the board's settings
+    apply). One query."""
+    from plans.models import Plan  # noqa: PLC0415 - stats reads plans; plans does not read stats
+
+    on_paths = {pk for b in branches for pk in b.ancestor_ids} if branches else set()
+    plans = {
+        p.org_id: (p.activists_per_admission, p.min_admissions_per_branch)
+        for p in Plan.objects.filter(year=year, org_id__in=on_paths)
+    }
+    found = {}
+    for b in branches:
+        for pk in reversed(b.ancestor_ids):
+            if pk in plans:
+                found[b.pk] = plans[pk]
+                break
+    return found
+
+
+def _needed(ratio: tuple[int, int], admitted: int) -> int:
+    per_admission, minimum = ratio
+    return per_admission * max(minimum, admitted)
+
+
 def board(branches: list[Organization], today: dt.date, colour: str | None = None) -> list[Tile]:
     """Every branch's tile: its latest colour, the live warnings and the follow-ups recorded."""
     settings = BoardSettings.current()
@@ -327,6 +426,8 @@ def board(branches: list[Organization], today: dt.date, colour: str | None = Non
     pipeline = counting.open_by_stage(ids)
     overdue = overdue_counts(ids, today)
     year_admissions = counting.counts_between(counting.ADMISSION, ids, dt.date(today.year, 1, 1), today)
+    default_ratio = (settings.pipeline_ratio, settings.min_per_branch)
+    ratios = plan_ratios(branches, today.year)
     follow_ups: dict[int, list[FollowUp]] = {}
     for item in FollowUp.objects.filter(branch_id__in=ids).select_related("by"):
         follow_ups.setdefault(item.branch_id, []).append(item)
@@ -342,7 +443,7 @@ def board(branches: list[Organization], today: dt.date, colour: str | None = Non
                 targets=stages.get(Stage.TARGET, 0),
                 overdue=late,
                 e12=e12,
-                needed=settings.pipeline_ratio * max(settings.min_per_branch, year_admissions.get(b.pk, 0)),
+                needed=_needed(ratios.get(b.pk, default_ratio), year_admissions.get(b.pk, 0)),
                 follow_ups=follow_ups.get(b.pk, []),
             )
         )

@@ -86,6 +86,14 @@ def test_time_in_stage_and_the_stalled(crafted):
     assert [(s.pk, s.days) for s in stalled] == [(c["K"].pk, 730), (c["F2"].pk, 421), (c["C"].pk, 365)]
 
 
+def test_time_in_stage_for_a_branch_is_the_branch_itself(crafted):
+    """A branch has no organization below it: its one row is its own cases (the same figures as in
+    its committee's table), on PostgreSQL (computed by the database) as on SQLite."""
+    rows = selectors.time_in_stage(crafted.cg01, [crafted.cg01], TODAY)
+    assert [row.org.pk for row in rows] == [crafted.cg01.pk]
+    assert rows[0].cells == [(1, 45, 45), (2, 265, 365), (0, None, None), (1, 110, 110)]
+
+
 def test_percentile_is_nearest_rank():
     assert selectors.percentile(list(range(1, 11)), 0.9) == 9
     assert selectors.percentile([5], 0.9) == 5
@@ -172,3 +180,27 @@ def test_colour_history_by_half_year(crafted):
         ("2025年下半年", Colour.YELLOW),
         ("2026年上半年", Colour.ORANGE),
     ]
+
+
+def test_pipeline_warning_reads_the_years_plan_where_there_is_one(crafted):
+    """One home for the ratio: the year's plan (the branch's own, else the nearest above it) sets
+    how many 积极分子 and 发展对象 a branch should have; without a plan the board's settings do."""
+    from plans.models import Plan
+
+    branches = selectors.branches_under(crafted.town)
+
+    def needed():
+        tiles = {t.branch.pk: t for t in selectors.board(branches, TODAY)}
+        return tiles[crafted.cg01.pk].needed, tiles[crafted.cg01.pk].thin_pipeline
+
+    assert needed() == (3, True)  # settings: 3 × max(1, 1 admitted) against 2 activists
+    Plan.objects.create(org=crafted.town, year=2025, quota=5, activists_per_admission=9)
+    assert needed() == (3, True)  # last year's plan does not apply
+    Plan.objects.create(
+        org=crafted.town, year=2026, quota=5, activists_per_admission=1, min_admissions_per_branch=2
+    )
+    assert needed() == (2, False)  # the committee's plan: 1 × max(2, 1); 2 activists are enough
+    Plan.objects.create(
+        org=crafted.cg01, year=2026, quota=1, activists_per_admission=4, min_admissions_per_branch=1
+    )
+    assert needed() == (4, True)  # the branch's own plan is the nearest
