@@ -12,6 +12,7 @@ from audit.selectors import ORIGINS as AUDIT_ORIGINS
 from audit.tabs import TABS as AUDIT_TABS
 from imports.exports.sheets import ROSTER_STAGES
 from partystats.tables import BY_KEY as PARTYSTATS_TABLES
+from partystats.tables import LISTS_BY_KEY as PARTYSTATS_LISTS
 from reviews.queues import QUEUES
 
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
@@ -89,6 +90,11 @@ def addresses(route: Route, scene) -> list[str]:
             name: [{"key": key} for key in (*PARTYSTATS_TABLES, "no-such-table")]
             for name in ("partystats:table", "partystats:people", "partystats:help", "partystats:freeze")
         },
+        "partystats:name_list": [{"key": key} for key in (*PARTYSTATS_LISTS, "no-such-list")],
+        "cases:meeting": [
+            {"pk": m} for m in scene.case.records.exclude(meeting=None).values_list("meeting", flat=True)[:2]
+        ]
+        or [{"pk": pk}],
         "audit:record": [{"origin": o, "pk": pk} for o in (*AUDIT_ORIGINS, "no-such-table")],
         "reviews:queue": [{"slug": q.slug} for q in QUEUES],
         "reviews:decide": [{"slug": q.slug} for q in QUEUES],
