@@ -17,6 +17,7 @@ from django.contrib.auth.forms import AdminPasswordChangeForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from branches import services
+from branches.forms import AdminLoginForm
 from branches.models import AccountSecurity, Organization, PartyMember
 from branches.selectors import is_named_on_records
 
@@ -87,6 +88,7 @@ User = get_user_model()
 admin.site.unregister(User)
 
 # The admin speaks Chinese: its titles, and the apps that come with their English names.
+admin.site.login_form = AdminLoginForm
 admin.site.site_header = "发展党员全程纪实 · 管理后台"
 admin.site.site_title = "发展党员全程纪实"
 admin.site.index_title = "系统管理"

@@ -1,7 +1,8 @@
 """Forms of the account pages: the owner's own password change and the 6-digit code."""
 
 from django import forms
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
 from branches.models import Role
 from cases.web import StyledForm, date_field
@@ -34,6 +35,31 @@ def reason_field(label: str) -> forms.CharField:
             "max_length": f"{label}不能超过 {REASON_LENGTH} 个字。",
         },
     )
+
+
+class BoundedUsername:
+    """Refuses a username longer than any account's before it reaches authenticate(): Django sets the
+    field's max_length after the validators are built, so an unbounded name went on to django-axes,
+    whose record of the failure (255 characters) then broke on PostgreSQL."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = "请输入用户名。"
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        limit = self.username_field.max_length
+        if limit and len(username) > limit:
+            raise forms.ValidationError(f"用户名不能超过 {limit} 个字符。", code="max_length")
+        return username
+
+
+class LoginForm(BoundedUsername, AuthenticationForm):
+    pass
+
+
+class AdminLoginForm(BoundedUsername, AdminAuthenticationForm):
+    pass
 
 
 ROLE_CHOICES = [("", "（全部角色）"), *Role.choices]

@@ -4,8 +4,8 @@ import datetime as dt
 
 from django.db.models import BooleanField, Q
 
-from branches.models import Organization, OrgKind
-from branches.selectors import scope_filter
+from branches.models import Organization
+from branches.selectors import branches_visible_to, organizations_visible_to
 from cases import permissions, steps
 from cases.models import (
     Case,
@@ -26,7 +26,7 @@ def visible_branches(user) -> list[Organization]:
     """The branches under the user's grants, once per request (the list's filter shows them too)."""
     cached = getattr(user, "_visible_branches", None)
     if cached is None:
-        cached = list(Organization.objects.filter(scope_filter(user), kind=OrgKind.BRANCH).order_by("path"))
+        cached = list(branches_visible_to(user).order_by("path"))
         user._visible_branches = cached
     return cached
 
@@ -194,9 +194,7 @@ def meetings_visible_to(user):
     """The meetings held by organizations under the user's grants (another branch's: not found)."""
     from cases.models import Meeting
 
-    return Meeting.objects.filter(org__in=Organization.objects.filter(scope_filter(user))).select_related(
-        "org"
-    )
+    return Meeting.objects.filter(org__in=organizations_visible_to(user)).select_related("org")
 
 
 def meeting_decisions(meeting, user) -> list:

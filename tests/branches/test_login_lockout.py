@@ -3,6 +3,7 @@ from every address and an address for every account, with a Chinese page saying 
 who unlocks it; the admin login counts the same; an admin unlocks in the admin or with a command."""
 
 import pytest
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
@@ -73,7 +74,6 @@ def test_the_admin_login_is_counted_and_locked_too(client, secretary):
 
 
 def test_an_admin_unlocks_an_account_by_deleting_its_attempts_in_the_admin(client, admin_client, secretary):
-    from axes.models import AccessAttempt
 
     for i in range(LIMIT):
         attempt(client, "secretary", "wrong-password", f"10.0.6.{i}")
@@ -102,10 +102,27 @@ def test_an_admin_unlocks_an_account_with_the_reset_command(client, secretary):
 
 
 def test_the_guessed_passwords_are_not_kept_in_the_attempt_log(client, secretary):
-    from axes.models import AccessAttempt
 
     attempt(client, "secretary", "my-secret-guess", "10.0.8.1")
 
     row = AccessAttempt.objects.get(username="secretary")
     assert row.failures_since_start == 1
     assert "my-secret-guess" not in row.post_data
+
+
+@pytest.mark.parametrize("url", [reverse("login"), reverse("admin:login")])
+def test_a_username_longer_than_any_account_is_refused_in_chinese_and_not_recorded(client, url):
+
+    response = attempt(client, "x" * 300, "wrong-password", "10.0.6.1", url=url)
+
+    assert response.status_code == 200
+    assert "用户名不能超过 150 个字符" in response.content.decode()
+    assert not AccessAttempt.objects.exists()
+
+
+def test_a_username_of_the_longest_allowed_length_is_judged_as_a_failed_login(client):
+
+    response = attempt(client, "x" * 150, "wrong-password", "10.0.6.2")
+
+    assert response.status_code == 200 and "用户名或密码不正确" in response.content.decode()
+    assert AccessAttempt.objects.filter(username="x" * 150).exists()
