@@ -15,6 +15,7 @@ Interface for other apps:
 
 import datetime as dt
 import decimal
+import functools
 import json
 import uuid
 
@@ -55,16 +56,59 @@ def sealed_since(table: str, columns: dict[str, object]) -> None:
     ADDED_COLUMNS.setdefault(table, {}).update(columns)
 
 
+def _canonicalizer(field):
+    """`_canonical` for one field, answering the value types its column gives back (text in a text
+    column, an int in an integer one, a date, a datetime) without to_python, which returns those
+    unchanged: what the seal covers is the same, at a fraction of the cost for every row sealed or
+    verified."""
+    generic = functools.partial(_canonical, field)
+    if isinstance(field, models.JSONField):
+        return generic
+    target = field.target_field if field.is_relation else field
+    to_python = type(target).to_python
+    if to_python in (models.CharField.to_python, models.TextField.to_python):
+        native, answer = str, None
+    elif to_python is models.IntegerField.to_python:
+        native, answer = int, None
+    elif to_python is models.BooleanField.to_python:
+        native, answer = bool, None
+    elif to_python is models.DateField.to_python:
+        native, answer = dt.date, dt.date.isoformat
+    elif to_python is models.DateTimeField.to_python:
+        native, answer = dt.datetime, generic
+    else:
+        return generic
+
+    def canonical(value):
+        if value is None:
+            return None
+        if type(value) is native:  # exact type: a bool is not taken for an int, a datetime for a date
+            return value if answer is None else answer(value)
+        return generic(value)
+
+    return canonical
+
+
+_PAYLOAD_FIELDS: dict = {}
+
+
+def _payload_fields(model) -> list:
+    """(attname, canonicalizer) of each column a seal covers, computed once per model."""
+    fields = _PAYLOAD_FIELDS.get(model)
+    if fields is None:
+        fields = _PAYLOAD_FIELDS[model] = [
+            (f.attname, _canonicalizer(f))
+            for f in model._meta.concrete_fields
+            if not f.primary_key and f.attname not in SEAL_FIELDS
+        ]
+    return fields
+
+
 def seal_payload(model, values: dict) -> str:
     """What a row's seal covers: every column but its id and the seal, by attname (an added column
     holding its earlier value left out: ADDED_COLUMNS)."""
-    added = ADDED_COLUMNS.get(model._meta.db_table, {})
-    fields = {
-        f.attname: _canonical(f, values.get(f.attname))
-        for f in model._meta.concrete_fields
-        if not f.primary_key and f.attname not in SEAL_FIELDS
-    }
-    for attname, empty in added.items():
+    fields = {attname: canonical(values.get(attname)) for attname, canonical in _payload_fields(model)}
+    for attname, empty in ADDED_COLUMNS.get(model._meta.db_table, {}).items():
         # (a migration that seals rows before the column exists gives no value for it)
         if attname in fields and (attname not in values or fields[attname] == empty):
             del fields[attname]

@@ -10,7 +10,7 @@ import queue
 import re
 import threading
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 
 from audit.models import is_sealed, seal_row
 
@@ -112,20 +112,25 @@ class RowWriter:
                 defaults[f.attname] = now if f.get_internal_type() == "DateTimeField" else now.date()
             else:
                 defaults[f.attname] = f.get_default()
-        names = [f.attname for f in fields]
+        names = list(defaults)
         if not self.pg:
             objs = [model(**{name: row.get(name, defaults[name]) for name in names}) for row in rows]
             model.objects.bulk_create(objs, batch_size=500)  # a sealed model's manager seals them
             return
         sealed = is_sealed(model)  # history rows are sealed here as their save() would
-        pairs = list(zip(names, converters, strict=True))
         lines = []
         for row in rows:
-            full = {name: row.get(name, defaults[name]) for name in names}
+            full = {**defaults, **row}
             if sealed:
                 full = seal_row(model, full)
+            values = [full[name] for name in names]
             lines.append(
-                "\t".join("\\N" if full[name] is None else convert(full[name]) for name, convert in pairs)
+                "\t".join(
+                    [
+                        "\\N" if v is None else convert(v)
+                        for v, convert in zip(values, converters, strict=True)
+                    ]
+                )
             )
         lines.append("")
         columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
@@ -199,7 +204,7 @@ class _Blank:
             self.index.setdefault(field.name, i)
         self.called = [(i, f) for i, f in enumerate(fields) if f.has_default() and callable(f.default)]
         self.values = [f.get_default() for f in fields]
-        self.relations = {f.name for f in fields if f.is_relation}
+        self.relations = {f.name: f for f in fields if f.is_relation}
 
 
 _BLANKS: dict = {}
@@ -226,5 +231,58 @@ def new_instance(model, **values):
             raise TypeError(f"{model.__name__}() got an unexpected keyword argument '{name}'")
     instance = model(*args)
     for name, value in related.items():
-        setattr(instance, name, value)
+        field = blank.relations[name]
+        if field.one_to_one:  # the descriptor also caches the reverse side
+            setattr(instance, name, value)
+        elif value is not None and not isinstance(value, field.related_model):
+            raise ValueError(f"{model.__name__}.{name} 须为 {field.related_model.__name__}，而不是 {value!r}")
+        else:  # what the descriptor does for a new instance
+            instance.__dict__[field.attname] = (
+                None if value is None else getattr(value, field.target_field.attname)
+            )
+            field.set_cached_value(instance, value)
     return instance
+
+
+_PLAIN_PRE_SAVE = {models.Field.pre_save, models.DateField.pre_save, models.DateTimeField.pre_save}
+
+
+class RowLayout:
+    """A model's columns read off unsaved instances as an INSERT takes them (what bulk_create's
+    _prepare_related_fields_for_save and pre_save do, once planned per model): the id of a related
+    object saved since it was set, auto_now stamped, any other field's own pre_save (a file)."""
+
+    def __init__(self, model):
+        fields = model._meta.concrete_fields
+        self.model = model
+        self.attnames = [f.attname for f in fields]
+        self.relations = [f for f in fields if f.is_relation]
+        self.pre_saved = [
+            f
+            for f in fields
+            if getattr(f, "auto_now", False)
+            or getattr(f, "auto_now_add", False)
+            or type(f).pre_save not in _PLAIN_PRE_SAVE
+        ]
+
+    def row(self, obj) -> dict:
+        values, cache = obj.__dict__, obj._state.fields_cache
+        for field in self.relations:
+            if values[field.attname] is None and (related := cache.get(field.name)) is not None:
+                if related.pk is None:
+                    raise ValueError(f"{self.model.__name__}.{field.name} 指向未保存的记录")
+                values[field.attname] = getattr(related, field.target_field.attname)
+        row = {name: values[name] for name in self.attnames}
+        for field in self.pre_saved:
+            row[field.attname] = field.pre_save(obj, add=True)
+        return row
+
+
+_LAYOUTS: dict = {}
+
+
+def row_layout(model) -> RowLayout:
+    layout = _LAYOUTS.get(model)
+    if layout is None:
+        layout = _LAYOUTS[model] = RowLayout(model)
+    return layout

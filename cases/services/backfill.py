@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from cases.bulk_rows import RowWriter
+from cases.bulk_rows import RowWriter, row_layout
 from cases.context import RuleContext
 from cases.idcard import mask
 from cases.models import (
@@ -222,12 +222,8 @@ def _rows(objs: list) -> list[dict]:
     """Each object's columns as an INSERT takes them: related ids filled in, auto_now set."""
     if not objs:
         return []
-    fields = objs[0]._meta.concrete_fields
-    rows = []
-    for obj in objs:
-        obj._prepare_related_fields_for_save(operation_name="bulk_create")
-        rows.append({f.attname: f.pre_save(obj, add=True) for f in fields})
-    return rows
+    layout = row_layout(type(objs[0]))
+    return [layout.row(obj) for obj in objs]
 
 
 def _mark_saved(objs: list) -> None:
