@@ -13,10 +13,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Case, EventKind, Outcome
+from cases.models import Case, EventKind, EventSource, Outcome
 from cases.permissions import Act, act_answer
 from cases.services import as_actor
-from cases.services.actors import granted
+from cases.services.actors import Actor, granted
 from cases.services.errors import StepNotAllowed
 from cases.services.events import record_event
 from cases.services.step_service import lock_case
@@ -89,19 +89,30 @@ def build_archive(*, archive_id: int) -> CaseArchive | None:
         _set(archive_id, status=ArchiveStatus.FAILED, stage="生成失败", error=f"生成失败：{exc}"[:2000])
         return None
     root = Path(settings.MEDIA_ROOT)
-    _set(
-        archive_id,
-        status=ArchiveStatus.READY,
-        progress=100,
-        stage="已完成",
-        pdf_name=str(built.pdf_path.relative_to(root)),
-        zip_name=str(built.zip_path.relative_to(root)),
-        pdf_sha256=built.pdf_sha256,
-        zip_sha256=built.zip_sha256,
-        pages=built.pages,
-        notes=built.notes,
-        finished_at=timezone.now(),
-    )
+    with transaction.atomic():
+        lock_case(case)
+        _set(
+            archive_id,
+            status=ArchiveStatus.READY,
+            progress=100,
+            stage="已完成",
+            pdf_name=str(built.pdf_path.relative_to(root)),
+            zip_name=str(built.zip_path.relative_to(root)),
+            pdf_sha256=built.pdf_sha256,
+            zip_sha256=built.zip_sha256,
+            pages=built.pages,
+            notes=built.notes,
+            finished_at=timezone.now(),
+        )
+        # The system job's own entry on the trail: the files' fingerprints, sealed with the case's
+        # history, so a file swapped later no longer matches what the trail says was built.
+        record_event(
+            case=case,
+            actor=Actor(user=archive.requested_by, source=EventSource.SYSTEM),
+            kind=EventKind.ARCHIVE,
+            summary=f"一人一档已生成：PDF {built.pages} 页",
+            note=f"PDF SHA-256 {built.pdf_sha256}；压缩包 SHA-256 {built.zip_sha256}",
+        )
     archive.refresh_from_db()
     return archive
 

@@ -21,7 +21,8 @@ from pypdf import PdfReader
 
 from audit.models import ReadKind, ReadRecord
 from cases import services, steps
-from cases.models import Material
+from cases.models import EventKind, EventSource, Material
+from cases.services.events import verify_chain
 from demo.journey import advance
 from dossier import builder
 from dossier import services as dossier
@@ -114,6 +115,32 @@ def test_the_table_of_contents_matches_the_pages(archived, secretary, django_cap
     # a summary page says who, the meeting and the vote
     admission = next(t for t in pages if "15. 支部大会讨论" in t and "表决" in t)
     assert "赞成" in admission and "应到会有表决权" in admission
+
+
+def test_a_finished_build_leaves_the_files_fingerprints_on_the_trail_as_a_system_job(
+    archived, secretary, django_capture_on_commit_callbacks
+):
+    archive = build(archived, secretary, django_capture_on_commit_callbacks)
+
+    requested, built = archived.events.order_by("-seq")[:2][::-1]
+    assert requested.source == EventSource.WEB and requested.summary.startswith("申请生成一人一档")
+    assert built.source == EventSource.SYSTEM and built.kind == EventKind.ARCHIVE
+    assert built.summary == f"一人一档已生成：PDF {archive.pages} 页"
+    assert archive.pdf_sha256 in built.note and archive.zip_sha256 in built.note
+    assert verify_chain(archived) == []
+
+
+def test_a_failed_build_leaves_nothing_on_the_trail(
+    archived, secretary, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(builder, "build", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("纸张用完")))
+    before = archived.events.count()
+
+    archive = build(archived, secretary, django_capture_on_commit_callbacks)
+
+    assert archive.status == ArchiveStatus.FAILED
+    assert archived.events.count() == before + 1  # the request only
+    assert not archived.events.filter(source=EventSource.SYSTEM).exists()
 
 
 def test_every_upload_is_in_the_zip_with_its_hash(archived, secretary, django_capture_on_commit_callbacks):
