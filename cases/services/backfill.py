@@ -34,6 +34,7 @@ from cases.services.errors import InvalidInput
 from cases.services.events import seal
 from cases.services.history import Backfill, DecidedHistory, complete_history, decide_history
 from cases.services.lifecycle import opening_grant
+from cases.services.materials import PAPER_ARCHIVE
 from cases.services.recorded_people import history_rows, link_history_model
 from cases.services.step_decision import Authority, StepWrite
 
@@ -192,11 +193,11 @@ def _save(decided: list[DecidedHistory], actor: Actor) -> None:
         deadline.pk = pk
     writer.insert(CaseDeadline, _rows(deadlines), now)
     _mark_saved(deadlines)
-    waivers = [waiver for d in decided for waiver in d.waivers]
-    for waiver, pk in zip(waivers, writer.ids(MaterialWaiver, len(waivers)), strict=True):
-        waiver.pk = pk
-    writer.insert(MaterialWaiver, _rows(waivers), now)
-    _mark_saved(waivers)
+    waived = {"reason": PAPER_ARCHIVE, "waived_by_id": actor.user.pk, "waived_at": now}
+    waivers = [
+        {"case_id": d.case.pk, "step": w.step, "item": w.item} | waived for d in decided for w in d.waivers
+    ]
+    writer.insert(MaterialWaiver, waivers, now, with_pk=False)
     for d in decided:
         for event in d.events:
             event.case = d.case  # re-assigned: fills case_id, which the hash covers

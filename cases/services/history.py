@@ -15,13 +15,14 @@ the histories its own check decided instead of deciding them again.
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied
 
 from cases import steps
 from cases.bulk_rows import new_instance
 from cases.context import RuleContext
-from cases.models import Case, CaseDeadline, CaseEvent, MaterialWaiver, Person, Publicity
+from cases.models import Case, CaseDeadline, CaseEvent, Person, Publicity
 from cases.rules import Finding
 from cases.services.actors import Actor
 from cases.services.case_deadlines import build_deadlines
@@ -53,6 +54,15 @@ class Backfill:
         return [("application", self.application), *self.later]
 
 
+class PaperMaterial(NamedTuple):
+    """A required material of a backfilled step, kept on paper: its MaterialWaiver row (reason
+    PAPER_ARCHIVE, by the importing user) is written with the history, never built as a model —
+    an import writes one for nearly every step."""
+
+    step: str
+    item: str
+
+
 @dataclass
 class DecidedHistory:
     """A history decided: each step's decision in order, and everything it would write."""
@@ -69,7 +79,7 @@ class DecidedHistory:
     facts: object = None  # the case's facts after its last step
     complete: bool = False  # events, summary columns, deadlines and 拼音 initials built (complete_history)
     deadlines: list[CaseDeadline] = field(default_factory=list)  # the case's open deadlines (unsaved)
-    waivers: list[MaterialWaiver] = field(default_factory=list)  # its steps' materials, on paper (unsaved)
+    waivers: list[PaperMaterial] = field(default_factory=list)  # its steps' materials, on paper (unsaved)
 
     @property
     def writes(self) -> list[StepWrite]:
@@ -184,22 +194,12 @@ def complete_history(decided: DecidedHistory, *, actor: Actor, rules: RuleContex
     decided.complete = True
 
 
-def _paper_archive(decided: DecidedHistory, actor: Actor) -> list[MaterialWaiver]:
+def _paper_archive(decided: DecidedHistory, actor: Actor) -> list[PaperMaterial]:
     """An import brings history, not scans: each required material of its steps is recorded as
     waived 「历史材料纸质存档」 (so the checklist shows where it is, and E15 — which does not judge a
     backfill — holds for the file as written)."""
     facts = decided.facts
-    waivers = [
-        new_instance(
-            MaterialWaiver,
-            case=decided.case,
-            step=step.code,
-            item=spec.key,
-            reason=PAPER_ARCHIVE,
-            waived_by=actor.user,
-        )
-        for step, spec in facts.missing_materials()
-    ]
+    waivers = [PaperMaterial(step.code, spec.key) for step, spec in facts.missing_materials()]
     facts.materials |= {f"{w.step}:{w.item}" for w in waivers}
     return waivers
 
