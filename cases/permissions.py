@@ -14,6 +14,9 @@ is the decider's (cases.services.step_decision), not this module's.
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
 from branches.models import Organization, OrgKind, Role
 from branches.permissions import RoleGrant, acting_grant_for, grants_covering, own_grants, role_grants
 from cases import steps
@@ -369,6 +372,39 @@ def partystats_orgs(user) -> list[Organization]:
     """Where the user reads the 党内统计 tables: the organizations (with all below them) of their
     grants as a committee officer or the department; empty for everyone else (403)."""
     return acting_orgs(user, PARTYSTATS_ROLES)
+
+
+def statistics_orgs(user) -> list[Organization]:
+    """Where the user reads the statistics boards (stages, flow, plans, 四色): the organizations
+    (with all below them) of every role they hold — a branch reads itself, a committee its subtree."""
+    return [g.org for g in role_grants(user)]
+
+
+NO_STATISTICS = "您没有可查看统计的组织。"
+NO_PARTYSTATS = "只有党委组织委员（组织员）和县委组织部可以查看党内统计报表。"
+
+
+def reading_root(user, org_id: int | None, orgs: list[Organization], refusal: str) -> Organization:
+    """The organization a board or table is read for, given where the user reads (`orgs`, each with
+    all below it: statistics_orgs or partystats_orgs): the one asked for (404 unless under one of
+    them), else the highest they read; a system administrator reads from the top of the tree; a user
+    who reads nowhere is refused (403, `refusal`)."""
+    if user.is_superuser:
+        orgs = list(Organization.objects.filter(parent__isnull=True).order_by("path"))
+    if not orgs:
+        raise PermissionDenied(refusal)
+    if org_id is None:
+        return min(orgs, key=lambda org: (len(org.path), org.path))
+    found = Organization.objects.filter(pk=org_id).first()
+    if found is None or not reads_under(user, found, orgs):
+        raise Http404("没有找到该组织，或您无权查看。")
+    return found
+
+
+def reads_under(user, org: Organization, orgs: list[Organization]) -> bool:
+    """Whether `org` lies under one of `orgs` (where the user reads), or the user is a system
+    administrator."""
+    return user.is_superuser or any(org.path.startswith(o.path) for o in orgs)
 
 
 def audit_answer(user, branch: Organization) -> Answer:

@@ -12,7 +12,6 @@ import operator
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import BigIntegerField, Count, F, Q, Value, When
 from django.db.models import Case as DbCase
@@ -21,7 +20,7 @@ from django.http import Http404
 from branches.models import Organization
 from cases import counting
 from cases.models import Case, Outcome, Stage
-from cases.permissions import partystats_orgs
+from cases.permissions import NO_PARTYSTATS, partystats_orgs, reading_root, reads_under
 from partystats.tables import ALL, BY_KEY, LISTS_BY_KEY, NAME_LISTS, Cond, NameList, Table
 
 HALF, YEAR = "half", "year"
@@ -61,29 +60,14 @@ def age_on_setting() -> str:
 # ---- scope -----------------------------------------------------------------------------------------
 
 
-def readable_orgs(user) -> list[Organization]:
-    orgs = partystats_orgs(user)
-    if not orgs and user.is_superuser:
-        orgs = list(Organization.objects.filter(parent__isnull=True).order_by("path"))
-    return orgs
-
-
 def scope_root(user, org_id: int | None) -> Organization:
-    """The organization asked for (404 unless under one the user may read the tables of), else the
-    highest the user reads; 403 for a user who reads none."""
-    orgs = readable_orgs(user)
-    if not orgs:
-        raise PermissionDenied("只有党委组织委员（组织员）和县委组织部可以查看党内统计报表。")
-    if org_id is None:
-        return min(orgs, key=lambda org: (len(org.path), org.path))
-    found = Organization.objects.filter(pk=org_id).first()
-    if found is None or not any(found.path.startswith(org.path) for org in orgs):
-        raise Http404("没有找到该组织，或您无权查看。")
-    return found
+    """The organization a table is read for (cases.permissions.reading_root over the grants of a
+    committee officer or the department)."""
+    return reading_root(user, org_id, partystats_orgs(user), NO_PARTYSTATS)
 
 
 def may_read(user, org: Organization) -> bool:
-    return user.is_superuser or any(org.path.startswith(o.path) for o in partystats_orgs(user))
+    return reads_under(user, org, partystats_orgs(user))
 
 
 def children(org: Organization) -> list[Organization]:

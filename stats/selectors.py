@@ -7,7 +7,6 @@ import math
 import statistics
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import (
     Aggregate,
@@ -27,13 +26,11 @@ from django.db.models import (
 )
 from django.db.models import Case as DbCase
 from django.db.models.functions import Cast, Substr, TruncMonth
-from django.http import Http404
 
 from branches.models import Organization, OrgKind
-from branches.permissions import role_grants
-from branches.selectors import organizations_visible_to
 from cases import counting
 from cases.models import SIDE_OUTCOMES, Case, CaseDeadline, DeadlineKind, Outcome, Stage
+from cases.permissions import NO_STATISTICS, reading_root, statistics_orgs
 from stats import colours
 from stats.models import ACTION_FOR, BoardSettings, BranchColour, Colour, FollowUp
 
@@ -57,21 +54,8 @@ STALLED_SHOWN = 20
 
 
 def scope_root(user, org_id: int | None) -> Organization:
-    """The organization a board is read for: the one asked for (404 outside the user's scope), else
-    the highest the user holds a role on."""
-    if org_id is not None:
-        try:
-            return organizations_visible_to(user).get(pk=org_id)
-        except Organization.DoesNotExist:
-            raise Http404("没有找到该组织，或您无权查看。") from None
-    grants = role_grants(user)
-    if grants:
-        return min((g.org for g in grants), key=lambda org: (len(org.path), org.path))
-    if user.is_superuser:
-        root = Organization.objects.filter(parent__isnull=True).order_by("path").first()
-        if root:
-            return root
-    raise PermissionDenied("您没有可查看统计的组织。")
+    """The organization a board is read for (cases.permissions.reading_root over every role held)."""
+    return reading_root(user, org_id, statistics_orgs(user), NO_STATISTICS)
 
 
 def branches_under(root: Organization) -> list[Organization]:
