@@ -9,9 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from branches.permissions import grants_covering, role_grants
 from cases.counting import MEASURES
-from cases.permissions import plan_answer
+from cases.permissions import plan_answer, reads_under, statistics_orgs
 from plans import exports, selectors, services
 from plans.forms import PlanForm
 from plans.models import YEAR_MAX, YEAR_MIN, Plan
@@ -30,7 +29,7 @@ def _org(request, pk: int):
 def _visible_parent(user, org):
     """The organization above, when the user's scope reaches it (a link to its page)."""
     parent = org.parent
-    if parent is None or not (user.is_superuser or grants_covering(user, parent)):
+    if parent is None or not reads_under(user, parent, statistics_orgs(user)):
         return None
     return parent
 
@@ -38,7 +37,7 @@ def _visible_parent(user, org):
 @require_GET
 def index(request):
     year = timezone.localdate().year
-    orgs = sorted({g.org for g in role_grants(request.user)}, key=lambda o: o.path)
+    orgs = sorted(set(statistics_orgs(request.user)), key=lambda o: o.path)
     return render(
         request, "plans/index.html", {"orgs": orgs, "year": year, "years": range(year - 3, year + 2)}
     )

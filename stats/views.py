@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from branches.models import OrgKind
-from branches.selectors import branches_visible_to, organizations_visible_to
+from branches.selectors import branches_visible_to
 from cases.models import Stage
-from cases.permissions import board_answer
+from cases.permissions import board_answer, reads_under, statistics_orgs
 from config.converters import object_id
 from imports.exports.workbook import XLSX, Sheet, write_workbook
 from stats import charts, selectors, services
@@ -188,7 +188,7 @@ def branch(request, pk):
 
 def _board_above(user, branch) -> int | None:
     """The board the branch page leads back to: its parent's where the user reads it, else the user's own."""
-    if branch.parent_id and organizations_visible_to(user).filter(pk=branch.parent_id).exists():
+    if branch.parent_id and reads_under(user, branch.parent, statistics_orgs(user)):
         return branch.parent_id
     return None
 
