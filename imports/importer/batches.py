@@ -3,7 +3,9 @@
 the stored file by the batch id; the client never sends the data again. The browser's runs go
 through a worker (imports.importer.background); the command line runs them here and now."""
 
+import gc
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -170,15 +172,28 @@ def run_import(
         return _finish(batch, result, ImportStatus.IMPORTED), result  # every row imported before
     if progress:
         progress.writing(IMPORT_TIME_LIMIT)
-    written = write_rows(
-        result.rows,
-        user=batch.user,
-        mode=batch.mode,
-        warning_reason=batch.warning_reason,
-        label=label,
-        ip=batch.ip,
-    )
+    with checked_rows_kept(result):
+        written = write_rows(
+            result.rows,
+            user=batch.user,
+            mode=batch.mode,
+            warning_reason=batch.warning_reason,
+            label=label,
+            ip=batch.ip,
+        )
     if written.aborted is not None:
         error = f"第{written.aborted.row}行写入被拒绝，整批已回滚"
         return _finish(batch, result, ImportStatus.FAILED, error), result
     return _finish(batch, result, ImportStatus.IMPORTED), result
+
+
+@contextmanager
+def checked_rows_kept(result: CheckResult):
+    """The check's decided rows stay alive until they are written: out of the cyclic garbage
+    collector's sight meanwhile (gc.freeze), so that each of its full collections during the write
+    does not walk the whole checked batch again (a fifth of a 10,000-row write's CPU went there)."""
+    gc.freeze()
+    try:
+        yield result
+    finally:
+        gc.unfreeze()
