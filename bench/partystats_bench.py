@@ -75,16 +75,16 @@ def seed(cursor, cases: int) -> None:
     statements = [
         "TRUNCATE cases_steprecord, cases_case, cases_person RESTART IDENTITY CASCADE",
         "SELECT setseed(0.13)",
-        """INSERT INTO branches_organization (name, short_name, code, kind, can_approve, path, letter_prefix)
-           SELECT '某省委组织部', '省委组织部', 'P', 'department', true, '', ''
+        """INSERT INTO branches_organization (name, short_name, code, kind, can_approve, path, letter_prefix, locality)
+           SELECT '某省委组织部', '省委组织部', 'P', 'department', true, '', '', ''
            WHERE NOT EXISTS (SELECT 1 FROM branches_organization WHERE code = 'P')""",
-        f"""INSERT INTO branches_organization (name, short_name, code, kind, can_approve, path, letter_prefix, parent_id)
-           SELECT '第' || g || '党委', '党委' || g, 'C' || g, 'committee', true, '', '',
+        f"""INSERT INTO branches_organization (name, short_name, code, kind, can_approve, path, letter_prefix, locality, parent_id)
+           SELECT '第' || g || '党委', '党委' || g, 'C' || g, 'committee', true, '', '', '',
                   (SELECT id FROM branches_organization WHERE code = 'P')
            FROM generate_series(1, {COMMITTEES}) g
            WHERE NOT EXISTS (SELECT 1 FROM branches_organization WHERE code = 'C1')""",
-        f"""INSERT INTO branches_organization (name, short_name, code, kind, can_approve, path, letter_prefix, parent_id)
-           SELECT c.short_name || '第' || g || '支部', '支部' || g, c.code || '-' || g, 'branch', false, '', '', c.id
+        f"""INSERT INTO branches_organization (name, short_name, code, kind, can_approve, path, letter_prefix, locality, parent_id)
+           SELECT c.short_name || '第' || g || '支部', '支部' || g, c.code || '-' || g, 'branch', false, '', '', '', c.id
            FROM branches_organization c, generate_series(1, {BRANCHES_EACH}) g
            WHERE c.kind = 'committee' AND c.code LIKE 'C%%'
              AND NOT EXISTS (SELECT 1 FROM branches_organization WHERE code = 'C1-1')""",
