@@ -343,15 +343,15 @@ def locality_check(counted: Counted) -> str | None:
     if table.row(LOCALITY_UNKNOWN) is None or not counted.cells[LOCALITY_UNKNOWN, "total"]:
         return None
     base = bases(table, counted.org, counted.period)[LOCALITY_UNKNOWN]
-    branch = base.case + "branch__name"
+    branch = base.case + "branch__"
     rows = (
         _listed(table, LOCALITY_UNKNOWN, "total", ALL, counted.period, base)
         .order_by()
-        .values_list(branch)
+        .values_list(branch + "path", branch + "name")  # by branch: two may share a name
         .annotate(n=Count(base.case_id))
-        .order_by(branch)
+        .order_by(branch + "path")
     )
-    named = "、".join(f"{name} {n} 人" for name, n in rows)
+    named = "、".join(f"{name} {n} 人" for _, name, n in rows)
     return (
         f"「乡（镇）、建制村」：以下党组织未标注乡（镇）、建制村属性（{named}），请在党组织信息中标注后再报送"
     )

@@ -237,3 +237,12 @@ def test_history_rows_sealed_before_the_mark_existed_still_verify(county):
     assert values["locality"] == Locality.UNKNOWN
     assert seal_payload(model, before) == seal_payload(model, values)
     assert seal_payload(model, {**values, "locality": Locality.VILLAGE}) != seal_payload(model, before)
+
+
+def test_the_check_names_two_branches_of_the_same_name_apart(county, officer):
+    user = f.user("recorder4")
+    for parent in (county.town, county.general):
+        branch = f.org("村第一党支部", "branch", parent)
+        admit(branch, d(2026, 3, 1), user, person={"category": "farmer"})
+    problem = selectors.locality_check(selectors.count_table(TABLE, county.town, ANNUAL))
+    assert problem.count("村第一党支部 1 人") == 2
