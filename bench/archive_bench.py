@@ -1,8 +1,11 @@
 """一人一档 benchmark: the archive of a complete case (25 steps) with 30 scans of about 2 MB each.
 
     .venv/bin/python bench/archive_bench.py [--scans 30] [--megabytes 2] [--keep]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/dangyuan_x_bench .venv/bin/python bench/archive_bench.py
 
-Runs in a throw-away var directory (its own SQLite database and media), so it never touches var/.
+Runs in a throw-away var directory (media, and its own SQLite database), so it never touches var/.
+With DATABASE_URL set it runs on PostgreSQL instead: the database it names — on this machine only
+(bench/pg.py), and only one whose name ends in `_bench` — is dropped, created and migrated.
 The case is taken through its 25 steps by the demo journey (the services), its scans uploaded through
 `upload_material` (two thirds PDFs holding a scanned page, one third JPGs), then
 `dossier.services.build_archive` runs in a fresh child process (spawned, as a worker is), timed, and the child's peak
@@ -14,6 +17,13 @@ With --bundle 200 it then streams a committee's yearly .zip of 200 such archives
 built: distinct files of the real size) through dossier.services.bundle_chunks in another fresh process,
 and reports the time, the peak resident memory and the resident memory every 0.5 GB sent (it must
 stay flat: the bundle is streamed in 1 MB chunks, never held).
+
+With --bundle-view 200 it streams the same bundle through the page a committee officer uses
+(GET /dossier/bundles/?branch=…&year=…, Django's test Client in a fresh process, the whole
+middleware stack): 199 more archived cases of the branch and year, each with a ready archive (a
+hard link to the one built), so the view writes its 200 read-log rows (audit.reads.record_read)
+before the first byte; reported: the view's answer time (scope, archives, 200 read records), the
+streaming time, the read records written, the peak and the resident memory every 0.5 GB.
 """
 
 import argparse
@@ -43,14 +53,32 @@ def parse_args():
         default=0,
         help="then stream a committee's yearly .zip of this many cases (200 in the issue)",
     )
+    parser.add_argument(
+        "--bundle-view",
+        type=int,
+        default=0,
+        help="then download that .zip of this many cases through the page (its read-log writes measured)",
+    )
     return parser.parse_args()
 
 
 def setup_django(var_dir: Path):
-    """As the letters benchmark does, on its own SQLite database (never DATABASE_URL's)."""
+    """As the letters benchmark does: on its own SQLite database, or on DATABASE_URL's PostgreSQL
+    database made afresh (only a local one named *_bench: this drops it)."""
     from bench.letters_bench import setup_django as setup
 
-    os.environ.pop("DATABASE_URL", None)
+    url = os.environ.get("DATABASE_URL", "")
+    if url:
+        from bench.pg import admin_cursor
+
+        with admin_cursor(url) as (cursor, name):
+            if not name.endswith("_bench"):
+                raise SystemExit(
+                    f"DATABASE_URL names {name!r}: this benchmark drops its database, so "
+                    "it takes only one whose name ends in _bench"
+                )
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            cursor.execute(f'CREATE DATABASE "{name}"')
     setup(var_dir)
 
 
@@ -183,6 +211,82 @@ def bundle_child(zip_path: str, cases: int, queue):
     queue.put((seconds, sent, start_mb, peak_mb(), samples))
 
 
+def add_bundle_cases(case, secretary, zip_name: str, cases: int) -> None:
+    """`cases` - 1 more cases archived with `case` (same branch, same day), each with a ready
+    archive whose .zip is a hard link to `case`'s (distinct files of the real size). Rows written
+    directly: this measures the download, not the write path."""
+    from django.utils import timezone
+
+    from cases.models import Case, Outcome, Person, Stage
+    from dossier.models import ArchiveStatus, CaseArchive
+    from dossier.services import archive_path
+    from tests import factories as f
+
+    source = archive_path(zip_name)
+    for n in range(2, cases + 1):
+        link = f"bench-links/{n}.zip"
+        archive_path(link).parent.mkdir(exist_ok=True)
+        os.link(source, archive_path(link))
+        other = Case.objects.create(
+            person=Person.objects.create(**f.person()),
+            branch=case.branch,
+            stage=Stage.FULL_MEMBER,
+            outcome=Outcome.ARCHIVED,
+            outcome_on=case.outcome_on,
+        )
+        CaseArchive.objects.create(
+            case=other,
+            requested_by=secretary,
+            status=ArchiveStatus.READY,
+            progress=100,
+            zip_name=link,
+            finished_at=timezone.now(),
+        )
+
+
+def bundle_view_child(branch_id: int, year: int, queue):
+    """The committee officer downloads the branch's yearly .zip through the page, in a fresh process:
+    the view's answer (its read-log writes) timed apart from the streaming."""
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+
+    from audit.models import ReadKind, ReadRecord
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="officer"))
+    assert client.get(reverse("dossier:bundles")).status_code == 200  # warm: the form page, untimed
+    reads = ReadRecord.objects.filter(kind=ReadKind.ARCHIVE)
+    before = reads.count()
+    start_mb = peak_mb()
+    samples, sent = [], 0
+    started = time.perf_counter()
+    response = client.get(reverse("dossier:bundles"), {"branch": branch_id, "year": year})
+    answered = time.perf_counter() - started
+    assert response.status_code == 200 and response.streaming, response.status_code
+    for chunk in response.streaming_content:
+        sent += len(chunk)
+        if sent >= (len(samples) + 1) * 500_000_000:
+            samples.append(round(rss_mb()))
+    seconds = time.perf_counter() - started
+    queue.put((answered, seconds, sent, reads.count() - before, start_mb, peak_mb(), samples))
+
+
+def marks(samples: list[int]) -> str:
+    """The resident memory sampled every 0.5 GB, in short: flat or its range."""
+    if not samples:
+        return "no 0.5 GB mark reached"
+    low, high = min(samples), max(samples)
+    return (
+        f"{low} MB at all {len(samples)} marks"
+        if low == high
+        else f"{low}–{high} MB over {len(samples)} marks"
+    )
+
+
 def rss_mb() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -219,6 +323,7 @@ def main():
         print(f"PDF {pdf.stat().st_size / 1e6:.1f} MB, ZIP {zip_.stat().st_size / 1e6:.1f} MB")
         ok = seconds < 10 and peak < 300
         print("target (under 10 s and 300 MB):", "met" if ok else "NOT met")
+        print(f"database: {connections['default'].vendor}; load average {os.getloadavg()}")
         if args.bundle:
             process = context.Process(target=bundle_child, args=(str(zip_), args.bundle, queue))
             process.start()
@@ -227,7 +332,21 @@ def main():
             print(
                 f"yearly bundle of {args.bundle} cases: {sent / 1e9:.2f} GB streamed in {seconds:.1f} s; "
                 f"worker {start_mb:.0f} MB after set-up, peak {peak:.0f} MB; "
-                f"resident every 0.5 GB: {samples}"
+                f"resident every 0.5 GB: {marks(samples)}"
+            )
+        if args.bundle_view:
+            case.refresh_from_db()
+            add_bundle_cases(case, secretary, zip_name, args.bundle_view)
+            connections.close_all()
+            year = case.outcome_on.year
+            process = context.Process(target=bundle_view_child, args=(case.branch_id, year, queue))
+            process.start()
+            answered, seconds, sent, reads, start_mb, peak, samples = queue.get()
+            process.join()
+            print(
+                f"yearly bundle through the page, {args.bundle_view} cases: view answered in {answered:.2f} s "
+                f"({reads} read records written), {sent / 1e9:.2f} GB streamed in {seconds:.1f} s in all; "
+                f"worker {start_mb:.0f} MB after set-up, peak {peak:.0f} MB; resident every 0.5 GB: {marks(samples)}"
             )
     finally:
         if args.keep:

@@ -8,7 +8,10 @@ process. A script, not a test (bench/README.md).
 
 The data goes into its own PostgreSQL database on this machine (DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/dangyuan_pstats13_bench), created and migrated if missing and
-seeded in SQL (INSERT … SELECT generate_series): 1 province → 100 committees → 2,000 branches;
+seeded in SQL (INSERT … SELECT generate_series): 1 province → 100 committees → 2,000 branches
+(marked for the row 「乡（镇）、建制村」: 60 township committees with 2 乡镇机关, 12 建制村 and 5 other
+branches each, the other 40 committees' branches neither, and one branch of every committee left
+unmarked — its admissions are 待补充);
 1,000,000 people with a realistic spread of 人员类别, 学历, age, gender, 民族, 一线, 职称, 先进模范
 (some facts left unknown, as after an import); 1,000,000 cases at every stage with the dates each
 stage implies, some closed, some extended, some cancelled; the 上级党委审批 and 转正审批 records of
@@ -72,16 +75,16 @@ def seed(cursor, cases: int) -> None:
     statements = [
         "TRUNCATE cases_steprecord, cases_case, cases_person RESTART IDENTITY CASCADE",
         "SELECT setseed(0.13)",
-        """INSERT INTO branches_organization (name, short_name, code, kind, can_approve, path, letter_prefix)
-           SELECT '某省委组织部', '省委组织部', 'P', 'department', true, '', ''
+        """INSERT INTO branches_organization (name, short_name, code, kind, can_approve, path, letter_prefix, locality)
+           SELECT '某省委组织部', '省委组织部', 'P', 'department', true, '', '', ''
            WHERE NOT EXISTS (SELECT 1 FROM branches_organization WHERE code = 'P')""",
-        f"""INSERT INTO branches_organization (name, short_name, code, kind, can_approve, path, letter_prefix, parent_id)
-           SELECT '第' || g || '党委', '党委' || g, 'C' || g, 'committee', true, '', '',
+        f"""INSERT INTO branches_organization (name, short_name, code, kind, can_approve, path, letter_prefix, locality, parent_id)
+           SELECT '第' || g || '党委', '党委' || g, 'C' || g, 'committee', true, '', '', '',
                   (SELECT id FROM branches_organization WHERE code = 'P')
            FROM generate_series(1, {COMMITTEES}) g
            WHERE NOT EXISTS (SELECT 1 FROM branches_organization WHERE code = 'C1')""",
-        f"""INSERT INTO branches_organization (name, short_name, code, kind, can_approve, path, letter_prefix, parent_id)
-           SELECT c.short_name || '第' || g || '支部', '支部' || g, c.code || '-' || g, 'branch', false, '', '', c.id
+        f"""INSERT INTO branches_organization (name, short_name, code, kind, can_approve, path, letter_prefix, locality, parent_id)
+           SELECT c.short_name || '第' || g || '支部', '支部' || g, c.code || '-' || g, 'branch', false, '', '', '', c.id
            FROM branches_organization c, generate_series(1, {BRANCHES_EACH}) g
            WHERE c.kind = 'committee' AND c.code LIKE 'C%%'
              AND NOT EXISTS (SELECT 1 FROM branches_organization WHERE code = 'C1-1')""",
@@ -161,6 +164,24 @@ def seed(cursor, cases: int) -> None:
         print(f"  {time.perf_counter() - started:6.1f} s  {' '.join(sql.split())[:70]}", flush=True)
 
 
+def mark_localities(cursor) -> None:
+    """The organizations' 乡（镇）/建制村 marks, by their codes (C<g> and C<g>-<k>): idempotent, so an
+    older seed gets them too."""
+    cursor.execute(
+        """UPDATE branches_organization SET locality = CASE
+               WHEN code ~ '^C[0-9]+$' THEN
+                   CASE WHEN substring(code from 2)::int <= 60 THEN 'township' ELSE 'neither' END
+               WHEN code ~ '^C[0-9]+-[0-9]+$' THEN
+                   CASE WHEN split_part(code, '-', 2)::int = %s THEN ''
+                        WHEN substring(split_part(code, '-', 1) from 2)::int > 60 THEN 'neither'
+                        WHEN split_part(code, '-', 2)::int <= 2 THEN 'township'
+                        WHEN split_part(code, '-', 2)::int <= 14 THEN 'village'
+                        ELSE 'neither' END
+               ELSE 'neither' END""",
+        [BRANCHES_EACH],
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=1_000_000)
@@ -196,6 +217,8 @@ def main() -> None:
         print(f"seeding {args.cases:,} cases …", flush=True)
         with connection.cursor() as cursor:
             seed(cursor, args.cases)
+    with connection.cursor() as cursor:
+        mark_localities(cursor)
     root = Organization.objects.get(code="P")
     period = Period(args.year, YEAR)
     print(f"{Case.objects.count():,} cases, {Organization.objects.count():,} organizations; {period.label}")

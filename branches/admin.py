@@ -18,7 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from branches import services
 from branches.forms import AdminLoginForm
-from branches.models import AccountSecurity, Organization, PartyMember
+from branches.models import AccountSecurity, Locality, Organization, PartyMember
 from branches.selectors import is_named_on_records
 
 
@@ -37,12 +37,29 @@ class OrganizationAdmin(SimpleHistoryAdmin):
     """Roles are granted and revoked on the role screen (/roles/, 角色管理), with a reason, through
     branches.services — not here: the admin has no raw per-object permission grid."""
 
-    list_display = ("name", "code", "kind", "parent", "can_approve")
-    list_filter = ("kind", "can_approve")
+    list_display = ("name", "code", "kind", "parent", "can_approve", "locality")
+    list_filter = ("kind", "can_approve", "locality")
     search_fields = ("name", "code")
     autocomplete_fields = ("parent",)
     readonly_fields = ("path",)
     inlines = [PartyMemberInline]
+    actions = ["mark_township", "mark_village", "mark_neither"]
+
+    def _mark(self, request, queryset, locality: Locality):
+        changed = services.mark_locality(queryset, locality=locality, actor=request.user)
+        self.message_user(request, f"已将 {changed} 个党组织标注为「{locality.label}」。")
+
+    @admin.action(description="标注所选党组织为「乡（镇）」", permissions=["change"])
+    def mark_township(self, request, queryset):
+        self._mark(request, queryset, Locality.TOWNSHIP)
+
+    @admin.action(description="标注所选党组织为「建制村」", permissions=["change"])
+    def mark_village(self, request, queryset):
+        self._mark(request, queryset, Locality.VILLAGE)
+
+    @admin.action(description="标注所选党组织为「不属于乡（镇）、建制村」", permissions=["change"])
+    def mark_neither(self, request, queryset):
+        self._mark(request, queryset, Locality.NEITHER)
 
 
 @admin.register(PartyMember)

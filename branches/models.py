@@ -8,7 +8,7 @@ from django.utils import timezone
 from guardian.models import UserObjectPermission
 from simple_history.models import HistoricalRecords
 
-from audit.models import SealedRow
+from audit.models import SealedRow, sealed_since
 from cases.text import validate_single_line
 
 COMMITTEE_THRESHOLD = 7  # 支部工作条例: ≥7 正式党员 → 支部委员会
@@ -21,6 +21,21 @@ class OrgKind(models.TextChoices):
     VILLAGE_COMMITTEE = "village_committee", "村(社区)党委"
     BRANCH = "branch", "党支部"
     GROUP = "group", "党小组"
+
+
+class Locality(models.TextChoices):
+    """Whether an organization is a 乡（镇） or a 建制村 one — the 党内统计 table 发展党员情况（二） counts
+    in its row 「乡（镇）、建制村」 the members developed by such organizations (partystats.tables).
+    Each organization carries its own mark (nothing is inherited from above: a school's or a
+    company's branch under a 镇党委 is neither); unmarked is 「待补充」, never counted as neither."""
+
+    UNKNOWN = "", "待补充"
+    TOWNSHIP = "township", "乡（镇）"
+    VILLAGE = "village", "建制村"
+    NEITHER = "neither", "不属于乡（镇）、建制村"
+
+
+RURAL_LOCALITIES = (Locality.TOWNSHIP, Locality.VILLAGE)
 
 
 class Role(models.TextChoices):
@@ -80,6 +95,16 @@ class Organization(models.Model):
         related_name="children",
     )
     can_approve = models.BooleanField("具有审批权限", default=False)
+    locality = models.CharField(
+        "乡（镇）、建制村属性",
+        max_length=10,
+        choices=Locality.choices,
+        blank=True,
+        default=Locality.UNKNOWN,
+        help_text="乡镇党委、乡镇机关等选「乡（镇）」，行政村的党组织选「建制村」，其他（社区、学校、企业等）选"
+        "「不属于」。每个党组织各自标注，不随上级：党内统计「发展党员情况（二）」按发展该党员的党支部的此项"
+        "计入「乡（镇）、建制村」一行，未标注的列为「待补充」。",
+    )
     # Materialized path "/1/5/12/": scope = path prefix, ancestors = ids in the path.
     path = models.CharField(max_length=255, editable=False, db_index=True)
     letter_prefix = models.CharField(
@@ -94,6 +119,7 @@ class Organization(models.Model):
         permissions = [(role.permission, f"角色：{role.label}") for role in Role]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=OrgKind.values), name="org_kind_valid"),
+            models.CheckConstraint(condition=Q(locality__in=Locality.values), name="org_locality_valid"),
         ]
 
     def __str__(self):
@@ -120,6 +146,10 @@ class Organization(models.Model):
         """Self and every organization above it, nearest first."""
         by_id = Organization.objects.in_bulk(self.ancestor_ids)
         return [by_id[pk] for pk in reversed(self.ancestor_ids) if pk in by_id]
+
+
+# The locality mark was added after rows of the organizations' history were sealed (audit.models).
+sealed_since("branches_historicalorganization", {"locality": Locality.UNKNOWN})
 
 
 class MemberStatus(models.TextChoices):

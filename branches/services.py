@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from guardian.models import UserObjectPermission
 
-from branches.models import AccountSecurity, Delegation, Organization, OrgKind, PartyMember, Role
+from branches.models import AccountSecurity, Delegation, Locality, Organization, OrgKind, PartyMember, Role
 from branches.permissions import forget_cached_grants
 
 NEEDS_REASON = "请填写理由。"
@@ -34,7 +34,17 @@ ROLE_ORG_KINDS = {
 
 
 @transaction.atomic
-def create_organization(*, name, code, kind, parent=None, can_approve=False, short_name="", letter_prefix=""):
+def create_organization(
+    *,
+    name,
+    code,
+    kind,
+    parent=None,
+    can_approve=False,
+    short_name="",
+    letter_prefix="",
+    locality=Locality.UNKNOWN,
+):
     return Organization.objects.create(
         name=name,
         code=code,
@@ -43,7 +53,25 @@ def create_organization(*, name, code, kind, parent=None, can_approve=False, sho
         can_approve=can_approve,
         short_name=short_name,
         letter_prefix=letter_prefix,
+        locality=locality,
     )
+
+
+@transaction.atomic
+def mark_locality(organizations, *, locality: Locality, actor) -> int:
+    """Mark each organization 乡（镇）, 建制村 or neither (partystats' row 「乡（镇）、建制村」); returns
+    how many changed. Each change leaves a history row by the actor (no queryset update)."""
+    changed = 0
+    chosen = Locality(locality)
+    for org in Organization.objects.select_for_update().filter(pk__in=organizations.values("pk")):
+        if org.locality == chosen:
+            continue
+        org.locality = chosen
+        org._history_user = actor
+        org._change_reason = f"标注为「{chosen.label}」"
+        org.save(update_fields=["locality"])
+        changed += 1
+    return changed
 
 
 def _refuse_unless(answer) -> None:

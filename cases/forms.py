@@ -261,7 +261,7 @@ def meeting_fields(*, body: str, committee_orgs, case=None, **_) -> dict[str, fo
     if body == steps.Body.BRANCH_ASSEMBLY and case is not None:
         fields["meeting_entitled"].initial = full_member_count(case.branch)
     fields["meeting_present"] = count_field("实到会有表决权人数", required=False)
-    fields["minutes"] = forms.FileField(label="会议记录（PDF/JPG）", required=False)
+    fields["minutes"] = forms.FileField(label="会议记录（PDF/JPG/PNG）", required=False)
     return fields
 
 
@@ -484,7 +484,8 @@ class MaterialForm(StyledForm):
     item = forms.ChoiceField(label="清单材料", choices=MATERIAL_ITEM_CHOICES, required=False)
     step = forms.ChoiceField(label="所属步骤", choices=[("", "—")] + steps.CHOICES, required=False)
     file = forms.FileField(
-        label="文件（PDF/JPG，不超过10 MB）", error_messages={"required": "请选择文件", "empty": "文件为空"}
+        label="文件（PDF/JPG/PNG，不超过10 MB）",
+        error_messages={"required": "请选择文件", "empty": "文件为空"},
     )
 
     def clean(self):

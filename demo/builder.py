@@ -83,6 +83,7 @@ class DemoBuilder:
                 can_approve=spec.can_approve,
                 short_name=spec.short_name,
                 letter_prefix=spec.letter_prefix,
+                locality=spec.locality,
             )
         hashed = make_password(DEMO_PASSWORD)  # PBKDF2 once, not once per account
         for spec in USERS:

@@ -5,7 +5,7 @@ bulk generator and the logins printout."""
 import datetime as dt
 from dataclasses import dataclass
 
-from branches.models import OrgKind, Role, Sanction
+from branches.models import Locality, OrgKind, Role, Sanction
 from cases.models import Education
 
 DEMO_PASSWORD = "demo12345"
@@ -25,6 +25,7 @@ class OrgSpec:
     parent: str | None = None
     can_approve: bool = False
     letter_prefix: str = ""
+    locality: str = Locality.UNKNOWN  # 乡（镇）/ 建制村 / neither (partystats)
     full: int = 0  # roster: full members (branches only)
     probationary: int = 0
     workplaces: tuple[str, ...] = ()
@@ -33,12 +34,49 @@ class OrgSpec:
 
 K = OrgKind
 E = Education
+L = Locality
 ORGS: tuple[OrgSpec, ...] = (
-    OrgSpec("dept", "中共青溪县委组织部", "县委组织部", DEPARTMENT_CODE, K.DEPARTMENT),
-    OrgSpec("cg", "中共城关镇委员会", "城关镇党委", "QX-CG", K.COMMITTEE, "dept", True, "城组"),
-    OrgSpec("hk", "中共河口镇委员会", "河口镇党委", "QX-HK", K.COMMITTEE, "dept", True, "河组"),
-    OrgSpec("cd", "中共城关镇城东社区总支部委员会", "城东社区党总支", "QX-CG-CD", K.GENERAL_BRANCH, "cg"),
-    OrgSpec("lsw", "中共河口镇柳树湾村委员会", "柳树湾村党委", "QX-HK-LSW", K.VILLAGE_COMMITTEE, "hk"),
+    OrgSpec("dept", "中共青溪县委组织部", "县委组织部", DEPARTMENT_CODE, K.DEPARTMENT, locality=L.NEITHER),
+    OrgSpec(
+        "cg",
+        "中共城关镇委员会",
+        "城关镇党委",
+        "QX-CG",
+        K.COMMITTEE,
+        "dept",
+        True,
+        "城组",
+        locality=L.TOWNSHIP,
+    ),
+    OrgSpec(
+        "hk",
+        "中共河口镇委员会",
+        "河口镇党委",
+        "QX-HK",
+        K.COMMITTEE,
+        "dept",
+        True,
+        "河组",
+        locality=L.TOWNSHIP,
+    ),
+    OrgSpec(
+        "cd",
+        "中共城关镇城东社区总支部委员会",
+        "城东社区党总支",
+        "QX-CG-CD",
+        K.GENERAL_BRANCH,
+        "cg",
+        locality=L.NEITHER,
+    ),
+    OrgSpec(
+        "lsw",
+        "中共河口镇柳树湾村委员会",
+        "柳树湾村党委",
+        "QX-HK-LSW",
+        K.VILLAGE_COMMITTEE,
+        "hk",
+        locality=L.VILLAGE,
+    ),
     OrgSpec(
         "cg1",
         "城关镇机关党支部",
@@ -46,6 +84,7 @@ ORGS: tuple[OrgSpec, ...] = (
         "QX-CG-01",
         K.BRANCH,
         "cg",
+        locality=L.TOWNSHIP,
         full=18,
         probationary=2,
         workplaces=(
@@ -65,6 +104,7 @@ ORGS: tuple[OrgSpec, ...] = (
         "QX-CG-02",
         K.BRANCH,
         "cg",
+        locality=L.NEITHER,
         full=9,
         probationary=1,
         workplaces=(
@@ -82,6 +122,7 @@ ORGS: tuple[OrgSpec, ...] = (
         "QX-CG-03",
         K.BRANCH,
         "cg",
+        locality=L.NEITHER,
         full=4,
         probationary=1,
         workplaces=(
@@ -99,6 +140,7 @@ ORGS: tuple[OrgSpec, ...] = (
         "QX-CG-CD-01",
         K.BRANCH,
         "cd",
+        locality=L.NEITHER,
         full=12,
         probationary=1,
         workplaces=(
@@ -117,6 +159,7 @@ ORGS: tuple[OrgSpec, ...] = (
         "QX-CG-CD-02",
         K.BRANCH,
         "cd",
+        locality=L.NEITHER,
         full=5,
         probationary=1,
         workplaces=(
@@ -134,6 +177,7 @@ ORGS: tuple[OrgSpec, ...] = (
         "QX-HK-01",
         K.BRANCH,
         "hk",
+        locality=L.TOWNSHIP,
         full=25,
         probationary=3,
         workplaces=(
@@ -152,6 +196,7 @@ ORGS: tuple[OrgSpec, ...] = (
         "QX-HK-LSW-01",
         K.BRANCH,
         "lsw",
+        locality=L.VILLAGE,
         full=15,
         probationary=2,
         workplaces=(
@@ -174,6 +219,7 @@ ORGS: tuple[OrgSpec, ...] = (
         "QX-HK-LSW-02",
         K.BRANCH,
         "lsw",
+        locality=L.VILLAGE,
         full=3,
         probationary=1,
         workplaces=(
@@ -183,11 +229,33 @@ ORGS: tuple[OrgSpec, ...] = (
         ),
         education=(E.JUNIOR,) * 3 + (E.HIGH_SCHOOL, E.TECHNICAL) + (E.PRIMARY,),
     ),
-    OrgSpec("cg1-g1", "城关镇机关党支部第一党小组", "机关一组", "QX-CG-01-G1", K.GROUP, "cg1"),
-    OrgSpec("cg1-g2", "城关镇机关党支部第二党小组", "机关二组", "QX-CG-01-G2", K.GROUP, "cg1"),
-    OrgSpec("hk1-g1", "河口镇机关党支部第一党小组", "河口一组", "QX-HK-01-G1", K.GROUP, "hk1"),
-    OrgSpec("lsw1-g1", "柳树湾村第一党支部第一党小组", "柳树湾一组", "QX-HK-LSW-01-G1", K.GROUP, "lsw1"),
-    OrgSpec("lsw1-g2", "柳树湾村第一党支部第二党小组", "柳树湾二组", "QX-HK-LSW-01-G2", K.GROUP, "lsw1"),
+    OrgSpec(
+        "cg1-g1", "城关镇机关党支部第一党小组", "机关一组", "QX-CG-01-G1", K.GROUP, "cg1", locality=L.TOWNSHIP
+    ),
+    OrgSpec(
+        "cg1-g2", "城关镇机关党支部第二党小组", "机关二组", "QX-CG-01-G2", K.GROUP, "cg1", locality=L.TOWNSHIP
+    ),
+    OrgSpec(
+        "hk1-g1", "河口镇机关党支部第一党小组", "河口一组", "QX-HK-01-G1", K.GROUP, "hk1", locality=L.TOWNSHIP
+    ),
+    OrgSpec(
+        "lsw1-g1",
+        "柳树湾村第一党支部第一党小组",
+        "柳树湾一组",
+        "QX-HK-LSW-01-G1",
+        K.GROUP,
+        "lsw1",
+        locality=L.VILLAGE,
+    ),
+    OrgSpec(
+        "lsw1-g2",
+        "柳树湾村第一党支部第二党小组",
+        "柳树湾二组",
+        "QX-HK-LSW-01-G2",
+        K.GROUP,
+        "lsw1",
+        locality=L.VILLAGE,
+    ),
 )
 ORG_BY_KEY = {spec.key: spec for spec in ORGS}
 BRANCH_KEYS = tuple(spec.key for spec in ORGS if spec.kind == OrgKind.BRANCH)

@@ -37,6 +37,7 @@ from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from cases import checklist, selectors, steps
 from cases.digests import sha256_of
 from cases.models import Case, EventKind
+from cases.services.uploads import ALLOWED_UPLOADS
 from reviews.letters import FONT
 from reviews.models import LetterStatus
 from reviews.selectors import letters_for_case
@@ -44,7 +45,7 @@ from reviews.wording import cn_date
 
 A4 = (595.276, 841.89)  # points
 TOC_ROWS = 34  # lines of the table of contents on one page (a first guess; the layout checks it)
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png"}
+IMAGE_SUFFIXES = {suffix for suffix, kind in ALLOWED_UPLOADS.items() if kind != "PDF"}  # what uploads take
 Progress = Callable[[int, str], None]
 BUILD_PREFIX = ".build-"  # a build's working folder, beside its files
 STALE_WORK = dt.timedelta(days=1)  # what a killed build left, removed by sweep_stale after this

@@ -317,6 +317,30 @@ def opening_check(table: Table, org: Organization, period: Period) -> str | None
     return None
 
 
+LOCALITY_UNKNOWN = "locality_unknown"
+
+
+def locality_check(counted: Counted) -> str | None:
+    """Before handing in: the organizations not yet marked 乡（镇）/建制村/neither that developed people
+    counted in the table (its row 「乡（镇）、建制村待补充」), each with how many — said when there are any."""
+    table = counted.table
+    if table.row(LOCALITY_UNKNOWN) is None or not counted.cells[LOCALITY_UNKNOWN, "total"]:
+        return None
+    base = bases(table, counted.org, counted.period)[LOCALITY_UNKNOWN]
+    branch = base.case + "branch__"
+    rows = (
+        _listed(table, LOCALITY_UNKNOWN, "total", ALL, counted.period, base)
+        .order_by()
+        .values_list(branch + "path", branch + "name")  # by branch: two may share a name
+        .annotate(n=Count(base.case_id))
+        .order_by(branch + "path")
+    )
+    named = "、".join(f"{name} {n} 人" for _, name, n in rows)
+    return (
+        f"「乡（镇）、建制村」：以下党组织未标注乡（镇）、建制村属性（{named}），请在党组织信息中标注后再报送"
+    )
+
+
 def large_changes(counted: Counted) -> list[str]:
     """Cells that changed by more than settings.PARTYSTATS_CHANGE_SHARE against the same period of
     last year (a cell of 0 last year: any count of at least 5): each needs a written explanation,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from branches.models import RURAL_LOCALITIES, Locality
 from cases.counting import COLLEGE_OR_ABOVE, MAJORITY_ETHNICITY, YOUTH_AGE
 from cases.models import Education, FrontlineKind, Gender, HonourLevel, PersonCategory, TitleLevel
 
@@ -195,6 +196,9 @@ DEVELOPMENT_2 = Table(
         Line("title_middle", "中级", person(title_level=TitleLevel.MIDDLE), 1),
         Line("title_junior", "初级", person(title_level=TitleLevel.JUNIOR), 1),
         Line("title_unknown", "专业技术职务待补充", person(title_level=""), 1, True),
+        # By the organization that developed the person: the case's branch (partystats.help).
+        Line("locality", "乡（镇）、建制村", case(branch__locality__in=list(RURAL_LOCALITIES))),
+        Line("locality_unknown", "乡（镇）、建制村待补充", case(branch__locality=Locality.UNKNOWN), 1, True),
         Line(
             "honoured",
             "先进模范人物",

@@ -46,8 +46,9 @@ def table(request, key):
         return _xlsx(counted)
     report = selectors.frozen(item, root, period)
     problems = selectors.checks(counted)
-    if opening := selectors.opening_check(item, root, period):
-        problems.append(opening)
+    for found in (selectors.opening_check(item, root, period), selectors.locality_check(counted)):
+        if found:
+            problems.append(found)
     return render(
         request,
         "partystats/table.html",

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import itertools
+import os
 
 from django.contrib.auth import get_user_model
 
@@ -142,6 +143,24 @@ def jpg_upload(name: str = "scan.jpg", size: tuple[int, int] = (64, 48)):
     buffer = io.BytesIO()
     Image.new("RGB", size, "white").save(buffer, "JPEG")
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def png_upload(name: str = "scan.png", size: tuple[int, int] = (64, 48), mode: str = "RGB", pad_to: int = 0):
+    """A real PNG (Pillow) of the given pixel size; noise up to about pad_to bytes (noise does not
+    compress) when asked."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    if pad_to:
+        side = int((pad_to / 3) ** 0.5) + 1
+        image = Image.frombytes("RGB", (side, side), os.urandom(side * side * 3))
+    else:
+        image = Image.new(mode, size, "white")
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
 def delegation(delegator, delegate, org, starts_on, ends_on, role=Role.BRANCH_SECRETARY, reason="外出学习"):

@@ -178,7 +178,7 @@ IMPORT_MAX_UNZIPPED_BYTES = env.int("IMPORT_MAX_UNZIPPED_BYTES", default=64 * 10
 # its page says so and offers a retry.
 IMPORT_STALL_SECONDS = env.int("IMPORT_STALL_SECONDS", default=300)
 
-# Uploads: materials are PDF/JPG scans; anything larger is refused with a Chinese message.
+# Uploads: materials are PDF/JPG/PNG scans; anything larger is refused with a Chinese message.
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 # A scanned JPG is decoded to check it: an A3 page at 600 dpi is about 70 million pixels; more is a bomb.
 MAX_UPLOAD_IMAGE_PIXELS = env.int("MAX_UPLOAD_IMAGE_PIXELS", default=80_000_000)

@@ -395,7 +395,7 @@ def pdf_file(name="scan.pdf", size=0) -> SimpleUploadedFile:
         (lambda: pdf_file("big.pdf", 4096), "文件「big.pdf」大小 4.0 KB，超过上限 2.0 KB"),
         (
             lambda: SimpleUploadedFile("tool.exe", b"MZ\x90\x00" + b"\0" * 60),
-            "文件「tool.exe」格式不支持：只能上传 PDF 或 JPG 扫描件",
+            "文件「tool.exe」格式不支持：只能上传 PDF、JPG 或 PNG 扫描件",
         ),
         (
             lambda: SimpleUploadedFile("fake.pdf", b"MZ\x90\x00 not a pdf"),

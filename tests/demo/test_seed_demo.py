@@ -267,3 +267,24 @@ def test_it_has_reports_returned_with_reasons_and_letters_of_past_committee_meet
         assert CaseEvent.objects.filter(case__in=letter.entries.values("case"), kind="letter").exists()
     numbers = list(letters.values_list("number", flat=True))
     assert len(numbers) == len(set(numbers))
+
+
+def test_every_organization_is_marked_for_the_row_of_townships_and_villages(seeded):
+    from branches.models import Locality
+    from partystats import selectors
+    from partystats.tables import BY_KEY
+
+    marks = dict(Organization.objects.values_list("code", "locality"))
+    assert Locality.UNKNOWN not in marks.values()
+    assert marks["QX-CG"] == marks["QX-HK"] == marks["QX-CG-01"] == Locality.TOWNSHIP  # 镇党委, 镇机关
+    assert marks["QX-HK-LSW"] == marks["QX-HK-LSW-01"] == Locality.VILLAGE  # 柳树湾村
+    assert marks["QX-CG-02"] == marks["QX-CG-CD"] == Locality.NEITHER  # 中心小学, 城东社区
+    dept = Organization.objects.get(code=DEPARTMENT_CODE)
+    year = timezone.localdate().year
+    found = 0
+    for y in (year - 1, year):
+        counted = selectors.count_table(BY_KEY["development2"], dept, selectors.Period(y, selectors.YEAR))
+        assert counted.cells["locality_unknown", "total"] == 0
+        assert selectors.locality_check(counted) is None
+        found += counted.cells["locality", "total"]
+    assert found > 0

@@ -332,3 +332,21 @@ def test_the_daily_sweep_removes_what_killed_builds_left_after_a_day(settings, t
     assert sweep_stale_files_task() == 0
     entry = app.conf.beat_schedule["sweep-stale-archive-files-daily"]
     assert entry["task"] == "dossier.sweep_stale_files"
+
+
+def test_an_uploaded_png_is_placed_on_an_a4_page(county, secretary, tmp_path):
+    """The upload path now takes PNG (cases.services.uploads): the archive fits it to A4 like a JPG,
+    a transparent (RGBA) one included."""
+    case = f.new_case(county.branch, secretary, applied_on=dt.date(2023, 1, 10))
+    material = services.upload_material(
+        case=case,
+        title="入党申请书（照片）",
+        upload=f.png_upload("申请书.png", size=(900, 1200), mode="RGBA"),
+        step="application",
+        actor=secretary,
+    )
+    scan = builder.Scan(material, material.title)
+    builder.prepare_scan(scan, tmp_path)
+    assert (scan.problem, scan.pages) == ("", 1)
+    page = PdfReader(scan.pdf_path).pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)

@@ -41,7 +41,7 @@ def test_secretary_completes_the_file_archives_it_and_downloads_it(
     scan.write_bytes(scan_pdf().read())
     form = page.locator("#upload-form")
     form.get_by_label(label("清单材料")).select_option(value=f"{first.code}:{first_item.key}")
-    form.get_by_label(label("文件（PDF/JPG，不超过10 MB）")).set_input_files(str(scan))
+    form.get_by_label(label("文件（PDF/JPG/PNG，不超过10 MB）")).set_input_files(str(scan))
     form.get_by_role("button", name="上传").click()
     expect(page.locator("#missing-count")).to_have_text("缺 1 项")
     expect(page.locator(f'[data-item="{first.code}:{first_item.key}"]')).to_contain_text("已上传")

@@ -112,6 +112,9 @@ def test_development_2_annual_every_cell(county, crafted):
         ("title_unknown", "total"): 3,
         ("title_unknown", "women"): 1,
         ("title_unknown", "youth"): 3,
+        ("locality_unknown", "total"): 4,  # no branch marked 乡（镇）/建制村/neither (test_locality.py)
+        ("locality_unknown", "women"): 1,
+        ("locality_unknown", "youth"): 3,
         ("honoured", "total"): 1,
         ("honoured", "youth"): 1,
         ("honoured_provincial", "total"): 1,
