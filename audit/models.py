@@ -35,7 +35,7 @@ def _canonical(field, value):
         return json.loads(json.dumps(value, cls=field.encoder))
     value = field.to_python(value)  # as the column gives it back: "5" for 5 in a text column
     if isinstance(value, dt.datetime):
-        return (value.astimezone(dt.UTC) if value.tzinfo else value).isoformat()
+        return _instant(value)
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):
@@ -54,6 +54,10 @@ ADDED_COLUMNS: dict[str, dict[str, object]] = {}
 def sealed_since(table: str, columns: dict[str, object]) -> None:
     """Declare columns added to the sealed table `table` (the app's models call this at import)."""
     ADDED_COLUMNS.setdefault(table, {}).update(columns)
+
+
+def _instant(value: dt.datetime) -> str:
+    return (value.astimezone(dt.UTC) if value.tzinfo else value).isoformat()
 
 
 def _canonicalizer(field):
@@ -75,7 +79,7 @@ def _canonicalizer(field):
     elif to_python is models.DateField.to_python:
         native, answer = dt.date, dt.date.isoformat
     elif to_python is models.DateTimeField.to_python:
-        native, answer = dt.datetime, generic
+        native, answer = dt.datetime, _instant
     else:
         return generic
 
