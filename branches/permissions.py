@@ -59,14 +59,16 @@ def role_grants(user) -> list[RoleGrant]:
         return cached
     ct = ContentType.objects.get_for_model(Organization)
     codenames = list(_ROLE_BY_CODENAME)
+    direct = UserObjectPermission.objects.filter(
+        user=user, content_type=ct, permission__codename__in=codenames
+    )
+    through_groups = GroupObjectPermission.objects.filter(
+        group__user=user, content_type=ct, permission__codename__in=codenames
+    )
     rows = list(
-        UserObjectPermission.objects.filter(
-            user=user, content_type=ct, permission__codename__in=codenames
-        ).values_list("permission__codename", "object_pk")
-    ) + list(
-        GroupObjectPermission.objects.filter(
-            group__user=user, content_type=ct, permission__codename__in=codenames
-        ).values_list("permission__codename", "object_pk")
+        direct.values_list("permission__codename", "object_pk").union(
+            through_groups.values_list("permission__codename", "object_pk"), all=True
+        )
     )
     orgs = Organization.objects.in_bulk({int(pk) for _, pk in rows})
     own = {RoleGrant(_ROLE_BY_CODENAME[code], orgs[int(pk)]) for code, pk in rows if int(pk) in orgs}
