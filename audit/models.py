@@ -202,6 +202,7 @@ class ReadKind(models.TextChoices):
     LETTER = "letter", "下载批复/回执"
     MATERIAL = "material", "下载材料"
     ARCHIVE = "archive", "下载一人一档"
+    MINUTES = "minutes", "下载会议记录"
 
 
 class ReadRecord(SealedRow):

@@ -432,6 +432,8 @@ class Meeting(models.Model):
             models.CheckConstraint(
                 condition=Q(present__lte=models.F("entitled")), name="meeting_present_le_entitled"
             ),
+            # entered once: the steps and the page pick the day's meeting (services.record_meeting)
+            models.UniqueConstraint(fields=["org", "body", "held_on"], name="one_meeting_per_body_per_day"),
         ]
 
     def __str__(self):
