@@ -6,8 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from guardian.models import UserObjectPermission
-from simple_history.models import HistoricalRecords
 
+from audit.history import HistoricalRecords
 from audit.models import SealedRow
 from cases.text import validate_single_line
 
@@ -272,4 +272,6 @@ class Delegation(models.Model):
 
 # Role grants are guardian's object permissions (written by branches.services.grant_role, revoked by
 # revoke_role): each grant and revocation is history too — who, when, why — sealed like the rest.
-simple_history.register(UserObjectPermission, app="branches", bases=[SealedRow])
+simple_history.register(
+    UserObjectPermission, app="branches", bases=[SealedRow], records_class=HistoricalRecords
+)

@@ -8,9 +8,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from audit import keys
+from audit.history import HistoricalRecords
 from audit.models import SealedRow, sealed_since
 from branches.models import MemberStatus, Organization, PartyMember, Role, Sanction, acting_for_of, role_text
 from cases import steps

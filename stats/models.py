@@ -8,8 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
+from audit.history import HistoricalRecords
 from audit.models import SealedRow
 from branches.models import Organization
 

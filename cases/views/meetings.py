@@ -5,15 +5,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.models import ReadKind
-from audit.reads import ReadNotRecorded, record_read
 from branches.selectors import organizations_visible_to
 from cases import selectors, services, steps
 from cases.forms import ENTITLED_SOURCES, MeetingForm, entitled_field
-from cases.web import actor_for, client_ip, date_field, paginate
+from cases.web import actor_for, date_field, paginate, read_refused
 from config.converters import object_id
 
 PAGE_SIZE = 50
@@ -107,17 +107,11 @@ def meeting_minutes(request, pk):
     meeting = get_object_or_404(selectors.meetings_visible_to(request.user), pk=pk)
     if not meeting.minutes or not selectors.holds_meeting(request.user, meeting):
         raise Http404
-    try:
-        record_read(
-            user=request.user,
-            kind=ReadKind.MINUTES,
-            obj=meeting,
-            what=f"会议记录：{meeting}",
-            ip=client_ip(request),
-        )
-    except ReadNotRecorded as exc:
-        messages.error(request, str(exc))
-        return redirect("cases:meeting", pk=meeting.pk)
+    back = reverse("cases:meeting", args=[meeting.pk])
+    if refused := read_refused(
+        request, kind=ReadKind.MINUTES, obj=meeting, what=f"会议记录：{meeting}", back=back
+    ):
+        return refused
     name = f"{meeting.org.name}{meeting.get_body_display()}{meeting.held_on:%Y%m%d}会议记录"
     suffix = meeting.minutes.name.rsplit(".", 1)[-1].lower()
     return FileResponse(meeting.minutes.open("rb"), as_attachment=True, filename=f"{name}.{suffix}")

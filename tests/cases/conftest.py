@@ -77,6 +77,10 @@ def _meeting_and_vote(case: Case, step: steps.Step, on: dt.date, crew: Crew, pre
         meeting = services.record_meeting(
             org=org, body=body, held_on=on, entitled=entitled, present=present, actor=actor
         )
+    elif present is not None and present != meeting.present:
+        raise AssertionError(
+            f"{meeting} is recorded with 实到 {meeting.present}: shape another day's meeting"
+        )
     return meeting, (vote if vote is not None else VoteFacts(yes=meeting.present))
 
 
