@@ -81,7 +81,7 @@ class Organization(models.Model):
     )
     can_approve = models.BooleanField("具有审批权限", default=False)
     # Materialized path "/1/5/12/": scope = path prefix, ancestors = ids in the path.
-    path = models.CharField(max_length=255, editable=False, db_index=True)
+    path = models.CharField("树路径", max_length=255, editable=False, db_index=True)
     letter_prefix = models.CharField(
         "发文字号前缀", max_length=20, blank=True, help_text="例如：X组", validators=[validate_single_line]
     )
@@ -273,5 +273,11 @@ class Delegation(models.Model):
 # Role grants are guardian's object permissions (written by branches.services.grant_role, revoked by
 # revoke_role): each grant and revocation is history too — who, when, why — sealed like the rest.
 simple_history.register(
-    UserObjectPermission, app="branches", bases=[SealedRow], records_class=HistoricalRecords
+    UserObjectPermission,
+    app="branches",
+    bases=[SealedRow],
+    records_class=HistoricalRecords,
+    # guardian names its model in English; the live model is renamed in branches.admin
+    verbose_name="历史记录：用户对象权限",
+    verbose_name_plural="历史记录：用户对象权限",
 )

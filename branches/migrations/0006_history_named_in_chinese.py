@@ -24,6 +24,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterModelOptions(
             name='historicaluserobjectpermission',
-            options={'get_latest_by': ('history_date', 'history_id'), 'ordering': ('-history_date', '-history_id'), 'verbose_name': '历史记录：user object permission', 'verbose_name_plural': '历史记录：user object permissions'},
+            options={'get_latest_by': ('history_date', 'history_id'), 'ordering': ('-history_date', '-history_id'), 'verbose_name': '历史记录：用户对象权限', 'verbose_name_plural': '历史记录：用户对象权限'},
         ),
     ]
