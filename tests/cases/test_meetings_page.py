@@ -346,3 +346,20 @@ def test_the_step_form_asks_entitled_again_when_its_date_changes(client, secreta
         {"name": "meeting_entitled", "org": county.branch.pk, "body": "branch_assembly", "on": "2024-03-05"},
     )
     assert 'name="meeting_entitled"' in response.content.decode() and 'value="8"' in response.content.decode()
+
+
+def test_the_entitled_answer_and_a_committee_meeting_page_read_a_bounded_number_of_queries(
+    client, county, secretary, officer, dated_roster, committee_meeting, django_assert_max_num_queries
+):
+    meeting, *_ = committee_meeting
+    for _ in range(10):
+        more = f.new_case(county.branch, secretary, applied_on=dt.date(2023, 1, 10))
+        Vote.objects.create(meeting=meeting, case=more, step="admission_approval", yes=7)
+    client.force_login(officer)
+    with django_assert_max_num_queries(12):
+        assert _entitled(client, org=dated_roster.pk, held_on="2024-03-15").status_code == 200
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("cases:meeting", args=[meeting.pk])).status_code == 200
+    client.force_login(secretary)
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("cases:meeting", args=[meeting.pk])).status_code == 200
