@@ -35,6 +35,10 @@ def merge_copies(apps, schema_editor):
         Vote.objects.filter(meeting_id__in=later).update(meeting_id=first)
         Letter.objects.filter(meeting_id__in=later).update(meeting_id=first)
         Meeting.objects.filter(pk__in=later).delete()
+    if schema_editor.connection.vendor == "postgresql":
+        # the deferred foreign-key checks of the rows repointed above run now, not at commit:
+        # PostgreSQL refuses to alter a table with trigger events still pending
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     if conflicts:
         named = "；".join(
             "、".join(f"#{c['pk']}（应到{c['entitled']}，实到{c['present']}）" for c in copies)
