@@ -4,7 +4,7 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: help setup run test lint format bench
+.PHONY: help setup run test lint format bench messages
 
 help:
 	@echo "make run    set everything up, then run web + Celery worker + beat (Ctrl-C stops all)"
@@ -34,3 +34,7 @@ format: setup
 
 bench: setup
 	$(BIN)/python bench/run.py
+
+# After editing locale/zh_Hans/LC_MESSAGES/django.po (the compiled django.mo is committed).
+messages: setup
+	$(BIN)/python manage.py compilemessages --locale zh_Hans --ignore .venv --ignore node_modules

@@ -173,9 +173,9 @@ class SealCheckpoint(models.Model):
     created_at = models.DateTimeField("时间")
     entries = models.PositiveIntegerField("案例数")
     digest = models.CharField("条目摘要", max_length=64)
-    prev_mac = models.CharField(max_length=64, blank=True)
+    prev_mac = models.CharField("前一检查点 MAC", max_length=64, blank=True)
     key_id = models.CharField("封印密钥", max_length=20)
-    mac = models.CharField(max_length=64)
+    mac = models.CharField("MAC", max_length=64)
 
     class Meta:
         verbose_name = "封印检查点"
@@ -204,7 +204,7 @@ class CheckpointEntry(models.Model):
     checkpoint = models.PositiveIntegerField("检查点编号")
     case_id = models.BigIntegerField("案例编号")
     count = models.PositiveIntegerField("事件数")
-    last_mac = models.CharField(max_length=64)
+    last_mac = models.CharField("最后 MAC", max_length=64)
 
     class Meta:
         verbose_name = "检查点条目"
@@ -250,6 +250,7 @@ class ReadKind(models.TextChoices):
     LETTER = "letter", "下载批复/回执"
     MATERIAL = "material", "下载材料"
     ARCHIVE = "archive", "下载一人一档"
+    MINUTES = "minutes", "下载会议记录"
 
 
 class ReadRecord(SealedRow):

@@ -12,8 +12,9 @@ TOTP device (django-otp's admin).
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.contrib.auth.models import Group
 from simple_history.admin import SimpleHistoryAdmin
 
 from branches import services
@@ -112,6 +113,17 @@ admin.site.index_title = "系统管理"
 for label, name in {"axes": "登录锁定记录", "otp_totp": "动态口令设备", "guardian": "对象权限"}.items():
     if label in apps.app_configs:
         apps.get_app_config(label).verbose_name = name
+# Models of those apps whose names are not marked for translation (django-otp writes them in
+# English); names only, as the app names above: the database and migrations do not read them.
+for label, name in {
+    "otp_totp.TOTPDevice": "动态口令设备",
+    "guardian.UserObjectPermission": "用户对象权限",
+    "guardian.GroupObjectPermission": "用户组对象权限",
+}.items():
+    app_label, _, model_name = label.partition(".")
+    if app_label in apps.app_configs:
+        meta = apps.get_model(label)._meta
+        meta.verbose_name = meta.verbose_name_plural = name
 
 _ACTIONS = {"add": "新增", "change": "修改", "delete": "删除", "view": "查看"}
 
@@ -125,8 +137,26 @@ def permission_label(permission) -> str:
     return permission.name
 
 
+class PermissionLabels:
+    """Permission pickers list 「可修改「党组织」」, not the stored English 「Can change …」."""
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name in ("user_permissions", "permissions"):
+            field.label_from_instance = permission_label
+        return field
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(PermissionLabels, GroupAdmin):
+    pass
+
+
 @admin.register(User)
-class AccountAdmin(UserAdmin):
+class AccountAdmin(PermissionLabels, UserAdmin):
     """Accounts are deactivated (untick 有效), never deleted: a user's name is on sealed history rows,
     which the database refuses to change."""
 
@@ -135,12 +165,6 @@ class AccountAdmin(UserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        if db_field.name == "user_permissions":
-            field.label_from_instance = permission_label
-        return field
 
     def get_inlines(self, request, obj):
         return [AccountSecurityInline] if obj is not None else []

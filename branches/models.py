@@ -6,8 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from guardian.models import UserObjectPermission
-from simple_history.models import HistoricalRecords
 
+from audit.history import HistoricalRecords
 from audit.models import SealedRow, sealed_since
 from cases.text import validate_single_line
 
@@ -106,7 +106,7 @@ class Organization(models.Model):
         "计入「乡（镇）、建制村」一行，未标注的列为「待补充」。",
     )
     # Materialized path "/1/5/12/": scope = path prefix, ancestors = ids in the path.
-    path = models.CharField(max_length=255, editable=False, db_index=True)
+    path = models.CharField("树路径", max_length=255, editable=False, db_index=True)
     letter_prefix = models.CharField(
         "发文字号前缀", max_length=20, blank=True, help_text="例如：X组", validators=[validate_single_line]
     )
@@ -302,4 +302,12 @@ class Delegation(models.Model):
 
 # Role grants are guardian's object permissions (written by branches.services.grant_role, revoked by
 # revoke_role): each grant and revocation is history too — who, when, why — sealed like the rest.
-simple_history.register(UserObjectPermission, app="branches", bases=[SealedRow])
+simple_history.register(
+    UserObjectPermission,
+    app="branches",
+    bases=[SealedRow],
+    records_class=HistoricalRecords,
+    # guardian names its model in English; the live model is renamed in branches.admin
+    verbose_name="历史记录：用户对象权限",
+    verbose_name_plural="历史记录：用户对象权限",
+)

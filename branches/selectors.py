@@ -1,7 +1,9 @@
 """Reads of the organization tree, always scoped to a user."""
 
+import datetime as dt
+
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from branches.models import COMMITTEE_THRESHOLD, Delegation, MemberStatus, Organization, OrgKind, PartyMember
@@ -40,6 +42,28 @@ def scope_name(user) -> str:
 
 def full_member_count(branch: Organization) -> int:
     return branch.members.filter(status=MemberStatus.FULL, active=True).count()
+
+
+def voting_members_on(branch: Organization, day) -> int:
+    """应到 of the branch's 支部大会 on `day`: its full members on the roster as the roster stood at
+    the end of that day (PartyMember's history: the roster keeps no join or leave dates, so "as
+    it stood" is as it was recorded), without those under 留党察看 then (no vote, 党章第四十一条).
+    A day before the branch's roster was entered at all is answered by today's roster."""
+    history = PartyMember.history.model
+    end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+    known = history.objects.filter(history_date__lt=end)
+    ever = known.filter(branch=branch).values("id")
+    latest = known.filter(id=OuterRef("id")).order_by("-history_date", "-history_id").values("history_id")[:1]
+    rows = list(
+        known.filter(id__in=ever)
+        .filter(history_id=Subquery(latest))
+        .exclude(history_type="-")
+        .filter(branch=branch, status=MemberStatus.FULL, active=True)
+        .values("sanction", "sanction_until")
+    )
+    if not rows and not known.filter(branch=branch).exists():
+        rows = list(roster(branch).filter(status=MemberStatus.FULL).values("sanction", "sanction_until"))
+    return sum(1 for row in rows if not PartyMember(**row).is_under_party_probation(day))
 
 
 def has_branch_committee(branch: Organization) -> bool:

@@ -8,7 +8,16 @@ from django.db.models import Count
 from django.utils import timezone
 
 from branches.selectors import has_branch_committee
-from cases.models import Case, Material, MaterialWaiver, PeriodicEntry, Publicity, RuleSettings, StepRecord
+from cases.models import (
+    Case,
+    Material,
+    MaterialWaiver,
+    Meeting,
+    PeriodicEntry,
+    Publicity,
+    RuleSettings,
+    StepRecord,
+)
 from cases.rules import CaseFacts, PublicityFacts, deadlines
 from cases.workdays import WorkdayCalendar
 
@@ -30,6 +39,7 @@ class RuleContext:
     calendar: WorkdayCalendar
     today: dt.date
     _committees: dict[int, bool] = field(default_factory=dict)
+    _meetings: dict[tuple, dict] = field(default_factory=dict)  # (org id, body) → {day: meeting}
 
     @classmethod
     def current(cls, today: dt.date | None = None) -> "RuleContext":
@@ -45,6 +55,28 @@ class RuleContext:
         if branch.pk not in self._committees:
             self._committees[branch.pk] = has_branch_committee(branch)
         return self._committees[branch.pk]
+
+    def meeting_on(self, org, body: str, day: dt.date):
+        """The organization's meeting of that kind on that day: recorded (read once per
+        organization and kind), or brought by a step decided before in this write (`keep_meeting`)."""
+        if org.pk is None:  # a stand-in organization of an import's check: nothing is recorded
+            return None
+        return self._meetings_of(org, body).get(day)
+
+    def keep_meeting(self, meeting) -> None:
+        """A meeting a step brings, which later steps of the same write reuse (entered once)."""
+        if meeting.org.pk is not None:
+            self._meetings_of(meeting.org, meeting.body)[meeting.held_on] = meeting
+
+    def _meetings_of(self, org, body: str) -> dict:
+        key = (org.pk, body)
+        if key not in self._meetings:
+            fields = ("pk", "org_id", "body", "held_on", "entitled", "present")
+            recorded = Meeting.objects.filter(org_id=org.pk, body=body).only(*fields).order_by()
+            self._meetings[key] = {m.held_on: m for m in recorded}
+            for meeting in self._meetings[key].values():
+                meeting.org = org
+        return self._meetings[key]
 
 
 def case_facts(

@@ -1,12 +1,15 @@
 """Forms: input validation with Chinese messages. Rules are judged by the write path, not here."""
 
 import re
+from urllib.parse import urlencode
 
 from django import forms
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from branches.models import Organization, OrgKind
-from branches.selectors import full_member_count, roster
+from branches.selectors import roster
 from cases import steps
 from cases.ethnicities import ETHNICITIES, official_name
 from cases.idcard import mask
@@ -24,6 +27,7 @@ from cases.models import (
 )
 from cases.rules import MeetingFacts, PublicityFacts, VoteFacts
 from cases.rules.checks import identity_findings
+from cases.selectors import entitled_on
 from cases.services import NewMeeting, StepInput
 from cases.text import validate_single_line
 from cases.web import StyledForm, count_field, date_field
@@ -236,6 +240,78 @@ def roster_label(member) -> str:
     return f"{member.name}（{member.get_status_display()}{sanction}）"
 
 
+# Where 应到 is asked again when the meeting's day changes: the form field holding the day, and
+# the fields whose change asks (the meetings page: its organization and kind as well), what the
+# request includes, and the name of the day among them.
+ENTITLED_SOURCES = {
+    "entitled": ("#id_held_on, #id_org, #id_body", "[name=held_on], [name=org], [name=body]", "held_on"),
+    "meeting_entitled": ("#id_on", "[name=on]", "on"),
+}
+
+
+def entitled_field(name: str, *, initial=None, fixed: dict | None = None, required=True) -> forms.Field:
+    """应到, prefilled from the roster on the meeting's day (cases.selectors.entitled_on), and asked
+    again (htmx, cases:meeting_entitled) when the day — on the meetings page also the organization
+    or the kind — changes; `fixed` are the query's values the form does not hold (a step form's
+    branch and body)."""
+    field = count_field("应到会有表决权人数", required=required, max_value=999, initial=initial)
+    sources, include, _day = ENTITLED_SOURCES[name]
+    query = urlencode({"name": name, **(fixed or {})})
+    field.widget.attrs.update(
+        {
+            "hx-get": f"{reverse('cases:meeting_entitled')}?{query}",
+            "hx-trigger": ", ".join(f"change from:{source}" for source in sources.split(", ")),
+            "hx-include": include,
+            "hx-swap": "outerHTML",
+        }
+    )
+    return field
+
+
+class MeetingForm(StyledForm):
+    """A meeting recorded on the meetings page (services.record_meeting refuses a second record of
+    the same organization, kind and day); its minutes checked as every scan is (validate_upload)."""
+
+    org = forms.ModelChoiceField(
+        label="召开组织",
+        queryset=Organization.objects.none(),
+        empty_label="请选择",
+        error_messages={"invalid_choice": "所选组织不在您的管理范围内"},
+    )
+    body = forms.ChoiceField(
+        label="会议", choices=[("", "请选择")] + list(Meeting._meta.get_field("body").choices)
+    )
+    held_on = date_field("会议日期")
+    entitled = count_field("应到会有表决权人数", max_value=999)  # entitled_field, once URLs are loaded
+    present = count_field("实到会有表决权人数", max_value=999)
+    minutes = forms.FileField(label="会议记录（PDF/JPG）", required=False)
+    note = forms.CharField(
+        label="备注",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = organizations
+        entitled = self.fields["entitled"] = entitled_field(
+            "entitled", initial=self.fields["entitled"].initial
+        )
+        entitled.widget.attrs["class"] = "form-control"
+        self.order_fields(["org", "body", "held_on", "entitled", "present", "minutes", "note"])
+
+    def clean(self):
+        data = super().clean()
+        counts = (data.get("entitled"), data.get("present"))
+        if None not in counts:
+            for problem in MeetingFacts(*counts).problems():
+                self.add_error(self.TALLY_FIELDS[problem.part], problem.message)
+        return data
+
+    TALLY_FIELDS = {"entitled": "entitled", "present": "present"}
+
+
 def meeting_fields(*, body: str, committee_orgs, case=None, **_) -> dict[str, forms.Field]:
     """Pick the meeting already recorded (one meeting decides several cases, entered once on the
     meetings page or by the first step), or record it here with 应到 from the branch's roster."""
@@ -257,9 +333,15 @@ def meeting_fields(*, body: str, committee_orgs, case=None, **_) -> dict[str, fo
     fields["existing_meeting"].label_from_instance = lambda m: (
         f"{m.held_on} {m.org.name}{m.get_body_display()}（应到{m.entitled}，实到{m.present}）"
     )
-    fields["meeting_entitled"] = count_field("应到会有表决权人数", required=False)
     if body == steps.Body.BRANCH_ASSEMBLY and case is not None:
-        fields["meeting_entitled"].initial = full_member_count(case.branch)
+        fields["meeting_entitled"] = entitled_field(
+            "meeting_entitled",
+            initial=entitled_on(case.branch, body, timezone.localdate()),
+            fixed={"org": case.branch.pk, "body": body},
+            required=False,
+        )
+    else:
+        fields["meeting_entitled"] = count_field("应到会有表决权人数", required=False)
     fields["meeting_present"] = count_field("实到会有表决权人数", required=False)
     fields["minutes"] = forms.FileField(label="会议记录（PDF/JPG/PNG）", required=False)
     return fields

@@ -8,9 +8,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from audit import keys
+from audit.history import HistoricalRecords
 from audit.models import SealedRow, sealed_since
 from branches.models import MemberStatus, Organization, PartyMember, Role, Sanction, acting_for_of, role_text
 from cases import steps
@@ -302,7 +302,9 @@ class StepRecordPerson(models.Model):
     member later changes no past record, page, letter or export. Rules (E05/E06/W09) judge the
     live roster at recording time; everything that shows a past record reads this copy."""
 
-    record = models.ForeignKey("StepRecord", on_delete=models.CASCADE, related_name="recorded_people")
+    record = models.ForeignKey(
+        "StepRecord", verbose_name="步骤记录", on_delete=models.CASCADE, related_name="recorded_people"
+    )
     member = models.ForeignKey(
         PartyMember, verbose_name="党员", on_delete=models.PROTECT, related_name="recorded_as"
     )
@@ -353,7 +355,11 @@ class StepRecord(models.Model):
     org = models.ForeignKey(Organization, verbose_name="办理组织", on_delete=models.PROTECT, related_name="+")
     # Who the record names; what it shows of them is StepRecordPerson's copy (recorded_people).
     people = models.ManyToManyField(
-        PartyMember, through=StepRecordPerson, blank=True, related_name="case_roles"
+        PartyMember,
+        through=StepRecordPerson,
+        blank=True,
+        related_name="case_roles",
+        verbose_name="涉及党员",
     )
     meeting = models.ForeignKey(
         "Meeting",
@@ -366,8 +372,8 @@ class StepRecord(models.Model):
     data = models.JSONField("记录内容", default=dict, blank=True)
     note = models.TextField("说明", blank=True)
     rule_set = models.CharField("适用细则", max_length=4)
-    is_current = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    is_current = models.BooleanField("现行记录", default=True)
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
     history = HistoricalRecords(m2m_fields=[people], bases=[SealedRow], m2m_bases=[SealedRow])
 
     class Meta:
@@ -420,8 +426,10 @@ class Meeting(models.Model):
     present = models.PositiveSmallIntegerField("实到会有表决权人数")
     minutes = models.FileField("会议记录", upload_to="minutes/%Y/", blank=True)
     note = models.TextField("备注", blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
     history = HistoricalRecords(bases=[SealedRow])
 
     class Meta:
@@ -432,6 +440,8 @@ class Meeting(models.Model):
             models.CheckConstraint(
                 condition=Q(present__lte=models.F("entitled")), name="meeting_present_le_entitled"
             ),
+            # entered once: the steps and the page pick the day's meeting (services.record_meeting)
+            models.UniqueConstraint(fields=["org", "body", "held_on"], name="one_meeting_per_body_per_day"),
         ]
 
     def __str__(self):
@@ -441,9 +451,9 @@ class Meeting(models.Model):
 class Vote(models.Model):
     """One person decided at one meeting (细则: 逐个讨论和表决)."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="votes")
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="votes")
-    step = models.CharField(max_length=40, choices=steps.CHOICES)
+    meeting = models.ForeignKey(Meeting, verbose_name="会议", on_delete=models.PROTECT, related_name="votes")
+    case = models.ForeignKey(Case, verbose_name="案例", on_delete=models.CASCADE, related_name="votes")
+    step = models.CharField("步骤", max_length=40, choices=steps.CHOICES)
     yes = models.PositiveSmallIntegerField("赞成")
     no = models.PositiveSmallIntegerField("反对", default=0)
     abstain = models.PositiveSmallIntegerField("弃权", default=0)
@@ -464,15 +474,17 @@ class Vote(models.Model):
 class Publicity(models.Model):
     """公示 (2026 rules: ≥5 working days after the committee agrees, before the next step)."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="publicities")
+    case = models.ForeignKey(Case, verbose_name="案例", on_delete=models.CASCADE, related_name="publicities")
     start_on = models.DateField("公示开始日期")
     end_on = models.DateField("公示结束日期")
     venue = models.CharField("公示范围", max_length=200, blank=True)
     objections = models.PositiveSmallIntegerField("收到异议数", default=0)
     objections_resolved = models.BooleanField("异议均已核实处理", default=True)
     note = models.TextField("公示结果", blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
     history = HistoricalRecords(bases=[SealedRow])
 
     class Meta:
@@ -491,20 +503,22 @@ class SubmissionStatus(models.TextChoices):
 class Submission(models.Model):
     """A branch's report upward for a committee step; reviewers forward it, the committee decides."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="submissions")
+    case = models.ForeignKey(Case, verbose_name="案例", on_delete=models.CASCADE, related_name="submissions")
     step = models.CharField("报送事项", max_length=40, choices=steps.CHOICES)
     at_org = models.ForeignKey(
         Organization, verbose_name="当前办理组织", on_delete=models.PROTECT, related_name="inbox"
     )
     status = models.CharField(
-        max_length=20, choices=SubmissionStatus.choices, default=SubmissionStatus.PENDING
+        "状态", max_length=20, choices=SubmissionStatus.choices, default=SubmissionStatus.PENDING
     )
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    submitted_at = models.DateTimeField(auto_now_add=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="报送人", on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField("报送时间", auto_now_add=True)
     submitted_on = models.DateField("报送日期")
     reviewed = models.JSONField("审议记录", default=list, blank=True)
     return_reason = models.TextField("退回理由", blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "报送"
@@ -558,15 +572,19 @@ class CaseEvent(models.Model):
     event unnoticed; audit.verify checks the chains, and its checkpoints catch a case's last events
     or whole history removed."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    case = models.ForeignKey(Case, verbose_name="案例", on_delete=models.PROTECT, related_name="events")
     seq = models.PositiveIntegerField("序号")
     kind = models.CharField("事件", max_length=30, choices=EventKind.choices)
     step = models.CharField("步骤", max_length=40, blank=True)
     summary = models.CharField("摘要", max_length=300)
     occurred_on = models.DateField("业务日期", null=True, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+"
+    )
     role = models.CharField("角色", max_length=30, blank=True)
-    org = models.ForeignKey(Organization, null=True, on_delete=models.PROTECT, related_name="+")
+    org = models.ForeignKey(
+        Organization, verbose_name="组织", null=True, on_delete=models.PROTECT, related_name="+"
+    )
     ip = models.GenericIPAddressField("IP", null=True, blank=True)
     source = models.CharField("来源", max_length=20, choices=EventSource.choices, default=EventSource.WEB)
     warnings = models.JSONField("预警及说明", default=list, blank=True)
@@ -574,9 +592,9 @@ class CaseEvent(models.Model):
     created_at = models.DateTimeField(
         "记录时间", default=timezone.now, editable=False
     )  # sealed: set before save
-    prev_hash = models.CharField(max_length=64, blank=True)
+    prev_hash = models.CharField("前一事件摘要", max_length=64, blank=True)
     key_id = models.CharField("封印密钥", max_length=20, editable=False)
-    hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField("事件摘要", max_length=64, editable=False)
 
     class Meta:
         verbose_name = "案例事件"
@@ -648,7 +666,7 @@ def _suffix(filename: str) -> str:
 
 
 class Material(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="materials")
+    case = models.ForeignKey(Case, verbose_name="案例", on_delete=models.CASCADE, related_name="materials")
     step = models.CharField("所属步骤", max_length=40, choices=steps.CHOICES, blank=True)
     # The checklist item of its step it is filed as (steps.MaterialSpec.key); blank: an extra scan.
     item = models.CharField("清单项", max_length=40, blank=True, default="")
@@ -656,9 +674,11 @@ class Material(models.Model):
     file = models.FileField("文件", upload_to=material_path)
     original_name = models.CharField("原文件名", max_length=255)
     size = models.PositiveIntegerField("大小（字节）")
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    sha256 = models.CharField("SHA-256 摘要", max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "材料"
@@ -671,11 +691,15 @@ class MaterialWaiver(models.Model):
     the checklist shows it waived and E15 lets archiving through. Written only by
     cases.services.materials (with a CaseEvent) and by the import's backfill."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="material_waivers")
+    case = models.ForeignKey(
+        Case, verbose_name="案例", on_delete=models.CASCADE, related_name="material_waivers"
+    )
     step = models.CharField("所属步骤", max_length=40, choices=steps.CHOICES)
     item = models.CharField("清单项", max_length=40)
     reason = models.CharField("免交理由", max_length=300)
-    waived_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+    )
     waived_at = models.DateTimeField("登记时间", default=timezone.now)
 
     class Meta:
@@ -715,7 +739,7 @@ class RuleSettings(models.Model):
     rules_2026_confirmed = models.BooleanField(
         "2026年细则文本已核实", default=False, help_text="未核实前，界面上2026年细则的条款标注“待核实”。"
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"], bases=[SealedRow])
 
     class Meta:
@@ -735,9 +759,14 @@ class SensitiveAccess(SealedRow):
     """Every unmasked rendering of a 公民身份号码: a reveal on the case page, or a row of an export
     (user empty for an export from the command line without --as). Sealed and append-only."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(Case, verbose_name="案例", on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="查看人",
     )
     purpose = models.CharField(
         "用途", max_length=10, choices=AccessPurpose.choices, default=AccessPurpose.REVEAL
@@ -745,8 +774,10 @@ class SensitiveAccess(SealedRow):
     # The imports.ExportLog that carried the row: an id, not a foreign key, so the case file does not
     # depend on the import/export app (nothing deletes an export log: no service, no admin page).
     export_id = models.BigIntegerField("导出记录编号", null=True, blank=True, db_index=True)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    at = models.DateTimeField(default=timezone.now, editable=False)  # sealed: set before the insert
+    ip = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+    at = models.DateTimeField(
+        "查看时间", default=timezone.now, editable=False
+    )  # sealed: set before the insert
 
     class Meta:
         verbose_name = "敏感信息查看记录"
@@ -779,7 +810,7 @@ class CaseDeadline(models.Model):
     branch step; the reviewer organization (党总支/村党委) where a report waits there; the
     approving committee and its officers for filings, pre-reviews and approvals."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
+    case = models.ForeignKey(Case, verbose_name="案例", on_delete=models.CASCADE, related_name="deadlines")
     key = models.CharField("标识", max_length=80)
     step = models.CharField("步骤", max_length=40, choices=steps.CHOICES)
     rule = models.CharField("规则", max_length=4, blank=True)  # "W01"…, "" where none judges it
@@ -791,7 +822,7 @@ class CaseDeadline(models.Model):
     )
     role = models.CharField("负责角色", max_length=30, choices=Role.choices)
     met_on = models.DateField("完成日期", null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
         verbose_name = "期限"
@@ -838,13 +869,17 @@ class PeriodicEntry(models.Model):
     the step is open. The nth entry meets the nth periodic deadline of the table of dates, so each
     stays overdue until it is recorded. Written only by cases.services.periodic."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="periodic_entries")
+    case = models.ForeignKey(
+        Case, verbose_name="案例", on_delete=models.CASCADE, related_name="periodic_entries"
+    )
     step = models.CharField("步骤", max_length=40, choices=steps.CHOICES)
     entry = models.CharField("事项", max_length=20, choices=EntryKind.choices)
     on = models.DateField("日期")
     note = models.TextField("说明", blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "定期考察/思想汇报"

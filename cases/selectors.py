@@ -2,10 +2,10 @@
 
 import datetime as dt
 
-from django.db.models import BooleanField, Q
+from django.db.models import BooleanField, Count, Q
 
-from branches.models import Organization
-from branches.selectors import branches_visible_to, organizations_visible_to
+from branches.models import Organization, OrgKind
+from branches.selectors import branches_visible_to, organizations_visible_to, voting_members_on
 from cases import permissions, steps
 from cases.models import (
     Case,
@@ -191,10 +191,39 @@ def filings_due_for(user):
 
 
 def meetings_visible_to(user):
-    """The meetings held by organizations under the user's grants (another branch's: not found)."""
-    from cases.models import Meeting
+    """The meetings held by organizations under the user's grants, and the 党委会 (or any meeting)
+    that decided a case the user sees — a branch sees the committee's meeting on its people, read
+    only (meeting_decisions shows it their own cases only). Another branch's: not found."""
+    from cases.models import Meeting, Vote
 
-    return Meeting.objects.filter(org__in=organizations_visible_to(user)).select_related("org")
+    decided_mine = Vote.objects.filter(case__in=cases_visible_to(user)).values("meeting_id")
+    return Meeting.objects.filter(
+        Q(org__in=organizations_visible_to(user)) | Q(pk__in=decided_mine)
+    ).select_related("org")
+
+
+def meetings_listed_for(user):
+    """The meetings page's rows, newest first, each with the number of the cases it decided that
+    the user sees."""
+    return (
+        meetings_visible_to(user)
+        .annotate(decided=Count("votes", filter=Q(votes__case__in=cases_visible_to(user))))
+        .order_by("-held_on", "-pk")
+    )
+
+
+def holds_meeting(user, meeting) -> bool:
+    """Whether the meeting's organization is under the user's grants (its minutes are theirs to
+    read), not only a meeting that decided one of the user's cases."""
+    return organizations_visible_to(user).filter(pk=meeting.org_id).exists()
+
+
+def entitled_on(org: Organization, body: str, day: dt.date) -> int | None:
+    """应到 as the roster can tell it: a branch's 支部大会 on `day` (its voting full members then);
+    the roster does not say who sits on a 支部委员会 or a 党委会, so those are typed."""
+    if body == steps.Body.BRANCH_ASSEMBLY and org.kind == OrgKind.BRANCH:
+        return voting_members_on(org, day)
+    return None
 
 
 def meeting_decisions(meeting, user) -> list:

@@ -22,5 +22,7 @@ urlpatterns = [
     path("materials/<id:pk>/", detail.material, name="material"),
     path("meetings/", meetings.meeting_list, name="meetings"),
     path("meetings/<id:pk>/", meetings.meeting_detail, name="meeting"),
+    path("meetings/<id:pk>/minutes/", meetings.meeting_minutes, name="meeting_minutes"),
+    path("meetings/entitled/", meetings.meeting_entitled, name="meeting_entitled"),
     path("queue/", lists.queue, name="queue"),
 ]

@@ -25,6 +25,22 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
+def read_refused(request, *, kind, obj, what: str, back, case_id: int | None = None):
+    """Record a read before it is served (audit.reads): None when recorded; when the record cannot
+    be written, the refusal shown as a message and a redirect to `back` (never a read unrecorded)."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from audit.reads import ReadNotRecorded, record_read
+
+    try:
+        record_read(user=request.user, kind=kind, obj=obj, what=what, ip=client_ip(request), case_id=case_id)
+    except ReadNotRecorded as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    return None
+
+
 def actor_for(request, source: str | None = None):
     """The audit identity of the request's user for the services (cases.services.Actor): `source`
     the door the write came through (cases.models.EventSource: the case file's forms by default,

@@ -37,6 +37,7 @@ from cases.models import (
 )
 from cases.rules import VoteFacts
 from cases.services.backfill import Backfill, backfill_cases
+from cases.services.lifecycle import opening_grant
 from demo import journey, people
 from demo.county import (
     BRANCH_KEYS,
@@ -124,6 +125,9 @@ class BulkGenerator:
                 "secretary": secretary.first_name,
                 "officer": users[OFFICER_OF[key_of[approving_committee(branch).pk]]].first_name,
             }
+            actor = self.info[branch.pk]["actor"]
+            # where a history's 党委会 is recorded: the organization of the grant it is written under
+            self.info[branch.pk]["acting_org"] = opening_grant(branch, actor, services.Authority.BACKFILL).org
         self.used_ids = set(
             Person.objects.filter(id_number__startswith="3399").values_list("id_number", flat=True)
         )
@@ -196,7 +200,15 @@ class BulkGenerator:
         if steps.Field.MEETING in step.fields:
             body = services.meeting_body(Case(branch=branch), step, self.rules)
             entitled = journey.seats(body, info["full_count"])
-            present = entitled - rng.randint(0, max(0, (entitled - 1) // 4))
+            # one meeting per organization, kind and day (entered once): the counts of the day's
+            # meeting if recorded (the demo's own cases), else the day's own, whichever case draws
+            # it, so that every case decided there states the same counts
+            org = info["acting_org"] if body == steps.Body.PARTY_COMMITTEE else branch
+            if (recorded := self.rules.meeting_on(org, body, on)) is not None:
+                entitled, present = recorded.entitled, recorded.present
+            else:
+                day = random.Random(f"{org.pk}:{body}:{on.isoformat()}")
+                present = entitled - day.randint(0, max(0, (entitled - 1) // 4))
             yes = max(entitled // 2 + 1, present - rng.randint(0, 1))
             given.new_meeting = services.NewMeeting(entitled=entitled, present=present)
             given.vote = VoteFacts(yes=yes, abstain=present - yes)

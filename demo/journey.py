@@ -159,11 +159,13 @@ def _vote_meeting(case: Case, step: steps.Step, on: dt.date, crew: Crew):
         org, actor = approving_committee(case.branch), crew.officer
     else:
         org, actor = case.branch, crew.secretary
-    entitled = seats(body, full_member_count(case.branch))
-    meeting = services.record_meeting(
-        org=org, body=body, held_on=on, entitled=entitled, present=entitled, actor=actor
-    )
-    return meeting, VoteFacts(yes=entitled)
+    meeting = services.meeting_of_day(org, body, on)  # entered once: the day's meeting decides them all
+    if meeting is None:
+        entitled = seats(body, full_member_count(case.branch))
+        meeting = services.record_meeting(
+            org=org, body=body, held_on=on, entitled=entitled, present=entitled, actor=actor
+        )
+    return meeting, VoteFacts(yes=meeting.present)
 
 
 def step_input(case: Case, step: steps.Step, on: dt.date, crew: Crew) -> services.StepInput:

@@ -18,8 +18,10 @@ class ArchiveStatus(models.TextChoices):
 
 
 class CaseArchive(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="archives")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, verbose_name="案例", on_delete=models.CASCADE, related_name="archives")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="+"
+    )
     requested_at = models.DateTimeField("申请时间", auto_now_add=True)
     status = models.CharField(
         "状态", max_length=10, choices=ArchiveStatus.choices, default=ArchiveStatus.QUEUED
@@ -29,8 +31,8 @@ class CaseArchive(models.Model):
     error = models.TextField("错误信息", blank=True)
     pdf_name = models.CharField("PDF 文件", max_length=200, blank=True)  # relative to MEDIA_ROOT
     zip_name = models.CharField("ZIP 文件", max_length=200, blank=True)
-    pdf_sha256 = models.CharField(max_length=64, blank=True)
-    zip_sha256 = models.CharField(max_length=64, blank=True)
+    pdf_sha256 = models.CharField("PDF SHA-256 摘要", max_length=64, blank=True)
+    zip_sha256 = models.CharField("ZIP SHA-256 摘要", max_length=64, blank=True)
     pages = models.PositiveIntegerField("页数", default=0)
     notes = models.JSONField("说明（无法放入的扫描件等）", default=list, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)

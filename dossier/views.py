@@ -15,7 +15,7 @@ from audit.reads import ReadNotRecorded, record_read
 from cases import permissions, selectors
 from cases.permissions import Act
 from cases.services import StepNotAllowed
-from cases.web import StyledForm, actor_for, client_ip
+from cases.web import StyledForm, actor_for, client_ip, read_refused
 from dossier import services
 from dossier.models import ArchiveStatus, CaseArchive
 
@@ -78,18 +78,12 @@ def archive_download(request, pk, kind):
     if not path.exists():
         messages.error(request, "档案文件不存在，请重新生成。")
         return redirect(case)
-    try:
-        record_read(
-            user=request.user,
-            kind=ReadKind.ARCHIVE,
-            obj=archive,
-            what=f"一人一档「{case.person_on_file.name}」{label}（SHA-256 {(archive.pdf_sha256 if kind == 'pdf' else archive.zip_sha256)[:12]}…）",
-            ip=client_ip(request),
-            case_id=case.pk,
-        )
-    except ReadNotRecorded as exc:
-        messages.error(request, str(exc))
-        return redirect(case)
+    digest = (archive.pdf_sha256 if kind == "pdf" else archive.zip_sha256)[:12]
+    what = f"一人一档「{case.person_on_file.name}」{label}（SHA-256 {digest}…）"
+    if refused := read_refused(
+        request, kind=ReadKind.ARCHIVE, obj=archive, what=what, back=case, case_id=case.pk
+    ):
+        return refused
     filename = f"一人一档-{case.person_on_file.name}-{archive.finished_at:%Y%m%d}.{kind}"
     return FileResponse(path.open("rb"), as_attachment=True, filename=filename)
 

@@ -15,7 +15,9 @@ class FrozenReport(models.Model):
     kind = models.CharField("报表期", max_length=4)
     cells = models.JSONField("数据")  # {"row|col": n}
     explanation = models.TextField("说明（核对未通过或变动较大时）", blank=True)
-    frozen_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="冻结人", on_delete=models.PROTECT, related_name="+"
+    )
     frozen_at = models.DateTimeField("定稿时间", auto_now_add=True)
 
     class Meta:

@@ -5,8 +5,8 @@ plans.services.save_plan, the figures against it are plans.progress's."""
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
+from audit.history import HistoricalRecords
 from audit.models import SealedRow
 from branches.models import Organization
 from cases.counting import MEASURES

@@ -63,7 +63,12 @@ class Notice(models.Model):
     # deadline and notice_by_recipient with the recipient, and serve the same look-ups; two fewer
     # indexes to write per notice.
     deadline = models.ForeignKey(
-        CaseDeadline, on_delete=models.CASCADE, related_name="notices", db_constraint=False, db_index=False
+        CaseDeadline,
+        on_delete=models.CASCADE,
+        related_name="notices",
+        db_constraint=False,
+        db_index=False,
+        verbose_name="期限",
     )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -141,7 +146,7 @@ class ReminderSettings(models.Model):
     escalate_department_days = models.PositiveSmallIntegerField(
         "逾期多少天上报组织部", default=90, help_text="党支部办理的步骤逾期达到该天数，提醒县委组织部。"
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
         verbose_name = "提醒设置"
@@ -172,7 +177,7 @@ class Digest(models.Model):
         related_name="reminder_digests",
     )
     day = models.DateField("日期")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
     sent_at = models.DateTimeField("发送时间", null=True, blank=True)
     attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
     last_error = models.TextField("最近错误", blank=True)

@@ -107,7 +107,9 @@ class Letter(models.Model):
     error = models.TextField("错误信息", blank=True)
     pdf = models.FileField("PDF", upload_to=letter_path, blank=True)
     sha256 = models.CharField("PDF SHA-256", max_length=64, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="生成人", on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     queued_at = models.DateTimeField("最近排队时间", null=True, blank=True)
     # The render claim (compare-and-set, see reviews.services.render_claims): who is rendering it now.
@@ -141,16 +143,20 @@ class Letter(models.Model):
 class LetterEntry(models.Model):
     """One person a letter covers: what it said about them, and the record it answered, frozen."""
 
-    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="entries")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="letter_entries")
-    record = models.ForeignKey(StepRecord, on_delete=models.PROTECT, related_name="+")
+    letter = models.ForeignKey(Letter, verbose_name="发文", on_delete=models.CASCADE, related_name="entries")
+    case = models.ForeignKey(
+        Case, verbose_name="案例", on_delete=models.PROTECT, related_name="letter_entries"
+    )
+    record = models.ForeignKey(
+        StepRecord, verbose_name="步骤记录", on_delete=models.PROTECT, related_name="+"
+    )
     position = models.PositiveSmallIntegerField("序号")
     name = models.CharField("姓名", max_length=50)
     gender = models.CharField("性别", max_length=4, blank=True)
     decision = models.CharField("决定", max_length=100)
     detail = models.CharField("说明", max_length=200, blank=True)
     snapshot = models.JSONField("发文时的记录", default=dict)
-    fingerprint = models.CharField(max_length=64)
+    fingerprint = models.CharField("内容指纹", max_length=64)
 
     class Meta:
         verbose_name = "发文涉及人员"

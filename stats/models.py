@@ -8,8 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
+from audit.history import HistoricalRecords
 from audit.models import SealedRow
 from branches.models import Organization
 
@@ -67,7 +67,7 @@ class BoardSettings(models.Model):
     min_per_branch = models.PositiveSmallIntegerField(
         "每个支部每年至少发展人数", default=1, help_text="用于计算培养梯队是否充足。"
     )
-    updated_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField("更新时间", default=timezone.now)
     history = HistoricalRecords(excluded_fields=["updated_at"], bases=[SealedRow])
 
     class Meta:
@@ -97,14 +97,16 @@ class BranchColour(models.Model):
     """A branch's colour as judged on one day (stats.services.judge_colours): the daily run and
     the on-demand 重新研判 write today's row; the board reads each branch's latest."""
 
-    branch = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="colours")
+    branch = models.ForeignKey(
+        Organization, verbose_name="党支部", on_delete=models.CASCADE, related_name="colours"
+    )
     on = models.DateField("研判日期")
     colour = models.CharField("颜色", max_length=10, choices=Colour.choices, blank=True)
     reasons = models.JSONField("理由", default=list)
     last_admission = models.DateField("最近发展党员日期", null=True, blank=True)
     admitted_this_year = models.PositiveIntegerField("当年发展党员数", default=0)
     activists_this_year = models.PositiveIntegerField("当年确定积极分子数", default=0)
-    judged_at = models.DateTimeField(default=timezone.now)
+    judged_at = models.DateTimeField("研判时间", default=timezone.now)
 
     class Meta:
         verbose_name = "四色研判结果"
@@ -122,7 +124,9 @@ class BranchColour(models.Model):
 class FollowUp(models.Model):
     """What the committee did about a branch's colour: what, when, by whom, and whether done."""
 
-    branch = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="follow_ups")
+    branch = models.ForeignKey(
+        Organization, verbose_name="党支部", on_delete=models.PROTECT, related_name="follow_ups"
+    )
     colour = models.CharField("针对颜色", max_length=10, choices=Colour.choices)
     action = models.CharField("措施", max_length=20, choices=Action.choices)
     what = models.TextField("具体内容")
@@ -130,7 +134,7 @@ class FollowUp(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT)
     done = models.BooleanField("已落实", default=False)
     done_on = models.DateField("落实日期", null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField("记录时间", default=timezone.now)
     history = HistoricalRecords(bases=[SealedRow])
 
     class Meta:

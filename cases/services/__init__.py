@@ -18,7 +18,7 @@ from cases.services.letters import (
 )
 from cases.services.lifecycle import close_case, open_case, outcome_act, transfer_case, update_person
 from cases.services.materials import PAPER_ARCHIVE, waive_material
-from cases.services.meetings import record_meeting, record_meeting_once
+from cases.services.meetings import MeetingRecorded, meeting_of_day, record_meeting
 from cases.services.periodic import record_periodic_entry
 from cases.services.records import record_publicity, reveal_id_number, upload_material
 from cases.services.step_decision import Authority, NewMeeting, StepInput, meeting_body
@@ -33,6 +33,8 @@ __all__ = [
     "Backfill",
     "backfill_cases",
     "InvalidInput",
+    "MeetingRecorded",
+    "meeting_of_day",
     "NewMeeting",
     "meeting_body",
     "StepBlocked",
@@ -47,7 +49,6 @@ __all__ = [
     "record_letter_issued",
     "record_letter_regenerated",
     "record_meeting",
-    "record_meeting_once",
     "record_periodic_entry",
     "record_publicity",
     "refuse_out_of_range",

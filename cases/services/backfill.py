@@ -82,7 +82,9 @@ def write_decided(
             # Another writer took one of these people since the check: find it, save the rest.
             logger.info("bulk save of %s cases conflicted; saving them one by one", len(decided))
             for one in decided:
-                again = _decide_all([one.item], actor, rules, refused)
+                # decided afresh (a fresh context: the meetings the failed insert meant to bring
+                # are not in the database, those saved one by one since are)
+                again = _decide_all([one.item], actor, RuleContext.current(), refused)
                 try:
                     with transaction.atomic():
                         _save(again, actor)
@@ -167,7 +169,7 @@ def _save(decided: list[DecidedHistory], actor: Actor) -> None:
     tables = (
         (Person, [d.person for d in decided]),
         (Case, [d.case for d in decided]),
-        (Meeting, [w.meeting for w in writes if w.meeting_is_new]),
+        (Meeting, _new_meetings(writes)),
         (StepRecord, records),
         (Vote, [w.vote for w in writes if w.vote is not None]),
         (Publicity, [d.publicity for d in decided if d.publicity is not None]),
@@ -203,6 +205,12 @@ def _save(decided: list[DecidedHistory], actor: Actor) -> None:
             event.case = d.case  # re-assigned: fills case_id, which the hash covers
         seal(d.events)
     writer.insert(CaseEvent, _rows([e for d in decided for e in d.events]), now, with_pk=False)
+
+
+def _new_meetings(writes: list[StepWrite]) -> list[Meeting]:
+    """The meetings these steps bring, each once: steps of several histories decided at one
+    meeting share it (entered once, RuleContext.meeting_on)."""
+    return list({id(w.meeting): w.meeting for w in writes if w.meeting_is_new}.values())
 
 
 def _save_people(writer: RowWriter, writes: list[StepWrite], record_history_ids: list[int], now) -> None:

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from branches.models import Organization
 from cases.models import Meeting
@@ -43,6 +43,42 @@ def build_meeting(
     return meeting
 
 
+def body_label(body: str) -> str:
+    return dict(Meeting._meta.get_field("body").choices)[body]
+
+
+class MeetingRecorded(InvalidInput):
+    """The organization's meeting of that kind on that day is already recorded: pick it."""
+
+    def __init__(self, meeting: Meeting):
+        super().__init__(
+            f"{meeting.org.name}{meeting.held_on:%Y年%-m月%-d日}的{body_label(meeting.body)}已记录，请直接选用"
+        )
+        self.meeting = meeting
+
+
+def meeting_of_day(org: Organization, body: str, held_on: dt.date) -> Meeting | None:
+    """The organization's recorded meeting of that kind on that day (there is at most one)."""
+    return Meeting.objects.filter(org=org, body=body, held_on=held_on).select_related("org").first()
+
+
+def refuse_if_recorded(org: Organization, body: str, held_on: dt.date) -> None:
+    if (meeting := meeting_of_day(org, body, held_on)) is not None:
+        raise MeetingRecorded(meeting)
+
+
+def insert_meeting(meeting: Meeting) -> None:
+    """Save a new meeting; one recorded meanwhile by another request (a double submit that passed
+    the check at the same moment) is refused by the database's constraint, and said so."""
+    try:
+        with transaction.atomic():
+            meeting.save()
+    except IntegrityError:
+        if (recorded := meeting_of_day(meeting.org, meeting.body, meeting.held_on)) is not None:
+            raise MeetingRecorded(recorded) from None
+        raise
+
+
 def save_meeting(**spec) -> Meeting:
     """Check and write a meeting the caller has authorised (record_meeting)."""
     check_meeting(
@@ -51,8 +87,9 @@ def save_meeting(**spec) -> Meeting:
         present=spec["present"],
         minutes=spec.get("minutes"),
     )
+    refuse_if_recorded(spec["org"], spec["body"], spec["held_on"])
     meeting = build_meeting(**spec)
-    meeting.save()
+    insert_meeting(meeting)
     return meeting
 
 
@@ -68,7 +105,9 @@ def record_meeting(
     note="",
     minutes=None,
 ) -> Meeting:
-    """One record per meeting; a 党委会 record can then decide several cases."""
+    """One record per meeting (organization, kind, day): a meeting already recorded is refused
+    (MeetingRecorded: pick it), whoever asks — the meetings page, a step form, a desk, the demo.
+    A 支委会 / 支部大会 / 党委会 record can then decide several cases."""
     actor = as_actor(actor)
     granted(meeting_answer(actor.user, org, body))
     return save_meeting(
@@ -81,18 +120,3 @@ def record_meeting(
         note=note,
         minutes=minutes,
     )
-
-
-@transaction.atomic
-def record_meeting_once(*, org: Organization, body: str, held_on: dt.date, actor, **spec) -> Meeting:
-    """The meetings page's write: a meeting of the same organization, body and day already recorded
-    is refused (a double click, a resent form), so that it is entered once and chosen by the steps."""
-    actor = as_actor(actor)
-    granted(meeting_answer(actor.user, org, body))
-    # A second submit of the same meeting (a double click, a resent form) waits for the first, then is refused.
-    Organization.objects.select_for_update().filter(pk=org.pk).first()
-    if Meeting.objects.filter(org=org, body=body, held_on=held_on).exists():
-        raise InvalidInput(
-            f"{org.name}{held_on:%Y年%-m月%-d日}的{Meeting(body=body).get_body_display()}已记录，请直接选用"
-        )
-    return record_meeting(org=org, body=body, held_on=held_on, actor=actor, **spec)

@@ -43,7 +43,7 @@ from cases.services.errors import (
     refuse_out_of_range,
     refuse_problems,
 )
-from cases.services.meetings import build_meeting, check_meeting
+from cases.services.meetings import MeetingRecorded, build_meeting, check_meeting
 from cases.services.recorded_people import people_as_now
 
 
@@ -131,6 +131,14 @@ class MeetingDraft:
     spec: NewMeeting
     user: object
     _model: Meeting | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def entitled(self) -> int:
+        return self.spec.entitled
+
+    @property
+    def present(self) -> int:
+        return self.spec.present
 
     def model(self) -> Meeting:
         if self._model is None:
@@ -358,7 +366,9 @@ def decide_step(
     )
     findings = evaluate(attempt)
     try:
-        write = _write(state, step, given, attempt, warnings(findings), reason, actor, grant, rules)
+        write = _write(
+            state, step, given, attempt, warnings(findings), reason, actor, grant, rules, authority
+        )
     except InvalidInput as refusal:  # e.g. the minutes of the step's own meeting
         return Decision(step, findings, refusal=refusal, reason=reason)
     return Decision(step, findings, write=write, reason=reason)
@@ -376,11 +386,13 @@ def _refuse_unless_possible(state: CaseState, step: steps.Step, given: StepInput
     _validate_meeting_input(given)
 
 
-def _write(state, step, given: StepInput, attempt: Attempt, warned, reason, actor, grant, rules) -> StepWrite:
+def _write(
+    state, step, given: StepInput, attempt: Attempt, warned, reason, actor, grant, rules, authority
+) -> StepWrite:
     case = state.case
     meeting = given.meeting
     if given.new_meeting is not None:
-        meeting = _new_meeting(case, step, given, grant.org, actor, rules)
+        meeting = _new_meeting(case, step, given, grant.org, actor, rules, authority)
     record = RecordDraft(
         case=case,
         step=step.code,
@@ -415,13 +427,28 @@ def _validate_meeting_input(given: StepInput) -> None:
 
 
 def _new_meeting(
-    case: Case, step: steps.Step, given: StepInput, acting_org, actor: Actor, rules
-) -> MeetingDraft:
+    case: Case, step: steps.Step, given: StepInput, acting_org, actor: Actor, rules, authority
+) -> "MeetingDraft | Meeting":
+    """The meeting a step brings — entered once: a user is told to pick the day's meeting already
+    recorded; a history brought in reuses it (or the one an earlier row brought) when it states
+    the same 应到 and 实到, and is refused when it states others."""
     spec = given.new_meeting
     check_meeting(held_on=given.on, entitled=spec.entitled, present=spec.present, minutes=spec.minutes)
     body = meeting_body(case, step, rules)
     org = acting_org if body == steps.Body.PARTY_COMMITTEE else case.branch
-    return MeetingDraft(org, body, given.on, spec, actor.user)
+    recorded = rules.meeting_on(org, body, given.on)
+    if recorded is not None:
+        if authority is Authority.LIVE:
+            raise MeetingRecorded(recorded)
+        if (recorded.entitled, recorded.present) != (spec.entitled, spec.present):
+            raise InvalidInput(
+                f"{MeetingRecorded(recorded)}：已记录应到{recorded.entitled}人、实到{recorded.present}人，"
+                f"与所填应到{spec.entitled}人、实到{spec.present}人不一致"
+            )
+        return recorded
+    draft = MeetingDraft(org, body, given.on, spec, actor.user)
+    rules.keep_meeting(draft)
+    return draft
 
 
 @dataclass(slots=True)

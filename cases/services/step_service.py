@@ -12,6 +12,7 @@ from cases.models import Case, StepRecord, SubmissionStatus
 from cases.permissions import pending_report, pending_reports, step_answer
 from cases.services.actors import as_actor, granted
 from cases.services.events import record_event
+from cases.services.meetings import insert_meeting
 from cases.services.recorded_people import save_people
 from cases.services.step_decision import (
     Authority,
@@ -66,7 +67,7 @@ def save_write(write: StepWrite) -> None:
     for old in write.reopened:
         old.save(update_fields=["is_current"])
     if write.meeting_is_new:
-        write.meeting.save()
+        insert_meeting(write.meeting)
     write.record.save()
     save_people(write.record, write.people)
     if write.vote is not None:

@@ -11,12 +11,11 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from audit.models import ReadKind
-from audit.reads import ReadNotRecorded, record_read
 from branches.models import Organization
 from cases import forms, panels, permissions, presenters, selectors, services, standing, steps
 from cases.models import CASE_EDIT_FIELDS, Material
 from cases.views.throttle import limit_id_lookups
-from cases.web import actor_for, client_ip
+from cases.web import actor_for, read_refused
 
 
 def _visible_case(request, pk):
@@ -293,18 +292,11 @@ def material(request, pk):
     item = get_object_or_404(
         Material.objects.filter(case__in=selectors.cases_visible_to(request.user)), pk=pk
     )
-    try:
-        record_read(
-            user=request.user,
-            kind=ReadKind.MATERIAL,
-            obj=item,
-            what=f"材料「{item.title}」（{item.original_name}）",
-            ip=client_ip(request),
-            case_id=item.case_id,
-        )
-    except ReadNotRecorded as exc:
-        messages.error(request, str(exc))
-        return redirect(item.case)
+    what = f"材料「{item.title}」（{item.original_name}）"
+    if refused := read_refused(
+        request, kind=ReadKind.MATERIAL, obj=item, what=what, back=item.case, case_id=item.case_id
+    ):
+        return refused
     return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name)
 
 

@@ -4,15 +4,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.models import ReadKind
-from audit.reads import ReadNotRecorded, record_read
 from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.models import EventSource
 from cases.permissions import letter_answer
-from cases.web import actor_for, client_ip, paginate
+from cases.web import actor_for, paginate, read_refused
 from reviews import panels, selectors, services, wording
 from reviews.filters import LetterFilterSet
 from reviews.forms import PublicityNoticeForm
@@ -51,17 +51,10 @@ def letter_pdf(request, pk):
     if not letter.pdf:
         messages.info(request, "该发文的PDF尚未生成，请稍后再试。")
         return redirect("reviews:letter", pk=letter.pk)
-    try:
-        record_read(
-            user=request.user,
-            kind=ReadKind.LETTER,
-            obj=letter,
-            what=f"{letter.get_kind_display()} {letter.number}",
-            ip=client_ip(request),
-        )
-    except ReadNotRecorded as exc:
-        messages.error(request, str(exc))
-        return redirect("reviews:letter", pk=letter.pk)
+    what = f"{letter.get_kind_display()} {letter.number}"
+    back = reverse("reviews:letter", args=[letter.pk])
+    if refused := read_refused(request, kind=ReadKind.LETTER, obj=letter, what=what, back=back):
+        return refused
     inline = request.GET.get("inline") == "1"
     return FileResponse(
         letter.pdf.open("rb"),

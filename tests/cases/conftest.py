@@ -71,11 +71,17 @@ def _meeting_and_vote(case: Case, step: steps.Step, on: dt.date, crew: Crew, pre
             body = steps.Body.BRANCH_ASSEMBLY
         entitled = 5 if body == steps.Body.BRANCH_COMMITTEE else full
         org, actor = case.branch, crew.secretary
-    present = entitled if present is None else present
-    meeting = services.record_meeting(
-        org=org, body=body, held_on=on, entitled=entitled, present=present, actor=actor
-    )
-    return meeting, (vote if vote is not None else VoteFacts(yes=present))
+    meeting = services.meeting_of_day(org, body, on)  # entered once: the day's meeting, if recorded
+    if meeting is None:
+        present = entitled if present is None else present
+        meeting = services.record_meeting(
+            org=org, body=body, held_on=on, entitled=entitled, present=present, actor=actor
+        )
+    elif present is not None and present != meeting.present:
+        raise AssertionError(
+            f"{meeting} is recorded with 实到 {meeting.present}: shape another day's meeting"
+        )
+    return meeting, (vote if vote is not None else VoteFacts(yes=meeting.present))
 
 
 def step_input(case: Case, code: str, on: dt.date, crew: Crew, **overrides) -> services.StepInput:

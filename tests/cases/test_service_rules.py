@@ -232,17 +232,23 @@ def test_it_lets_an_exempted_training_through_only_with_a_reason(case, crew, kit
 
 
 def test_it_blocks_an_admission_meeting_that_fails_the_vote(case, crew, kit, unchanged):
-    on = to_application_form(case, crew, kit)
-    for present, vote, says in (
-        (4, VoteFacts(yes=4), "会议无效"),  # exactly half of N=8 present
-        (8, VoteFacts(yes=4, no=4), "表决未通过"),  # exactly half voting yes
-        (6, VoteFacts(yes=3, no=3, written_yes=1), "表决未通过"),
+    first = to_application_form(case, crew, kit)
+    # each meeting on a day of its own: a meeting is entered once, with one 实到
+    for day, (present, vote, says) in enumerate(
+        (
+            (4, VoteFacts(yes=4), "会议无效"),  # exactly half of N=8 present
+            (8, VoteFacts(yes=4, no=4), "表决未通过"),  # exactly half voting yes
+            (6, VoteFacts(yes=3, no=3, written_yes=1), "表决未通过"),
+        )
     ):
         with unchanged(case), pytest.raises(StepBlocked) as exc:
-            kit.do(case, "admission_meeting", on, crew, present=present, vote=vote)
+            kit.do(
+                case, "admission_meeting", first + dt.timedelta(days=day), crew, present=present, vote=vote
+            )
         assert codes(exc) == ["E09"] and says in message(exc, "E09")
         assert "《细则》第二十条、第二十一条" in message(exc, "E09")
     # Two written yes opinions from absent members carry the vote: 3 + 2 > 8 / 2.
+    on = first + dt.timedelta(days=3)
     kit.do(case, "admission_meeting", on, crew, present=6, vote=VoteFacts(yes=3, no=3, written_yes=2))
     case.refresh_from_db()
     assert case.probation_end == add_years(on, 1)

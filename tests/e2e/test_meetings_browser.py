@@ -21,8 +21,14 @@ def test_a_meeting_recorded_once_is_offered_by_the_step_form(page: Page, live_se
     entitled = page.get_by_label(label("应到会有表决权人数"))
     prefilled = entitled.input_value()
     assert prefilled.isdigit()  # the roster's full members, not a blank to retype
-    page.get_by_label(label("会议")).select_option(label="支部委员会")
-    page.get_by_label(label("会议日期")).fill("2023-08-15")
+    # a 支部大会's day chosen: 应到 asked again of the roster on that day (htmx)
+    with page.expect_response(lambda r: "/meetings/entitled/" in r.url):
+        page.get_by_label(label("会议日期")).fill("2023-08-15")
+    expect(entitled).to_have_value(prefilled)
+    # a 支委会: the roster does not say who sits on it, so 应到 is typed
+    with page.expect_response(lambda r: "/meetings/entitled/" in r.url):
+        page.get_by_label(label("会议")).select_option(label="支部委员会")
+    expect(entitled).to_have_value("")
     entitled.fill("5")
     page.get_by_label(label("实到会有表决权人数")).fill("5")
     page.get_by_role("button", name="保存").click()

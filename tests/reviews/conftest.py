@@ -56,7 +56,7 @@ def waiting_for_conversion(case: Case, crew: Crew, resolution: str = "convert", 
     given = services.StepInput(on=on, data={"resolution": resolution})
     if resolution == "extend":
         given.data["extension_months"] = months
-    given.meeting = services.record_meeting(
+    given.meeting = services.meeting_of_day(case.branch, "branch_assembly", on) or services.record_meeting(
         org=case.branch, body="branch_assembly", held_on=on, entitled=8, present=8, actor=crew.secretary
     )
     from cases.rules import VoteFacts

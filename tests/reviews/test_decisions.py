@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from cases.models import CaseEvent, Meeting, StepRecord, Submission, Vote
 from cases.rules import VoteFacts
+from cases.services import InvalidInput
 from reviews import selectors, services
 from reviews.models import Letter, LetterEntry
 from reviews.queues import BY_SLUG
@@ -310,3 +311,29 @@ def test_the_decide_view_reports_exactly_which_went_through(
     ok = page[page.index('id="result-ok"') : page.index('id="result-failed"')]
     assert "张三" in ok and "李四" in ok and "王五" not in ok
     assert Letter.objects.get().number in ok
+
+
+def test_a_desk_recording_the_days_committee_meeting_again_is_told_to_pick_it(
+    county, secretary, officer, crew, scene
+):
+    [case] = scene.new_cases(county, secretary, 1)
+    scene.waiting_for_admission(case, crew)
+    held = scene.meeting_on(case, "admission_meeting") + dt.timedelta(days=20)
+    spec = services.MeetingSpec(held_on=held, entitled=7, present=7)
+    votes = scene.tallies(items(officer, ADMISSION), 7)
+    services.decide_batch(
+        queue=ADMISSION, action="talk", items=items(officer, ADMISSION), actor=officer, on=held, talker="孙"
+    )
+    recorded = Meeting.objects.create(
+        org=county.town, body="party_committee", held_on=held, entitled=7, present=7, created_by=officer
+    )
+    with pytest.raises(InvalidInput, match="已记录，请直接选用"):
+        services.decide_batch(
+            queue=ADMISSION,
+            action="approve",
+            items=items(officer, ADMISSION),
+            actor=officer,
+            new_meeting=spec,
+            votes=votes,
+        )
+    assert list(Meeting.objects.filter(body="party_committee", held_on=held)) == [recorded]

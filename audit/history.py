@@ -1,0 +1,24 @@
+"""simple-history's HistoricalRecords with its models named in Chinese: 「历史记录：会议」 where the
+package names them 「historical 会议」 (a format string it does not translate), as the admin's
+lists, headers and breadcrumbs show them. Every model's history is declared with this class."""
+
+from django.utils.text import format_lazy
+from simple_history.models import HistoricalRecords as PackageHistoricalRecords
+
+PREFIX = "历史记录："
+
+
+class HistoricalRecords(PackageHistoricalRecords):
+    def get_meta_options(self, model):
+        options = super().get_meta_options(model)
+        if not self.user_set_verbose_name:
+            options["verbose_name"] = format_lazy("{}{}", PREFIX, model._meta.verbose_name)
+        if not self.user_set_verbose_name_plural:
+            options["verbose_name_plural"] = format_lazy("{}{}", PREFIX, model._meta.verbose_name_plural)
+        return options
+
+    def get_meta_options_m2m(self, through_model):
+        options = super().get_meta_options_m2m(through_model)
+        options["verbose_name"] = format_lazy("{}{}", PREFIX, through_model._meta.verbose_name)
+        options["verbose_name_plural"] = format_lazy("{}{}", PREFIX, through_model._meta.verbose_name_plural)
+        return options
