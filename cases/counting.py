@@ -121,26 +121,28 @@ def admission_records():
     return counted(ADMISSION)
 
 
+def admission_rows(records) -> list[Admission]:
+    """`records` (admission records) as Admissions, oldest first (one query)."""
+    rows = records.order_by("on", "pk").values_list(
+        "case_id",
+        "case__branch_id",
+        "case__branch__path",
+        "on",
+        "case__person__birth_date",
+        "case__person__gender",
+        "case__person__education",
+        "case__person__is_frontline",
+        "case__person__ethnicity",
+    )
+    return [Admission(*row) for row in rows]
+
+
 def admissions(org: Organization, year: int) -> list[Admission]:
     """The admissions of `org`'s subtree approved in `year`, oldest first (one query)."""
     first, last = year_bounds(year)
-    rows = (
-        admission_records()
-        .filter(on__gte=first, on__lte=last, case__branch__path__startswith=org.path)
-        .order_by("on", "pk")
-        .values_list(
-            "case_id",
-            "case__branch_id",
-            "case__branch__path",
-            "on",
-            "case__person__birth_date",
-            "case__person__gender",
-            "case__person__education",
-            "case__person__is_frontline",
-            "case__person__ethnicity",
-        )
+    return admission_rows(
+        admission_records().filter(on__gte=first, on__lte=last, case__branch__path__startswith=org.path)
     )
-    return [Admission(*row) for row in rows]
 
 
 @dataclass(frozen=True)
