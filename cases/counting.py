@@ -34,7 +34,7 @@ from django.db.models.lookups import Exact, GreaterThan
 from branches.models import Organization
 from cases import steps
 from cases.dates import age_on
-from cases.models import Case, Education, Gender, Outcome, Publicity, Stage, StepRecord
+from cases.models import Case, Education, Gender, Outcome, Publicity, Stage, StepRecord, TargetTally
 from cases.rules import CaseFacts, PublicityFacts, deadlines
 
 YOUTH_AGE = 35  # 35岁以下: age_on(birth, approval date) < 35
@@ -247,41 +247,57 @@ def _facts_bounding(step: str) -> set[str]:
 _APPROVAL_FACTS = _facts_bounding(ADMISSION)
 
 
+def approval_bounds(candidates, rules) -> list[tuple[int, int, str, deadlines.Bounds]]:
+    """(case id, branch id, name, bounds) of each case of `candidates` (open 发展对象: 确定为发展对象
+    done, 上级党委审批 not yet): the bounds the table of dates (cases.rules.deadlines) sets on its
+    上级党委审批 — the earliest, the latest of its prerequisites' dates and every earliest date of
+    the table (E14: the day after the 公示 ends, under the 2026 rules), and the hard limit (E12).
+    `rules` is a cases.context.RuleContext (rule sets, calendar). Three queries. Kept for every
+    open 发展对象 in cases.TargetTally (cases.tallies), which the projection reads."""
+    candidates = candidates.order_by()  # the models' default orderings would join and sort for nothing
+    rows = list(candidates.values_list("pk", "branch_id", "person__name", "person__birth_date"))
+    facts = {pk: CaseFacts(birth_date=birth) for pk, _, _, birth in rows}
+    records = StepRecord.objects.filter(case__in=candidates, is_current=True, step__in=_APPROVAL_FACTS)
+    for case_id, step, on, rule_set in records.order_by().values_list("case_id", "step", "on", "rule_set"):
+        facts[case_id].done[step] = on
+        facts[case_id].rule_sets[step] = rule_set
+    publicities = Publicity.objects.filter(case__in=candidates).order_by()
+    for case_id, *values in publicities.values_list("case_id", "start_on", "end_on", "objections_resolved"):
+        facts[case_id].publicities.append(PublicityFacts(*values))
+    return [
+        (
+            pk,
+            branch_id,
+            name,
+            deadlines.step_bounds(
+                ADMISSION,
+                facts[pk],
+                today=rules.today,
+                rule_set_on=rules.rule_set_on,
+                add_workdays=rules.calendar.add,
+            ),
+        )
+        for pk, branch_id, name, _ in rows
+    ]
+
+
 def projected_admissions(org: Organization, year: int, rules) -> list[Projected]:
     """The projection of `year`, the current year only (another year: none): every open case of the
-    subtree at the stage 发展对象 (确定为发展对象 done, 上级党委审批 not yet), with the earliest day its
-    approval could be dated — the latest of today, its prerequisites' dates and every earliest date
-    the table of dates (cases.rules.deadlines) sets on 上级党委审批 (E14: the day after the 公示 ends,
-    under the 2026 rules) — and its hard limit (E12). Projected: earliest within the year and not past
-    the hard limit (`blocked`). `rules` is a cases.context.RuleContext (today, rule sets, calendar).
-    Three queries."""
+    subtree at the stage 发展对象, with the earliest day its approval could be dated — the later of
+    today and its bounds' earliest (`approval_bounds`) — and its hard limit. Projected: earliest
+    within the year and not past the hard limit (`blocked`). Reads the bounds kept for every open
+    发展对象 (cases.TargetTally, one query)."""
     today = rules.today
     if year != today.year:
         return []
-    candidates = Case.objects.filter(
-        branch__path__startswith=org.path, outcome=Outcome.OPEN, stage=Stage.TARGET
+    rows = TargetTally.objects.filter(branch__path__startswith=org.path).values_list(
+        "case_id", "branch__path", "name", "earliest", "limit"
     )
-    rows = list(candidates.values_list("pk", "branch__path", "person__name", "person__birth_date"))
-    facts = {pk: CaseFacts(birth_date=birth) for pk, _, _, birth in rows}
-    records = StepRecord.objects.filter(case__in=candidates, is_current=True, step__in=_APPROVAL_FACTS)
-    for case_id, step, on, rule_set in records.values_list("case_id", "step", "on", "rule_set"):
-        facts[case_id].done[step] = on
-        facts[case_id].rule_sets[step] = rule_set
-    publicities = Publicity.objects.filter(case__in=candidates)
-    for case_id, *values in publicities.values_list("case_id", "start_on", "end_on", "objections_resolved"):
-        facts[case_id].publicities.append(PublicityFacts(*values))
     found = []
-    for pk, path, name, _ in rows:
-        bounds = deadlines.step_bounds(
-            ADMISSION,
-            facts[pk],
-            today=today,
-            rule_set_on=rules.rule_set_on,
-            add_workdays=rules.calendar.add,
-        )
-        earliest = max(today, bounds.earliest or today)
+    for pk, path, name, first, limit in rows:
+        earliest = max(today, first or today)
         if earliest.year == year:
-            found.append(Projected(pk, path, name, earliest, bounds.limit))
+            found.append(Projected(pk, path, name, earliest, limit))
     return sorted(found, key=lambda p: (p.earliest, p.case_id))
 
 

@@ -912,3 +912,22 @@ class FlowTally(models.Model):
                 name="flowtally_kind_month",
             )
         ]
+
+
+class TargetTally(models.Model):
+    """An open 发展对象 (stage TARGET) with the bounds the table of dates sets on its 上级党委审批:
+    the earliest day it could be dated (null: none beyond its prerequisites) and the hard limit
+    (E12, once the 支部大会 has met). What the plan's projection reads (cases.counting
+    .projected_admissions); kept like StageTally. The bounds do not depend on the day they are
+    computed (the table's entries on 上级党委审批 apply under both rule sets), only on the records,
+    the rule settings and the holidays: after changing those, `manage.py rebuild_tallies`."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    branch = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=50)  # the person's name, as the projection lists it
+    earliest = models.DateField(null=True)
+    limit = models.DateField(null=True)
+
+    class Meta:
+        verbose_name = "发展对象审批期限（统计汇总）"
+        verbose_name_plural = "发展对象审批期限（统计汇总）"

@@ -1,6 +1,7 @@
 """Kept aggregates of the statistics: per branch, the open cases at each stage (StageTally) and, per
 month, the counted records of each flow step and the side outcomes (FlowTally, with the structure
-measures of the admissions). They are what cases.counting counts, stored so the department's pages
+measures of the admissions); per open 发展对象, the bounds on its approval (TargetTally: the plan's
+projection). They are what cases.counting counts, stored so the department's pages
 read a few thousand rows instead of a million cases.
 
 - **Kept by the write path, in its transaction**: `keep(branch_ids)` recounts the branches' rows
@@ -25,7 +26,8 @@ from django.db.models.functions import TruncMonth
 
 from branches.models import Organization, OrgKind
 from cases import counting
-from cases.models import SIDE_OUTCOMES, Case, FlowTally, StageTally
+from cases.context import RuleContext
+from cases.models import SIDE_OUTCOMES, Case, FlowTally, Outcome, Stage, StageTally, TargetTally
 
 FLOW_KINDS = (
     counting.APPLICATION,
@@ -41,8 +43,9 @@ CHUNK = 100  # branches recounted per round by `rebuild`
 # ---- keeping -------------------------------------------------------------------------------------
 
 
-def keep(branch_ids) -> None:
-    """Recount the tallies of `branch_ids` from the case file, in the caller's transaction."""
+def keep(branch_ids, rules: RuleContext | None = None) -> None:
+    """Recount the tallies of `branch_ids` from the case file, in the caller's transaction (`rules`:
+    the caller's RuleContext, else the current one)."""
     ids = sorted(set(branch_ids))
     if not ids:
         return
@@ -61,14 +64,25 @@ def keep(branch_ids) -> None:
             for stage, n in stages.items()
         )
         FlowTally.objects.bulk_create(_flow_rows(ids), batch_size=2000)
+        TargetTally.objects.filter(branch_id__in=ids).delete()
+        targets = Case.objects.filter(branch_id__in=ids, outcome=Outcome.OPEN, stage=Stage.TARGET)
+        TargetTally.objects.bulk_create(
+            (
+                TargetTally(case_id=pk, branch_id=branch_id, name=name, earliest=b.earliest, limit=b.limit)
+                for pk, branch_id, name, b in counting.approval_bounds(
+                    targets, rules or RuleContext.current()
+                )
+            ),
+            batch_size=2000,
+        )
 
 
-def keep_for_cases(cases) -> None:
+def keep_for_cases(cases, rules: RuleContext | None = None) -> None:
     """Recount the branches of `cases` and of every other case of their people (an edited person
     changes the structure measures of an admission counted at the branch they left)."""
     ids = [c.pk for c in cases]
     branches = Case.objects.filter(person__cases__pk__in=ids).values_list("branch_id", flat=True)
-    keep(set(branches) | {c.branch_id for c in cases})
+    keep(set(branches) | {c.branch_id for c in cases}, rules)
 
 
 def _flow_rows(ids: list[int]) -> list[FlowTally]:
@@ -115,21 +129,20 @@ def rebuild() -> int:
     """Every branch's tallies recounted from the case file (rows of a branch no longer there
     dropped); returns the number of branches."""
     ids = list(Organization.objects.filter(kind=OrgKind.BRANCH).order_by("pk").values_list("pk", flat=True))
-    StageTally.objects.exclude(branch_id__in=ids).delete()
-    FlowTally.objects.exclude(branch_id__in=ids).delete()
+    for model in (StageTally, FlowTally, TargetTally):
+        model.objects.exclude(branch_id__in=ids).delete()
+    rules = RuleContext.current()
     for start in range(0, len(ids), CHUNK):
-        keep(ids[start : start + CHUNK])
+        keep(ids[start : start + CHUNK], rules)
     return len(ids)
 
 
-def snapshot(branch_ids=None) -> tuple[set, set]:
-    """Every kept row as plain values (stage rows, flow rows): what the tests compare with a rebuild."""
-    stages, flows = StageTally.objects.all(), FlowTally.objects.all()
-    if branch_ids is not None:
-        stages, flows = stages.filter(branch_id__in=branch_ids), flows.filter(branch_id__in=branch_ids)
+def snapshot() -> tuple[set, set, set]:
+    """Every kept row as plain values (stage, flow, target rows): what the tests compare with a rebuild."""
     return (
-        set(stages.values_list("branch_id", "stage", "n")),
-        set(flows.values_list("branch_id", "kind", "month", "n", "last_on", *MEASURE_KEYS)),
+        set(StageTally.objects.values_list("branch_id", "stage", "n")),
+        set(FlowTally.objects.values_list("branch_id", "kind", "month", "n", "last_on", *MEASURE_KEYS)),
+        set(TargetTally.objects.values_list("case_id", "branch_id", "name", "earliest", "limit")),
     )
 
 

@@ -4,89 +4,116 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-def count_existing(apps, schema_editor):
-    """Fill the new tallies from the cases already recorded (nothing to do on a new database).
-    This reads through cases.tallies, today's code: on a database with cases, migrate through
-    this migration with the code of its release, or run `manage.py rebuild_tallies` afterwards."""
-    if not apps.get_model("cases", "Case").objects.exists():
-        return
-    from cases import tallies  # noqa: PLC0415
-
-    tallies.rebuild()
-
-
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('branches', '0005_delegations'),
-        ('cases', '0025_steprecord_counted_index'),
+        ("branches", "0005_delegations"),
+        ("cases", "0025_steprecord_counted_index"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FlowTally',
+            name="FlowTally",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField()),
-                ('kind', models.CharField(max_length=40)),
-                ('n', models.PositiveIntegerField()),
-                ('last_on', models.DateField()),
-                ('youth', models.PositiveIntegerField(default=0)),
-                ('women', models.PositiveIntegerField(default=0)),
-                ('college', models.PositiveIntegerField(default=0)),
-                ('frontline', models.PositiveIntegerField(default=0)),
-                ('minority', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField()),
+                ("kind", models.CharField(max_length=40)),
+                ("n", models.PositiveIntegerField()),
+                ("last_on", models.DateField()),
+                ("youth", models.PositiveIntegerField(default=0)),
+                ("women", models.PositiveIntegerField(default=0)),
+                ("college", models.PositiveIntegerField(default=0)),
+                ("frontline", models.PositiveIntegerField(default=0)),
+                ("minority", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'verbose_name': '月度流量（统计汇总）',
-                'verbose_name_plural': '月度流量（统计汇总）',
+                "verbose_name": "月度流量（统计汇总）",
+                "verbose_name_plural": "月度流量（统计汇总）",
             },
         ),
         migrations.CreateModel(
-            name='StageTally',
+            name="StageTally",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('applicant', '入党申请人'), ('activist', '入党积极分子'), ('target', '发展对象'), ('probationary', '预备党员'), ('full_member', '正式党员')], max_length=20)),
-                ('n', models.PositiveIntegerField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("applicant", "入党申请人"),
+                            ("activist", "入党积极分子"),
+                            ("target", "发展对象"),
+                            ("probationary", "预备党员"),
+                            ("full_member", "正式党员"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("n", models.PositiveIntegerField()),
             ],
             options={
-                'verbose_name': '阶段人数（统计汇总）',
-                'verbose_name_plural': '阶段人数（统计汇总）',
+                "verbose_name": "阶段人数（统计汇总）",
+                "verbose_name_plural": "阶段人数（统计汇总）",
             },
         ),
         migrations.RemoveIndex(
-            model_name='casedeadline',
-            name='deadline_open_due',
+            model_name="casedeadline",
+            name="deadline_open_due",
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('outcome', '')), fields=['branch', 'stage'], include=('id', 'applied_on', 'activist_on', 'target_on', 'probation_start'), name='open_case_entered'),
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(("outcome", "")),
+                fields=["branch", "stage"],
+                include=("id", "applied_on", "activist_on", "target_on", "probation_start"),
+                name="open_case_entered",
+            ),
         ),
         migrations.AddIndex(
-            model_name='casedeadline',
-            index=models.Index(condition=models.Q(('met_on__isnull', True)), fields=['due_on'], include=('id', 'org', 'role', 'kind', 'case', 'rule'), name='deadline_open_due'),
+            model_name="casedeadline",
+            index=models.Index(
+                condition=models.Q(("met_on__isnull", True)),
+                fields=["due_on"],
+                include=("id", "org", "role", "kind", "case", "rule"),
+                name="deadline_open_due",
+            ),
         ),
         migrations.AddField(
-            model_name='flowtally',
-            name='branch',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='branches.organization'),
+            model_name="flowtally",
+            name="branch",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="branches.organization"
+            ),
         ),
         migrations.AddField(
-            model_name='stagetally',
-            name='branch',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='branches.organization'),
+            model_name="stagetally",
+            name="branch",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="branches.organization"
+            ),
         ),
         migrations.AddIndex(
-            model_name='flowtally',
-            index=models.Index(fields=['kind', 'month'], include=('branch', 'n', 'last_on', 'youth', 'women', 'college', 'frontline', 'minority'), name='flowtally_kind_month'),
+            model_name="flowtally",
+            index=models.Index(
+                fields=["kind", "month"],
+                include=("branch", "n", "last_on", "youth", "women", "college", "frontline", "minority"),
+                name="flowtally_kind_month",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='flowtally',
-            constraint=models.UniqueConstraint(fields=('branch', 'kind', 'month'), name='flowtally_once'),
+            model_name="flowtally",
+            constraint=models.UniqueConstraint(fields=("branch", "kind", "month"), name="flowtally_once"),
         ),
         migrations.AddConstraint(
-            model_name='stagetally',
-            constraint=models.UniqueConstraint(fields=('branch', 'stage'), name='stagetally_once'),
+            model_name="stagetally",
+            constraint=models.UniqueConstraint(fields=("branch", "stage"), name="stagetally_once"),
         ),
-        migrations.RunPython(count_existing, migrations.RunPython.noop),
     ]

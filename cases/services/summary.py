@@ -24,4 +24,4 @@ def refresh_summary(
     case.updated_at = timezone.now()
     case.save()
     sync_deadlines(case, facts, rules)
-    tallies.keep_for_cases([case])
+    tallies.keep_for_cases([case], rules)

@@ -1,13 +1,15 @@
 """The statistics' kept aggregates (cases.tallies): whatever the write path does — steps, a reopened
 probation, closing, a transfer, a cancelled probation, an edited person, an import — the tallies it
-kept equal a rebuild from the case file, and they answer what cases.counting answers."""
+kept (stage counts, monthly flow, the approval bounds of open 发展对象) equal a rebuild from the case
+file, and they answer what cases.counting answers."""
 
 import datetime as dt
 
 import pytest
 
 from cases import counting, services, tallies
-from cases.models import EventSource, FlowTally, Outcome, StageTally
+from cases.dates import add_months
+from cases.models import EventSource, FlowTally, Outcome, StageTally, TargetTally
 from cases.services.backfill import backfill_cases
 from demo.journey import advance
 from imports.importer.pipeline import check_file
@@ -63,6 +65,13 @@ def test_kept_tallies_equal_a_rebuild_after_every_kind_of_write(county, case, cr
     early = cancelled.records.get(step="conversion_application", is_current=True).on
     kit.do(cancelled, "conversion_meeting", early, crew, data={"resolution": "cancel"}, note="违反纪律")
     kit.do(cancelled, "conversion_approval", early + dt.timedelta(days=10), crew)
+    assert tallies.snapshot() == rebuilt()
+
+    target = f.new_case(branch, secretary, applied_on=d(2022, 6, 1), birth=d(1993, 1, 1))
+    advance(target, crew, until="admission_meeting")  # a 发展对象 whose 支部大会 has met
+    bounds = TargetTally.objects.get(case=target)
+    meeting = target.records.get(step="admission_meeting", is_current=True).on
+    assert bounds.limit == add_months(meeting, 6)  # E12
     assert tallies.snapshot() == rebuilt()
 
     approved = case.records.get(step=counting.ADMISSION, is_current=True).on
