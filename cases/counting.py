@@ -203,7 +203,8 @@ def per_org(counts: dict[str, int]) -> Counter:
 
 
 def activists_by_branch(org: Organization, on: dt.date) -> dict[str, int]:
-    """How many 入党积极分子 each branch of the subtree had on `on`, by branch path (one query)."""
+    """How many 入党积极分子 each branch of the subtree had on `on`, by branch path (one query).
+    The same rule as `activist_span` (which the kept tallies count by)."""
     return by_branch(
         Case.objects.filter(branch__path__startswith=org.path, activist_on__lte=on)
         .filter(Q(target_on__isnull=True) | Q(target_on__gt=on))
@@ -212,13 +213,41 @@ def activists_by_branch(org: Organization, on: dt.date) -> dict[str, int]:
     )
 
 
+def activist_span(
+    activist_on: dt.date, target_on, outcome: str, outcome_on, transferred: bool, transferred_on
+) -> tuple[dt.date, dt.date | None] | None:
+    """The days a case counts among its branch's 入党积极分子 (`activists_by_branch`, said as an
+    interval): from `start` to the day before `end` (None: still), or None when never. It counts
+    from its 确定积极分子 date — a transferred file from the transfer's date, if later — until it
+    becomes a 发展对象 or the case ends (a closed case without an outcome date never counts)."""
+    start = activist_on
+    if transferred:
+        if transferred_on is None:
+            return None
+        start = max(start, transferred_on)
+    ends = [day for day in (target_on, None if outcome == Outcome.OPEN else outcome_on or dt.date.min) if day]
+    end = min(ends, default=None)
+    if end is not None and end <= start:
+        return None
+    return start, end
+
+
+def new_activist_cases(cases):
+    """`cases` made 入党积极分子 at their branch: a transferred file's 确定积极分子 only if after the transfer."""
+    return cases.filter(activist_on__isnull=False).filter(
+        Q(transferred_from__isnull=True) | Q(activist_on__gt=F("transferred_from__outcome_on"))
+    )
+
+
 def new_activists_by_branch(org: Organization, year: int) -> dict[str, int]:
     """How many cases each branch of the subtree made 入党积极分子 in `year`, by path (one query)."""
     first, last = year_bounds(year)
     return by_branch(
-        Case.objects.filter(
-            branch__path__startswith=org.path, activist_on__gte=first, activist_on__lte=last
-        ).filter(Q(transferred_from__isnull=True) | Q(activist_on__gt=F("transferred_from__outcome_on")))
+        new_activist_cases(
+            Case.objects.filter(
+                branch__path__startswith=org.path, activist_on__gte=first, activist_on__lte=last
+            )
+        )
     )
 
 

@@ -21,7 +21,7 @@ read a few thousand rows instead of a million cases.
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Count, DateField, Max, Sum
+from django.db.models import Count, DateField, Max, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from branches.models import Organization, OrgKind
@@ -36,6 +36,13 @@ FLOW_KINDS = (
     counting.ADMISSION,
     counting.CONVERSION,
 )
+# Kinds of the case columns: new 入党积极分子 (counting.new_activist_cases, by 确定积极分子 date), and
+# the days a case joins and leaves its branch's 入党积极分子 (counting.activist_span): the
+# activists on a day are those joined on or before it less those who left on or before it.
+NEW_ACTIVIST = "new_activist"
+ACTIVIST_IN, ACTIVIST_OUT = "activist_in", "activist_out"
+SPAN_KINDS = (ACTIVIST_IN, ACTIVIST_OUT)
+CASE_KINDS = (NEW_ACTIVIST, *SPAN_KINDS)
 MEASURE_KEYS = tuple(m.key for m in counting.MEASURES)  # FlowTally's columns of the same names
 CHUNK = 100  # branches recounted per round by `rebuild`
 
@@ -110,6 +117,25 @@ def _flow_rows(ids: list[int]) -> list[FlowTally]:
         for measure in counting.MEASURES:
             if measure.test(admission):
                 setattr(row, measure.key, getattr(row, measure.key) + 1)
+    new = (
+        counting.new_activist_cases(Case.objects.filter(branch_id__in=ids))
+        .annotate(month=TruncMonth("activist_on", output_field=DateField()))
+        .values_list("branch_id", "month")
+        .annotate(n=Count("pk"), last=Max("activist_on"))
+        .order_by()
+    )
+    for branch_id, month, n, last in new:
+        rows[branch_id, NEW_ACTIVIST, month] = FlowTally(
+            branch_id=branch_id, kind=NEW_ACTIVIST, month=month, n=n, last_on=last
+        )
+    for branch_id, kind, day in _span_events(Case.objects.filter(branch_id__in=ids)):
+        row = rows.get((branch_id, kind, day.replace(day=1)))
+        if row is None:
+            row = rows[branch_id, kind, day.replace(day=1)] = FlowTally(
+                branch_id=branch_id, kind=kind, month=day.replace(day=1), n=0, last_on=day
+            )
+        row.n += 1
+        row.last_on = max(row.last_on, day)
     ended = (
         Case.objects.filter(branch_id__in=ids, outcome__in=SIDE_OUTCOMES, outcome_on__isnull=False)
         .annotate(month=TruncMonth("outcome_on", output_field=DateField()))
@@ -122,6 +148,36 @@ def _flow_rows(ids: list[int]) -> list[FlowTally]:
             branch_id=branch_id, kind=outcome, month=month, n=n, last_on=last
         )
     return list(rows.values())
+
+
+def _span_events(cases):
+    """(branch id, ACTIVIST_IN or ACTIVIST_OUT, day) of each of `cases` that was ever counted among
+    its branch's 入党积极分子 (counting.activist_span)."""
+    rows = cases.filter(activist_on__isnull=False).values_list(
+        "branch_id",
+        "activist_on",
+        "target_on",
+        "outcome",
+        "outcome_on",
+        "transferred_from_id",
+        "transferred_from__outcome_on",
+    )
+    for (
+        branch_id,
+        activist_on,
+        target_on,
+        outcome,
+        outcome_on,
+        transferred,
+        transferred_on,
+    ) in rows.order_by():
+        span = counting.activist_span(
+            activist_on, target_on, outcome, outcome_on, transferred is not None, transferred_on
+        )
+        if span is not None:
+            yield branch_id, ACTIVIST_IN, span[0]
+            if span[1] is not None:
+                yield branch_id, ACTIVIST_OUT, span[1]
 
 
 @transaction.atomic
@@ -191,7 +247,7 @@ def _edges(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
 def _direct(kinds, branch_ids, start: dt.date, end: dt.date):
     """(branch id, kind, month, n, last date, *measures) counted from the case file for start … end
     (a part of a month): what the tallies hold for a whole month."""
-    outcomes = [k for k in kinds if k not in FLOW_KINDS]
+    outcomes = [k for k in kinds if k not in FLOW_KINDS and k not in CASE_KINDS]
     others = tuple(k for k in kinds if k in FLOW_KINDS and k != counting.ADMISSION)
     found = []
     if counting.ADMISSION in kinds:
@@ -207,6 +263,25 @@ def _direct(kinds, branch_ids, start: dt.date, end: dt.date):
             .values_list("case__branch_id", "step", "on")
         )
         found += [(b, s, on.replace(day=1), 1, on, *([0] * len(MEASURE_KEYS))) for b, s, on in records]
+    zero = [0] * len(MEASURE_KEYS)
+    if NEW_ACTIVIST in kinds:
+        new = counting.new_activist_cases(
+            Case.objects.filter(branch_id__in=branch_ids, activist_on__gte=start, activist_on__lte=end)
+        ).values_list("branch_id", "activist_on")
+        found += [(b, NEW_ACTIVIST, on.replace(day=1), 1, on, *zero) for b, on in new]
+    if set(SPAN_KINDS) & set(kinds):
+        within = (start, end)  # a case with a span's start or end in the period has one of these in it
+        near = Case.objects.filter(branch_id__in=branch_ids).filter(
+            Q(activist_on__range=within)
+            | Q(target_on__range=within)
+            | Q(outcome_on__range=within)
+            | Q(transferred_from__outcome_on__range=within)
+        )
+        found += [
+            (b, kind, day.replace(day=1), 1, day, *zero)
+            for b, kind, day in _span_events(near)
+            if kind in kinds and start <= day <= end
+        ]
     if outcomes:
         ended = Case.objects.filter(
             branch_id__in=branch_ids, outcome__in=outcomes, outcome_on__gte=start, outcome_on__lte=end
@@ -246,6 +321,16 @@ def flow(kinds, branch_ids, start: dt.date, end: dt.date, by=("kind", "month")) 
             values = dict(zip(names, row[:3], strict=True))
             add(tuple(values[b] for b in by), row[3], row[4], row[5:])
     return found
+
+
+def activists_on(branch_ids, day: dt.date) -> dict[int, int]:
+    """{branch id: its 入党积极分子 on `day`} (counting.activists_by_branch), from the tallies: those
+    who joined on or before the day less those who left on or before it."""
+    cells = flow(SPAN_KINDS, branch_ids, dt.date.min, day, by=("branch_id", "kind"))
+    found: dict[int, int] = {}
+    for (branch_id, kind), cell in cells.items():
+        found[branch_id] = found.get(branch_id, 0) + (cell["n"] if kind == ACTIVIST_IN else -cell["n"])
+    return {branch_id: n for branch_id, n in found.items() if n}
 
 
 def counts_between(step: str, branch_ids, start: dt.date, end: dt.date) -> dict[int, int]:

@@ -133,10 +133,11 @@ def plan_progress(org: Organization, year: int, rules: RuleContext | None = None
     year_admissions = tallies.flow((counting.ADMISSION,), branch_ids, first, last, by=("branch_id",))
     admitted = sum(cell["n"] for cell in year_admissions.values())
     measures = {key: sum(cell[key] for cell in year_admissions.values()) for key in tallies.MEASURE_KEYS}
-    activists = counting.per_org(counting.activists_by_branch(org, as_of))
-    new_activists = counting.per_org(counting.new_activists_by_branch(org, year))
-    projected = counting.projected_admissions(org, year, rules) if year == rules.today.year else None
     path_of = {o.pk: o.path for o in subtree}
+    activists = counting.per_org({path_of[b]: n for b, n in tallies.activists_on(branch_ids, as_of).items()})
+    new = tallies.counts_between(tallies.NEW_ACTIVIST, branch_ids, first, last)
+    new_activists = counting.per_org({path_of[b]: n for b, n in new.items()})
+    projected = counting.projected_admissions(org, year, rules) if year == rules.today.year else None
     admitted_by = counting.per_org(Counter({path_of[b]: cell["n"] for (b,), cell in year_admissions.items()}))
     projected_by = counting.per_org(Counter(p.branch_path for p in projected or [] if not p.blocked))
 

@@ -42,3 +42,19 @@ def test_the_structure_measures_of_a_period_are_those_of_its_admissions(crafted)
         assert cell["n"] == len(admitted)
         for m in counting.MEASURES:
             assert cell[m.key] == sum(1 for a in admitted if m.test(a))
+
+
+DAYS = [D(2020, 1, 1), D(2021, 6, 1), D(2023, 12, 31), D(2024, 6, 1), D(2025, 5, 1), D(2025, 8, 1)]
+DAYS += [D(2025, 8, 2), D(2025, 12, 31), D(2026, 1, 1), D(2026, 3, 10), D(2026, 6, 14), D(2026, 6, 15)]
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_the_activists_on_a_day_and_the_new_ones_are_counted_as_counting_does(crafted, day):
+    for org in (crafted.county.dept, crafted.town):
+        branches = selectors.branches_under(org)
+        path_of = {b.pk: b.path for b in branches}
+        ids = list(path_of)
+        kept = {path_of[b]: n for b, n in tallies.activists_on(ids, day).items()}
+        assert kept == {p: n for p, n in counting.activists_by_branch(org, day).items() if n}
+        new = tallies.counts_between(tallies.NEW_ACTIVIST, ids, D(day.year, 1, 1), D(day.year, 12, 31))
+        assert {path_of[b]: n for b, n in new.items()} == counting.new_activists_by_branch(org, day.year)

@@ -1,8 +1,9 @@
-"""The projection reads approval bounds kept by the write path (cases.TargetTally), which is exact
-only because the bounds the table of dates sets on 上级党委审批 do not depend on the day they are
-computed: the same whether computed in March, on the page's day or in December. A new entry of the
-table that made them depend on the day would fail here (then the projection must compute them on
-the page again)."""
+"""The plan page reads figures kept by the write path (cases.tallies): the activists on a day and
+the year's new ones equal what cases.counting counts, for any day; and the projection's approval
+bounds (cases.TargetTally) are exact only because the bounds the table of dates sets on 上级党委审批
+do not depend on the day they are computed — the same in March, on the page's day or in December.
+A new entry of the table that made them depend on the day would fail here (then the projection
+must compute them on the page again)."""
 
 import datetime as dt
 
@@ -41,3 +42,18 @@ def test_the_projection_follows_a_target_closed_after_the_bounds_were_kept(count
     )
     after = plan_progress(county.town, YEAR, RuleContext.current())
     assert [p.case_id for p in after.will_be_approved] == [p.case_id for p in before.will_be_approved[1:]]
+
+
+@pytest.mark.parametrize("day", [dt.date(2024, 12, 31), dt.date(2025, 3, 1), dt.date(2026, 1, 1), TODAY])
+def test_the_activists_on_a_day_and_the_new_ones_are_those_counting_finds(county, crafted, day):
+    from cases import tallies
+    from stats.selectors import branches_under
+
+    for org in (county.dept, county.town):
+        path_of = {b.pk: b.path for b in branches_under(org)}
+        kept = {path_of[b]: n for b, n in tallies.activists_on(list(path_of), day).items()}
+        assert kept == {p: n for p, n in counting.activists_by_branch(org, day).items() if n}
+        new = tallies.counts_between(
+            tallies.NEW_ACTIVIST, list(path_of), dt.date(day.year, 1, 1), dt.date(day.year, 12, 31)
+        )
+        assert {path_of[b]: n for b, n in new.items()} == counting.new_activists_by_branch(org, day.year)
