@@ -34,7 +34,7 @@ from django.db.models.lookups import Exact, GreaterThan
 from branches.models import Organization
 from cases import steps
 from cases.dates import age_on
-from cases.models import Case, Education, Gender, Outcome, Publicity, Stage, StepRecord
+from cases.models import Case, Education, Gender, Outcome, Publicity, Stage, StepRecord, TargetTally
 from cases.rules import CaseFacts, PublicityFacts, deadlines
 
 YOUTH_AGE = 35  # 35岁以下: age_on(birth, approval date) < 35
@@ -121,26 +121,28 @@ def admission_records():
     return counted(ADMISSION)
 
 
+def admission_rows(records) -> list[Admission]:
+    """`records` (admission records) as Admissions, oldest first (one query)."""
+    rows = records.order_by("on", "pk").values_list(
+        "case_id",
+        "case__branch_id",
+        "case__branch__path",
+        "on",
+        "case__person__birth_date",
+        "case__person__gender",
+        "case__person__education",
+        "case__person__is_frontline",
+        "case__person__ethnicity",
+    )
+    return [Admission(*row) for row in rows]
+
+
 def admissions(org: Organization, year: int) -> list[Admission]:
     """The admissions of `org`'s subtree approved in `year`, oldest first (one query)."""
     first, last = year_bounds(year)
-    rows = (
-        admission_records()
-        .filter(on__gte=first, on__lte=last, case__branch__path__startswith=org.path)
-        .order_by("on", "pk")
-        .values_list(
-            "case_id",
-            "case__branch_id",
-            "case__branch__path",
-            "on",
-            "case__person__birth_date",
-            "case__person__gender",
-            "case__person__education",
-            "case__person__is_frontline",
-            "case__person__ethnicity",
-        )
+    return admission_rows(
+        admission_records().filter(on__gte=first, on__lte=last, case__branch__path__startswith=org.path)
     )
-    return [Admission(*row) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -201,7 +203,8 @@ def per_org(counts: dict[str, int]) -> Counter:
 
 
 def activists_by_branch(org: Organization, on: dt.date) -> dict[str, int]:
-    """How many 入党积极分子 each branch of the subtree had on `on`, by branch path (one query)."""
+    """How many 入党积极分子 each branch of the subtree had on `on`, by branch path (one query).
+    The same rule as `activist_span` (which the kept tallies count by)."""
     return by_branch(
         Case.objects.filter(branch__path__startswith=org.path, activist_on__lte=on)
         .filter(Q(target_on__isnull=True) | Q(target_on__gt=on))
@@ -210,13 +213,41 @@ def activists_by_branch(org: Organization, on: dt.date) -> dict[str, int]:
     )
 
 
+def activist_span(
+    activist_on: dt.date, target_on, outcome: str, outcome_on, transferred: bool, transferred_on
+) -> tuple[dt.date, dt.date | None] | None:
+    """The days a case counts among its branch's 入党积极分子 (`activists_by_branch`, said as an
+    interval): from `start` to the day before `end` (None: still), or None when never. It counts
+    from its 确定积极分子 date — a transferred file from the transfer's date, if later — until it
+    becomes a 发展对象 or the case ends (a closed case without an outcome date never counts)."""
+    start = activist_on
+    if transferred:
+        if transferred_on is None:
+            return None
+        start = max(start, transferred_on)
+    ends = [day for day in (target_on, None if outcome == Outcome.OPEN else outcome_on or dt.date.min) if day]
+    end = min(ends, default=None)
+    if end is not None and end <= start:
+        return None
+    return start, end
+
+
+def new_activist_cases(cases):
+    """`cases` made 入党积极分子 at their branch: a transferred file's 确定积极分子 only if after the transfer."""
+    return cases.filter(activist_on__isnull=False).filter(
+        Q(transferred_from__isnull=True) | Q(activist_on__gt=F("transferred_from__outcome_on"))
+    )
+
+
 def new_activists_by_branch(org: Organization, year: int) -> dict[str, int]:
     """How many cases each branch of the subtree made 入党积极分子 in `year`, by path (one query)."""
     first, last = year_bounds(year)
     return by_branch(
-        Case.objects.filter(
-            branch__path__startswith=org.path, activist_on__gte=first, activist_on__lte=last
-        ).filter(Q(transferred_from__isnull=True) | Q(activist_on__gt=F("transferred_from__outcome_on")))
+        new_activist_cases(
+            Case.objects.filter(
+                branch__path__startswith=org.path, activist_on__gte=first, activist_on__lte=last
+            )
+        )
     )
 
 
@@ -245,41 +276,57 @@ def _facts_bounding(step: str) -> set[str]:
 _APPROVAL_FACTS = _facts_bounding(ADMISSION)
 
 
+def approval_bounds(candidates, rules) -> list[tuple[int, int, str, deadlines.Bounds]]:
+    """(case id, branch id, name, bounds) of each case of `candidates` (open 发展对象: 确定为发展对象
+    done, 上级党委审批 not yet): the bounds the table of dates (cases.rules.deadlines) sets on its
+    上级党委审批 — the earliest, the latest of its prerequisites' dates and every earliest date of
+    the table (E14: the day after the 公示 ends, under the 2026 rules), and the hard limit (E12).
+    `rules` is a cases.context.RuleContext (rule sets, calendar). Three queries. Kept for every
+    open 发展对象 in cases.TargetTally (cases.tallies), which the projection reads."""
+    candidates = candidates.order_by()  # the models' default orderings would join and sort for nothing
+    rows = list(candidates.values_list("pk", "branch_id", "person__name", "person__birth_date"))
+    facts = {pk: CaseFacts(birth_date=birth) for pk, _, _, birth in rows}
+    records = StepRecord.objects.filter(case__in=candidates, is_current=True, step__in=_APPROVAL_FACTS)
+    for case_id, step, on, rule_set in records.order_by().values_list("case_id", "step", "on", "rule_set"):
+        facts[case_id].done[step] = on
+        facts[case_id].rule_sets[step] = rule_set
+    publicities = Publicity.objects.filter(case__in=candidates).order_by()
+    for case_id, *values in publicities.values_list("case_id", "start_on", "end_on", "objections_resolved"):
+        facts[case_id].publicities.append(PublicityFacts(*values))
+    return [
+        (
+            pk,
+            branch_id,
+            name,
+            deadlines.step_bounds(
+                ADMISSION,
+                facts[pk],
+                today=rules.today,
+                rule_set_on=rules.rule_set_on,
+                add_workdays=rules.calendar.add,
+            ),
+        )
+        for pk, branch_id, name, _ in rows
+    ]
+
+
 def projected_admissions(org: Organization, year: int, rules) -> list[Projected]:
     """The projection of `year`, the current year only (another year: none): every open case of the
-    subtree at the stage 发展对象 (确定为发展对象 done, 上级党委审批 not yet), with the earliest day its
-    approval could be dated — the latest of today, its prerequisites' dates and every earliest date
-    the table of dates (cases.rules.deadlines) sets on 上级党委审批 (E14: the day after the 公示 ends,
-    under the 2026 rules) — and its hard limit (E12). Projected: earliest within the year and not past
-    the hard limit (`blocked`). `rules` is a cases.context.RuleContext (today, rule sets, calendar).
-    Three queries."""
+    subtree at the stage 发展对象, with the earliest day its approval could be dated — the later of
+    today and its bounds' earliest (`approval_bounds`) — and its hard limit. Projected: earliest
+    within the year and not past the hard limit (`blocked`). Reads the bounds kept for every open
+    发展对象 (cases.TargetTally, one query)."""
     today = rules.today
     if year != today.year:
         return []
-    candidates = Case.objects.filter(
-        branch__path__startswith=org.path, outcome=Outcome.OPEN, stage=Stage.TARGET
+    rows = TargetTally.objects.filter(branch__path__startswith=org.path).values_list(
+        "case_id", "branch__path", "name", "earliest", "limit"
     )
-    rows = list(candidates.values_list("pk", "branch__path", "person__name", "person__birth_date"))
-    facts = {pk: CaseFacts(birth_date=birth) for pk, _, _, birth in rows}
-    records = StepRecord.objects.filter(case__in=candidates, is_current=True, step__in=_APPROVAL_FACTS)
-    for case_id, step, on, rule_set in records.values_list("case_id", "step", "on", "rule_set"):
-        facts[case_id].done[step] = on
-        facts[case_id].rule_sets[step] = rule_set
-    publicities = Publicity.objects.filter(case__in=candidates)
-    for case_id, *values in publicities.values_list("case_id", "start_on", "end_on", "objections_resolved"):
-        facts[case_id].publicities.append(PublicityFacts(*values))
     found = []
-    for pk, path, name, _ in rows:
-        bounds = deadlines.step_bounds(
-            ADMISSION,
-            facts[pk],
-            today=today,
-            rule_set_on=rules.rule_set_on,
-            add_workdays=rules.calendar.add,
-        )
-        earliest = max(today, bounds.earliest or today)
+    for pk, path, name, first, limit in rows:
+        earliest = max(today, first or today)
         if earliest.year == year:
-            found.append(Projected(pk, path, name, earliest, bounds.limit))
+            found.append(Projected(pk, path, name, earliest, limit))
     return sorted(found, key=lambda p: (p.earliest, p.case_id))
 
 

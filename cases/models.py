@@ -244,6 +244,14 @@ class Case(models.Model):
             models.Index(fields=["outcome", "-updated_at", "-id"], name="case_list_recent"),
             # 工作台 and reminders: open cases by due date.
             models.Index(fields=["next_due"], condition=Q(outcome=""), name="open_case_due"),
+            # Statistics: the open cases of some branches with the date each entered its stage (time
+            # in stage, the cases stalled longest), read from the index alone.
+            models.Index(
+                fields=["branch", "stage"],
+                include=["id", "applied_on", "activist_on", "target_on", "probation_start"],
+                condition=Q(outcome=""),
+                name="open_case_entered",
+            ),
         ]
 
     def __str__(self):
@@ -836,9 +844,10 @@ class CaseDeadline(models.Model):
             # The reminders' sweep: open deadlines by date, carrying every column the sweep reads, so
             # that PostgreSQL answers it from the index alone (an index-only scan) and never reads
             # the wide table (bench/reminders_bench.py: a tenth of the time at 1,000,000 cases).
+            # The 四色 board's overdue counts read case and rule from it too.
             models.Index(
                 fields=["due_on"],
-                include=["id", "org", "role", "kind"],
+                include=["id", "org", "role", "kind", "case", "rule"],
                 condition=Q(met_on__isnull=True),
                 name="deadline_open_due",
             ),
@@ -889,3 +898,71 @@ class PeriodicEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_entry_display()} {self.on}"
+
+
+# ---- Kept aggregates of the statistics (cases/tallies.py) -------------------------------------------
+
+
+class StageTally(models.Model):
+    """How many open cases of a branch stand at one stage (cases.counting.open_by_stage), kept by
+    the write path in the transaction that changes them (cases.tallies.keep); `manage.py
+    rebuild_tallies` rebuilds them from the case file."""
+
+    branch = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    stage = models.CharField(max_length=20, choices=Stage.choices)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = "阶段人数（统计汇总）"
+        verbose_name_plural = "阶段人数（统计汇总）"
+        constraints = [models.UniqueConstraint(fields=["branch", "stage"], name="stagetally_once")]
+
+
+class FlowTally(models.Model):
+    """How many counted records of one kind a branch has in one month (cases.counting.counted: a
+    step's current records, a transfer's copy left out), or how many of its cases ended with one
+    side outcome that month; for admissions also how many meet each structure measure
+    (counting.MEASURES). Kept like StageTally."""
+
+    branch = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # the month's first day
+    kind = models.CharField(max_length=40)  # a step code (counting.FLOW_KINDS) or a side outcome
+    n = models.PositiveIntegerField()
+    last_on = models.DateField()  # the latest date in the month
+    youth = models.PositiveIntegerField(default=0)
+    women = models.PositiveIntegerField(default=0)
+    college = models.PositiveIntegerField(default=0)
+    frontline = models.PositiveIntegerField(default=0)
+    minority = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "月度流量（统计汇总）"
+        verbose_name_plural = "月度流量（统计汇总）"
+        constraints = [models.UniqueConstraint(fields=["branch", "kind", "month"], name="flowtally_once")]
+        indexes = [
+            # Every read is one kind's months: answered from the index alone (index-only scan).
+            models.Index(
+                fields=["kind", "month"],
+                include=["branch", "n", "last_on", "youth", "women", "college", "frontline", "minority"],
+                name="flowtally_kind_month",
+            )
+        ]
+
+
+class TargetTally(models.Model):
+    """An open 发展对象 (stage TARGET) with the bounds the table of dates sets on its 上级党委审批:
+    the earliest day it could be dated (null: none beyond its prerequisites) and the hard limit
+    (E12, once the 支部大会 has met). What the plan's projection reads (cases.counting
+    .projected_admissions); kept like StageTally. The bounds do not depend on the day they are
+    computed (the table's entries on 上级党委审批 apply under both rule sets), only on the records,
+    the rule settings and the holidays: after changing those, `manage.py rebuild_tallies`."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    branch = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=50)  # the person's name, as the projection lists it
+    earliest = models.DateField(null=True)
+    limit = models.DateField(null=True)
+
+    class Meta:
+        verbose_name = "发展对象审批期限（统计汇总）"
+        verbose_name_plural = "发展对象审批期限（统计汇总）"

@@ -42,7 +42,7 @@ def plan_workbook(report) -> bytes:
     heading("发展党员数")
     put(["计划数", "允许浮动", "完成区间", "已发展", "完成情况"])
     if quota is None:
-        put(["未制定", "—", "—", len(report.admitted), "—"])
+        put(["未制定", "—", "—", report.admitted, "—"])
     else:
         low, high = quota.band
         put([quota.quota, f"±{quota.float_percent}%", f"{low}–{high}", quota.count, quota.status.label])
@@ -53,7 +53,7 @@ def plan_workbook(report) -> bytes:
                 "年内预计还可审批",
                 len(report.will_be_approved),
                 "预计全年",
-                len(report.admitted) + len(report.will_be_approved),
+                report.admitted + len(report.will_be_approved),
                 projected.status.label if projected else "—",
             ]
         )

@@ -9,11 +9,12 @@ functions, no queries. How each is judged is written down in docs/counting.md:
 """
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from branches.models import OrgKind
-from cases.counting import MEASURES, Admission, Measure
+from cases.counting import MEASURES, Measure
 from plans.models import TargetMode
 
 ABOUT_POINTS = 5  # 「左右」: within ±5 percentage points of the target
@@ -94,14 +95,14 @@ class TargetResult:
         return "未达到"
 
 
-def target_results(plan, admitted: list[Admission]) -> list[TargetResult]:
-    """Each structure measure of `admitted`, against `plan`'s target (none when plan is None)."""
-    total = len(admitted)
+def target_results(plan, total: int, counts: Mapping[str, int]) -> list[TargetResult]:
+    """Each structure measure of `total` admissions, `counts[key]` of which meet it (counted by
+    cases.counting.MEASURES: cases.tallies.measure_counts), against `plan`'s target (none when plan
+    is None)."""
     results = []
     for measure in MEASURES:
         mode, percent = plan.target(measure.key) if plan is not None else ("", None)
-        count = sum(1 for a in admitted if measure.test(a))
-        results.append(TargetResult(measure, mode, percent, count, total))
+        results.append(TargetResult(measure, mode, percent, counts.get(measure.key, 0), total))
     return results
 
 

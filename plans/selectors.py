@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from branches.models import Organization, OrgKind
 from branches.selectors import organizations_visible_to
-from cases import counting
+from cases import counting, tallies
 from cases.context import RuleContext
 from plans import progress
 from plans.models import Plan
@@ -80,7 +80,7 @@ class PlanProgress:
     year: int
     as_of: dt.date  # the day the activists are counted on
     plan: Plan | None
-    admitted: list[counting.Admission]
+    admitted: int  # the year's admissions (up to as_of: none is dated later)
     targets: list[progress.TargetResult]
     activists: int
     new_activists: int
@@ -94,7 +94,7 @@ class PlanProgress:
     def quota(self) -> progress.QuotaResult | None:
         if self.plan is None:
             return None
-        return progress.QuotaResult(self.plan.quota, self.plan.float_percent, len(self.admitted))
+        return progress.QuotaResult(self.plan.quota, self.plan.float_percent, self.admitted)
 
     @property
     def will_be_approved(self) -> list[counting.Projected]:
@@ -108,7 +108,7 @@ class PlanProgress:
     def projected_quota(self) -> progress.QuotaResult | None:
         if self.plan is None or self.projected is None:
             return None
-        total = len(self.admitted) + len(self.will_be_approved)
+        total = self.admitted + len(self.will_be_approved)
         return progress.QuotaResult(self.plan.quota, self.plan.float_percent, total)
 
     @property
@@ -124,16 +124,21 @@ class PlanProgress:
 def plan_progress(org: Organization, year: int, rules: RuleContext | None = None) -> PlanProgress:
     """Everything the plan page of `org` for `year` shows (org fetched through the user's scope)."""
     rules = rules or RuleContext.current()
-    last = counting.year_bounds(year)[1]
-    as_of = min(rules.today, last)
+    as_of = min(rules.today, counting.year_bounds(year)[1])
     subtree = list(Organization.objects.filter(path__startswith=org.path).exclude(kind=OrgKind.GROUP))
     plans = {p.org_id: p for p in Plan.objects.filter(org__path__startswith=org.path, year=year)}
     plan = plans.get(org.pk)
-    admitted = counting.admissions(org, year)
-    activists = counting.per_org(counting.activists_by_branch(org, as_of))
-    new_activists = counting.per_org(counting.new_activists_by_branch(org, year))
+    branch_ids = [o.pk for o in subtree if o.kind == OrgKind.BRANCH]
+    first, last = counting.year_bounds(year)
+    year_admissions = tallies.flow((counting.ADMISSION,), branch_ids, first, last, by=("branch_id",))
+    admitted = sum(cell["n"] for cell in year_admissions.values())
+    measures = {key: sum(cell[key] for cell in year_admissions.values()) for key in tallies.MEASURE_KEYS}
+    path_of = {o.pk: o.path for o in subtree}
+    activists = counting.per_org({path_of[b]: n for b, n in tallies.activists_on(branch_ids, as_of).items()})
+    new = tallies.counts_between(tallies.NEW_ACTIVIST, branch_ids, first, last)
+    new_activists = counting.per_org({path_of[b]: n for b, n in new.items()})
     projected = counting.projected_admissions(org, year, rules) if year == rules.today.year else None
-    admitted_by = counting.per_org(Counter(a.branch_path for a in admitted))
+    admitted_by = counting.per_org(Counter({path_of[b]: cell["n"] for (b,), cell in year_admissions.items()}))
     projected_by = counting.per_org(Counter(p.branch_path for p in projected or [] if not p.blocked))
 
     children = sorted((o for o in subtree if o.parent_id == org.pk), key=lambda o: o.path)
@@ -169,7 +174,7 @@ def plan_progress(org: Organization, year: int, rules: RuleContext | None = None
         as_of=as_of,
         plan=plan,
         admitted=admitted,
-        targets=progress.target_results(plan, admitted),
+        targets=progress.target_results(plan, admitted, measures),
         activists=activists[org.pk],
         new_activists=new_activists[org.pk],
         projected=projected,

@@ -25,10 +25,10 @@ from django.db.models import (
     When,
 )
 from django.db.models import Case as DbCase
-from django.db.models.functions import Cast, Substr, TruncMonth
+from django.db.models.functions import Cast, Substr
 
 from branches.models import Organization, OrgKind
-from cases import counting
+from cases import counting, tallies
 from cases.models import SIDE_OUTCOMES, Case, CaseDeadline, DeadlineKind, Outcome, Stage
 from cases.permissions import NO_STATISTICS, reading_root, statistics_orgs
 from stats import colours
@@ -98,7 +98,7 @@ def stage_tree(root: Organization, branches: list[Organization]) -> tuple[list[S
     by_pk = {row.org.pk: row for row in rows}
     total = StageRow(root)
     path_of = {b.pk: b.path for b in branches}
-    for branch_id, stages in counting.open_by_stage(list(path_of)).items():
+    for branch_id, stages in tallies.open_by_stage(list(path_of)).items():
         child = _child_of(root, children, path_of[branch_id])
         for stage, n in stages.items():
             total.counts[stage] = total.counts.get(stage, 0) + n
@@ -118,32 +118,21 @@ def months_between(start: dt.date, end: dt.date) -> list[dt.date]:
 
 def monthly_flow(branch_ids: list[int], start: dt.date, end: dt.date) -> list[dict]:
     """One row per month from `start`'s to `end`'s: each step's records dated in the month (see
-    FLOW_STEPS) and the side outcomes (their outcome_on in the month), by kind and in total."""
+    FLOW_STEPS) and the side outcomes (their outcome_on in the month), by kind and in total —
+    read from the kept tallies (cases.tallies.flow: one grouped query for whole months)."""
     months = months_between(start, end)
     first, last = months[0], end
     rows = {m: {"month": m, **{key: 0 for key, _, _ in FLOW_STEPS}, "side": 0, "sides": {}} for m in months}
     key_of = {code: key for key, _, code in FLOW_STEPS}
-    records = (
-        counting.counted_records(tuple(key_of), branch_ids)
-        .filter(on__gte=first, on__lte=last)
-        .annotate(month=TruncMonth("on", output_field=DateField()))
-        .values("step", "month")
-        .annotate(n=Count("pk"))
-    )
-    for row in records:
-        rows[_month(row["month"])][key_of[row["step"]]] += row["n"]
-    ended = (
-        Case.objects.filter(branch_id__in=branch_ids, outcome__in=SIDE_OUTCOMES, outcome_on__gte=first)
-        .filter(outcome_on__lte=last)
-        .annotate(month=TruncMonth("outcome_on", output_field=DateField()))
-        .values("outcome", "month")
-        .annotate(n=Count("pk"))
-    )
-    for row in ended:
-        month = rows[_month(row["month"])]
-        month["side"] += row["n"]
-        label = Outcome(row["outcome"]).label
-        month["sides"][label] = month["sides"].get(label, 0) + row["n"]
+    cells = tallies.flow((*key_of, *SIDE_OUTCOMES), branch_ids, first, last, by=("kind", "month"))
+    for (kind, month), cell in sorted(cells.items(), key=lambda item: (item[0][1], str(item[0][0]))):
+        if kind in key_of:
+            rows[_month(month)][key_of[kind]] += cell["n"]
+            continue
+        row = rows[_month(month)]
+        row["side"] += cell["n"]
+        label = Outcome(kind).label
+        row["sides"][label] = row["sides"].get(label, 0) + cell["n"]
     return list(rows.values())
 
 
@@ -261,13 +250,16 @@ def _time_in_stage_sql(root, children, rows, found, today) -> list[TimeRow]:
 
 
 def stalled_cases(branch_ids: list[int], today: dt.date, limit: int = STALLED_SHOWN) -> list[Case]:
-    """The open cases longest in their current stage, longest first (each with .entered, .days)."""
-    cases = list(
+    """The open cases longest in their current stage, longest first (each with .entered, .days).
+    Two queries: which (from the open cases' index alone: open_case_entered), then those cases."""
+    waiting = (
         Case.objects.filter(branch_id__in=branch_ids, outcome="", stage__in=WAITING_STAGES)
         .annotate(entered=_entered())
         .filter(entered__isnull=False)
-        .select_related("person", "branch")
-        .order_by("entered", "pk")[:limit]
+    )
+    pks = list(waiting.order_by("entered", "pk").values_list("pk", flat=True)[:limit])
+    cases = sorted(
+        waiting.filter(pk__in=pks).select_related("person", "branch"), key=lambda c: (c.entered, c.pk)
     )
     for case in cases:
         case.days = (today - case.entered).days
@@ -291,8 +283,8 @@ def dormant_branches(branches: list[Organization], today: dt.date) -> list[Dorma
     settings = BoardSettings.current()
     cutoff = colours.red_cutoff(settings, today)
     ids = [b.pk for b in branches]
-    last = counting.last_dates(counting.ADMISSION, ids, before=today)
-    pipeline = counting.open_by_stage(ids)
+    last = tallies.last_dates(counting.ADMISSION, ids, before=today)
+    pipeline = tallies.open_by_stage(ids)
     rows = [
         DormantRow(
             b,
@@ -362,10 +354,13 @@ def latest_colours(branch_ids: list[int]) -> dict[int, BranchColour]:
 
 
 def overdue_counts(branch_ids: list[int], today: dt.date) -> dict[int, tuple[int, int]]:
-    """{branch id: (open due dates and hard limits past, of which E12)} of its cases (cases.CaseDeadline)."""
+    """{branch id: (open due dates and hard limits past, of which E12)} of its cases (cases.CaseDeadline).
+    Only an open case has open deadlines (a case that ends has its deadlines met that day), so the
+    open cases' index (open_case_entered) answers which branch each belongs to."""
     rows = (
         CaseDeadline.objects.filter(
             case__branch_id__in=branch_ids,
+            case__outcome=Outcome.OPEN,
             met_on__isnull=True,
             kind__in=(DeadlineKind.DUE, DeadlineKind.LIMIT),
             due_on__lt=today,
@@ -407,9 +402,9 @@ def board(branches: list[Organization], today: dt.date, colour: str | None = Non
     settings = BoardSettings.current()
     ids = [b.pk for b in branches]
     judged = latest_colours(ids)
-    pipeline = counting.open_by_stage(ids)
+    pipeline = tallies.open_by_stage(ids)
     overdue = overdue_counts(ids, today)
-    year_admissions = counting.counts_between(counting.ADMISSION, ids, dt.date(today.year, 1, 1), today)
+    year_admissions = tallies.counts_between(counting.ADMISSION, ids, dt.date(today.year, 1, 1), today)
     default_ratio = (settings.pipeline_ratio, settings.min_per_branch)
     ratios = plan_ratios(branches, today.year)
     follow_ups: dict[int, list[FollowUp]] = {}

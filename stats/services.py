@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from branches.models import Organization, OrgKind
-from cases import counting
+from cases import counting, tallies
 from cases.permissions import board_answer
 from stats import colours
 from stats.models import BoardSettings, BranchColour, Colour, FollowUp
@@ -23,18 +23,19 @@ class InvalidFollowUp(Exception):
 @transaction.atomic
 def judge_colours(*, on: dt.date | None = None, branch_ids: list[int] | None = None) -> int:
     """Judge every branch (or those given) on `on` (default today) and store the day's colour,
-    replacing a judgement of the same day. Returns the number of branches judged."""
+    replacing a judgement of the same day, from the kept tallies (cases.tallies). Returns the
+    number of branches judged."""
     on = on or timezone.localdate()
     settings = BoardSettings.current()
     branches = Organization.objects.filter(kind=OrgKind.BRANCH)
     if branch_ids is not None:
         branches = branches.filter(pk__in=branch_ids)
     ids = list(branches.values_list("pk", flat=True))
-    last_admission = counting.last_dates(counting.ADMISSION, ids, before=on)
-    last_activist = counting.last_dates(counting.ACTIVIST, ids, before=on)
+    last_admission = tallies.last_dates(counting.ADMISSION, ids, before=on)
+    last_activist = tallies.last_dates(counting.ACTIVIST, ids, before=on)
     year_start = dt.date(on.year, 1, 1)
-    admitted = counting.counts_between(counting.ADMISSION, ids, year_start, on)
-    activists = counting.counts_between(counting.ACTIVIST, ids, year_start, on)
+    admitted = tallies.counts_between(counting.ADMISSION, ids, year_start, on)
+    activists = tallies.counts_between(counting.ACTIVIST, ids, year_start, on)
     now = timezone.now()
     rows = []
     for pk in ids:

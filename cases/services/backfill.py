@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cases import tallies
 from cases.bulk_rows import RowWriter, row_layout
 from cases.context import RuleContext
 from cases.idcard import mask
@@ -159,7 +160,8 @@ def _taken_message(id_number: str) -> str:
 
 def _save(decided: list[DecidedHistory], actor: Actor) -> None:
     """Insert a chunk of decided histories — rows first, then what refers to them — each with the
-    simple-history row its save() would have written (type "+", by the importing user)."""
+    simple-history row its save() would have written (type "+", by the importing user) — and
+    recount the tallies of their branches (cases.tallies)."""
     if not decided:
         return
     writer, now = RowWriter(), timezone.now()
@@ -205,6 +207,7 @@ def _save(decided: list[DecidedHistory], actor: Actor) -> None:
             event.case = d.case  # re-assigned: fills case_id, which the hash covers
         seal(d.events)
     writer.insert(CaseEvent, _rows([e for d in decided for e in d.events]), now, with_pk=False)
+    tallies.keep({d.case.branch_id for d in decided})  # the statistics' kept aggregates
 
 
 def _new_meetings(writes: list[StepWrite]) -> list[Meeting]:

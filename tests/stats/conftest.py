@@ -18,6 +18,7 @@ import datetime as dt
 import pytest
 
 from branches.models import OrgKind
+from cases import tallies
 from cases.models import Case, CaseDeadline, Outcome, Person, Stage, StepRecord
 from tests import factories as f
 
@@ -166,6 +167,7 @@ def crafted(county, officer, officer_b, auditor, secretary, today):
         key="x:met", rule="", title="已办", due_on=D(2026, 1, 1), met_on=D(2026, 1, 2), **common
     )
     CaseDeadline.objects.create(key="x:today", rule="", title="今日", due_on=TODAY, **common)
+    tallies.rebuild()  # the cases above were written around the write path: count them
     return type(
         "Crafted",
         (),

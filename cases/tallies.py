@@ -1,0 +1,345 @@
+"""Kept aggregates of the statistics: per branch, the open cases at each stage (StageTally) and, per
+month, the counted records of each flow step and the side outcomes (FlowTally, with the structure
+measures of the admissions); per open 发展对象, the bounds on its approval (TargetTally: the plan's
+projection). They are what cases.counting counts, stored so the department's pages
+read a few thousand rows instead of a million cases.
+
+- **Kept by the write path, in its transaction**: `keep(branch_ids)` recounts the branches' rows
+  from the case file through cases.counting (the one definition) and replaces them. Every write
+  that changes a case's stage, outcome, records or person passes through it: the live services
+  through services.summary.refresh_summary (a step, a reopening, closing, transferring — both
+  branches —, editing a person), the import's and the demo's bulk writer through
+  services.backfill. A branch's rows are locked first (FOR NO KEY UPDATE of the organization), so
+  two writers of one branch recount one after the other.
+- **Rebuilt** from the case file by `manage.py rebuild_tallies` (after data written around the
+  write path: SQL, the benchmark's seed, a test fixture).
+- **Read** by `open_by_stage`, `flow`, `counts_between` and `last_dates`, the same answers as their
+  namesakes in cases.counting; a period that starts or ends inside a month counts that month's
+  part from the case file (one query), so a figure never depends on the tallies' month grain.
+"""
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Count, DateField, Max, Q, Sum
+from django.db.models.functions import TruncMonth
+
+from branches.models import Organization, OrgKind
+from cases import counting
+from cases.context import RuleContext
+from cases.models import SIDE_OUTCOMES, Case, FlowTally, Outcome, Stage, StageTally, TargetTally
+
+FLOW_KINDS = (
+    counting.APPLICATION,
+    counting.ACTIVIST,
+    counting.TARGET,
+    counting.ADMISSION,
+    counting.CONVERSION,
+)
+# Kinds of the case columns: new 入党积极分子 (counting.new_activist_cases, by 确定积极分子 date), and
+# the days a case joins and leaves its branch's 入党积极分子 (counting.activist_span): the
+# activists on a day are those joined on or before it less those who left on or before it.
+NEW_ACTIVIST = "new_activist"
+ACTIVIST_IN, ACTIVIST_OUT = "activist_in", "activist_out"
+SPAN_KINDS = (ACTIVIST_IN, ACTIVIST_OUT)
+CASE_KINDS = (NEW_ACTIVIST, *SPAN_KINDS)
+MEASURE_KEYS = tuple(m.key for m in counting.MEASURES)  # FlowTally's columns of the same names
+CHUNK = 100  # branches recounted per round by `rebuild`
+
+
+# ---- keeping -------------------------------------------------------------------------------------
+
+
+def keep(branch_ids, rules: RuleContext | None = None) -> None:
+    """Recount the tallies of `branch_ids` from the case file, in the caller's transaction (`rules`:
+    the caller's RuleContext, else the current one)."""
+    ids = sorted(set(branch_ids))
+    if not ids:
+        return
+    with transaction.atomic():
+        list(
+            Organization.objects.select_for_update(no_key=True)
+            .filter(pk__in=ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        StageTally.objects.filter(branch_id__in=ids).delete()
+        FlowTally.objects.filter(branch_id__in=ids).delete()
+        StageTally.objects.bulk_create(
+            StageTally(branch_id=branch_id, stage=stage, n=n)
+            for branch_id, stages in counting.open_by_stage(ids).items()
+            for stage, n in stages.items()
+        )
+        FlowTally.objects.bulk_create(_flow_rows(ids), batch_size=2000)
+        TargetTally.objects.filter(branch_id__in=ids).delete()
+        targets = Case.objects.filter(branch_id__in=ids, outcome=Outcome.OPEN, stage=Stage.TARGET)
+        TargetTally.objects.bulk_create(
+            (
+                TargetTally(case_id=pk, branch_id=branch_id, name=name, earliest=b.earliest, limit=b.limit)
+                for pk, branch_id, name, b in counting.approval_bounds(
+                    targets, rules or RuleContext.current()
+                )
+            ),
+            batch_size=2000,
+        )
+
+
+def keep_for_cases(cases, rules: RuleContext | None = None) -> None:
+    """Recount the branches of `cases` and of every other case of their people (an edited person
+    changes the structure measures of an admission counted at the branch they left)."""
+    ids = [c.pk for c in cases]
+    branches = Case.objects.filter(person__cases__pk__in=ids).values_list("branch_id", flat=True)
+    keep(set(branches) | {c.branch_id for c in cases}, rules)
+
+
+def _flow_rows(ids: list[int]) -> list[FlowTally]:
+    rows: dict[tuple[int, str, dt.date], FlowTally] = {}
+    others = (
+        counting.counted_records(tuple(k for k in FLOW_KINDS if k != counting.ADMISSION), ids)
+        .annotate(month=TruncMonth("on", output_field=DateField()))
+        .values_list("case__branch_id", "step", "month")
+        .annotate(n=Count("pk"), last=Max("on"))
+        .order_by()
+    )
+    for branch_id, step, month, n, last in others:
+        rows[branch_id, step, month] = FlowTally(
+            branch_id=branch_id, kind=step, month=month, n=n, last_on=last
+        )
+    for admission in counting.admission_rows(counting.counted_records(counting.ADMISSION, ids)):
+        month = admission.on.replace(day=1)
+        row = rows.get((admission.branch_id, counting.ADMISSION, month))
+        if row is None:
+            row = rows[admission.branch_id, counting.ADMISSION, month] = FlowTally(
+                branch_id=admission.branch_id, kind=counting.ADMISSION, month=month, n=0, last_on=admission.on
+            )
+        row.n += 1
+        row.last_on = max(row.last_on, admission.on)
+        for measure in counting.MEASURES:
+            if measure.test(admission):
+                setattr(row, measure.key, getattr(row, measure.key) + 1)
+    new = (
+        counting.new_activist_cases(Case.objects.filter(branch_id__in=ids))
+        .annotate(month=TruncMonth("activist_on", output_field=DateField()))
+        .values_list("branch_id", "month")
+        .annotate(n=Count("pk"), last=Max("activist_on"))
+        .order_by()
+    )
+    for branch_id, month, n, last in new:
+        rows[branch_id, NEW_ACTIVIST, month] = FlowTally(
+            branch_id=branch_id, kind=NEW_ACTIVIST, month=month, n=n, last_on=last
+        )
+    for branch_id, kind, day in _span_events(Case.objects.filter(branch_id__in=ids)):
+        row = rows.get((branch_id, kind, day.replace(day=1)))
+        if row is None:
+            row = rows[branch_id, kind, day.replace(day=1)] = FlowTally(
+                branch_id=branch_id, kind=kind, month=day.replace(day=1), n=0, last_on=day
+            )
+        row.n += 1
+        row.last_on = max(row.last_on, day)
+    ended = (
+        Case.objects.filter(branch_id__in=ids, outcome__in=SIDE_OUTCOMES, outcome_on__isnull=False)
+        .annotate(month=TruncMonth("outcome_on", output_field=DateField()))
+        .values_list("branch_id", "outcome", "month")
+        .annotate(n=Count("pk"), last=Max("outcome_on"))
+        .order_by()
+    )
+    for branch_id, outcome, month, n, last in ended:
+        rows[branch_id, outcome, month] = FlowTally(
+            branch_id=branch_id, kind=outcome, month=month, n=n, last_on=last
+        )
+    return list(rows.values())
+
+
+def _span_events(cases):
+    """(branch id, ACTIVIST_IN or ACTIVIST_OUT, day) of each of `cases` that was ever counted among
+    its branch's 入党积极分子 (counting.activist_span)."""
+    rows = cases.filter(activist_on__isnull=False).values_list(
+        "branch_id",
+        "activist_on",
+        "target_on",
+        "outcome",
+        "outcome_on",
+        "transferred_from_id",
+        "transferred_from__outcome_on",
+    )
+    for (
+        branch_id,
+        activist_on,
+        target_on,
+        outcome,
+        outcome_on,
+        transferred,
+        transferred_on,
+    ) in rows.order_by():
+        span = counting.activist_span(
+            activist_on, target_on, outcome, outcome_on, transferred is not None, transferred_on
+        )
+        if span is not None:
+            yield branch_id, ACTIVIST_IN, span[0]
+            if span[1] is not None:
+                yield branch_id, ACTIVIST_OUT, span[1]
+
+
+@transaction.atomic
+def rebuild() -> int:
+    """Every branch's tallies recounted from the case file (rows of a branch no longer there
+    dropped); returns the number of branches."""
+    ids = list(Organization.objects.filter(kind=OrgKind.BRANCH).order_by("pk").values_list("pk", flat=True))
+    for model in (StageTally, FlowTally, TargetTally):
+        model.objects.exclude(branch_id__in=ids).delete()
+    rules = RuleContext.current()
+    for start in range(0, len(ids), CHUNK):
+        keep(ids[start : start + CHUNK], rules)
+    return len(ids)
+
+
+def snapshot() -> tuple[set, set, set]:
+    """Every kept row as plain values (stage, flow, target rows): what the tests compare with a rebuild."""
+    return (
+        set(StageTally.objects.values_list("branch_id", "stage", "n")),
+        set(FlowTally.objects.values_list("branch_id", "kind", "month", "n", "last_on", *MEASURE_KEYS)),
+        set(TargetTally.objects.values_list("case_id", "branch_id", "name", "earliest", "limit")),
+    )
+
+
+# ---- reading -------------------------------------------------------------------------------------
+
+
+def open_by_stage(branch_ids) -> dict[int, dict[str, int]]:
+    """counting.open_by_stage, from the tallies (one query)."""
+    found: dict[int, dict[str, int]] = {}
+    for branch_id, stage, n in StageTally.objects.filter(branch_id__in=branch_ids).values_list(
+        "branch_id", "stage", "n"
+    ):
+        found.setdefault(branch_id, {})[stage] = n
+    return found
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def _whole_months(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last months (their first days) lying wholly within start … end."""
+    first = start if start.day == 1 else _next_month(start)
+    after = _next_month(end)
+    last = (
+        end.replace(day=1)
+        if end + dt.timedelta(days=1) == after
+        else end.replace(day=1) - dt.timedelta(days=1)
+    )
+    return first, last.replace(day=1)
+
+
+def _edges(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """The parts of start … end that lie in a month not wholly within it (at most two)."""
+    first, last = _whole_months(start, end)
+    if first > last:
+        return [(start, end)]
+    parts = []
+    if start < first:
+        parts.append((start, first - dt.timedelta(days=1)))
+    if end >= _next_month(last):
+        parts.append((_next_month(last), end))
+    return parts
+
+
+def _direct(kinds, branch_ids, start: dt.date, end: dt.date):
+    """(branch id, kind, month, n, last date, *measures) counted from the case file for start … end
+    (a part of a month): what the tallies hold for a whole month."""
+    outcomes = [k for k in kinds if k not in FLOW_KINDS and k not in CASE_KINDS]
+    others = tuple(k for k in kinds if k in FLOW_KINDS and k != counting.ADMISSION)
+    found = []
+    if counting.ADMISSION in kinds:
+        for a in counting.admission_rows(
+            counting.counted_records(counting.ADMISSION, branch_ids).filter(on__gte=start, on__lte=end)
+        ):
+            measures = [int(m.test(a)) for m in counting.MEASURES]
+            found.append((a.branch_id, counting.ADMISSION, a.on.replace(day=1), 1, a.on, *measures))
+    if others:
+        records = (
+            counting.counted_records(others, branch_ids)
+            .filter(on__gte=start, on__lte=end)
+            .values_list("case__branch_id", "step", "on")
+        )
+        found += [(b, s, on.replace(day=1), 1, on, *([0] * len(MEASURE_KEYS))) for b, s, on in records]
+    zero = [0] * len(MEASURE_KEYS)
+    if NEW_ACTIVIST in kinds:
+        new = counting.new_activist_cases(
+            Case.objects.filter(branch_id__in=branch_ids, activist_on__gte=start, activist_on__lte=end)
+        ).values_list("branch_id", "activist_on")
+        found += [(b, NEW_ACTIVIST, on.replace(day=1), 1, on, *zero) for b, on in new]
+    if set(SPAN_KINDS) & set(kinds):
+        within = (start, end)  # a case with a span's start or end in the period has one of these in it
+        near = Case.objects.filter(branch_id__in=branch_ids).filter(
+            Q(activist_on__range=within)
+            | Q(target_on__range=within)
+            | Q(outcome_on__range=within)
+            | Q(transferred_from__outcome_on__range=within)
+        )
+        found += [
+            (b, kind, day.replace(day=1), 1, day, *zero)
+            for b, kind, day in _span_events(near)
+            if kind in kinds and start <= day <= end
+        ]
+    if outcomes:
+        ended = Case.objects.filter(
+            branch_id__in=branch_ids, outcome__in=outcomes, outcome_on__gte=start, outcome_on__lte=end
+        ).values_list("branch_id", "outcome", "outcome_on")
+        found += [(b, o, on.replace(day=1), 1, on, *([0] * len(MEASURE_KEYS))) for b, o, on in ended]
+    return found
+
+
+def flow(kinds, branch_ids, start: dt.date, end: dt.date, by=("kind", "month")) -> dict[tuple, dict]:
+    """{(the `by` values): {"n", "last_on", each measure key}} of the records of `kinds` (flow steps
+    and side outcomes) dated start ≤ on ≤ end at `branch_ids`: the whole months from the tallies
+    (one grouped query), a part of a month at either end from the case file."""
+    first, last = _whole_months(start, end)
+    found: dict[tuple, dict] = {}
+
+    def add(key, n, last_on, measures):
+        cell = found.setdefault(key, {"n": 0, "last_on": None, **dict.fromkeys(MEASURE_KEYS, 0)})
+        cell["n"] += n
+        cell["last_on"] = last_on if cell["last_on"] is None else max(cell["last_on"], last_on)
+        for k, v in zip(MEASURE_KEYS, measures, strict=True):
+            cell[k] += v
+
+    if first <= last:
+        rows = (
+            FlowTally.objects.filter(
+                branch_id__in=branch_ids, kind__in=kinds, month__gte=first, month__lte=last
+            )
+            .values_list(*by)
+            .annotate(Sum("n"), Max("last_on"), *(Sum(k) for k in MEASURE_KEYS))
+            .order_by()
+        )
+        for row in rows:
+            add(tuple(row[: len(by)]), row[len(by)], row[len(by) + 1], row[len(by) + 2 :])
+    names = ("branch_id", "kind", "month")
+    for part in _edges(start, end):
+        for row in _direct(kinds, branch_ids, *part):
+            values = dict(zip(names, row[:3], strict=True))
+            add(tuple(values[b] for b in by), row[3], row[4], row[5:])
+    return found
+
+
+def activists_on(branch_ids, day: dt.date) -> dict[int, int]:
+    """{branch id: its 入党积极分子 on `day`} (counting.activists_by_branch), from the tallies: those
+    who joined on or before the day less those who left on or before it."""
+    cells = flow(SPAN_KINDS, branch_ids, dt.date.min, day, by=("branch_id", "kind"))
+    found: dict[int, int] = {}
+    for (branch_id, kind), cell in cells.items():
+        found[branch_id] = found.get(branch_id, 0) + (cell["n"] if kind == ACTIVIST_IN else -cell["n"])
+    return {branch_id: n for branch_id, n in found.items() if n}
+
+
+def counts_between(step: str, branch_ids, start: dt.date, end: dt.date) -> dict[int, int]:
+    """counting.counts_between, from the tallies."""
+    cells = flow((step,), branch_ids, start, end, by=("branch_id",))
+    return {branch_id: cell["n"] for (branch_id,), cell in cells.items() if cell["n"]}
+
+
+def last_dates(step: str, branch_ids, before: dt.date) -> dict[int, dt.date]:
+    """counting.last_dates up to `before` (records dated on or before it), from the tallies."""
+    cells = flow((step,), branch_ids, dt.date.min, before, by=("branch_id",))
+    return {branch_id: cell["last_on"] for (branch_id,), cell in cells.items()}
