@@ -1,5 +1,5 @@
-"""How the plans and the statistics count the case file — one definition each (docs/counting.md and
-docs/statistics.md say the same in words).
+"""How the plans, the statistics and the 党内统计 tables count the case file — one definition each
+(docs/counting.md §什么算一次 says the same in words; docs/statistics.md explains the boards).
 
 - A step counts on the date its current record carries (StepRecord.on, is_current): an admission
   (发展党员) on the date of 上级党委审批 (admission_approval) — the day the committee makes the person a

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("branches", "0005_delegations"),
-        ("cases", "0025_steprecord_counted_index"),
+        ("cases", "0028_field_names_in_chinese"),
     ]
 
     operations = [

@@ -18,7 +18,7 @@ def count_existing(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("branches", "0005_delegations"),
-        ("cases", "0026_statistics_tallies"),
+        ("cases", "0029_statistics_tallies"),
     ]
 
     operations = [
