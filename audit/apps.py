@@ -12,3 +12,9 @@ class AuditConfig(AppConfig):
         )
 
         panels.register()
+
+        from simple_history.signals import pre_create_historical_record
+
+        from audit.history import stamp_address
+
+        pre_create_historical_record.connect(stamp_address, dispatch_uid="audit.stamp_address")

@@ -2,9 +2,11 @@
 event trail, and the verifier's runs.
 
 Interface for other apps:
+- `SealedHistoryRow` (abstract): the base of every field-history model — a SealedRow that also
+  records the address of the change (history_ip).
 - `SealedRow` (abstract): a row sealed when written (HMAC of all its columns but the id and the seal
   itself, audit.keys). Field-history models take it as their base (`HistoricalRecords(bases=
-  [SealedRow], m2m_bases=[SealedRow])`), so do read logs; `save()`, `objects.bulk_create()` and
+  [SealedHistoryRow], m2m_bases=[SealedRow])`), so do read logs; `save()`, `objects.bulk_create()` and
   cases.bulk_rows seal; audit.verify finds any row changed since.
 - `SealCheckpoint` + `CheckpointEntry`: after every clean full verification, the head (number of
   events and last seal) of each case whose trail grew, in a keyed chain of checkpoints: a later
@@ -108,11 +110,19 @@ def _payload_fields(model) -> list:
     return fields
 
 
+def added_columns(model) -> dict[str, object]:
+    """The columns added to `model`'s table after rows were sealed, with the value earlier rows hold."""
+    added = ADDED_COLUMNS.get(model._meta.db_table, {})
+    if issubclass(model, SealedHistoryRow):
+        added = {**HISTORY_COLUMNS_ADDED, **added}
+    return added
+
+
 def seal_payload(model, values: dict) -> str:
     """What a row's seal covers: every column but its id and the seal, by attname (an added column
     holding its earlier value left out: ADDED_COLUMNS)."""
     fields = {attname: canonical(values.get(attname)) for attname, canonical in _payload_fields(model)}
-    for attname, empty in ADDED_COLUMNS.get(model._meta.db_table, {}).items():
+    for attname, empty in added_columns(model).items():
         # (a migration that seals rows before the column exists gives no value for it)
         if attname in fields and (attname not in values or fields[attname] == empty):
             del fields[attname]
@@ -154,6 +164,21 @@ class SealedRow(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("历史记录只能追加，不能删除。")
+
+
+# Columns every field-history table gained after its rows were first sealed (see ADDED_COLUMNS).
+HISTORY_COLUMNS_ADDED = {"history_ip": None}
+
+
+class SealedHistoryRow(SealedRow):
+    """A field-history row (simple-history): sealed like every row of history, and stamped with the
+    address the change came from — the request's (audit.signals, through simple-history's request
+    middleware) or the importing user's (the bulk writer); empty for a command or a system job."""
+
+    history_ip = models.GenericIPAddressField("IP 地址", null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
 
 
 def seal_row(model, row: dict) -> dict:
@@ -279,6 +304,7 @@ __all__ = [
     "ReadRecord",
     "CheckpointEntry",
     "SealCheckpoint",
+    "SealedHistoryRow",
     "SealedRow",
     "VerifyResult",
     "VerifyRun",

@@ -249,6 +249,7 @@ def _present_history(model, subject):
                     at=r.history_date,
                     kind=f"{model._meta.verbose_name}·{_TYPE_LABEL.get(r.history_type, r.history_type)}",
                     who=_who(r.history_user),
+                    ip=r.history_ip or "",
                     subject=subject(r, names),
                     case_id=r.id if model is Case else getattr(r, "case_id", None),
                     summary=r.history_change_reason or "",
@@ -369,6 +370,7 @@ def _present_grants(rows) -> list[AuditRow]:
                 at=r.history_date,
                 kind=f"角色授权·{_TYPE_LABEL.get(r.history_type, '')}",
                 who=_who(r.history_user),
+                ip=r.history_ip or "",
                 org=org.name if org else "",
                 subject=holder,
                 summary=f"{verb}{holder}「{role}」角色（{org.name if org else r.object_pk}）"

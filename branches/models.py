@@ -8,7 +8,7 @@ from django.utils import timezone
 from guardian.models import UserObjectPermission
 
 from audit.history import HistoricalRecords
-from audit.models import SealedRow, sealed_since
+from audit.models import SealedHistoryRow, sealed_since
 from cases.text import validate_single_line
 
 COMMITTEE_THRESHOLD = 7  # 支部工作条例: ≥7 正式党员 → 支部委员会
@@ -110,7 +110,7 @@ class Organization(models.Model):
     letter_prefix = models.CharField(
         "发文字号前缀", max_length=20, blank=True, help_text="例如：X组", validators=[validate_single_line]
     )
-    history = HistoricalRecords(bases=[SealedRow])
+    history = HistoricalRecords(bases=[SealedHistoryRow])
 
     class Meta:
         verbose_name = "党组织"
@@ -182,7 +182,7 @@ class PartyMember(models.Model):
     sanction = models.CharField("党纪处分", max_length=30, choices=Sanction.choices, blank=True, default="")
     sanction_until = models.DateField("处分影响期至", null=True, blank=True)
     active = models.BooleanField("在册", default=True)
-    history = HistoricalRecords(bases=[SealedRow])
+    history = HistoricalRecords(bases=[SealedHistoryRow])
 
     class Meta:
         verbose_name = "党员"
@@ -265,7 +265,7 @@ class Delegation(models.Model):
     end_reason = models.CharField(
         "提前结束理由", max_length=200, blank=True, validators=[validate_single_line]
     )
-    history = HistoricalRecords(bases=[SealedRow])
+    history = HistoricalRecords(bases=[SealedHistoryRow])
 
     objects = DelegationQuerySet.as_manager()
 
@@ -305,7 +305,7 @@ class Delegation(models.Model):
 simple_history.register(
     UserObjectPermission,
     app="branches",
-    bases=[SealedRow],
+    bases=[SealedHistoryRow],
     records_class=HistoricalRecords,
     # guardian names its model in English; the live model is renamed in branches.admin
     verbose_name="历史记录：用户对象权限",

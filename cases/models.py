@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from audit import keys
 from audit.history import HistoricalRecords
-from audit.models import SealedRow, sealed_since
+from audit.models import SealedHistoryRow, SealedRow, sealed_since
 from branches.models import MemberStatus, Organization, PartyMember, Role, Sanction, acting_for_of, role_text
 from cases import steps
 
@@ -171,7 +171,7 @@ class Person(models.Model):
     )
     is_dispatched = models.BooleanField("劳务派遣工", null=True, blank=True, default=None)
     is_taiwanese = models.BooleanField("台湾省籍", null=True, blank=True, default=None)
-    history = HistoricalRecords(bases=[SealedRow])
+    history = HistoricalRecords(bases=[SealedHistoryRow])
 
     class Meta:
         verbose_name = "人员"
@@ -221,7 +221,7 @@ class Case(models.Model):
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     # materials_missing is left out of the field history: a count the checklist derives, and the
     # sealed history rows written before it existed keep their seal (audit.models.seal_payload).
-    history = HistoricalRecords(excluded_fields=["updated_at", "materials_missing"], bases=[SealedRow])
+    history = HistoricalRecords(excluded_fields=["updated_at", "materials_missing"], bases=[SealedHistoryRow])
 
     class Meta:
         verbose_name = "发展党员案例"
@@ -382,7 +382,7 @@ class StepRecord(models.Model):
     rule_set = models.CharField("适用细则", max_length=4)
     is_current = models.BooleanField("现行记录", default=True)
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
-    history = HistoricalRecords(m2m_fields=[people], bases=[SealedRow], m2m_bases=[SealedRow])
+    history = HistoricalRecords(m2m_fields=[people], bases=[SealedHistoryRow], m2m_bases=[SealedRow])
 
     class Meta:
         verbose_name = "步骤记录"
@@ -438,7 +438,7 @@ class Meeting(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
-    history = HistoricalRecords(bases=[SealedRow])
+    history = HistoricalRecords(bases=[SealedHistoryRow])
 
     class Meta:
         verbose_name = "会议"
@@ -467,7 +467,7 @@ class Vote(models.Model):
     abstain = models.PositiveSmallIntegerField("弃权", default=0)
     written_yes = models.PositiveSmallIntegerField("书面赞成意见", default=0)
     written_no = models.PositiveSmallIntegerField("书面反对意见", default=0)
-    history = HistoricalRecords(bases=[SealedRow])
+    history = HistoricalRecords(bases=[SealedHistoryRow])
 
     class Meta:
         verbose_name = "表决"
@@ -493,7 +493,7 @@ class Publicity(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
-    history = HistoricalRecords(bases=[SealedRow])
+    history = HistoricalRecords(bases=[SealedHistoryRow])
 
     class Meta:
         verbose_name = "公示"
@@ -729,7 +729,7 @@ class Holiday(models.Model):
     date = models.DateField("日期", unique=True)
     is_workday = models.BooleanField("是否工作日", default=False)
     name = models.CharField("名称", max_length=50, blank=True)
-    history = HistoricalRecords(bases=[SealedRow])  # configuration is history too (who, when)
+    history = HistoricalRecords(bases=[SealedHistoryRow])  # configuration is history too (who, when)
 
     class Meta:
         verbose_name = "节假日/调休"
@@ -748,7 +748,7 @@ class RuleSettings(models.Model):
         "2026年细则文本已核实", default=False, help_text="未核实前，界面上2026年细则的条款标注“待核实”。"
     )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"], bases=[SealedRow])
+    history = HistoricalRecords(excluded_fields=["updated_at"], bases=[SealedHistoryRow])
 
     class Meta:
         verbose_name = "规则设置"

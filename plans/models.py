@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from audit.history import HistoricalRecords
-from audit.models import SealedRow
+from audit.models import SealedHistoryRow
 from branches.models import Organization
 from cases.counting import MEASURES
 
@@ -73,7 +73,7 @@ class Plan(models.Model):
         "每个党支部每年培养入党积极分子数上限", default=5, validators=[MaxValueValidator(100)]
     )
     note = models.TextField("说明", blank=True, max_length=2000)
-    history = HistoricalRecords(bases=[SealedRow])
+    history = HistoricalRecords(bases=[SealedHistoryRow])
 
     class Meta:
         verbose_name = "发展党员计划"

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from audit.history import HistoricalRecords
-from audit.models import SealedRow
+from audit.models import SealedHistoryRow
 from branches.models import Organization
 
 
@@ -68,7 +68,7 @@ class BoardSettings(models.Model):
         "每个支部每年至少发展人数", default=1, help_text="用于计算培养梯队是否充足。"
     )
     updated_at = models.DateTimeField("更新时间", default=timezone.now)
-    history = HistoricalRecords(excluded_fields=["updated_at"], bases=[SealedRow])
+    history = HistoricalRecords(excluded_fields=["updated_at"], bases=[SealedHistoryRow])
 
     class Meta:
         verbose_name = "四色研判设置"
@@ -135,7 +135,7 @@ class FollowUp(models.Model):
     done = models.BooleanField("已落实", default=False)
     done_on = models.DateField("落实日期", null=True, blank=True)
     created_at = models.DateTimeField("记录时间", default=timezone.now)
-    history = HistoricalRecords(bases=[SealedRow])
+    history = HistoricalRecords(bases=[SealedHistoryRow])
 
     class Meta:
         verbose_name = "四色研判跟进措施"

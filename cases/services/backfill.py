@@ -165,7 +165,12 @@ def _save(decided: list[DecidedHistory], actor: Actor) -> None:
     if not decided:
         return
     writer, now = RowWriter(), timezone.now()
-    history = {"history_date": now, "history_type": "+", "history_user_id": actor.user.pk}
+    history = {
+        "history_date": now,
+        "history_type": "+",
+        "history_user_id": actor.user.pk,
+        "history_ip": actor.ip,
+    }
     writes = [w for d in decided for w in d.writes]
     records = [w.record for w in writes]
     tables = (
