@@ -181,3 +181,14 @@ def delegation(delegator, delegate, org, starts_on, ends_on, role=Role.BRANCH_SE
     made.save()
     forget_cached_grants(delegate)
     return made
+
+
+def rules_2026_from(day: dt.date) -> None:
+    """The 2026 rules take effect on `day`. The settings row comes from a migration; a transactional
+    test on the same test process may have emptied every table since (pytest-django's flush), so the
+    row is created when missing rather than updated into nothing."""
+    from cases.models import RuleSettings
+
+    updated = RuleSettings.objects.update(rules_2026_effective=day)
+    if not updated:
+        RuleSettings.objects.create(rules_2026_effective=day)

@@ -44,10 +44,11 @@ def test_it_routes_through_the_general_branch_for_review(county, secretary_under
 def test_the_whole_journey_also_runs_under_the_2026_rules_with_the_publicity(county, secretary, crew):
     """With the 2026 revision in force from the start, the listing needs 同意 and a 公示 of five
     working days before the next step; the journey records it and still reaches 归档."""
-    from cases.models import Publicity, RuleSettings
+    from cases.models import Publicity
+    from tests import factories as f
     from tests.factories import new_case
 
-    RuleSettings.objects.update(rules_2026_effective=dt.date(2020, 1, 1))
+    f.rules_2026_from(dt.date(2020, 1, 1))
     case = advance(new_case(county.branch, secretary, applied_on=dt.date(2023, 1, 10)), crew)
 
     assert case.outcome == Outcome.ARCHIVED

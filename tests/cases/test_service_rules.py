@@ -10,7 +10,7 @@ from branches.models import MemberStatus, PartyMember, Role, Sanction
 from branches.services import grant_role
 from cases import services
 from cases.dates import add_months, add_years
-from cases.models import Case, CaseEvent, Person, Publicity, RuleSettings, StepRecord
+from cases.models import Case, CaseEvent, Person, Publicity, StepRecord
 from cases.rules import VoteFacts
 from cases.services import InvalidInput, StepBlocked, WarningsNeedReason
 from demo.journey import advance
@@ -436,17 +436,17 @@ def test_an_open_ended_warning_counts_as_within_its_impact_period(county):
 def test_it_requires_no_publicity_when_the_agreement_is_dated_before_the_2026_rules(
     county, crew, kit, unchanged, pinned_today
 ):
-    RuleSettings.objects.update(rules_2026_effective=AGREED + dt.timedelta(days=1))
+    f.rules_2026_from(AGREED + dt.timedelta(days=1))
     case = f.new_case(county.branch, crew.secretary, applied_on=d(2025, 6, 1))
     advance(case, crew, until="target_selection")
     assert kit.do(case, "target_filing", AGREED, crew).rule_set == "2014"
 
-    RuleSettings.objects.update(rules_2026_effective=AGREED)  # now the agreement falls under 2026
+    f.rules_2026_from(AGREED)  # now the agreement falls under 2026
     with unchanged(case), pytest.raises(StepBlocked) as exc:
         kit.do(case, "introducers_assigned", d(2026, 10, 12), crew)
     assert codes(exc) == ["E14"]
 
-    RuleSettings.objects.update(rules_2026_effective=AGREED + dt.timedelta(days=1))
+    f.rules_2026_from(AGREED + dt.timedelta(days=1))
     assert kit.do(case, "introducers_assigned", d(2026, 10, 12), crew).rule_set == "2026"
     assert not Publicity.objects.filter(case=case).exists()
 
@@ -456,7 +456,7 @@ def test_it_requires_no_publicity_when_the_agreement_is_dated_before_the_2026_ru
 
 @pytest.mark.parametrize(("talk_on", "rule_set"), [(d(2023, 1, 19), "2014"), (d(2023, 1, 20), "2026")])
 def test_it_checks_a_step_against_the_rule_set_in_force_on_its_date(case, crew, kit, talk_on, rule_set):
-    RuleSettings.objects.update(rules_2026_effective=d(2023, 1, 20))
+    f.rules_2026_from(d(2023, 1, 20))
     assert kit.do(case, "initial_talk", talk_on, crew).rule_set == rule_set
     assert case.records.get(step="application").rule_set == "2014"
 
@@ -507,7 +507,7 @@ def test_it_warns_w04_for_a_late_admission_meeting_only_under_2026(case, crew, k
         assert kit.do(case, "admission_meeting", late, crew).rule_set == "2014"
         assert last_event(case).warnings == []
         return
-    RuleSettings.objects.update(rules_2026_effective=pre_review)
+    f.rules_2026_from(pre_review)
     finding, _ = warned_then_reasoned(case, unchanged, kit, crew, "admission_meeting", late, "W04")
     assert (
         f"应于 {add_months(pre_review, 1)} 前召开" in finding.message
@@ -525,7 +525,7 @@ def test_it_warns_w05_for_a_late_oath_only_under_2026(case, crew, kit, unchanged
         kit.do(case, "oath", late, crew)
         assert last_event(case).warnings == []
         return
-    RuleSettings.objects.update(rules_2026_effective=approved)
+    f.rules_2026_from(approved)
     finding, _ = warned_then_reasoned(
         case, unchanged, kit, crew, "oath", late, "W05", reason="集中宣誓安排在七一"
     )

@@ -6,16 +6,16 @@ import datetime as dt
 import pytest
 
 from cases.context import RuleContext
-from cases.models import RuleSettings
 from demo import journey
 from tests.factories import new_case
+from tests.factories import rules_2026_from as set_rules_2026_from
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("rules_2026_from", [dt.date(2030, 1, 1), dt.date(2020, 1, 1)], ids=["2014", "2026"])
 def test_it_plans_in_memory_the_dates_advance_records(county, secretary, crew, rules_2026_from):
-    RuleSettings.objects.update(rules_2026_effective=rules_2026_from)
+    set_rules_2026_from(rules_2026_from)
     applied = dt.date(2023, 1, 10)
 
     planned = journey.plan(applied, RuleContext.current())
