@@ -1,8 +1,9 @@
 """Kept aggregates of the statistics: per branch, the open cases at each stage (StageTally) and, per
 month, the counted records of each flow step and the side outcomes (FlowTally, with the structure
-measures of the admissions); per open 发展对象, the bounds on its approval (TargetTally: the plan's
-projection). They are what cases.counting counts, stored so the department's pages
-read a few thousand rows instead of a million cases.
+measures of the admissions, the new 入党积极分子 and the days cases join and leave the 入党积极分子);
+per open 发展对象, the bounds on its approval (TargetTally: the plan's projection). They are what
+cases.counting counts, stored so the department's pages read a few thousand rows instead of a
+million cases.
 
 - **Kept by the write path, in its transaction**: `keep(branch_ids)` recounts the branches' rows
   from the case file through cases.counting (the one definition) and replaces them. Every write
@@ -13,9 +14,11 @@ read a few thousand rows instead of a million cases.
   two writers of one branch recount one after the other.
 - **Rebuilt** from the case file by `manage.py rebuild_tallies` (after data written around the
   write path: SQL, the benchmark's seed, a test fixture).
-- **Read** by `open_by_stage`, `flow`, `counts_between` and `last_dates`, the same answers as their
-  namesakes in cases.counting; a period that starts or ends inside a month counts that month's
-  part from the case file (one query), so a figure never depends on the tallies' month grain.
+- **Read** by `open_by_stage`, `flow`, `counts_between`, `last_dates` and `activists_on`, the same
+  answers as their namesakes in cases.counting (tests/stats/test_tallies_read.py,
+  tests/plans/test_kept_figures.py). A period ending inside a month reads that month's rows where
+  they end by then; otherwise a part of a month is counted from the case file, so a figure never
+  depends on the tallies' month grain.
 """
 
 import datetime as dt
