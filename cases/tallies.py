@@ -1,8 +1,9 @@
 """Kept aggregates of the statistics: per branch, the open cases at each stage (StageTally) and, per
 month, the counted records of each flow step and the side outcomes (FlowTally, with the structure
-measures of the admissions); per open 发展对象, the bounds on its approval (TargetTally: the plan's
-projection). They are what cases.counting counts, stored so the department's pages
-read a few thousand rows instead of a million cases.
+measures of the admissions, the new 入党积极分子 and the days cases join and leave the 入党积极分子);
+per open 发展对象, the bounds on its approval (TargetTally: the plan's projection). They are what
+cases.counting counts, stored so the department's pages read a few thousand rows instead of a
+million cases.
 
 - **Kept by the write path, in its transaction**: `keep(branch_ids)` recounts the branches' rows
   from the case file through cases.counting (the one definition) and replaces them. Every write
@@ -13,15 +14,17 @@ read a few thousand rows instead of a million cases.
   two writers of one branch recount one after the other.
 - **Rebuilt** from the case file by `manage.py rebuild_tallies` (after data written around the
   write path: SQL, the benchmark's seed, a test fixture).
-- **Read** by `open_by_stage`, `flow`, `counts_between` and `last_dates`, the same answers as their
-  namesakes in cases.counting; a period that starts or ends inside a month counts that month's
-  part from the case file (one query), so a figure never depends on the tallies' month grain.
+- **Read** by `open_by_stage`, `flow`, `counts_between`, `last_dates` and `activists_on`, the same
+  answers as their namesakes in cases.counting (tests/stats/test_tallies_read.py,
+  tests/plans/test_kept_figures.py). A period ending inside a month reads that month's rows where
+  they end by then; otherwise a part of a month is counted from the case file, so a figure never
+  depends on the tallies' month grain.
 """
 
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Count, DateField, Max, Q, Sum
+from django.db.models import CharField, Count, DateField, F, Max, Q, Sum, Value
 from django.db.models.functions import TruncMonth
 
 from branches.models import Organization, OrgKind
@@ -94,60 +97,52 @@ def keep_for_cases(cases, rules: RuleContext | None = None) -> None:
 
 def _flow_rows(ids: list[int]) -> list[FlowTally]:
     rows: dict[tuple[int, str, dt.date], FlowTally] = {}
-    others = (
-        counting.counted_records(tuple(k for k in FLOW_KINDS if k != counting.ADMISSION), ids)
-        .annotate(month=TruncMonth("on", output_field=DateField()))
-        .values_list("case__branch_id", "step", "month")
-        .annotate(n=Count("pk"), last=Max("on"))
-        .order_by()
+    step_records = counting.counted_records(tuple(k for k in FLOW_KINDS if k != counting.ADMISSION), ids)
+    grouped = (
+        (step_records, "case__branch_id", F("step"), "on"),
+        (
+            counting.new_activist_cases(Case.objects.filter(branch_id__in=ids)),
+            "branch_id",
+            Value(NEW_ACTIVIST, output_field=CharField()),
+            "activist_on",
+        ),
+        (
+            Case.objects.filter(branch_id__in=ids, outcome__in=SIDE_OUTCOMES, outcome_on__isnull=False),
+            "branch_id",
+            F("outcome"),
+            "outcome_on",
+        ),
     )
-    for branch_id, step, month, n, last in others:
-        rows[branch_id, step, month] = FlowTally(
-            branch_id=branch_id, kind=step, month=month, n=n, last_on=last
+    for rows_of, branch, kind, day in grouped:
+        counted = (
+            rows_of.annotate(tally_kind=kind, month=TruncMonth(day, output_field=DateField()))
+            .values_list(branch, "tally_kind", "month")
+            .annotate(n=Count("pk"), last=Max(day))
+            .order_by()
         )
-    for admission in counting.admission_rows(counting.counted_records(counting.ADMISSION, ids)):
-        month = admission.on.replace(day=1)
-        row = rows.get((admission.branch_id, counting.ADMISSION, month))
-        if row is None:
-            row = rows[admission.branch_id, counting.ADMISSION, month] = FlowTally(
-                branch_id=admission.branch_id, kind=counting.ADMISSION, month=month, n=0, last_on=admission.on
+        for branch_id, kind_of, month, n, last in counted:
+            rows[branch_id, kind_of, month] = FlowTally(
+                branch_id=branch_id, kind=kind_of, month=month, n=n, last_on=last
             )
-        row.n += 1
-        row.last_on = max(row.last_on, admission.on)
+    for admission in counting.admission_rows(counting.counted_records(counting.ADMISSION, ids)):
+        row = _count_day(rows, admission.branch_id, counting.ADMISSION, admission.on)
         for measure in counting.MEASURES:
             if measure.test(admission):
                 setattr(row, measure.key, getattr(row, measure.key) + 1)
-    new = (
-        counting.new_activist_cases(Case.objects.filter(branch_id__in=ids))
-        .annotate(month=TruncMonth("activist_on", output_field=DateField()))
-        .values_list("branch_id", "month")
-        .annotate(n=Count("pk"), last=Max("activist_on"))
-        .order_by()
-    )
-    for branch_id, month, n, last in new:
-        rows[branch_id, NEW_ACTIVIST, month] = FlowTally(
-            branch_id=branch_id, kind=NEW_ACTIVIST, month=month, n=n, last_on=last
-        )
     for branch_id, kind, day in _span_events(Case.objects.filter(branch_id__in=ids)):
-        row = rows.get((branch_id, kind, day.replace(day=1)))
-        if row is None:
-            row = rows[branch_id, kind, day.replace(day=1)] = FlowTally(
-                branch_id=branch_id, kind=kind, month=day.replace(day=1), n=0, last_on=day
-            )
-        row.n += 1
-        row.last_on = max(row.last_on, day)
-    ended = (
-        Case.objects.filter(branch_id__in=ids, outcome__in=SIDE_OUTCOMES, outcome_on__isnull=False)
-        .annotate(month=TruncMonth("outcome_on", output_field=DateField()))
-        .values_list("branch_id", "outcome", "month")
-        .annotate(n=Count("pk"), last=Max("outcome_on"))
-        .order_by()
-    )
-    for branch_id, outcome, month, n, last in ended:
-        rows[branch_id, outcome, month] = FlowTally(
-            branch_id=branch_id, kind=outcome, month=month, n=n, last_on=last
-        )
+        _count_day(rows, branch_id, kind, day)
     return list(rows.values())
+
+
+def _count_day(rows: dict, branch_id: int, kind: str, day: dt.date) -> FlowTally:
+    """Count one more of `kind` on `day` into its month's row (made when missing)."""
+    key = (branch_id, kind, day.replace(day=1))
+    row = rows.get(key)
+    if row is None:
+        row = rows[key] = FlowTally(branch_id=branch_id, kind=kind, month=key[2], n=0, last_on=day)
+    row.n += 1
+    row.last_on = max(row.last_on, day)
+    return row
 
 
 def _span_events(cases):
@@ -293,7 +288,8 @@ def _direct(kinds, branch_ids, start: dt.date, end: dt.date):
 def flow(kinds, branch_ids, start: dt.date, end: dt.date, by=("kind", "month")) -> dict[tuple, dict]:
     """{(the `by` values): {"n", "last_on", each measure key}} of the records of `kinds` (flow steps
     and side outcomes) dated start ≤ on ≤ end at `branch_ids`: the whole months from the tallies
-    (one grouped query), a part of a month at either end from the case file."""
+    (one grouped query); a month ending after `end` from its tally rows where they end by then
+    (one query), else — and a month begun before `start` — from the case file."""
     first, last = _whole_months(start, end)
     found: dict[tuple, dict] = {}
 
@@ -316,10 +312,33 @@ def flow(kinds, branch_ids, start: dt.date, end: dt.date, by=("kind", "month")) 
         for row in rows:
             add(tuple(row[: len(by)]), row[len(by)], row[len(by) + 1], row[len(by) + 2 :])
     names = ("branch_id", "kind", "month")
-    for part in _edges(start, end):
+
+    def add_row(row):
+        values = dict(zip(names, row[:3], strict=True))
+        add(tuple(values[b] for b in by), row[3], row[4], row[5:])
+
+    parts = _edges(start, end)
+    month = end.replace(day=1)
+    if parts and parts[-1] == (month, end) and month >= start:
+        # The period ends inside a month begun within it (today's, usually): a branch whose
+        # rows of that month end on or before `end` counts them whole; any other branch counts
+        # that part of the month from the case file.
+        parts.pop()
+        rows = list(
+            FlowTally.objects.filter(branch_id__in=branch_ids, kind__in=kinds, month=month).values_list(
+                "branch_id", "kind", "month", "n", "last_on", *MEASURE_KEYS
+            )
+        )
+        later = {row[0] for row in rows if row[4] > end}
+        for row in rows:
+            if row[0] not in later:
+                add_row(row)
+        if later:
+            for row in _direct(kinds, sorted(later), month, end):
+                add_row(row)
+    for part in parts:
         for row in _direct(kinds, branch_ids, *part):
-            values = dict(zip(names, row[:3], strict=True))
-            add(tuple(values[b] for b in by), row[3], row[4], row[5:])
+            add_row(row)
     return found
 
 
