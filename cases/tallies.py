@@ -60,12 +60,7 @@ def keep(branch_ids, rules: RuleContext | None = None) -> None:
     if not ids:
         return
     with transaction.atomic():
-        list(
-            Organization.objects.select_for_update(no_key=True)
-            .filter(pk__in=ids)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
+        _lock(ids)
         StageTally.objects.filter(branch_id__in=ids).delete()
         FlowTally.objects.filter(branch_id__in=ids).delete()
         StageTally.objects.bulk_create(
@@ -74,17 +69,43 @@ def keep(branch_ids, rules: RuleContext | None = None) -> None:
             for stage, n in stages.items()
         )
         FlowTally.objects.bulk_create(_flow_rows(ids), batch_size=2000)
-        TargetTally.objects.filter(branch_id__in=ids).delete()
-        targets = Case.objects.filter(branch_id__in=ids, outcome=Outcome.OPEN, stage=Stage.TARGET)
-        TargetTally.objects.bulk_create(
-            (
-                TargetTally(case_id=pk, branch_id=branch_id, name=name, earliest=b.earliest, limit=b.limit)
-                for pk, branch_id, name, b in counting.approval_bounds(
-                    targets, rules or RuleContext.current()
-                )
-            ),
-            batch_size=2000,
-        )
+        _keep_targets(ids, rules or RuleContext.current())
+
+
+def _lock(ids: list[int]) -> None:
+    """The branches' rows are recounted by one writer at a time (FOR NO KEY UPDATE, in id order)."""
+    list(
+        Organization.objects.select_for_update(no_key=True)
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _keep_targets(ids: list[int], rules: RuleContext) -> None:
+    TargetTally.objects.filter(branch_id__in=ids).delete()
+    targets = Case.objects.filter(branch_id__in=ids, outcome=Outcome.OPEN, stage=Stage.TARGET)
+    TargetTally.objects.bulk_create(
+        (
+            TargetTally(case_id=pk, branch_id=branch_id, name=name, earliest=b.earliest, limit=b.limit)
+            for pk, branch_id, name, b in counting.approval_bounds(targets, rules)
+        ),
+        batch_size=2000,
+    )
+
+
+def refresh_targets() -> int:
+    """The approval bounds of every open 发展对象 worked out again: they read the working-day calendar
+    and the rule settings, so an edit of a holiday or of the 2026 rules' date moves them (cases.tasks
+    runs this after such an edit commits). Returns the number of branches."""
+    ids = list(Organization.objects.filter(kind=OrgKind.BRANCH).order_by("pk").values_list("pk", flat=True))
+    rules = RuleContext.current()
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        with transaction.atomic():
+            _lock(chunk)
+            _keep_targets(chunk, rules)
+    return len(ids)
 
 
 def keep_for_cases(cases, rules: RuleContext | None = None) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from cases import counting
 from cases.context import RuleContext
-from cases.models import Case, Outcome, Stage, TargetTally
+from cases.models import Case, Holiday, Outcome, RuleSettings, Stage, TargetTally
 from plans.selectors import plan_progress
 from tests.plans.conftest import TODAY, YEAR
 
@@ -57,3 +57,28 @@ def test_the_activists_on_a_day_and_the_new_ones_are_those_counting_finds(county
             tallies.NEW_ACTIVIST, list(path_of), dt.date(day.year, 1, 1), dt.date(day.year, 12, 31)
         )
         assert {path_of[b]: n for b, n in new.items()} == counting.new_activists_by_branch(org, day.year)
+
+
+def kept_bounds() -> dict:
+    return {row.case_id: (row.earliest, row.limit) for row in TargetTally.objects.all()}
+
+
+def bounds_now() -> dict:
+    targets = Case.objects.filter(outcome=Outcome.OPEN, stage=Stage.TARGET)
+    return {
+        pk: (b.earliest, b.limit) for pk, _, _, b in counting.approval_bounds(targets, RuleContext.current())
+    }
+
+
+def test_an_edit_of_the_rules_or_the_calendar_works_the_kept_bounds_out_again(
+    county, crafted, django_capture_on_commit_callbacks
+):
+    before = kept_bounds()
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        settings_row = RuleSettings.objects.first() or RuleSettings()
+        settings_row.rules_2026_effective = dt.date(2030, 1, 1)  # no 公示 before approval (E14) any more
+        settings_row.save()
+        Holiday.objects.create(date=dt.date(2026, 10, 9), is_workday=False, name="补休")
+
+    assert len(queued) == 1  # two edits in one transaction: worked out once
+    assert kept_bounds() == bounds_now() != before
