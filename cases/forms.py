@@ -262,6 +262,9 @@ def entitled_field(name: str, *, initial=None, fixed: dict | None = None, requir
             "hx-get": f"{reverse('cases:meeting_entitled')}?{query}",
             "hx-trigger": ", ".join(f"change from:{source}" for source in sources.split(", ")),
             "hx-include": include,
+            # its own target: a step form's hx-target="this" would be inherited, and the answer
+            # would replace the whole form
+            "hx-target": "this",
             "hx-swap": "outerHTML",
         }
     )

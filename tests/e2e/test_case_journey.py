@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 from cases import idcard
 from cases.models import Case, CaseEvent, StepRecord
 from demo.journey import file_materials
-from tests.e2e.browser import PASSWORD, label, login
+from tests.e2e.browser import PASSWORD, entitled_asked_again, label, login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -26,7 +26,11 @@ BIRTH = dt.date(1995, 3, 15)
 
 
 def fill_step_form(form, on: str, fill=None, check=(), select=None) -> None:
-    form.get_by_label(label("日期")).fill(on)
+    day = form.get_by_label(label("日期"))
+    if form.locator("#id_meeting_entitled[hx-get]").count():  # a 支部大会: 应到 asked of the roster again
+        entitled_asked_again(form.page, "#id_meeting_entitled", lambda: day.fill(on))
+    else:
+        day.fill(on)
     for text, value in (fill or {}).items():
         form.get_by_label(label(text)).fill(str(value))
     for text in check:

@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 
 from cases import steps
 from demo.journey import advance
-from tests.e2e.browser import label, login
+from tests.e2e.browser import entitled_asked_again, label, login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -22,12 +22,14 @@ def test_a_meeting_recorded_once_is_offered_by_the_step_form(page: Page, live_se
     prefilled = entitled.input_value()
     assert prefilled.isdigit()  # the roster's full members, not a blank to retype
     # a 支部大会's day chosen: 应到 asked again of the roster on that day (htmx)
-    with page.expect_response(lambda r: "/meetings/entitled/" in r.url):
-        page.get_by_label(label("会议日期")).fill("2023-08-15")
+    entitled_asked_again(
+        page, "#id_entitled", lambda: page.get_by_label(label("会议日期")).fill("2023-08-15")
+    )
     expect(entitled).to_have_value(prefilled)
     # a 支委会: the roster does not say who sits on it, so 应到 is typed
-    with page.expect_response(lambda r: "/meetings/entitled/" in r.url):
-        page.get_by_label(label("会议")).select_option(label="支部委员会")
+    entitled_asked_again(
+        page, "#id_entitled", lambda: page.get_by_label(label("会议")).select_option(label="支部委员会")
+    )
     expect(entitled).to_have_value("")
     entitled.fill("5")
     page.get_by_label(label("实到会有表决权人数")).fill("5")
