@@ -53,7 +53,8 @@ def backfill_cases(
     written: list[Case] = []
     for start in range(0, len(items), CHUNK):
         decided = _decide_all(items[start : start + CHUNK], actor, rules, refused)
-        written += write_decided(decided, actor=actor, rules=rules, refused=refused)
+        written += write_decided(decided, actor=actor, rules=rules, refused=refused, keep_tallies=False)
+    tallies.keep({case.branch_id for case in written}, rules)
     return written
 
 
@@ -63,10 +64,14 @@ def write_decided(
     actor: Actor,
     rules: RuleContext,
     refused: Callable[[Backfill, Exception], None],
+    keep_tallies: bool = True,
 ) -> list[Case]:
     """Write histories already decided writable (by backfill_cases, or by an import's own check
     moments before: completed here), a person taken since by another writer refused. The list
-    is emptied, so that memory holds one chunk of written histories, not the whole batch."""
+    is emptied, so that memory holds one chunk of written histories, not the whole batch. The
+    statistics' kept aggregates of the branches written to are recounted once, at the end (in the
+    caller's transaction: an import's is the whole batch) — per chunk, each recount redid every
+    earlier chunk's rows."""
     todo, changed = _still_as_decided(histories, actor, rules)
     histories.clear()  # consumed: a chunk written is held by nothing once the next one starts
     todo += _decide_all([d.item for d in changed], actor, rules, refused)
@@ -96,6 +101,8 @@ def write_decided(
                     written += [d.case for d in again]
             continue
         written += [d.case for d in decided]
+    if keep_tallies:
+        tallies.keep({case.branch_id for case in written}, rules)
     return written
 
 
@@ -160,8 +167,7 @@ def _taken_message(id_number: str) -> str:
 
 def _save(decided: list[DecidedHistory], actor: Actor) -> None:
     """Insert a chunk of decided histories — rows first, then what refers to them — each with the
-    simple-history row its save() would have written (type "+", by the importing user) — and
-    recount the tallies of their branches (cases.tallies)."""
+    simple-history row its save() would have written (type "+", by the importing user)."""
     if not decided:
         return
     writer, now = RowWriter(), timezone.now()
@@ -212,7 +218,6 @@ def _save(decided: list[DecidedHistory], actor: Actor) -> None:
             event.case = d.case  # re-assigned: fills case_id, which the hash covers
         seal(d.events)
     writer.insert(CaseEvent, _rows([e for d in decided for e in d.events]), now, with_pk=False)
-    tallies.keep({d.case.branch_id for d in decided})  # the statistics' kept aggregates
 
 
 def _new_meetings(writes: list[StepWrite]) -> list[Meeting]:
