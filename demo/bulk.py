@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from branches.models import MemberStatus, Organization, OrgKind, PartyMember, Role
 from branches.selectors import approving_committee
-from cases import idcard, services, steps
+from cases import idcard, services, steps, tallies
 from cases.context import RuleContext
 from cases.models import (
     Case,
@@ -227,6 +227,9 @@ class BulkGenerator:
             if made % (self.batch_size * 5) == 0 or made == n:
                 rate = made / max(time.monotonic() - started, 1e-6)
                 self.log(f"  已生成 {made}/{n} 个案例（{rate:.0f} 个/秒）")
+        # the statistics' tallies of the branches written to, recounted once for the whole run
+        # (per batch, each recount would redo the earlier batches)
+        tallies.keep(self.info)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:  # fresh planner statistics after a big load
                 for table in analyzed_tables():
@@ -244,7 +247,9 @@ class BulkGenerator:
         by_branch = sorted(items, key=lambda item: item.branch.pk)
         with transaction.atomic():
             for branch_pk, group in groupby(by_branch, key=lambda item: item.branch.pk):
-                backfill_cases(list(group), actor=self.info[branch_pk]["actor"], refused=note_refusal)
+                backfill_cases(
+                    list(group), actor=self.info[branch_pk]["actor"], refused=note_refusal, keep_tallies=False
+                )
         written = [item for item in items if item.ref not in refused]
         return Counter(
             案例=len(written),

@@ -45,16 +45,22 @@ CHUNK = 200  # cases saved per round of bulk inserts: bounds memory, keeps state
 
 
 def backfill_cases(
-    items: list[Backfill], *, actor: Actor, refused: Callable[[Backfill, Exception], None]
+    items: list[Backfill],
+    *,
+    actor: Actor,
+    refused: Callable[[Backfill, Exception], None],
+    keep_tallies: bool = True,
 ) -> list[Case]:
     """Write every history the decider accepts; `refused(item, exc)` hears of each one it does
-    not (nothing of that one is written). Raising from `refused` stops the batch."""
+    not (nothing of that one is written). Raising from `refused` stops the batch. `keep_tallies`
+    False: the caller recounts the statistics' tallies itself, once, after many calls (the demo)."""
     rules = RuleContext.current()
     written: list[Case] = []
     for start in range(0, len(items), CHUNK):
         decided = _decide_all(items[start : start + CHUNK], actor, rules, refused)
         written += write_decided(decided, actor=actor, rules=rules, refused=refused, keep_tallies=False)
-    tallies.keep({case.branch_id for case in written}, rules)
+    if keep_tallies:
+        tallies.keep({case.branch_id for case in written}, rules)
     return written
 
 
