@@ -1,6 +1,7 @@
-"""The one place model edits outside the services reach the kept aggregates: a holiday or the rule
-settings changed (the admin, the calendar's seeding) moves every open 发展对象's approval bounds
-(cases.tallies.TargetTally), so the task that works them out again is queued when the edit commits."""
+"""The one place model edits outside the services reach what the table of dates gave: a holiday or
+the rule settings changed (the admin) moves due dates and approval bounds, so the task that works
+every open case's deadlines and the kept approval bounds out again (cases.tasks) is queued when the
+edit commits."""
 
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
@@ -9,9 +10,9 @@ from cases.models import Holiday, RuleSettings
 
 
 def _queue_refresh() -> None:
-    from cases.tasks import refresh_target_tallies_task
+    from cases.tasks import dates_moved_task
 
-    refresh_target_tallies_task.delay()
+    dates_moved_task.delay()
 
 
 def _bounds_moved(sender, **kwargs) -> None:

@@ -94,11 +94,15 @@ def _keep_targets(ids: list[int], rules: RuleContext) -> None:
     )
 
 
+def _branch_ids() -> list[int]:
+    return list(Organization.objects.filter(kind=OrgKind.BRANCH).order_by("pk").values_list("pk", flat=True))
+
+
 def refresh_targets() -> int:
     """The approval bounds of every open 发展对象 worked out again: they read the working-day calendar
     and the rule settings, so an edit of a holiday or of the 2026 rules' date moves them (cases.tasks
     runs this after such an edit commits). Returns the number of branches."""
-    ids = list(Organization.objects.filter(kind=OrgKind.BRANCH).order_by("pk").values_list("pk", flat=True))
+    ids = _branch_ids()
     rules = RuleContext.current()
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
@@ -200,7 +204,7 @@ def _span_events(cases):
 def rebuild() -> int:
     """Every branch's tallies recounted from the case file (rows of a branch no longer there
     dropped); returns the number of branches."""
-    ids = list(Organization.objects.filter(kind=OrgKind.BRANCH).order_by("pk").values_list("pk", flat=True))
+    ids = _branch_ids()
     for model in (StageTally, FlowTally, TargetTally):
         model.objects.exclude(branch_id__in=ids).delete()
     rules = RuleContext.current()

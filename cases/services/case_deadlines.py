@@ -85,3 +85,24 @@ def sync_deadlines(case: Case, facts: CaseFacts, rules) -> None:
         CaseDeadline.objects.bulk_create(new)
     if changed:
         CaseDeadline.objects.bulk_update(changed, [*_FIELDS, "updated_at"])
+
+
+def resync_deadlines(*, include_closed: bool = False) -> int:
+    """Bring every (open) case's deadlines up to date with the table of dates, each case in its own
+    short transaction: after the table, the calendar or the rule settings changed (the
+    sync_deadlines command, and cases.tasks after an edit of a holiday or of the settings).
+    Returns the number of cases."""
+    from django.db import transaction
+
+    from cases.context import RuleContext, case_facts
+
+    rules = RuleContext.current()
+    cases = Case.objects.select_related("person", "branch").order_by("pk")
+    if not include_closed:
+        cases = cases.filter(outcome="")
+    done = 0
+    for case in cases.iterator(chunk_size=500):
+        with transaction.atomic():
+            sync_deadlines(case, case_facts(case), rules)
+        done += 1
+    return done

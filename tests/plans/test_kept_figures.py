@@ -11,7 +11,8 @@ import pytest
 
 from cases import counting
 from cases.context import RuleContext
-from cases.models import Case, Holiday, Outcome, RuleSettings, Stage, TargetTally
+from cases.models import Case, CaseDeadline, Holiday, Outcome, RuleSettings, Stage, TargetTally
+from cases.services.case_deadlines import resync_deadlines
 from plans.selectors import plan_progress
 from tests.plans.conftest import TODAY, YEAR
 
@@ -82,3 +83,7 @@ def test_an_edit_of_the_rules_or_the_calendar_works_the_kept_bounds_out_again(
 
     assert len(queued) == 1  # two edits in one transaction: worked out once
     assert kept_bounds() == bounds_now() != before
+    # the deadlines the table of dates gave are the calendar's and the settings' of now, too
+    deadlines = {(d.case_id, d.key, d.due_on) for d in CaseDeadline.objects.filter(met_on__isnull=True)}
+    resync_deadlines()
+    assert {(d.case_id, d.key, d.due_on) for d in CaseDeadline.objects.filter(met_on__isnull=True)} == deadlines

@@ -3,11 +3,8 @@ of dates, as the write path saves them: for a database from before the reminders
 table changed. Idempotent; each case in its own short transaction."""
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
-from cases.context import RuleContext, case_facts
-from cases.models import Case
-from cases.services.case_deadlines import sync_deadlines
+from cases.services.case_deadlines import resync_deadlines
 
 
 class Command(BaseCommand):
@@ -19,13 +16,5 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, all=False, **options):
-        rules = RuleContext.current()
-        cases = Case.objects.select_related("person", "branch").order_by("pk")
-        if not all:
-            cases = cases.filter(outcome="")
-        done = 0
-        for case in cases.iterator(chunk_size=500):
-            with transaction.atomic():
-                sync_deadlines(case, case_facts(case), rules)
-            done += 1
+        done = resync_deadlines(include_closed=all)
         self.stdout.write(f"已更新 {done} 个案例的期限。")
