@@ -43,12 +43,18 @@ def build_meeting(
     return meeting
 
 
+def body_label(body: str) -> str:
+    """The body's name, for a saved Meeting or a step's MeetingDraft alike (a draft has no
+    get_body_display)."""
+    return dict(Meeting._meta.get_field("body").choices)[body]
+
+
 class MeetingRecorded(InvalidInput):
     """The organization's meeting of that kind on that day is already recorded: pick it."""
 
     def __init__(self, meeting: Meeting):
         super().__init__(
-            f"{meeting.org.name}{meeting.held_on:%Y年%-m月%-d日}的{meeting.get_body_display()}已记录，请直接选用"
+            f"{meeting.org.name}{meeting.held_on:%Y年%-m月%-d日}的{body_label(meeting.body)}已记录，请直接选用"
         )
         self.meeting = meeting
 
