@@ -6,8 +6,10 @@ organization and everything below it. Case permissions are never granted per cas
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import BigIntegerField, CharField, F, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from guardian.models import GroupObjectPermission, UserObjectPermission
 
@@ -57,28 +59,18 @@ def role_grants(user) -> list[RoleGrant]:
     cached = getattr(user, "_role_grants", None)
     if cached is not None:
         return cached
-    ct = ContentType.objects.get_for_model(Organization)
-    codenames = list(_ROLE_BY_CODENAME)
-    direct = UserObjectPermission.objects.filter(
-        user=user, content_type=ct, permission__codename__in=codenames
-    )
-    through_groups = GroupObjectPermission.objects.filter(
-        group__user=user, content_type=ct, permission__codename__in=codenames
-    )
-    rows = list(
-        direct.values_list("permission__codename", "object_pk").union(
-            through_groups.values_list("permission__codename", "object_pk"), all=True
-        )
-    )
-    orgs = Organization.objects.in_bulk({int(pk) for _, pk in rows})
-    own = {RoleGrant(_ROLE_BY_CODENAME[code], orgs[int(pk)]) for code, pk in rows if int(pk) in orgs}
+    rows = list(_grant_rows(user))
+    orgs = Organization.objects.in_bulk({int(org_pk) for _, org_pk, *_ in rows})
+    own = {
+        RoleGrant(_ROLE_BY_CODENAME[code], orgs[int(org_pk)])
+        for code, org_pk, delegation_id, *_ in rows
+        if delegation_id is None and int(org_pk) in orgs
+    }
     held = {(g.role, g.org.pk) for g in own}
     delegated = {
-        RoleGrant(Role(d.role), d.org, person_name(d.delegator), d.pk)
-        for d in Delegation.objects.live_on(timezone.localdate())
-        .filter(delegate=user)
-        .select_related("org", "delegator")
-        if (d.role, d.org_id) not in held
+        RoleGrant(_ROLE_BY_CODENAME[code], orgs[int(org_pk)], _delegator_name(*names), delegation_id)
+        for code, org_pk, delegation_id, *names in rows
+        if delegation_id is not None and (_ROLE_BY_CODENAME[code], int(org_pk)) not in held
     }
     grants = sorted(
         own | delegated,
@@ -86,6 +78,49 @@ def role_grants(user) -> list[RoleGrant]:
     )
     user._role_grants = grants
     return grants
+
+
+def _grant_rows(user):
+    """One query for every grant of the user: (permission codename, organization id, delegation id,
+    delegator's first name, last name, username) — their own and their groups' (no delegation),
+    then the delegations in force for them today."""
+    ct = ContentType.objects.get_for_model(Organization)
+    codenames = list(_ROLE_BY_CODENAME)
+    no_delegation = {
+        "delegation": Cast(Value(None), BigIntegerField()),
+        "first": Value(""),
+        "last": Value(""),
+        "username": Value(""),
+    }
+    columns = ("codename", "org_pk", "delegation", "first", "last", "username")
+    direct = UserObjectPermission.objects.filter(
+        user=user, content_type=ct, permission__codename__in=codenames
+    ).annotate(codename=F("permission__codename"), org_pk=F("object_pk"), **no_delegation)
+    through_groups = GroupObjectPermission.objects.filter(
+        group__user=user, content_type=ct, permission__codename__in=codenames
+    ).annotate(codename=F("permission__codename"), org_pk=F("object_pk"), **no_delegation)
+    delegated = (
+        Delegation.objects.live_on(timezone.localdate())
+        .filter(delegate=user)
+        .annotate(
+            codename=Concat(Value("role_"), "role", output_field=CharField()),
+            org_pk=Cast("org_id", CharField()),
+            delegation=F("pk"),
+            first=F("delegator__first_name"),
+            last=F("delegator__last_name"),
+            username=F("delegator__username"),
+        )
+        .order_by()
+    )
+    return (
+        direct.values_list(*columns)
+        .union(through_groups.values_list(*columns), all=True)
+        .union(delegated.values_list(*columns), all=True)
+    )
+
+
+def _delegator_name(first_name: str, last_name: str, username: str) -> str:
+    return person_name(get_user_model()(first_name=first_name, last_name=last_name, username=username))
 
 
 def grants_covering(user, org: Organization, roles=None) -> list[RoleGrant]:

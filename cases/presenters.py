@@ -96,6 +96,7 @@ def case_page(case, user, today: dt.date | None = None) -> dict:
                 row.needs_submission = row.pending is None
         rows.append(row)
     current_stage = case.stage_number
+    missing = facts.missing_materials()
     return {
         "case": case,
         "person": person,
@@ -112,10 +113,16 @@ def case_page(case, user, today: dt.date | None = None) -> dict:
         ],
         "masked_id": mask(person.id_number),
         "may": {act: may[act] for act in permissions.CASE_ACTS},
-        "events": events,
+        "events": _timeline(events),
         "loose_materials": materials_by_step.get("", []),
-        "missing": facts.missing_materials(),
-        "missing_keys": [f"{s.code}:{m.key}" for s, m in facts.missing_materials()],
+        "missing": missing,
+        # the upload form's checklist items, and the one it offers first: the first missing
+        "upload_items": [
+            (item.key, f"{row.step.number}. {item.spec.title}（{item.label}）")
+            for row in rows
+            for item in row.checklist
+        ],
+        "upload_item": next((f"{s.code}:{m.key}" for s, m in missing), ""),
         "publicities": publicities,
         "needs_publicity": _needs_publicity(facts, rules),
         "returned": reports.returned_submissions(submissions),
@@ -125,6 +132,15 @@ def case_page(case, user, today: dt.date | None = None) -> dict:
         "rules_2026_confirmed": rules.settings_row.rules_2026_confirmed,
         "today": today,
     }
+
+
+def _timeline(events: list) -> list:
+    """The events with their local time written out once (the template's date filter, twice per
+    event, cost more than the rest of the timeline)."""
+    for event in events:
+        local = timezone.localtime(event.created_at)
+        event.at_iso, event.at_text = local.isoformat(), f"{local:%Y-%m-%d %H:%M}"
+    return events
 
 
 def _needs_publicity(facts, rules: RuleContext) -> bool:

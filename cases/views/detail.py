@@ -48,6 +48,8 @@ def _case_page(request, case, upload_refused=None):
     with what was typed (a file cannot be put back into a file input: only it is chosen again)."""
     context = presenters.case_page(case, request.user)
     context["upload_refused"] = upload_refused
+    if upload_refused:
+        context["upload_item"] = upload_refused["item"]
     context["panels"] = panels.render(panels.CASE_PAGE, request, case=case)
     for row in context["rows"]:
         if row.pending is not None:  # what others may do with the report, where it waits (the desk)
