@@ -21,14 +21,13 @@ def desk_counts(request):
 
 def publicity_offers(user, case) -> dict[str, str]:
     """The 公示 notices the user may issue for the case now ({step: label}): the policy's
-    letter_answer for the step, then whether the case is ready for it (issuing.publicity_refusals,
-    one query whatever the case's path)."""
-    refusals = publicity_refusals(case, list(wording.PUBLICITY_SUBJECTS))
-    return {
-        step: f"{subject}公示"
-        for step, (subject, _) in wording.PUBLICITY_SUBJECTS.items()
-        if permissions.letter_answer(user, case.branch, step) and not refusals[step]
-    }
+    letter_answer for the step, then — for those it allows, in one query whatever the case's path —
+    whether the case is ready for it (issuing.publicity_refusals)."""
+    allowed = [
+        step for step in wording.PUBLICITY_SUBJECTS if permissions.letter_answer(user, case.branch, step)
+    ]
+    refusals = publicity_refusals(case, allowed) if allowed else {}
+    return {step: f"{wording.PUBLICITY_SUBJECTS[step][0]}公示" for step in allowed if not refusals[step]}
 
 
 def case_letters(request, case):
