@@ -4,8 +4,9 @@ lists, headers and breadcrumbs show them. Every model's history is declared with
 
 The acting context: who writes, as the field-history rows record it beside the case events — the
 role, the organization, the door (EventSource) and the address. The write path opens it where it
-resolves who acts (cases.services.actors: `acting_as` around a service entry point, `granted` adding
-the role and organization once the grant is known; the importer around its writes);
+resolves who acts (cases.services.actors: `writes` around each service entry point, `granted` adding
+the role and organization once the grant is known; `acting_as` around the importer's writes;
+branches.services' configuration changes in the grant the policy allowed them, `acting_in_grant`);
 `stamp_acting` (connected in AuditConfig.ready) stamps each row simple-history writes from it.
 A write outside any context is stamped from the request, if any: the admin site's → admin, any
 other → web, with the address (cases.web.client_ip, the one answer the events use) and the user's
@@ -51,45 +52,41 @@ class Acting:
     org_id: int | None = None
     ip: str | None = None
 
+    def in_grant(self, grant) -> "Acting":
+        """Acting in `grant` (a branches.permissions.RoleGrant: its role as events record it, with
+        「代某某办理」, and its organization); None: no grant resolvable, role and organization blank."""
+        if grant is None:
+            return dataclasses.replace(self, role="", org_id=None)
+        return dataclasses.replace(self, role=grant.recorded_role, org_id=grant.org.pk)
+
 
 _acting: ContextVar[Acting | None] = ContextVar("audit_acting", default=None)
 
 
 @contextlib.contextmanager
-def acting(source: str, *, ip: str | None = None, role: str = "", org_id: int | None = None):
+def acting(who: Acting):
     """The acting context for the writes inside (nested: the innermost counts, the outer one is
     back on leaving)."""
-    token = _acting.set(Acting(source=source, role=role, org_id=org_id, ip=ip))
+    token = _acting.set(who)
     try:
         yield
     finally:
         _acting.reset(token)
 
 
-@contextlib.contextmanager
 def acting_in_grant(grant):
-    """The writes inside record `grant`'s role and organization (a branches.permissions.RoleGrant;
-    None: nothing resolvable, the role left blank), the door and the address as they stand (the open
-    context's, else the request's): configuration changes, where the policy names the grant."""
-    token = _acting.set(_in_grant(current_acting(), grant))
-    try:
-        yield
-    finally:
-        _acting.reset(token)
+    """The writes inside record `grant`'s role and organization, the door and the address as they
+    stand (the open context's, else the request's): configuration changes, where the policy names
+    the grant."""
+    return acting(current_acting().in_grant(grant))
 
 
-def _in_grant(who: Acting, grant) -> Acting:
-    if grant is None:
-        return dataclasses.replace(who, role="", org_id=None)
-    return dataclasses.replace(who, role=grant.recorded_role, org_id=grant.org.pk)
-
-
-def acting_in(role: str, org_id: int | None) -> None:
+def acting_in(grant) -> None:
     """The grant is resolved: the open context's writes from now on record its role and
     organization (until the context closes). No context open: nothing to record."""
     current = _acting.get()
     if current is not None:
-        _acting.set(dataclasses.replace(current, role=role, org_id=org_id))
+        _acting.set(current.in_grant(grant))
 
 
 def current_acting() -> Acting:
@@ -105,13 +102,8 @@ def current_acting() -> Acting:
 
     user = getattr(request, "user", None)
     grants = role_grants(user) if user is not None else []
-    only = grants[0] if len(grants) == 1 else None
-    return Acting(
-        source=EventSource.ADMIN if _in_admin(request) else EventSource.WEB,
-        role=only.recorded_role if only else "",
-        org_id=only.org.pk if only else None,
-        ip=client_ip(request),
-    )
+    source = EventSource.ADMIN if _in_admin(request) else EventSource.WEB
+    return Acting(source=source, ip=client_ip(request)).in_grant(grants[0] if len(grants) == 1 else None)
 
 
 def _in_admin(request) -> bool:

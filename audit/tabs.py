@@ -9,7 +9,10 @@ there. County-wide rows (holidays, rule settings, exports and reads of no case) 
 shown to the organization department's auditors only, and only while no organization is chosen.
 
 Filters that do not apply to a table (a step for a grant, "仅含预警" for a field change) exclude
-that table rather than being ignored: the rows shown always satisfy every filter given.
+that table rather than being ignored: the rows shown always satisfy every filter given. Field and
+configuration changes show who acted as events do (role, organization, address, source: the
+history_* columns of audit.models.SealedHistoryRow), and the source filter keeps theirs; a row
+written before those columns existed has no source, so a source chosen leaves it out.
 """
 
 import datetime as dt

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from audit.history import acting, acting_in
+from audit.history import Acting, acting, acting_in
 from branches.permissions import RoleGrant
 from cases.models import EventSource
 from cases.permissions import Answer, Why
@@ -31,14 +31,14 @@ def as_actor(actor) -> Actor:
     return actor if isinstance(actor, Actor) else Actor(user=actor)
 
 
+def acting_of(actor: Actor, grant: RoleGrant | None = None) -> Acting:
+    """Who acts, as field-history rows record it: the actor's door and address, in `grant`."""
+    return Acting(source=actor.source, ip=actor.ip).in_grant(grant)
+
+
 def acting_as(actor: Actor, grant: RoleGrant | None = None):
     """The acting context of `actor` (audit.history.acting), in `grant` when already known."""
-    return acting(
-        actor.source,
-        ip=actor.ip,
-        role=grant.recorded_role if grant else "",
-        org_id=grant.org.pk if grant else None,
-    )
+    return acting(acting_of(actor, grant))
 
 
 def writes(service):
@@ -60,10 +60,8 @@ def granted(answer: Answer) -> RoleGrant:
     authority (E13) acts on: the rules report E13 with every other finding of the step. The
     writes that follow record its role and organization (audit.history.acting_in)."""
     if answer or answer.why == Why.AUTHORITY:
-        grant = answer.grant
-        if grant is not None:
-            acting_in(grant.recorded_role, grant.org.pk)
-        return grant
+        acting_in(answer.grant)
+        return answer.grant
     if answer.forbidden:
         raise PermissionDenied(answer.reason)
     raise StepNotAllowed(answer.reason)

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from audit.history import Acting, history_columns
+from audit.history import history_columns
 from cases import tallies
 from cases.bulk_rows import RowWriter, row_layout
 from cases.context import RuleContext
@@ -31,7 +31,7 @@ from cases.models import (
     StepRecordPerson,
     Vote,
 )
-from cases.services.actors import Actor
+from cases.services.actors import Actor, acting_of
 from cases.services.errors import InvalidInput
 from cases.services.events import seal
 from cases.services.history import Backfill, DecidedHistory, complete_history, decide_history
@@ -229,28 +229,18 @@ def _save(decided: list[DecidedHistory], actor: Actor) -> None:
 
 
 def _acting_by_object(decided: list[DecidedHistory], actor: Actor):
-    """obj → the history columns of who acted (audit.history): the actor's door and address, and
+    """obj → the history columns of who acted (audit.history): the actor's door and address, in
     the grant each history is recorded in (as its events record it)."""
-    grants = {}
+    acting = {}
     for d in decided:
+        columns = history_columns(acting_of(actor, d.grant))
         objs = [d.person, d.case, d.publicity]
         objs += [part for w in d.writes for part in (w.record, w.vote, w.meeting)]
         for obj in objs:
             if obj is not None:
-                grants.setdefault(id(obj), d.grant)
-
-    def who(obj) -> dict:
-        grant = grants.get(id(obj))
-        return history_columns(
-            Acting(
-                source=actor.source,
-                ip=actor.ip,
-                role=grant.recorded_role if grant else "",
-                org_id=grant.org.pk if grant else None,
-            )
-        )
-
-    return who
+                acting.setdefault(id(obj), columns)
+    unknown = history_columns(acting_of(actor))
+    return lambda obj: acting.get(id(obj), unknown)
 
 
 def _new_meetings(writes: list[StepWrite]) -> list[Meeting]:

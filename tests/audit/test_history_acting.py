@@ -11,7 +11,7 @@ from django.db import connection
 from django.urls import reverse
 
 from audit import keys
-from audit.history import acting
+from audit.history import Acting, acting
 from audit.models import HISTORY_COLUMNS_ADDED, seal_payload
 from audit.verify import verify_audit
 from branches.models import Role
@@ -121,7 +121,7 @@ def test_a_role_grant_records_the_role_it_was_granted_under(county, auditor, out
 
     from branches.services import grant_role
 
-    with acting(EventSource.WEB, ip="10.0.0.7"):
+    with acting(Acting(EventSource.WEB, ip="10.0.0.7")):
         grant_role(user=outsider, role=Role.BRANCH_SECRETARY, org=county.branch, actor=auditor, reason="换届")
 
     row = UserObjectPermission.history.filter(user=outsider, object_pk=str(county.branch.pk)).latest(
@@ -219,3 +219,15 @@ def test_the_acting_columns_are_sealed_and_a_tampered_source_is_found(case, secr
     report = verify_audit()
     assert not report.ok
     assert str(report.first).endswith(f"的历史 #{row.pk}：内容与封印不符（被改动或伪造）")
+
+
+def test_the_source_filter_applies_to_configuration_changes(client, admin_client, auditor):
+    admin_client.post(
+        reverse("admin:cases_holiday_add"), {"date": "2031-10-03", "is_workday": "", "name": "国庆节"}
+    )
+
+    admin_rows = rows_of(get(client, auditor, "config", source=EventSource.ADMIN.value))
+    assert any("2031-10-03" in r and EventSource.ADMIN.label in r for r in admin_rows)
+    assert not any(
+        "2031-10-03" in r for r in rows_of(get(client, auditor, "config", source=EventSource.WEB.value))
+    )
