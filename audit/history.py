@@ -90,15 +90,19 @@ def acting_in(grant) -> None:
 
 
 def current_acting() -> Acting:
-    """The open context, else what the request (or its absence) says (see the module's note)."""
+    """The open context (the request's address when its actor named none), else what the request
+    (or its absence) says (see the module's note)."""
+    from cases.web import client_ip  # noqa: PLC0415 - cases' models import this module
+
     current = _acting.get()
-    if current is not None:
-        return current
     request = getattr(PackageHistoricalRecords.context, "request", None)
+    if current is not None:
+        if current.ip is None and request is not None:
+            return dataclasses.replace(current, ip=client_ip(request))
+        return current
     if request is None:
         return Acting(source=EventSource.SYSTEM)
     from branches.permissions import role_grants  # noqa: PLC0415 - branches' models import this module
-    from cases.web import client_ip  # noqa: PLC0415
 
     user = getattr(request, "user", None)
     grants = role_grants(user) if user is not None else []
