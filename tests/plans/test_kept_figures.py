@@ -86,6 +86,4 @@ def test_an_edit_of_the_rules_or_the_calendar_works_the_kept_bounds_out_again(
     # the deadlines the table of dates gave are the calendar's and the settings' of now, too
     deadlines = {(d.case_id, d.key, d.due_on) for d in CaseDeadline.objects.filter(met_on__isnull=True)}
     resync_deadlines()
-    assert {
-        (d.case_id, d.key, d.due_on) for d in CaseDeadline.objects.filter(met_on__isnull=True)
-    } == deadlines
+    assert {(d.case_id, d.key, d.due_on) for d in CaseDeadline.objects.filter(met_on__isnull=True)} == deadlines
