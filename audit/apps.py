@@ -15,6 +15,6 @@ class AuditConfig(AppConfig):
 
         from simple_history.signals import pre_create_historical_record
 
-        from audit.history import stamp_address
+        from audit.history import stamp_acting
 
-        pre_create_historical_record.connect(stamp_address, dispatch_uid="audit.stamp_address")
+        pre_create_historical_record.connect(stamp_acting, dispatch_uid="audit.stamp_acting")

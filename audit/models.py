@@ -3,7 +3,9 @@ event trail, and the verifier's runs.
 
 Interface for other apps:
 - `SealedHistoryRow` (abstract): the base of every field-history model — a SealedRow that also
-  records the address of the change (history_ip).
+  records who acted as the events record it: the address (history_ip), the role and organization
+  acted in and the door the change came through (history_role, history_org, history_source;
+  audit.history stamps them).
 - `SealedRow` (abstract): a row sealed when written (HMAC of all its columns but the id and the seal
   itself, audit.keys). Field-history models take it as their base (`HistoricalRecords(bases=
   [SealedHistoryRow], m2m_bases=[SealedRow])`), so do read logs; `save()`, `objects.bulk_create()` and
@@ -166,16 +168,51 @@ class SealedRow(models.Model):
         raise PermissionError("历史记录只能追加，不能删除。")
 
 
+class EventSource(models.TextChoices):
+    """Through which door a write came (cases.services.Actor.source), shown in the audit browser:
+    a form of the case file, an import, the committee's desk (审批台: reviews' decisions, reports,
+    letters), the admin, a system job (a Celery task acting on its own), a command, a transfer.
+    Recorded by case events (cases.CaseEvent.source) and field-history rows (history_source), so it
+    lives here, below both; cases.models names it too."""
+
+    WEB = "web", "表单"
+    IMPORT = "import", "导入"
+    DESK = "desk", "审批台"
+    ADMIN = "admin", "管理后台"
+    SYSTEM = "system", "系统任务"
+    COMMAND = "command", "命令"
+    TRANSFER = "transfer", "转入"
+
+
 # Columns every field-history table gained after its rows were first sealed (see ADDED_COLUMNS).
-HISTORY_COLUMNS_ADDED = {"history_ip": None}
+HISTORY_COLUMNS_ADDED = {"history_ip": None, "history_role": "", "history_org_id": None, "history_source": ""}
 
 
 class SealedHistoryRow(SealedRow):
-    """A field-history row (simple-history): sealed like every row of history, and stamped with the
-    address the change came from — the request's (audit.signals, through simple-history's request
-    middleware) or the importing user's (the bulk writer); empty for a command or a system job."""
+    """A field-history row (simple-history): sealed like every row of history, and stamped with who
+    acted, as a case event records it (audit.history.stamp_acting: the acting context a service set,
+    else the request's; the bulk writer from its actor) — the address the change came from (empty
+    for a command or a system job), the role (as cases.CaseEvent.role records it, 「代某某办理」
+    included) and the organization acted in (blank when no grant is resolvable: a superuser in the
+    admin, a system job), and the door (cases.models.EventSource: form, import, desk, admin, system
+    job…). Rows written before a column existed hold its HISTORY_COLUMNS_ADDED value."""
 
     history_ip = models.GenericIPAddressField("IP 地址", null=True, blank=True, editable=False)
+    history_role = models.CharField("角色", max_length=30, blank=True, editable=False)
+    # A foreign key like cases.CaseEvent.org: the organization acted in must outlive nothing it
+    # names (PROTECT), and the audit browser reads its name with the row's other keys, in bulk.
+    history_org = models.ForeignKey(
+        "branches.Organization",
+        verbose_name="组织",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    history_source = models.CharField(
+        "来源", max_length=20, blank=True, editable=False, choices=EventSource.choices
+    )
 
     class Meta:
         abstract = True
@@ -300,6 +337,7 @@ class ReadRecord(SealedRow):
 
 
 __all__ = [
+    "EventSource",
     "ReadKind",
     "ReadRecord",
     "CheckpointEntry",

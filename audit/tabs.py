@@ -9,7 +9,10 @@ there. County-wide rows (holidays, rule settings, exports and reads of no case) 
 shown to the organization department's auditors only, and only while no organization is chosen.
 
 Filters that do not apply to a table (a step for a grant, "仅含预警" for a field change) exclude
-that table rather than being ignored: the rows shown always satisfy every filter given.
+that table rather than being ignored: the rows shown always satisfy every filter given. Field and
+configuration changes show who acted as events do (role, organization, address, source: the
+history_* columns of audit.models.SealedHistoryRow), and the source filter keeps theirs; a row
+written before those columns existed has no source, so a source chosen leaves it out.
 """
 
 import datetime as dt
@@ -161,9 +164,29 @@ def _with_previous(qs):
     return qs.annotate(prev_hid=Subquery(earlier.order_by("-history_id").values("history_id")[:1]))
 
 
-def _history_common(qs, f: dict):
+def _by_user_and_source(qs, f: dict):
     if f.get("user_ids") is not None:
         qs = qs.filter(history_user_id__in=f["user_ids"])
+    if f.get("source"):  # rows written before the column existed have none: never of a source
+        qs = qs.filter(history_source=f["source"])
+    return qs
+
+
+def _acting(r, names) -> dict:
+    """Who acted, as a field-history row records it (audit.models.SealedHistoryRow), in the
+    AuditRow's terms: as events show theirs."""
+    org = names.get((Organization, r.history_org_id), "") if r.history_org_id else ""
+    return {
+        "who": _who(r.history_user),
+        "role": role_text(r.history_role) if r.history_role else "",
+        "org": org,
+        "ip": r.history_ip or "",
+        "source": _EVENT_SOURCE.get(r.history_source, r.history_source),
+    }
+
+
+def _history_common(qs, f: dict):
+    qs = _by_user_and_source(qs, f)
     if f.get("kind"):
         qs = qs.filter(history_type=f["kind"])
     return _with_previous(_in_time(qs, "history_date", f)).select_related("history_user")
@@ -182,10 +205,11 @@ def _label_of(obj) -> str:
 _RELATED = {Case: ("person", "branch"), Meeting: ("org",)}
 
 
-def _related_names(model, rows) -> dict:
-    """{(related model, id): label} for every foreign key value of these rows: one query per model."""
+def _related_names(rows) -> dict:
+    """{(related model, id): label} for every foreign key value of these (historical) rows, the
+    organization acted in (history_org) with the rest: one query per related model."""
     wanted: dict = {}
-    for f in model._meta.concrete_fields:
+    for f in type(rows[0])._meta.concrete_fields:
         if isinstance(f, ForeignKey) and f.name != "history_user":
             ids = {getattr(r, f.attname) for r in rows} - {None}
             if ids:
@@ -240,7 +264,7 @@ def _present_history(model, subject):
         hist = rows[0].__class__
         before = hist.objects.in_bulk([r.prev_hid for r in rows if r.prev_hid], field_name="history_id")
         lookup = [*rows, *before.values()]
-        names = _related_names(model, lookup)
+        names = _related_names(lookup)
         result = []
         for r in rows:
             changes = _diff(model, r, before.get(r.prev_hid), names)
@@ -248,8 +272,7 @@ def _present_history(model, subject):
                 AuditRow(
                     at=r.history_date,
                     kind=f"{model._meta.verbose_name}·{_TYPE_LABEL.get(r.history_type, r.history_type)}",
-                    who=_who(r.history_user),
-                    ip=r.history_ip or "",
+                    **_acting(r, names),
                     subject=subject(r, names),
                     case_id=r.id if model is Case else getattr(r, "case_id", None),
                     summary=r.history_change_reason or "",
@@ -263,7 +286,7 @@ def _present_history(model, subject):
 
 
 def _case_history(f):
-    if _refuses(f, "step", "source", "warnings"):
+    if _refuses(f, "step", "warnings"):
         return None
     qs = _history(Case).objects.filter(branch_id__in=f["branch_ids"])
     if f.get("case_ids") is not None:
@@ -274,14 +297,14 @@ def _case_history(f):
 
 
 def _person_history(f):
-    if _refuses(f, "step", "source", "warnings"):
+    if _refuses(f, "step", "warnings"):
         return None
     qs = _history(Person).objects.filter(id__in=_cases_in(f).values("person_id"))
     return _history_common(qs, f)
 
 
 def _step_history(f):
-    if _refuses(f, "source", "warnings"):
+    if _refuses(f, "warnings"):
         return None
     qs = _history(StepRecord).objects.filter(case_id__in=_cases_in(f).values("pk"))
     if f.get("step"):
@@ -305,14 +328,9 @@ def _county_only(f: dict) -> bool:
 
 
 def _config_common(qs, f: dict, key: str):
-    if _refuses(f, "person_ids", "case_ids", "step", "source", "warnings") or f.get("kind") not in (
-        None,
-        "",
-        key,
-    ):
+    if _refuses(f, "person_ids", "case_ids", "step", "warnings") or f.get("kind") not in (None, "", key):
         return None
-    if f.get("user_ids") is not None:
-        qs = qs.filter(history_user_id__in=f["user_ids"])
+    qs = _by_user_and_source(qs, f)
     return _with_previous(_in_time(qs, "history_date", f)).select_related("history_user")
 
 
@@ -353,7 +371,9 @@ def _rules_history(f):
 
 
 def _present_grants(rows) -> list[AuditRow]:
-    orgs = Organization.objects.in_bulk({int(r.object_pk) for r in rows if r.object_pk.isdigit()})
+    org_ids = {int(r.object_pk) for r in rows if r.object_pk.isdigit()}
+    orgs = Organization.objects.in_bulk(org_ids | {r.history_org_id for r in rows} - {None})
+    names = {(Organization, pk): org.name for pk, org in orgs.items()}
     users = get_user_model().objects.in_bulk({r.user_id for r in rows})
     roles = {f"role_{role.value}": role.label for role in Role}
     codenames = dict(
@@ -369,9 +389,7 @@ def _present_grants(rows) -> list[AuditRow]:
             AuditRow(
                 at=r.history_date,
                 kind=f"角色授权·{_TYPE_LABEL.get(r.history_type, '')}",
-                who=_who(r.history_user),
-                ip=r.history_ip or "",
-                org=org.name if org else "",
+                **_acting(r, names),  # the organization acted in; the one granted on is the summary's
                 subject=holder,
                 summary=f"{verb}{holder}「{role}」角色（{org.name if org else r.object_pk}）"
                 + (f"；理由：{r.history_change_reason}" if r.history_change_reason else ""),

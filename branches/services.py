@@ -2,7 +2,8 @@
 
 Granting and revoking a role, and opening and ending a delegation, are one service each: each
 asks the policy (cases.permissions) whether the actor may, needs a reason, and leaves a sealed
-history row (who, when, why) that the audit browser's configuration tab shows."""
+history row (who, when, why — and in which role, the grant the policy allowed it under:
+audit.history.acting_in_grant) that the audit browser's configuration tab shows."""
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
@@ -11,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from guardian.models import UserObjectPermission
 
+from audit.history import acting_in_grant
 from branches.models import AccountSecurity, Delegation, Locality, Organization, OrgKind, PartyMember, Role
 from branches.permissions import forget_cached_grants
 
@@ -103,8 +105,10 @@ def grant_role(*, user, role: Role, org: Organization, actor=None, reason: str =
     from cases.permissions import role_admin_answer  # noqa: PLC0415  (cases depends on branches)
 
     role = Role(role)
+    allowed = None
     if actor is not None:
-        _refuse_unless(role_admin_answer(actor, org))
+        allowed = role_admin_answer(actor, org)
+        _refuse_unless(allowed)
         reason = _reason(reason)
     if org.kind not in ROLE_ORG_KINDS[role]:
         raise ValidationError(f"{role.label}不能设在{org.get_kind_display()}上。")
@@ -122,7 +126,8 @@ def grant_role(*, user, role: Role, org: Organization, actor=None, reason: str =
         user=user, permission=permission, content_type=_org_ct(), object_pk=str(org.pk)
     )
     row._history_user, row._change_reason = actor, reason
-    row.save()
+    with acting_in_grant(allowed.grant if allowed else None):
+        row.save()
     forget_cached_grants(user)
     return row
 
@@ -141,16 +146,18 @@ def revoke_role(*, grant: UserObjectPermission, actor, reason: str) -> None:
         UserObjectPermission.objects.select_for_update().select_related("permission", "user").get(pk=grant.pk)
     )
     org = Organization.objects.get(pk=int(row.object_pk))
-    _refuse_unless(role_admin_answer(actor, org))
+    allowed = role_admin_answer(actor, org)
+    _refuse_unless(allowed)
     reason = _reason(reason)
     role = role_of(row)
     given = Delegation.objects.filter(
         delegator=row.user, role=role, org__path__startswith=org.path, ends_on__gte=timezone.localdate()
     ).filter(ended_at__isnull=True)
-    for delegation in given:
-        _end(delegation, actor=actor, reason=f"{ROLE_REVOKED}：{reason}")
-    row._history_user, row._change_reason = actor, reason
-    row.delete()
+    with acting_in_grant(allowed.grant):
+        for delegation in given:
+            _end(delegation, actor=actor, reason=f"{ROLE_REVOKED}：{reason}")
+        row._history_user, row._change_reason = actor, reason
+        row.delete()
     forget_cached_grants(row.user)
 
 
@@ -164,9 +171,12 @@ def delegate_role(
     from cases.permissions import delegation_answer, role_admin_answer  # noqa: PLC0415
 
     role = Role(role)
-    if actor.pk != delegator.pk:
-        _refuse_unless(role_admin_answer(actor, org))
     answer = delegation_answer(delegator, role, org)
+    acting_grant = answer.grant if answer else None  # the officer delegating their own role
+    if actor.pk != delegator.pk:
+        allowed = role_admin_answer(actor, org)
+        _refuse_unless(allowed)
+        acting_grant = allowed.grant
     if not answer:
         raise ValidationError(answer.reason)
     reason = _reason(reason)
@@ -189,7 +199,8 @@ def delegate_role(
         created_by=actor,
     )
     delegation._history_user, delegation._change_reason = actor, reason
-    delegation.save()
+    with acting_in_grant(acting_grant):
+        delegation.save()
     forget_cached_grants(delegate)
     return delegation
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from audit import keys
 from audit.history import HistoricalRecords
-from audit.models import SealedHistoryRow, SealedRow, sealed_since
+from audit.models import EventSource, SealedHistoryRow, SealedRow, sealed_since
 from branches.models import MemberStatus, Organization, PartyMember, Role, Sanction, acting_for_of, role_text
 from cases import steps
 
@@ -538,20 +538,6 @@ class Submission(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["at_org", "status", "step"])]
-
-
-class EventSource(models.TextChoices):
-    """Through which door a write came (cases.services.Actor.source), shown in the audit browser:
-    a form of the case file, an import, the committee's desk (审批台: reviews' decisions, reports,
-    letters), the admin, a system job (a Celery task acting on its own), a command, a transfer."""
-
-    WEB = "web", "表单"
-    IMPORT = "import", "导入"
-    DESK = "desk", "审批台"
-    ADMIN = "admin", "管理后台"
-    SYSTEM = "system", "系统任务"
-    COMMAND = "command", "命令"
-    TRANSFER = "transfer", "转入"
 
 
 class EventKind(models.TextChoices):

@@ -1,7 +1,7 @@
 """The only write path of the case file. Every function locks, checks, writes and audits in one
 transaction; views, the admin, commands, tasks and the importer call these and nothing else."""
 
-from cases.services.actors import Actor, as_actor
+from cases.services.actors import Actor, acting_as, as_actor
 from cases.services.backfill import Backfill, backfill_cases
 from cases.services.errors import (
     InvalidInput,
@@ -28,6 +28,7 @@ from cases.services.uploads import validate_upload
 
 __all__ = [
     "Actor",
+    "acting_as",
     "as_actor",
     "Authority",
     "Backfill",

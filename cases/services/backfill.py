@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from audit.history import history_columns
 from cases import tallies
 from cases.bulk_rows import RowWriter, row_layout
 from cases.context import RuleContext
@@ -30,7 +31,7 @@ from cases.models import (
     StepRecordPerson,
     Vote,
 )
-from cases.services.actors import Actor
+from cases.services.actors import Actor, acting_of
 from cases.services.errors import InvalidInput
 from cases.services.events import seal
 from cases.services.history import Backfill, DecidedHistory, complete_history, decide_history
@@ -181,9 +182,9 @@ def _save(decided: list[DecidedHistory], actor: Actor) -> None:
         "history_date": now,
         "history_type": "+",
         "history_user_id": actor.user.pk,
-        "history_ip": actor.ip,
     }
     writes = [w for d in decided for w in d.writes]
+    who = _acting_by_object(decided, actor)
     records = [w.record for w in writes]
     tables = (
         (Person, [d.person for d in decided]),
@@ -201,7 +202,8 @@ def _save(decided: list[DecidedHistory], actor: Actor) -> None:
         writer.insert(model, rows, now)
         reasons = [getattr(obj, "_change_reason", None) for obj in objs]
         past = [
-            row | history | {"history_change_reason": why} for row, why in zip(rows, reasons, strict=True)
+            row | history | who(obj) | {"history_change_reason": why}
+            for row, obj, why in zip(rows, objs, reasons, strict=True)
         ]
         if model is StepRecord:
             record_history_ids = writer.ids(model.history.model, len(past))
@@ -224,6 +226,21 @@ def _save(decided: list[DecidedHistory], actor: Actor) -> None:
             event.case = d.case  # re-assigned: fills case_id, which the hash covers
         seal(d.events)
     writer.insert(CaseEvent, _rows([e for d in decided for e in d.events]), now, with_pk=False)
+
+
+def _acting_by_object(decided: list[DecidedHistory], actor: Actor):
+    """obj → the history columns of who acted (audit.history): the actor's door and address, in
+    the grant each history is recorded in (as its events record it)."""
+    acting = {}
+    for d in decided:
+        columns = history_columns(acting_of(actor, d.grant))
+        objs = [d.person, d.case, d.publicity]
+        objs += [part for w in d.writes for part in (w.record, w.vote, w.meeting)]
+        for obj in objs:
+            if obj is not None:
+                acting.setdefault(id(obj), columns)
+    unknown = history_columns(acting_of(actor))
+    return lambda obj: acting.get(id(obj), unknown)
 
 
 def _new_meetings(writes: list[StepWrite]) -> list[Meeting]:

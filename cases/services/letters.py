@@ -5,12 +5,10 @@ letter's model: it reads a letter's number, title, step and addressee (the branc
 import datetime as dt
 from typing import Protocol
 
-from django.db import transaction
-
 from branches.models import Organization
 from cases.models import Case
 from cases.permissions import letter_answer
-from cases.services.actors import as_actor, granted
+from cases.services.actors import as_actor, granted, writes
 from cases.services.events import record_event
 from cases.services.step_service import lock_case
 
@@ -28,13 +26,13 @@ def require_letter_grant(actor, branch: Organization, step: str = ""):
     return granted(letter_answer(as_actor(actor).user, branch, step))
 
 
-@transaction.atomic
+@writes
 def record_letter_issued(*, cases: list[Case], letter: IssuedLetter, actor, issued_on: dt.date) -> None:
     """A letter was issued answering these cases: each gets a 发文 event on `issued_on`."""
     _record(cases, letter, actor, f"发文 {letter.number}《{letter.title}》", occurred_on=issued_on)
 
 
-@transaction.atomic
+@writes
 def record_letter_regenerated(*, cases: list[Case], letter: IssuedLetter, actor) -> None:
     """The letter's PDF is rendered again from the same snapshot: each case records it."""
     _record(cases, letter, actor, f"重新生成发文 {letter.number}（文号和内容不变）")

@@ -21,7 +21,7 @@ from cases.models import (
 )
 from cases.permissions import Act, act_answer, opening_answer
 from cases.rules.checks import identity_findings
-from cases.services.actors import Actor, as_actor, granted
+from cases.services.actors import Actor, as_actor, granted, writes
 from cases.services.errors import InvalidInput, StepNotAllowed, refuse_out_of_range
 from cases.services.events import record_event
 from cases.services.recorded_people import save_people
@@ -70,7 +70,7 @@ def person_values(person: dict) -> dict:
     return values
 
 
-@transaction.atomic
+@writes
 def open_case(
     *,
     branch: Organization,
@@ -141,7 +141,7 @@ def _required_reason(reason: str, what: str) -> str:
     return reason
 
 
-@transaction.atomic
+@writes
 def update_person(*, case: Case, changes: dict, reason: str, actor, case_changes: dict | None = None) -> Case:
     """Correct the person's recorded data; `reason` goes into the event and the field history."""
     actor = as_actor(actor)
@@ -201,7 +201,7 @@ def outcome_act(outcome: str) -> Act:
     return Act.REJECT if outcome == Outcome.ADMISSION_REJECTED else Act.CLOSE
 
 
-@transaction.atomic
+@writes
 def close_case(*, case: Case, outcome: str, on: dt.date, reason: str, actor) -> Case:
     """Side outcomes: 本人撤回, 不再列为积极分子/发展对象, 未被接收 (branch vote failed or the
     committee did not approve)."""
@@ -229,7 +229,7 @@ def close_case(*, case: Case, outcome: str, on: dt.date, reason: str, actor) -> 
     return case
 
 
-@transaction.atomic
+@writes
 def transfer_case(*, case: Case, to_branch: Organization, on: dt.date, reason: str, actor) -> Case:
     """组织关系转出: close here, open at the receiving branch with the steps done so far, so the
     cultivation time carries over (细则第十二条 "培养教育时间可以连续计算"). `reason` goes into

@@ -2,12 +2,10 @@
 hold is waived here, with its reason, audited as a CaseEvent; the summary column materials_missing
 follows in the same transaction. Uploads are records.upload_material."""
 
-from django.db import transaction
-
 from cases import steps
 from cases.models import Case, EventKind, MaterialWaiver
 from cases.permissions import Act, act_answer
-from cases.services.actors import as_actor, granted
+from cases.services.actors import as_actor, granted, writes
 from cases.services.errors import InvalidInput, StepNotAllowed
 from cases.services.events import record_event
 from cases.services.step_service import lock_case
@@ -26,7 +24,7 @@ def checklist_item(step_code: str, item: str) -> tuple[steps.Step, steps.Materia
     return found
 
 
-@transaction.atomic
+@writes
 def waive_material(*, case: Case, step_code: str, item: str, reason: str, actor) -> MaterialWaiver:
     """Record that the file will not hold this material, and why (the reason is required)."""
     actor = as_actor(actor)

@@ -8,7 +8,7 @@ from branches.models import Organization
 from cases.models import Meeting
 from cases.permissions import meeting_answer
 from cases.rules import MeetingFacts
-from cases.services.actors import as_actor, granted
+from cases.services.actors import as_actor, granted, writes
 from cases.services.errors import InvalidInput, refuse_out_of_range, refuse_problems
 from cases.services.uploads import validate_upload
 
@@ -95,7 +95,7 @@ def save_meeting(**spec) -> Meeting:
     return meeting
 
 
-@transaction.atomic
+@writes
 def record_meeting(
     *,
     org: Organization,

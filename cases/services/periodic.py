@@ -5,7 +5,6 @@ takes its place (the case's deadlines are saved again with its summary)."""
 
 import datetime as dt
 
-from django.db import transaction
 from django.utils import timezone
 
 from cases import steps
@@ -13,7 +12,7 @@ from cases.context import case_facts
 from cases.models import Case, EntryKind, EventKind, PeriodicEntry
 from cases.permissions import Act, act_answer
 from cases.rules import deadlines
-from cases.services.actors import as_actor, granted
+from cases.services.actors import as_actor, granted, writes
 from cases.services.errors import InvalidInput, StepNotAllowed, refuse_out_of_range
 from cases.services.events import record_event
 from cases.services.step_service import lock_case
@@ -23,7 +22,7 @@ from cases.services.summary import refresh_summary
 COUNTED = {(step, d.counts): d for d in deadlines.TABLE if d.counts for step in d.steps}
 
 
-@transaction.atomic
+@writes
 def record_periodic_entry(*, case: Case, step_code: str, entry: str, on: dt.date, actor, note: str = ""):
     """Record one assessment or 思想汇报 dated `on` (refused: a step that keeps none, not started
     or already recorded, a date before the period started or after today)."""

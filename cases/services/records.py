@@ -2,13 +2,11 @@
 
 import datetime as dt
 
-from django.db import transaction
-
 from cases import steps
 from cases.models import AccessPurpose, Case, EventKind, Material, Publicity, SensitiveAccess
 from cases.permissions import Act, act_answer
 from cases.rules import PublicityFacts
-from cases.services.actors import as_actor, granted
+from cases.services.actors import as_actor, granted, writes
 from cases.services.errors import InvalidInput, refuse_out_of_range, refuse_problems
 from cases.services.events import record_event
 from cases.services.step_service import lock_case
@@ -58,7 +56,7 @@ def publicity_event(publicity: Publicity, grant) -> dict:
     }
 
 
-@transaction.atomic
+@writes
 def record_publicity(*, case: Case, start_on: dt.date, end_on: dt.date, actor, **details) -> Publicity:
     """details: venue, objections, objections_resolved, note."""
     actor = as_actor(actor)
@@ -71,7 +69,7 @@ def record_publicity(*, case: Case, start_on: dt.date, end_on: dt.date, actor, *
     return publicity
 
 
-@transaction.atomic
+@writes
 def upload_material(*, case: Case, title: str, upload, actor, step: str = "", item: str = "") -> Material:
     """A scan filed under a step, as one of its checklist items (`item`, steps.MaterialSpec.key) or
     as an extra scan (item blank); a checklist item keeps the summary column materials_missing."""

@@ -3,14 +3,13 @@ commands), by a user acting now (Authority.LIVE). It locks the case, resolves wh
 step_decision decide, raises the decision's refusal (StepNotAllowed, StepBlocked,
 WarningsNeedReason), then saves what was decided."""
 
-from django.db import transaction
 from django.utils import timezone
 
 from cases import steps
 from cases.context import RuleContext
 from cases.models import Case, StepRecord, SubmissionStatus
 from cases.permissions import pending_report, pending_reports, step_answer
-from cases.services.actors import as_actor, granted
+from cases.services.actors import as_actor, granted, writes
 from cases.services.events import record_event
 from cases.services.meetings import insert_meeting
 from cases.services.recorded_people import save_people
@@ -30,7 +29,7 @@ def lock_case(case: Case) -> Case:
     return case
 
 
-@transaction.atomic
+@writes
 def perform_step(*, case: Case, step_code: str, given: StepInput, actor) -> StepRecord:
     actor = as_actor(actor)
     step = steps.get(step_code)

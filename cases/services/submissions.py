@@ -1,7 +1,6 @@
 """Reports upward: the branch submits, reviewers (党总支/村党委) 审议 and forward, the committee
 acts through perform_step or returns the report with a reason the branch sees."""
 
-from django.db import transaction
 from django.utils import timezone
 
 from branches.selectors import approving_committee, review_chain
@@ -10,7 +9,7 @@ from cases.context import RuleContext, case_facts
 from cases.models import Case, EventKind, Submission, SubmissionStatus
 from cases.permissions import Act, act_answer, submission_answer
 from cases.rules import ReturnFacts
-from cases.services.actors import as_actor, granted
+from cases.services.actors import as_actor, granted, writes
 from cases.services.case_deadlines import sync_deadlines
 from cases.services.errors import StepNotAllowed, refuse_out_of_range, refuse_problems
 from cases.services.events import record_event
@@ -23,7 +22,7 @@ def route(case: Case) -> list:
     return review_chain(case.branch) + ([committee] if committee else [])
 
 
-@transaction.atomic
+@writes
 def submit(*, case: Case, step_code: str, on, actor) -> Submission:
     actor = as_actor(actor)
     refuse_out_of_range(on)
@@ -68,7 +67,7 @@ def _lock_submission(submission: Submission) -> Submission:
     return submission
 
 
-@transaction.atomic
+@writes
 def forward(*, submission: Submission, actor, opinion: str = "", on=None) -> Submission:
     """A reviewer organization's 审议: agree and pass the report up to the next organization."""
     actor = as_actor(actor)
@@ -100,7 +99,7 @@ def forward(*, submission: Submission, actor, opinion: str = "", on=None) -> Sub
     return submission
 
 
-@transaction.atomic
+@writes
 def return_submission(*, submission: Submission, actor, reason: str) -> Submission:
     """Send a report back to the branch; the reason is required and shown to the branch."""
     actor = as_actor(actor)

@@ -72,7 +72,7 @@ def write_rows(
             again.append(backfill(plan, warning_reason, label))
         report.decided = None  # held by `decided` alone, so each chunk is freed once written
     try:
-        with transaction.atomic():
+        with services.acting_as(actor), transaction.atomic():  # what else it writes is the import's too
             write_decided(decided, actor=actor, rules=RuleContext.current(), refused=refused)
             backfill_cases(again, actor=actor, refused=refused)
     except RowRefused as aborted:
