@@ -18,7 +18,7 @@ from audit.selectors import audit_record, audit_scope, case_history, last_verifi
 from audit.tabs import TABS
 from cases.models import CaseEvent
 from cases.permissions import NO_AUDIT
-from cases.web import client_ip
+from cases.web import address_prefix, client_ip
 
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 50
@@ -56,6 +56,7 @@ def _render(request, tab, form, page=None, errors=(), status=200):
             # each row links its page and its case's history: record/<table>/<id>/, case/<id>/
             # (audit.urls) below this root, built by the template without a reverse() per row
             "root": reverse("audit:browser"),
+            "case_root": address_prefix("cases:detail"),
         },
         status=status,
     )

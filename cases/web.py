@@ -6,6 +6,7 @@ module, never cases.views or cases.forms."""
 from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.urls import reverse
 
 from cases import dates
 
@@ -49,6 +50,12 @@ def actor_for(request, source: str | None = None):
     from cases.services import Actor
 
     return Actor(user=request.user, ip=client_ip(request), source=source or EventSource.WEB)
+
+
+def address_prefix(url_name: str) -> str:
+    """The address of `url_name`'s objects up to their id: an object's is prefix + id + "/". Pages
+    that link many rows build the addresses from it once per request (a reverse() costs ~20 µs)."""
+    return reverse(url_name, args=[1])[: -len("1/")]
 
 
 def paginate(request, queryset, size: int = PAGE_SIZE, count_from=None):

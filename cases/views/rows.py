@@ -5,12 +5,12 @@ some twenty calls on every value it prints, four hundred a row, the page's large
 
 from dataclasses import dataclass
 
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from cases import permissions, reports, selectors, steps
 from cases.models import Case, Gender, Outcome, Stage
+from cases.web import address_prefix
 
 _GENDER = dict(Gender.choices)
 _STAGE = dict(Stage.choices)
@@ -113,7 +113,7 @@ def case_rows(values, today, user) -> list[CaseRow]:
     values = list(values)
     submissions = reports.submissions_by_case(case["pk"] for case in values)
     branches = {branch.pk: branch for branch in selectors.visible_branches(user)}
-    prefix = reverse("cases:detail", args=[1])[: -len("1/")]  # reversed once, not per row
+    prefix = address_prefix("cases:detail")
     rows = []
     for case in values:
         due, earliest, applied = case["next_due"], case["next_earliest"], case["applied_on"]
