@@ -337,3 +337,32 @@ def test_a_desk_recording_the_days_committee_meeting_again_is_told_to_pick_it(
             votes=votes,
         )
     assert list(Meeting.objects.filter(body="party_committee", held_on=held)) == [recorded]
+
+
+def test_a_desk_decision_leaves_field_history_saying_the_desk_the_officer_and_the_committee(
+    client, county, secretary, officer, crew, scene, django_capture_on_commit_callbacks
+):
+    [case] = scene.new_cases(county, secretary, 1, names=["张三"])
+    scene.waiting_for_admission(case, crew)
+    [queued] = items(officer, ADMISSION)
+    client.force_login(officer)
+    data = {
+        "action": "approve",
+        "ids": [queued.pk],
+        "held_on": (scene.meeting_on(case, "admission_meeting") + dt.timedelta(days=20)).isoformat(),
+        "entitled": "7",
+        "present": "6",
+        f"yes_{queued.pk}": "6",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reviews:decide", args=["admission_approval"]), data, REMOTE_ADDR="10.9.8.7")
+
+    record = StepRecord.history.filter(case_id=case.pk, step="admission_approval").latest("history_id")
+    event = CaseEvent.objects.get(case=case, step="admission_approval", kind="step")
+    assert (record.history_source, record.history_role, record.history_org_id, record.history_ip) == (
+        "desk",
+        "committee_officer",
+        event.org_id,
+        "10.9.8.7",
+    )
+    assert event.source == "desk" and event.org_id == case.branch.parent_id
