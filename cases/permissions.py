@@ -401,6 +401,12 @@ def reading_root(user, org_id: int | None, orgs: list[Organization], refusal: st
     return found
 
 
+def reading_trail(user, root: Organization, orgs: list[Organization]) -> list[Organization]:
+    """A board's breadcrumb: the organizations from the highest the user reads (`orgs`, as for
+    reading_root) down to `root` — never one the user would be refused."""
+    return [org for org in root.ancestors()[::-1] if reads_under(user, org, orgs)]
+
+
 def reads_under(user, org: Organization, orgs: list[Organization]) -> bool:
     """Whether `org` lies under one of `orgs` (where the user reads), or the user is a system
     administrator."""

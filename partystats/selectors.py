@@ -20,7 +20,7 @@ from django.http import Http404
 from branches.models import Organization
 from cases import counting
 from cases.models import Case, Outcome, Stage
-from cases.permissions import NO_PARTYSTATS, partystats_orgs, reading_root, reads_under
+from cases.permissions import NO_PARTYSTATS, partystats_orgs, reading_root, reading_trail, reads_under
 from partystats.tables import ALL, BY_KEY, LISTS_BY_KEY, NAME_LISTS, Cond, NameList, Table
 
 HALF, YEAR = "half", "year"
@@ -64,6 +64,11 @@ def scope_root(user, org_id: int | None) -> Organization:
     """The organization a table is read for (cases.permissions.reading_root over the grants of a
     committee officer or the department)."""
     return reading_root(user, org_id, partystats_orgs(user), NO_PARTYSTATS)
+
+
+def trail(user, root: Organization) -> list[Organization]:
+    """The table's breadcrumb down to `root`, from the highest organization the user reads."""
+    return reading_trail(user, root, partystats_orgs(user))
 
 
 def may_read(user, org: Organization) -> bool:

@@ -56,7 +56,7 @@ def table(request, key):
             "table": item,
             "counted": counted,
             "root": root,
-            "trail": root.ancestors()[::-1],
+            "trail": selectors.trail(request.user, root),
             "children": selectors.children(root),
             "form": form,
             "period": period,

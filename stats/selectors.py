@@ -30,7 +30,7 @@ from django.db.models.functions import Cast, Substr
 from branches.models import Organization, OrgKind
 from cases import counting, tallies
 from cases.models import SIDE_OUTCOMES, Case, CaseDeadline, DeadlineKind, Outcome, Stage
-from cases.permissions import NO_STATISTICS, reading_root, statistics_orgs
+from cases.permissions import NO_STATISTICS, reading_root, reading_trail, statistics_orgs
 from stats import colours
 from stats.models import ACTION_FOR, BoardSettings, BranchColour, Colour, FollowUp
 
@@ -56,6 +56,11 @@ STALLED_SHOWN = 20
 def scope_root(user, org_id: int | None) -> Organization:
     """The organization a board is read for (cases.permissions.reading_root over every role held)."""
     return reading_root(user, org_id, statistics_orgs(user), NO_STATISTICS)
+
+
+def trail(user, root: Organization) -> list[Organization]:
+    """The board's breadcrumb down to `root`, from the highest organization the user reads."""
+    return reading_trail(user, root, statistics_orgs(user))
 
 
 def branches_under(root: Organization) -> list[Organization]:

@@ -49,7 +49,7 @@ def stages(request):
     times = selectors.time_in_stage(root, branches, today)
     context = {
         "root": root,
-        "trail": root.ancestors()[::-1],
+        "trail": selectors.trail(request.user, root),
         "rows": rows,
         "total": total,
         "stages": Stage.choices,

@@ -156,3 +156,25 @@ def test_pages_run_a_constant_number_of_queries(
     judge_colours(on=TODAY)
     with django_assert_max_num_queries(len(before.captured_queries)):
         client.get(url)
+
+
+@pytest.mark.parametrize(
+    ("persona", "root", "linked", "unlinked"),
+    [
+        ("secretary", "branch", [], ["dept", "town"]),
+        ("officer", "branch", ["town"], ["dept"]),
+        ("auditor", "branch", ["dept", "town"], []),
+    ],
+)
+def test_the_breadcrumb_links_only_organizations_the_user_reads(
+    client, crafted, personas, auditor, persona, root, linked, unlinked
+):
+    client.force_login(auditor if persona == "auditor" else personas[persona])
+    county = crafted.county
+    page = client.get(reverse("stats:stages"), {"org": getattr(county, root).pk}).content.decode()
+    crumbs = page[page.index('class="breadcrumb') : page.index("</ol>", page.index('class="breadcrumb'))]
+    for name in linked:
+        assert f'href="?org={getattr(county, name).pk}"' in crumbs
+        assert client.get(reverse("stats:stages"), {"org": getattr(county, name).pk}).status_code == 200
+    for name in unlinked:
+        assert f"?org={getattr(county, name).pk}\"" not in crumbs
