@@ -73,12 +73,21 @@ def report_states(submissions: list[Submission]) -> list[ReportState]:
     return pending + returned
 
 
+def reported():
+    """Whether a case has a report submissions_by_case reads (any not withdrawn), as an annotation:
+    a page of the list asks for the reports of the rows that have one, often none."""
+    return Exists(Submission.objects.filter(case=OuterRef("pk")).exclude(status=SubmissionStatus.WITHDRAWN))
+
+
 def submissions_by_case(case_ids) -> dict[int, list[Submission]]:
-    """The submissions of many cases in one query, newest first (a page of the list, a group of
-    the 工作台); withdrawn ones (a closed case's) left out."""
+    """The submissions of many cases in one query (none for no case), newest first (a page of the
+    list, a group of the 工作台); withdrawn ones (a closed case's) left out."""
     by_case: dict[int, list[Submission]] = {}
+    case_ids = list(case_ids)
+    if not case_ids:
+        return by_case
     rows = (
-        Submission.objects.filter(case_id__in=list(case_ids))
+        Submission.objects.filter(case_id__in=case_ids)
         .exclude(status=SubmissionStatus.WITHDRAWN)
         .select_related("at_org")
         .order_by("-submitted_at", "-pk")

@@ -107,11 +107,16 @@ _SHALLOW = [
 ]
 
 
+def row_values(cases):
+    """The columns of the rows (ROW_FIELDS), and whether each case has reports to read."""
+    return cases.annotate(reported=reports.reported()).values(*ROW_FIELDS, "reported")
+
+
 def case_rows(values, today, user) -> list[CaseRow]:
-    """Rows from `case_list(...).values(*ROW_FIELDS)`, with each case's reports and whether it waits
-    on `user` (permissions.acts_now): one query for the page's submissions."""
+    """Rows from `row_values(case_list(...))`, with each case's reports and whether it waits on
+    `user` (permissions.acts_now): one query for the submissions of the rows that have any."""
     values = list(values)
-    submissions = reports.submissions_by_case(case["pk"] for case in values)
+    submissions = reports.submissions_by_case(case["pk"] for case in values if case["reported"])
     branches = {branch.pk: branch for branch in selectors.visible_branches(user)}
     prefix = address_prefix("cases:detail")
     rows = []
