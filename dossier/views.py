@@ -4,6 +4,7 @@ downloads (each logged as a read before it is served), and a committee's yearly 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -127,16 +128,17 @@ def _bundle(request, branch, year: int):
     cases = list(services.year_cases(selectors.cases_visible_to(request.user).filter(branch=branch), year))
     archives = services.latest_ready_by_case([c.pk for c in cases])
     try:
-        for case in cases:
-            if case.pk in archives:
-                record_read(
-                    user=request.user,
-                    kind=ReadKind.ARCHIVE,
-                    obj=archives[case.pk],
-                    what=f"一人一档「{case.person_on_file.name}」（{branch.name}{year}年度打包下载）",
-                    ip=client_ip(request),
-                    case_id=case.pk,
-                )
+        with transaction.atomic():  # every archive's read is recorded, or none and no download
+            for case in cases:
+                if case.pk in archives:
+                    record_read(
+                        user=request.user,
+                        kind=ReadKind.ARCHIVE,
+                        obj=archives[case.pk],
+                        what=f"一人一档「{case.person_on_file.name}」（{branch.name}{year}年度打包下载）",
+                        ip=client_ip(request),
+                        case_id=case.pk,
+                    )
     except ReadNotRecorded as exc:
         messages.error(request, str(exc))
         return redirect("dossier:bundles")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
@@ -279,6 +279,33 @@ def test_the_committee_downloads_a_branch_year_as_one_streamed_zip(
     assert ReadRecord.objects.filter(kind=ReadKind.ARCHIVE, user=officer).count() == 1
     bad = client.get(reverse("dossier:bundles") + f"?branch={county.branch.pk}&year=abc")
     assert bad.status_code == 200 and "请填写年份" in bad.content.decode()
+
+
+def test_a_bundle_whose_reads_cannot_all_be_recorded_records_none_and_is_refused(
+    archived, county, secretary, officer, client, django_capture_on_commit_callbacks, monkeypatch
+):
+    archive = build(archived, secretary, django_capture_on_commit_callbacks)
+    other = f.new_case(county.branch, secretary)
+    # two archives in the year's bundle (the second case lent the first one's archive)
+    monkeypatch.setattr(dossier, "year_cases", lambda cases, year: [archived, other])
+    monkeypatch.setattr(
+        dossier, "latest_ready_by_case", lambda ids: {archived.pk: archive, other.pk: archive}
+    )
+    create = ReadRecord.objects.create
+    calls = []
+
+    def second_fails(**kwargs):
+        calls.append(kwargs)
+        if len(calls) == 2:
+            raise DatabaseError("disk full")
+        return create(**kwargs)
+
+    monkeypatch.setattr(ReadRecord.objects, "create", second_fails)
+    client.force_login(officer)
+    url = reverse("dossier:bundles") + f"?branch={county.branch.pk}&year={archived.outcome_on.year}"
+    response = client.get(url, follow=True)
+    assert len(calls) == 2 and not response.streaming and "本次下载被拒绝" in response.content.decode()
+    assert not ReadRecord.objects.filter(kind=ReadKind.ARCHIVE).exists()
 
 
 def test_a_failed_build_removes_its_temporary_and_half_files(archived, secretary, monkeypatch):
