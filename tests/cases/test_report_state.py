@@ -185,3 +185,21 @@ def test_the_returned_group_does_not_grow_with_the_returns(
     for url, before in small.items():
         with django_assert_max_num_queries(before):
             client.get(url)
+
+
+def _step_badge(html: str, code: str) -> str:
+    """The badge of step `code` on the case page."""
+    item = html[html.index(f'id="step-{code}"') :]
+    return re.search(r'<span class="badge[^"]*">([^<]+)</span>', item).group(1)
+
+
+def test_an_open_step_says_it_can_be_done_only_to_whoever_may_do_it_now(
+    client, reported, secretary_under_reviewer, reviewer, officer
+):
+    url = reported.case.get_absolute_url()
+    # 积极分子备案 is the committee's, and the report waits at the 党总支: nobody here records it yet
+    assert _step_badge(_get(client, secretary_under_reviewer, url), "activist_filing") == "进行中"
+    assert _step_badge(_get(client, officer, url), "activist_filing") == "进行中"
+    services.forward(submission=reported, actor=reviewer, opinion="同意")
+    assert _step_badge(_get(client, officer, url), "activist_filing") == "可办理"
+    assert _step_badge(_get(client, secretary_under_reviewer, url), "activist_filing") == "进行中"
