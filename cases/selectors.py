@@ -139,12 +139,12 @@ def field_history(case: Case, user, limit: int = 40) -> list[dict]:
         for newer, older in zip(rows, rows[1:], strict=False):
             if not shown(newer.history_date):
                 continue
-            delta = newer.diff_against(older)
+            delta = newer.diff_against(older, excluded_fields=HISTORY_HIDDEN_FIELDS)
             # obj._meta, not newer.instance._meta: .instance re-reads excluded fields (a query per row).
             changes = [
                 (field.verbose_name, shown_value(field, c.old), shown_value(field, c.new))
                 for c in delta.changes
-                if c.field not in HISTORY_HIDDEN_FIELDS and (field := obj._meta.get_field(c.field))
+                if (field := obj._meta.get_field(c.field))
             ]
             if changes:
                 entries.append(
