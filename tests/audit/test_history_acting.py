@@ -9,6 +9,7 @@ import io
 import pytest
 from django.db import connection
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from audit import keys
 from audit.history import Acting, acting
@@ -153,12 +154,21 @@ def test_the_source_filter_keeps_field_changes_of_that_source_only(client, case,
     assert phone_change.endswith(phones[wanted])
 
 
-def test_an_export_row_carries_the_role_organization_and_source(client, county, case, crew):
+def _exported(response, fmt: str) -> list[list[str]]:
+    body = b"".join(response.streaming_content)
+    if fmt == "csv":
+        return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    sheet = load_workbook(io.BytesIO(body)).active
+    return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_export_row_carries_the_role_organization_and_source(client, county, case, crew, fmt):
     _person_change(case, crew.secretary, EventSource.DESK, "13900000013")
     client.force_login(crew.auditor)
 
-    response = client.get(reverse("audit:export", args=["fields", "csv"]), {"source": "desk"})
-    lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    response = client.get(reverse("audit:export", args=["fields", fmt]), {"source": "desk"})
+    lines = _exported(response, fmt)
     header, rows = lines[0], lines[1:]
     row = dict(zip(header, next(r for r in rows if "13900000013" in "".join(r)), strict=True))
     assert (row["角色"], row["组织"], row["来源"], row["IP"]) == (
