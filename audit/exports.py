@@ -40,7 +40,7 @@ def cells(row: AuditRow) -> list:
         for w in row.warnings
     )
     return [
-        f"{row.at.astimezone():%Y-%m-%d %H:%M:%S}",
+        row.at_text,
         row.who,
         row.role,
         row.org,

@@ -86,7 +86,8 @@ class AuditRow:
 
     @property
     def at_text(self) -> str:
-        """The time as the browser lists it (written here: the template's date filter costs more)."""
+        """The time as the browser and the exports write it (here, not with the template's date
+        filter, which costs more)."""
         return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M:%S}"
 
 
