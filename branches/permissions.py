@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import BigIntegerField, CharField, F, Q, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models.functions import Cast
 from django.utils import timezone
 from guardian.models import GroupObjectPermission, UserObjectPermission
 
@@ -68,9 +68,9 @@ def role_grants(user) -> list[RoleGrant]:
     }
     held = {(g.role, g.org.pk) for g in own}
     delegated = {
-        RoleGrant(_ROLE_BY_CODENAME[code], orgs[int(org_pk)], _delegator_name(*names), delegation_id)
-        for code, org_pk, delegation_id, *names in rows
-        if delegation_id is not None and (_ROLE_BY_CODENAME[code], int(org_pk)) not in held
+        RoleGrant(Role(role), orgs[int(org_pk)], _delegator_name(*names), delegation_id)
+        for role, org_pk, delegation_id, *names in rows
+        if delegation_id is not None and (Role(role), int(org_pk)) not in held
     }
     grants = sorted(
         own | delegated,
@@ -81,9 +81,9 @@ def role_grants(user) -> list[RoleGrant]:
 
 
 def _grant_rows(user):
-    """One query for every grant of the user: (permission codename, organization id, delegation id,
-    delegator's first name, last name, username) — their own and their groups' (no delegation),
-    then the delegations in force for them today."""
+    """One query for every grant of the user: (permission codename — for a delegation, its role —,
+    organization id, delegation id, delegator's first name, last name, username): their own and
+    their groups' (no delegation), then the delegations in force for them today."""
     ct = ContentType.objects.get_for_model(Organization)
     codenames = list(_ROLE_BY_CODENAME)
     no_delegation = {
@@ -103,7 +103,7 @@ def _grant_rows(user):
         Delegation.objects.live_on(timezone.localdate())
         .filter(delegate=user)
         .annotate(
-            codename=Concat(Value("role_"), "role", output_field=CharField()),
+            codename=F("role"),  # the role itself (its permission's codename is Role.permission)
             org_pk=Cast("org_id", CharField()),
             delegation=F("pk"),
             first=F("delegator__first_name"),

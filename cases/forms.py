@@ -309,10 +309,8 @@ class MeetingForm(StyledForm):
         counts = (data.get("entitled"), data.get("present"))
         if None not in counts:
             for problem in MeetingFacts(*counts).problems():
-                self.add_error(self.TALLY_FIELDS[problem.part], problem.message)
+                self.add_error(problem.part, problem.message)  # its parts are this form's fields
         return data
-
-    TALLY_FIELDS = {"entitled": "entitled", "present": "present"}
 
 
 def meeting_fields(*, body: str, committee_orgs, case=None, **_) -> dict[str, forms.Field]:

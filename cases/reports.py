@@ -73,12 +73,6 @@ def report_states(submissions: list[Submission]) -> list[ReportState]:
     return pending + returned
 
 
-def reported():
-    """Whether a case has a report submissions_by_case reads (any not withdrawn), as an annotation:
-    a page of the list asks for the reports of the rows that have one, often none."""
-    return Exists(Submission.objects.filter(case=OuterRef("pk")).exclude(status=SubmissionStatus.WITHDRAWN))
-
-
 def submissions_by_case(case_ids) -> dict[int, list[Submission]]:
     """The submissions of many cases in one query (none for no case), newest first (a page of the
     list, a group of the 工作台); withdrawn ones (a closed case's) left out."""

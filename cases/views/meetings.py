@@ -26,7 +26,7 @@ def meeting_list(request):
         request.POST or None,
         request.FILES or None,
         organizations=organizations,
-        initial=_prefill(request.user),
+        initial=_prefill(request.user) if request.method == "GET" else None,  # a bound form ignores it
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

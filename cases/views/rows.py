@@ -107,16 +107,11 @@ _SHALLOW = [
 ]
 
 
-def row_values(cases):
-    """The columns of the rows (ROW_FIELDS), and whether each case has reports to read."""
-    return cases.annotate(reported=reports.reported()).values(*ROW_FIELDS, "reported")
-
-
 def case_rows(values, today, user) -> list[CaseRow]:
-    """Rows from `row_values(case_list(...))`, with each case's reports and whether it waits on
-    `user` (permissions.acts_now): one query for the submissions of the rows that have any."""
+    """Rows from `case_list(...).values(*ROW_FIELDS)`, with each case's reports and whether it waits
+    on `user` (permissions.acts_now): one query for the page's submissions."""
     values = list(values)
-    submissions = reports.submissions_by_case(case["pk"] for case in values if case["reported"])
+    submissions = reports.submissions_by_case(case["pk"] for case in values)
     branches = {branch.pk: branch for branch in selectors.visible_branches(user)}
     prefix = address_prefix("cases:detail")
     rows = []
@@ -131,13 +126,9 @@ def case_rows(values, today, user) -> list[CaseRow]:
         branch = branches.get(case["branch_id"])
         acts = False
         if branch is not None:
-            known = {
-                "id": case["pk"],
-                "outcome": case["outcome"],
-                "next_step": case["next_step"],
-                "branch_id": branch.pk,
-            }
-            shallow = Case.from_db(None, _SHALLOW, [known[name] for name in _SHALLOW])
+            shallow = Case.from_db(
+                None, _SHALLOW, [case["pk" if name == "id" else name] for name in _SHALLOW]
+            )
             shallow.branch = branch
             for sub in subs:
                 sub.case = shallow

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from branches.models import PartyMember
-from cases import services
+from cases import services, tallies
 from cases.context import RuleContext
 from cases.models import EventSource
 from cases.rules import VoteFacts
@@ -73,8 +73,10 @@ def write_rows(
         report.decided = None  # held by `decided` alone, so each chunk is freed once written
     try:
         with services.acting_as(actor), transaction.atomic():  # what else it writes is the import's too
-            write_decided(decided, actor=actor, rules=RuleContext.current(), refused=refused)
-            backfill_cases(again, actor=actor, refused=refused)
+            rules = RuleContext.current()
+            written = write_decided(decided, actor=actor, rules=rules, refused=refused, keep_tallies=False)
+            written += backfill_cases(again, actor=actor, refused=refused, keep_tallies=False)
+            tallies.keep({case.branch_id for case in written}, rules)  # once, whatever was decided again
     except RowRefused as aborted:
         for report in reports.values():
             report.outcome = ""
