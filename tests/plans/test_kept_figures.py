@@ -86,4 +86,24 @@ def test_an_edit_of_the_rules_or_the_calendar_works_the_kept_bounds_out_again(
     # the deadlines the table of dates gave are the calendar's and the settings' of now, too
     deadlines = {(d.case_id, d.key, d.due_on) for d in CaseDeadline.objects.filter(met_on__isnull=True)}
     resync_deadlines()
-    assert {(d.case_id, d.key, d.due_on) for d in CaseDeadline.objects.filter(met_on__isnull=True)} == deadlines
+    assert {
+        (d.case_id, d.key, d.due_on) for d in CaseDeadline.objects.filter(met_on__isnull=True)
+    } == deadlines
+
+
+def test_an_edit_that_moves_no_date_queues_no_recount(county, crafted, django_capture_on_commit_callbacks):
+    # made without signals, so nothing is queued before the edits
+    [holiday] = Holiday.objects.bulk_create(
+        [Holiday(date=dt.date(2026, 10, 9), is_workday=False, name="补休")]
+    )
+    settings_row = RuleSettings.objects.first() or RuleSettings.objects.bulk_create([RuleSettings()])[0]
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        holiday.name = "国庆补休"
+        holiday.save()
+        settings_row.rules_2026_confirmed = not settings_row.rules_2026_confirmed
+        settings_row.save()
+    assert queued == []
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        holiday.is_workday = True
+        holiday.save()
+    assert len(queued) == 1

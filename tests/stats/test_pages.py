@@ -177,4 +177,4 @@ def test_the_breadcrumb_links_only_organizations_the_user_reads(
         assert f'href="?org={getattr(county, name).pk}"' in crumbs
         assert client.get(reverse("stats:stages"), {"org": getattr(county, name).pk}).status_code == 200
     for name in unlinked:
-        assert f"?org={getattr(county, name).pk}\"" not in crumbs
+        assert f'?org={getattr(county, name).pk}"' not in crumbs
