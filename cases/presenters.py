@@ -4,7 +4,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
+from branches.permissions import person_name
 from branches.selectors import review_chain
 from cases import checklist, permissions, reports, selectors, standing, steps
 from cases.context import RuleContext, case_facts
@@ -12,6 +14,7 @@ from cases.idcard import mask
 from cases.models import EntryKind, EventKind
 from cases.rules import deadlines
 from cases.services.periodic import COUNTED
+from cases.web import address_prefix
 
 # The dated entries (考察, 思想汇报) each step keeps, and the deadline that counts them.
 ENTRY_DEADLINES = [(step, d) for (step, _entry), d in COUNTED.items()]
@@ -115,6 +118,7 @@ def case_page(case, user, today: dt.date | None = None) -> dict:
         "may": {act: may[act] for act in permissions.CASE_ACTS},
         "events": _timeline(events),
         "loose_materials": materials_by_step.get("", []),
+        "material_prefix": address_prefix("cases:material"),  # + id + "/": a scan's address
         "missing": missing,
         # the upload form's checklist items, and the one it offers first: the first missing
         "upload_items": [
@@ -135,11 +139,35 @@ def case_page(case, user, today: dt.date | None = None) -> dict:
 
 
 def _timeline(events: list) -> list:
-    """The events with their local time written out once (the template's date filter, twice per
-    event, cost more than the rest of the timeline)."""
+    """The events, each written out here as its timeline item (event.html): through the template
+    language, 56 events of a case took longer than the rest of the column around them."""
     for event in events:
         local = timezone.localtime(event.created_at)
-        event.at_iso, event.at_text = local.isoformat(), f"{local:%Y-%m-%d %H:%M}"
+        where = "".join(
+            [
+                f"（代{event.acting_for}办理）" if event.acting_for else "",
+                f" · {event.org.name}" if event.org else "",
+                f" · {event.ip}" if event.ip else "",
+                f" · {event.get_source_display()}",
+            ]
+        )
+        warnings = format_html_join(
+            "",
+            '<div><span class="badge badge-warn">{}</span> {}；说明：{}</div>',
+            ((w.get("code", ""), w.get("message", ""), w.get("reason", "")) for w in event.warnings),
+        )
+        note = format_html("<div>{}</div>", event.note) if event.note and event.kind != EventKind.STEP else ""
+        event.html = format_html(
+            '<li><time datetime="{}">{}</time> <span class="fw-semibold">{}</span>'
+            '<div class="text-muted">{}{}</div>{}{}</li>',
+            local.isoformat(),
+            f"{local:%Y-%m-%d %H:%M}",
+            event.summary,
+            person_name(event.actor),
+            where,
+            warnings,
+            note,
+        )
     return events
 
 
