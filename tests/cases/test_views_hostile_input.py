@@ -52,6 +52,37 @@ def secretary_client(client, secretary):
     return client
 
 
+def test_every_value_of_a_case_list_row_is_written_out_escaped():
+    """The list's rows are written in Python (cases.views.rows), not by the template's autoescape:
+    every value from the database, a return's reason and organization included, is escaped."""
+    from cases.reports import PENDING, RETURNED, ReportState
+    from cases.views.rows import CaseRow
+
+    returned = ReportState(RETURNED, "target_filing", SCRIPT, dt.date(2026, 1, 5), reason=SCRIPT)
+    pending = ReportState(PENDING, "target_filing", SCRIPT, dt.date(2026, 1, 5))
+    values = {
+        "url": f"/cases/1/{SCRIPT}",
+        "name": SCRIPT,
+        "gender": SCRIPT,
+        "branch": SCRIPT,
+        "standing": SCRIPT,
+        "next_step": SCRIPT,
+        "applied_on": SCRIPT,
+    }
+    for closed, due, earliest in ((True, SCRIPT, ""), (False, "", SCRIPT)):
+        row = CaseRow(
+            **values,
+            closed=closed,
+            due=due,
+            due_overdue=True,
+            earliest=earliest,
+            missing=2,
+            reports=(returned, pending),
+        ).html
+        assert_no_raw_script(row)
+        assert row.count(ESCAPED) == 11  # 6 values, the address twice, a date, a reason, an organization
+
+
 # ---- case creation ------------------------------------------------------------------------------
 
 
