@@ -155,14 +155,14 @@ def _timeline(events: list) -> list:
         )
         warnings = "".join(
             f'<div><span class="badge badge-warn">{escape(str(w.get("code", "")))}</span> '
-            f"{escape(str(w.get('message', '')))}；说明：{escape(str(w.get('reason', '')))}</div>"
+            f"{escape(str(w.get('message', '')))}；说明：{escape(str(w.get('reason', '')))}</div>\n"
             for w in event.warnings
         )
-        note = f"<div>{escape(event.note)}</div>" if event.note and event.kind != EventKind.STEP else ""
+        note = f"<div>{escape(event.note)}</div>\n" if event.note and event.kind != EventKind.STEP else ""
         event.html = mark_safe(  # every stored value above is escaped; the rest is this markup
-            f'<li><time datetime="{local.isoformat()}">{local:%Y-%m-%d %H:%M}</time> '
-            f'<span class="fw-semibold">{escape(event.summary)}</span>'
-            f'<div class="text-muted">{escape(person_name(event.actor))}{where}</div>{warnings}{note}</li>'
+            f'<li><time datetime="{local.isoformat()}">{local:%Y-%m-%d %H:%M}</time>\n'
+            f'<span class="fw-semibold">{escape(event.summary)}</span>\n'
+            f'<div class="text-muted">{escape(person_name(event.actor))}{where}</div>\n{warnings}{note}</li>'
         )
     return events
 
