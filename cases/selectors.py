@@ -112,8 +112,8 @@ def shown_value(field, value):
 
 
 def field_history(case: Case, user, limit: int = 40) -> list[dict]:
-    """Field changes of the person and the case (simple-history), newest first — of the person,
-    only the edits made for cases the user may see.
+    """The latest `limit` field changes of the person and the case (simple-history), newest first
+    — of the person, only the edits made for cases the user may see.
 
     A person's edits belong to the case that was open when they were made: at most one case per
     person is open at a time, and only an open case's person can be edited, so each edit falls
@@ -135,27 +135,51 @@ def field_history(case: Case, user, limit: int = 40) -> list[dict]:
 
     entries = []
     for obj, shown in ((case.person, person_edit_visible), (case, lambda at: True)):
-        rows = list(obj.history.select_related("history_user").order_by("-history_date")[: limit + 1])
-        for newer, older in zip(rows, rows[1:], strict=False):
-            if not shown(newer.history_date):
-                continue
-            delta = newer.diff_against(older, excluded_fields=HISTORY_HIDDEN_FIELDS)
-            # obj._meta, not newer.instance._meta: .instance re-reads excluded fields (a query per row).
-            changes = [
-                (field.verbose_name, shown_value(field, c.old), shown_value(field, c.new))
-                for c in delta.changes
-                if (field := obj._meta.get_field(c.field))
-            ]
-            if changes:
-                entries.append(
-                    {
-                        "at": newer.history_date,
-                        "user": newer.history_user,
-                        "changes": changes,
-                        "reason": newer.history_change_reason or "",
-                    }
-                )
+        entries += _shown_changes(obj, shown, limit)
     return sorted(entries, key=lambda e: e["at"], reverse=True)[:limit]
+
+
+# History rows read at a time: a case's whole history (about two rows a step) in one query, as a rule.
+_HISTORY_PAGE = 100
+
+
+def _shown_changes(obj, shown, limit: int) -> list[dict]:
+    """`obj`'s latest `limit` history rows that change a field users are shown, as entries, newest
+    first. Most rows of a case change only its derived columns (every step moves them), so the rows
+    are read a page at a time until `limit` entries are found: a fixed number of rows would drop
+    older edits from a case with a long history."""
+    history = obj.history.select_related("history_user").order_by("-history_date", "-history_id")
+    entries, newer, start = [], None, 0
+    while len(entries) < limit:
+        rows = list(history[start : start + _HISTORY_PAGE])
+        for older in rows:
+            if newer is not None and shown(newer.history_date):
+                entry = _entry(obj, newer, older)
+                if entry is not None:
+                    entries.append(entry)
+            newer = older
+        if len(rows) < _HISTORY_PAGE:
+            break
+        start += _HISTORY_PAGE
+    return entries[:limit]
+
+
+def _entry(obj, newer, older) -> dict | None:
+    delta = newer.diff_against(older, excluded_fields=HISTORY_HIDDEN_FIELDS)
+    # obj._meta, not newer.instance._meta: .instance re-reads excluded fields (a query per row).
+    changes = [
+        (field.verbose_name, shown_value(field, c.old), shown_value(field, c.new))
+        for c in delta.changes
+        if (field := obj._meta.get_field(c.field))
+    ]
+    if not changes:
+        return None
+    return {
+        "at": newer.history_date,
+        "user": newer.history_user,
+        "changes": changes,
+        "reason": newer.history_change_reason or "",
+    }
 
 
 def reports_waiting(user, orgs, kind: str | None = None):
